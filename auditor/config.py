@@ -1,0 +1,355 @@
+"""Load and validate the reviewer-editable `expectations/` folder.
+
+Everything a reviewer may tune lives there: the rules (codes, severities, messages, docs),
+the thresholds, the metric vocabulary and one Great Expectations suite per frame. This module
+reads them once, checks that they agree with each other, and turns every problem into a
+ConfigError that names the file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from auditor.errors import ConfigError
+
+SEVERITIES = ("error", "warning", "info")  # most to least severe
+CATEGORIES = ("arithmetic", "bound", "rate", "range", "date", "consistency", "document", "input")
+TABLES = ("documents", "facts", "relations")
+UNIT_KINDS = ("count", "money", "percent")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    category: str
+    severity: str
+    table: str
+    summary: str
+    message: dict[str, str]
+    expected: str
+    observed: str
+    docs: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    unit: str  # one of UNIT_KINDS
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SumTemplate:
+    name: str
+    whole: str
+    parts: tuple[str, ...]
+    whole_extra: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BoundTemplate:
+    part: str
+    wholes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RateTemplate:
+    rate: str
+    numerator: str
+    denominators: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: patterns built from it are cached
+class Vocabulary:
+    count_units: tuple[str, ...]
+    money_units: dict[str, int]
+    percent_units: tuple[str, ...]
+    measure_units: tuple[str, ...]
+    qualifiers: dict[str, tuple[str, ...]]
+    change_markers: tuple[str, ...]
+    families: dict[str, tuple[str, ...]]
+    metrics: dict[str, Metric]
+    sums: tuple[SumTemplate, ...]
+    bounds: tuple[BoundTemplate, ...]
+    rates: tuple[RateTemplate, ...]
+
+
+@dataclass(frozen=True)
+class PlausibleRange:
+    family: str  # "*" for any
+    metric: str
+    min: float
+    max: float
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    allow_truncation: bool
+    approximate_tolerance: float
+    relation_scope: str
+    suite_parameters: dict[str, Any]
+    plausible_ranges: tuple[PlausibleRange, ...]
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    rules: dict[str, Rule]
+    thresholds: Thresholds
+    vocabulary: Vocabulary
+    suites: dict[str, dict[str, Any]] = field(repr=False)
+
+
+QUALIFIER_KEYS = (
+    "lower_bound_after", "lower_bound_before", "lower_bound_tail",
+    "approximate_before", "approximate_tail", "upper_bound_before", "upper_bound_tail",
+)
+
+
+def default_expectations_dir() -> Path:
+    """The folder used when --expectations is not given.
+
+    ./expectations wins when present, so a reviewer editing the checked-out copy sees the
+    effect at once; otherwise the copy shipped with the package (or the source tree) is used.
+    """
+    local = Path("expectations")
+    if (local / "rules.yaml").is_file():
+        return local
+    package = Path(__file__).resolve().parent
+    shipped = package / "_default_expectations"
+    if shipped.is_dir():
+        return shipped
+    return package.parent / "expectations"
+
+
+def load_config(root: Path | None = None) -> Config:
+    root = Path(root) if root is not None else default_expectations_dir()
+    if not root.is_dir():
+        raise ConfigError(f"{root}: expectations folder not found")
+    rules = _load_rules(root / "rules.yaml")
+    thresholds = _load_thresholds(root / "thresholds.yaml")
+    vocabulary = _load_vocabulary(root / "vocabulary.yaml")
+    suites = {table: _load_suite(root / "suites" / f"{table}.json", table, rules) for table in TABLES}
+    _check_ranges(root / "thresholds.yaml", thresholds, vocabulary)
+    _check_every_rule_has_an_expectation(root, rules, suites)
+    return Config(root=root, rules=rules, thresholds=thresholds, vocabulary=vocabulary, suites=suites)
+
+
+# --- file readers -------------------------------------------------------------------------
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read ({err.strerror or err})") from err
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}: {getattr(err, 'problem', err)}") from err
+
+
+def _mapping(path: Path, value: Any, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: {what} must be a mapping")
+    return value
+
+
+def _strings(path: Path, value: Any, what: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value) or not value:
+        raise ConfigError(f"{path}: {what} must be a non-empty list of words")
+    return tuple(str(v) for v in value)
+
+
+def _require(path: Path, entry: dict, key: str, where: str) -> Any:
+    if key not in entry or entry[key] in (None, ""):
+        raise ConfigError(f"{path}: {where} lacks '{key}'")
+    return entry[key]
+
+
+# --- rules --------------------------------------------------------------------------------
+
+def _load_rules(path: Path) -> dict[str, Rule]:
+    data = _mapping(path, _read_yaml(path), "the file")
+    rules = {}
+    for code, entry in data.items():
+        where = f"rule {code}"
+        entry = _mapping(path, entry, where)
+        severity = _require(path, entry, "severity", where)
+        if severity not in SEVERITIES:
+            raise ConfigError(f"{path}: {where} has severity '{severity}', expected one of {', '.join(SEVERITIES)}")
+        category = _require(path, entry, "category", where)
+        if category not in CATEGORIES:
+            raise ConfigError(f"{path}: {where} has category '{category}', expected one of {', '.join(CATEGORIES)}")
+        table = _require(path, entry, "table", where)
+        if table not in TABLES:
+            raise ConfigError(f"{path}: {where} has table '{table}', expected one of {', '.join(TABLES)}")
+        message = _mapping(path, _require(path, entry, "message", where), f"{where} message")
+        for lang in ("zh", "en"):
+            _require(path, message, lang, f"{where} message")
+        docs = _mapping(path, _require(path, entry, "docs", where), f"{where} docs")
+        for key in ("what", "why", "fail", "pass"):
+            _require(path, docs, key, f"{where} docs")
+        rules[str(code)] = Rule(
+            code=str(code), name=str(_require(path, entry, "name", where)), category=category,
+            severity=severity, table=table, summary=str(_require(path, entry, "summary", where)),
+            message={k: str(v) for k, v in message.items()},
+            expected=str(_require(path, entry, "expected", where)), observed=str(_require(path, entry, "observed", where)),
+            docs={k: str(v) for k, v in docs.items()},
+        )
+    if not rules:
+        raise ConfigError(f"{path}: no rules declared")
+    return rules
+
+
+# --- thresholds ---------------------------------------------------------------------------
+
+def _load_thresholds(path: Path) -> Thresholds:
+    data = _mapping(path, _read_yaml(path), "the file")
+    scope = data.get("relation_scope", "sentence")
+    if scope not in ("sentence", "paragraph"):
+        raise ConfigError(f"{path}: relation_scope must be 'sentence' or 'paragraph', not '{scope}'")
+    tolerance = data.get("approximate_tolerance", 0.05)
+    if not isinstance(tolerance, (int, float)) or not 0 <= tolerance < 1:
+        raise ConfigError(f"{path}: approximate_tolerance must be a number in [0, 1)")
+    ranges = []
+    for i, entry in enumerate(data.get("plausible_ranges") or [], start=1):
+        where = f"plausible_ranges entry {i}"
+        entry = _mapping(path, entry, where)
+        low, high = _require(path, entry, "min", where), _require(path, entry, "max", where)
+        if not all(isinstance(v, (int, float)) for v in (low, high)) or low > high:
+            raise ConfigError(f"{path}: {where} needs numbers with min <= max")
+        ranges.append(PlausibleRange(family=str(_require(path, entry, "family", where)),
+                                     metric=str(_require(path, entry, "metric", where)),
+                                     min=float(low), max=float(high)))
+    return Thresholds(
+        allow_truncation=bool(data.get("allow_truncation", True)),
+        approximate_tolerance=float(tolerance),
+        relation_scope=scope,
+        suite_parameters=_mapping(path, data.get("suite_parameters") or {}, "suite_parameters"),
+        plausible_ranges=tuple(ranges),
+    )
+
+
+# --- vocabulary ---------------------------------------------------------------------------
+
+def _load_vocabulary(path: Path) -> Vocabulary:
+    data = _mapping(path, _read_yaml(path), "the file")
+    units = _mapping(path, _require(path, data, "units", "the file"), "units")
+    money = _mapping(path, _require(path, units, "money", "units"), "units.money")
+    if not all(isinstance(v, int) and v > 0 for v in money.values()):
+        raise ConfigError(f"{path}: units.money must map each unit to a positive whole number of yuan")
+    qualifiers = _mapping(path, data.get("qualifiers") or {}, "qualifiers")
+    unknown = set(qualifiers) - set(QUALIFIER_KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown qualifier group(s): {', '.join(sorted(unknown))}")
+    families = {
+        str(name): _strings(path, words, f"families.{name}")
+        for name, words in _mapping(path, _require(path, data, "families", "the file"), "families").items()
+    }
+    metrics = {}
+    for name, entry in _mapping(path, _require(path, data, "metrics", "the file"), "metrics").items():
+        entry = _mapping(path, entry, f"metrics.{name}")
+        unit = _require(path, entry, "unit", f"metrics.{name}")
+        if unit not in UNIT_KINDS:
+            raise ConfigError(f"{path}: metrics.{name} has unit '{unit}', expected one of {', '.join(UNIT_KINDS)}")
+        metrics[str(name)] = Metric(str(name), unit, _strings(path, entry.get("words"), f"metrics.{name}.words"))
+
+    def metric_ref(name: Any, where: str, unit: str | None = None) -> str:
+        if name not in metrics:
+            raise ConfigError(f"{path}: {where} names unknown metric '{name}'")
+        if unit and metrics[name].unit != unit:
+            raise ConfigError(f"{path}: {where} needs a {unit} metric, '{name}' is {metrics[name].unit}")
+        return str(name)
+
+    sums = []
+    for i, entry in enumerate(data.get("sums") or [], start=1):
+        where = f"sums entry {i}"
+        entry = _mapping(path, entry, where)
+        whole = metric_ref(_require(path, entry, "whole", where), where)
+        unit = metrics[whole].unit
+        sums.append(SumTemplate(
+            name=str(entry.get("name") or whole),
+            whole=whole,
+            parts=tuple(metric_ref(p, where, unit) for p in _strings(path, entry.get("parts"), f"{where} parts")),
+            whole_extra=tuple(metric_ref(p, where, unit) for p in entry.get("whole_extra") or ()),
+        ))
+    bounds = []
+    for i, entry in enumerate(data.get("bounds") or [], start=1):
+        where = f"bounds entry {i}"
+        entry = _mapping(path, entry, where)
+        part = metric_ref(_require(path, entry, "part", where), where)
+        wholes = tuple(metric_ref(w, where, metrics[part].unit) for w in _strings(path, entry.get("whole"), f"{where} whole"))
+        bounds.append(BoundTemplate(part, wholes))
+    rates = []
+    for i, entry in enumerate(data.get("rates") or [], start=1):
+        where = f"rates entry {i}"
+        entry = _mapping(path, entry, where)
+        rates.append(RateTemplate(
+            rate=metric_ref(_require(path, entry, "rate", where), where, "percent"),
+            numerator=metric_ref(_require(path, entry, "numerator", where), where, "count"),
+            denominators=tuple(metric_ref(d, where, "count") for d in _strings(path, entry.get("denominator"), f"{where} denominator")),
+        ))
+    return Vocabulary(
+        count_units=_strings(path, units.get("count"), "units.count"),
+        money_units={str(k): int(v) for k, v in money.items()},
+        percent_units=_strings(path, units.get("percent"), "units.percent"),
+        measure_units=_strings(path, units.get("measure") or ["_"], "units.measure"),
+        qualifiers={key: tuple(str(w) for w in qualifiers.get(key) or ()) for key in QUALIFIER_KEYS},
+        change_markers=tuple(str(w) for w in data.get("change_markers") or ()),
+        families=families,
+        metrics=metrics,
+        sums=tuple(sums),
+        bounds=tuple(bounds),
+        rates=tuple(rates),
+    )
+
+
+def _check_ranges(path: Path, thresholds: Thresholds, vocabulary: Vocabulary) -> None:
+    for r in thresholds.plausible_ranges:
+        if r.family != "*" and r.family not in vocabulary.families:
+            raise ConfigError(f"{path}: plausible range names unknown family '{r.family}'")
+        if vocabulary.metrics.get(r.metric) is None or vocabulary.metrics[r.metric].unit != "percent":
+            raise ConfigError(f"{path}: plausible range names '{r.metric}', which is not a percent metric of vocabulary.yaml")
+
+
+# --- suites -------------------------------------------------------------------------------
+
+def _load_suite(path: Path, table: str, rules: dict[str, Rule]) -> dict[str, Any]:
+    try:
+        suite = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read ({err.strerror or err})") from err
+    except json.JSONDecodeError as err:
+        raise ConfigError(f"{path}: not valid JSON at line {err.lineno}: {err.msg}") from err
+    suite = _mapping(path, suite, "the suite")
+    expectations = suite.get("expectations")
+    if not isinstance(expectations, list):
+        raise ConfigError(f"{path}: the suite needs a list of expectations")
+    for i, exp in enumerate(expectations, start=1):
+        where = f"expectation {i}"
+        exp = _mapping(path, exp, where)
+        _require(path, exp, "type", where)
+        _mapping(path, exp.get("kwargs"), f"{where} kwargs")
+        code = _mapping(path, exp.get("meta"), f"{where} meta").get("rule")
+        if code not in rules:
+            raise ConfigError(f"{path}: {where} names rule '{code}', which rules.yaml does not declare")
+        if rules[code].table != table:
+            raise ConfigError(f"{path}: {where} runs rule {code} on '{table}', but rules.yaml puts it on '{rules[code].table}'")
+    return suite
+
+
+def _check_every_rule_has_an_expectation(root: Path, rules: dict[str, Rule], suites: dict[str, dict]) -> None:
+    used = {exp["meta"]["rule"] for suite in suites.values() for exp in suite["expectations"]}
+    missing = sorted(set(rules) - used)
+    if missing:
+        raise ConfigError(f"{root / 'suites'}: no expectation runs rule(s) {', '.join(missing)}")

@@ -1,0 +1,277 @@
+"""Find every figure in a report's text: value, unit, qualifier, interval, kind and position.
+
+One compiled pattern finds every candidate; its named groups say what the candidate is. A
+figure that is not a quantity (a year, a date, a document number, an ordinal, a plan period,
+a slogan such as 1+3) is kept with its `kind`, never dropped, so a reviewer can see what was
+read and why it was not audited.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+import regex
+
+from auditor.config import Thresholds, Vocabulary
+from auditor.extract.numerals import ARABIC_NUMBER_PATTERN, CHINESE_NUMBER_PATTERN, parse_number
+
+INF = float("inf")
+NAN = float("nan")
+# Kinds that are quantities and take part in relations.
+VALUE_KINDS = ("count", "money", "rate")
+
+_CN = "〇零一二三四五六七八九"
+_CN_SMALL = "一二三四五六七八九十"
+_LEFT_BRACKETS = regex.escape("〔[［【(（")
+_RIGHT_BRACKETS = regex.escape("〕]］】)）")
+_DATE_TAIL = r"(?:份|底|初|末|中旬|上旬|下旬)?"
+
+_FIGURE_PATTERN = rf"""
+  (?P<docno>[{_LEFT_BRACKETS}]\s*\d{{4}}\s*[{_RIGHT_BRACKETS}]\s*第?\s*\d+\s*号)
+| (?P<period>\d{{4}}\s*年?\s*(?:[-—–~～]|至|到)\s*\d{{4}}\s*年?度?)
+| (?P<date>\d{{4}}\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*\d{{1,2}}(?!\d)
+         |\d{{4}}\s*年\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?{_DATE_TAIL}
+         |[{_CN}]{{4}}\s*年\s*[{_CN_SMALL}]{{1,3}}\s*月(?:\s*[{_CN_SMALL}]{{1,3}}\s*日)?
+         |(?<!\d)\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]
+         |(?<![\d.])\d{{1,2}}\s*月{_DATE_TAIL}(?![\d份])(?!度))
+| (?P<year>\d{{4}}(?=\s*(?:年|版|届))(?:\s*年度?)?|[{_CN}]{{4}}\s*年度?)
+| (?P<time>(?<!\d)\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?(?!\d))
+| (?P<ratio>(?<!\d)\d+\s*[:：]\s*\d+)
+| (?P<ordinal>第\s*(?:\d+|[{_CN}十百千两]+))
+| (?P<slogan>(?<![\d.])\d+(?:\s*\+\s*(?:\d+|[A-Za-z]))+)
+| (?P<percent_words>百分之(?P<percent_number>{CHINESE_NUMBER_PATTERN}))
+| (?P<number>{ARABIC_NUMBER_PATTERN}|(?P<chinese>{CHINESE_NUMBER_PATTERN}))
+"""
+_FIGURE_RE = regex.compile(_FIGURE_PATTERN, regex.VERBOSE)
+_SECTION_RE = regex.compile(r"(?:^|(?<=[。；;\n]))[ \t\u3000]*\d{1,2}\s*[.．、](?!\d)|[(（]\d{1,2}[)）]", regex.M)
+_QUOTED_RE = regex.compile(r"[“\"「『][^”\"」』\n]{1,15}[”\"」』]")
+# Where a figure's label begins: the last clause break or figure before it.
+_LABEL_BREAK = "，,；;。：:！？!?\n（()）【】"
+_BREAK_RE = regex.compile(f"[{regex.escape(_LABEL_BREAK)}]")
+_LAST_BREAK_RE = regex.compile(f"[{regex.escape(_LABEL_BREAK)}]", regex.REVERSE)
+_RARE_SINGLE_NUMERALS = set("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟廿")  # alone, these are words (队伍)
+_MULTIPLIERS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+
+
+@dataclass(slots=True)
+class Fact:
+    """One figure as read from a report."""
+
+    index: int            # order within the report
+    kind: str             # count, money, rate, change, measure, ratio, number, year, date, docno, ...
+    value: Decimal | None  # exact value in its canonical unit (yuan for money)
+    unit: str             # canonical unit: 件, 人次, 元, %, …; "" when none
+    qualifier: str        # 余, 多, 超过, 约, 近, 以上, …; "" when none
+    lo: float             # the interval the figure stands for
+    hi: float
+    ulp: Decimal | None   # the place of its last stated digit, in the canonical unit
+    rounded: bool         # True when the figure is a rounded statement (decimals, 万/亿, %)
+    text: str             # the surface text, as it stands in the report
+    start: int
+    end: int
+    label: str = ""       # the words before it in its clause
+    after: str = ""       # the words after it, up to the next break
+    family: str | None = None
+    metric: str | None = None
+    metric_word: str = ""  # the vocabulary word that named the metric
+
+
+@lru_cache(maxsize=8)
+def _unit_re(vocabulary: Vocabulary) -> regex.Pattern:
+    """Unit, qualifier and tail that may follow a number; longest unit first."""
+    units = sorted(
+        set(vocabulary.count_units) | set(vocabulary.money_units) | set(vocabulary.percent_units)
+        | set(vocabulary.measure_units) | set(_MULTIPLIERS) - {""},
+        key=len, reverse=True,
+    )
+    after = "|".join(map(regex.escape, vocabulary.qualifiers["lower_bound_after"])) or "(?!)"
+    tails = sorted(
+        vocabulary.qualifiers["lower_bound_tail"] + vocabulary.qualifiers["approximate_tail"]
+        + vocabulary.qualifiers["upper_bound_tail"], key=len, reverse=True,
+    )
+    tail = "|".join(map(regex.escape, tails)) or "(?!)"
+    return regex.compile(
+        rf"(?P<mult>[万萬亿億]+)?(?P<q>{after})?[ \u3000]?(?P<unit>{'|'.join(map(regex.escape, units))})?"
+        rf"(?P<per>\s*(?:/|每)\s*\p{{Han}}{{1,3}})?(?P<tail>{tail})?"
+    )
+
+
+def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -> list[Fact]:
+    unit_re = _unit_re(vocabulary)
+    quoted = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
+    sections = {m.end() for m in _SECTION_RE.finditer(text)}
+    facts: list[Fact] = []
+    for match in _FIGURE_RE.finditer(text):
+        fact = _read(match, text, unit_re, vocabulary, thresholds)
+        if fact is None:
+            continue
+        if fact.kind in ("count", "number", "money", "rate", "measure") and _inside(quoted, fact.start, fact.end):
+            fact.kind = "name"  # “12345”热线, “4枚印章”, “一件事”: names, not quantities
+        elif fact.kind == "number" and _is_section(text, match, sections):
+            fact.kind = "section"
+        fact.index = len(facts)
+        facts.append(fact)
+    _attach_context(text, facts)
+    return facts
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect_right(spans, (start, INF)) - 1
+    return i >= 0 and spans[i][0] < start and end < spans[i][1]
+
+
+def _is_section(text: str, match: regex.Match, sections: set[int]) -> bool:
+    end = match.end()
+    return end + 1 in sections or (end < len(text) and text[end] in ".．、" and _SECTION_RE.match(text, max(0, match.start() - 1)) is not None)
+
+
+def _read(match: regex.Match, text: str, unit_re: regex.Pattern, vocabulary: Vocabulary,
+          thresholds: Thresholds) -> Fact | None:
+    for name in ("docno", "period", "date", "year", "time", "ratio", "ordinal", "slogan"):
+        if match.group(name) is not None:
+            return _plain(name, match)
+    if match.group("percent_words") is not None:
+        return _percent_words(match, text, vocabulary, thresholds)
+    return _quantity(match, text, unit_re, vocabulary, thresholds)
+
+
+def _plain(kind: str, match: regex.Match) -> Fact:
+    surface = match.group()
+    value = None
+    if kind == "year":
+        try:
+            value = parse_number(regex.sub(r"\s*年度?$", "", surface)).value
+        except ValueError:
+            value = None
+    number = float(value) if value is not None else NAN
+    return Fact(0, kind, value, "", "", number, number, None, False, surface, match.start(), match.end())
+
+
+def _percent_words(match, text, vocabulary, thresholds) -> Fact | None:
+    try:
+        number = parse_number(match.group("percent_number"))
+    except ValueError:
+        return None
+    fact = Fact(0, "rate", number.value, "%", "", 0.0, 0.0, number.ulp, True, match.group(), match.start(), match.end())
+    _qualify(fact, text, vocabulary, thresholds, tail="")
+    return fact
+
+
+def _quantity(match, text, unit_re, vocabulary, thresholds) -> Fact | None:
+    surface = match.group("number")
+    try:
+        number = parse_number(surface)
+    except ValueError:
+        return None
+    value, ulp = number.value, number.ulp
+    follow = unit_re.match(text, match.end())
+    mult_text = follow.group("mult") or ""
+    if mult_text:
+        try:
+            extra = parse_number("1" + mult_text)
+        except ValueError:
+            mult_text, extra = "", None
+        if extra is not None:
+            value, ulp = value * extra.value, ulp * extra.value
+    unit_text = follow.group("unit") or ""
+    qualifier = follow.group("q") or ""
+    kind, unit = _kind_and_unit(unit_text, vocabulary)
+    chinese = match.group("chinese")
+    if chinese is not None and (kind in ("number", "measure") or chinese in _RARE_SINGLE_NUMERALS):
+        # A Chinese numeral is a figure only before a counter: 一是, 十九大, 十分, 队伍 are words.
+        return None
+    if unit_text in vocabulary.money_units:
+        scale = vocabulary.money_units[unit_text]
+        value, ulp = value * scale, ulp * scale
+    end = follow.end() if unit_text or qualifier or mult_text else match.end()
+    if follow.group("per") and unit_text:
+        kind, end = "ratio", follow.end("per")  # 4.5批次/千人
+    tail = follow.group("tail") or ""
+    if tail and unit_text:
+        end = follow.end()
+    else:
+        tail = ""
+    has_multiplier = mult_text or any(ch in surface for ch in "万萬亿億")
+    rounded = kind == "rate" or bool(has_multiplier) or ulp < 1 or (ulp > 1 and kind == "money")
+    if kind == "number" and not has_multiplier and _looks_like_year(surface, value):
+        kind = "year"
+    fact = Fact(0, kind, value, unit, "", 0.0, 0.0, ulp, rounded, text[match.start():end], match.start(), end)
+    fact.qualifier = qualifier
+    _qualify(fact, text, vocabulary, thresholds, tail=tail)
+    if kind in ("count", "rate", "money") and _is_change(text, match.start(), vocabulary):
+        fact.kind = "change"
+    if unit_text == "个百分点":
+        fact.kind = "change"
+    return fact
+
+
+def _looks_like_year(surface: str, value: Decimal) -> bool:
+    return surface.isdigit() and len(surface) == 4 and 1949 <= value <= 2100
+
+
+def _kind_and_unit(unit_text: str, vocabulary: Vocabulary) -> tuple[str, str]:
+    if not unit_text:
+        return "number", ""
+    if unit_text in vocabulary.money_units:
+        return "money", "元"
+    if unit_text in vocabulary.percent_units:
+        return "rate", "%" if unit_text in ("%", "％") else unit_text
+    if unit_text in vocabulary.count_units:
+        return "count", unit_text
+    return "measure", unit_text
+
+
+def _qualify(fact: Fact, text: str, vocabulary: Vocabulary, thresholds: Thresholds, tail: str) -> None:
+    """Set the qualifier and the interval [lo, hi] the figure stands for."""
+    q = vocabulary.qualifiers
+    before = text[max(0, fact.start - 3):fact.start]
+    if not fact.qualifier:
+        for words in (q["lower_bound_before"], q["approximate_before"], q["upper_bound_before"]):
+            word = next((w for w in sorted(words, key=len, reverse=True) if before.endswith(w)), "")
+            if word:
+                fact.qualifier = word
+                break
+    if tail:
+        fact.qualifier = fact.qualifier or tail
+    value = float(fact.value)
+    half = float(fact.ulp) / 2 if fact.rounded and fact.ulp is not None else 0.0
+    lo, hi = value - half, value + half
+    qual = fact.qualifier
+    if qual in q["lower_bound_after"] or qual in q["lower_bound_before"] or qual in q["lower_bound_tail"]:
+        lo, hi = value, INF
+    elif qual in q["approximate_before"] or qual in q["approximate_tail"]:
+        tolerance = abs(value) * thresholds.approximate_tolerance
+        lo, hi = min(lo, value - tolerance), max(hi, value + tolerance)
+    elif qual in q["upper_bound_before"] or qual in q["upper_bound_tail"]:
+        lo, hi = min(0.0, value), value
+    fact.lo, fact.hi = lo, hi
+
+
+def _is_change(text: str, start: int, vocabulary: Vocabulary) -> bool:
+    window = text[max(0, start - 6):start].rstrip("了 为达至")
+    return any(window.endswith(marker) for marker in vocabulary.change_markers)
+
+
+def _attach_context(text: str, facts: list[Fact]) -> None:
+    """Give each figure its label (words before it) and the words after it, within its clause."""
+    previous_end = 0
+    for i, fact in enumerate(facts):
+        start = max(previous_end, _last_break(text, fact.start) + 1, fact.start - 40)
+        fact.label = text[start:fact.start].strip()
+        next_start = facts[i + 1].start if i + 1 < len(facts) else len(text)
+        stop = min(next_start, fact.end + 20, _next_break(text, fact.end))
+        fact.after = text[fact.end:stop].strip()
+        previous_end = fact.end
+
+
+def _last_break(text: str, pos: int) -> int:
+    match = _LAST_BREAK_RE.search(text, max(0, pos - 60), pos)
+    return match.start() if match else -1
+
+
+def _next_break(text: str, pos: int) -> int:
+    match = _BREAK_RE.search(text, pos, pos + 40)
+    return match.start() if match else pos + 40

@@ -1,0 +1,86 @@
+"""Name each figure with the vocabulary: its family (the topic of its sentence) and its metric.
+
+The family is the topic word nearest before the figure in its sentence, else the first one
+after it in the sentence, else the last one in the preceding sentences of its paragraph. The
+metric is read from the figure's label (the words just before it), else from the words just
+after it (有25件还在审理中); the first metric of vocabulary.yaml that matches wins.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+
+import regex
+
+from auditor.config import Vocabulary
+from auditor.extract.figures import Fact
+from auditor.ingest.spans import Span
+
+# Which metric units a figure of each kind may carry.
+_METRIC_UNIT_OF_KIND = {"count": "count", "money": "money", "rate": "percent"}
+
+
+@lru_cache(maxsize=8)
+def _family_re(vocabulary: Vocabulary) -> tuple[regex.Pattern, dict[str, str]]:
+    owner = {}
+    for family, words in vocabulary.families.items():
+        for word in words:
+            owner.setdefault(word, family)
+    pattern = "|".join(regex.escape(w) for w in sorted(owner, key=len, reverse=True))
+    return regex.compile(pattern), owner
+
+
+@lru_cache(maxsize=8)
+def _metric_res(vocabulary: Vocabulary) -> dict[str, tuple[regex.Pattern, dict[str, tuple[int, str]]]]:
+    """Per metric unit: one pattern of all its words, and word -> (priority, metric)."""
+    result = {}
+    for unit in ("count", "money", "percent"):
+        owner: dict[str, tuple[int, str]] = {}
+        for priority, metric in enumerate(vocabulary.metrics.values()):
+            if metric.unit == unit:
+                for word in metric.words:
+                    owner.setdefault(word, (priority, metric.name))
+        pattern = "|".join(regex.escape(w) for w in sorted(owner, key=len, reverse=True)) or "(?!)"
+        result[unit] = (regex.compile(pattern), owner)
+    return result
+
+
+def name_facts(text: str, facts: list[Fact], sentences: list[Span], paragraphs: list[Span],
+               vocabulary: Vocabulary) -> None:
+    family_re, family_of_word = _family_re(vocabulary)
+    topics = [(m.start(), family_of_word[m.group()]) for m in family_re.finditer(text)]
+    topic_positions = [pos for pos, _ in topics]
+    sentence_starts = [s.start for s in sentences]
+    paragraph_starts = [p.start for p in paragraphs]
+    metric_res = _metric_res(vocabulary)
+
+    for fact in facts:
+        unit = _METRIC_UNIT_OF_KIND.get(fact.kind)
+        if unit is None:
+            continue
+        sentence = sentences[max(0, bisect_right(sentence_starts, fact.start) - 1)]
+        paragraph = paragraphs[max(0, bisect_right(paragraph_starts, fact.start) - 1)]
+        fact.family = _family(topics, topic_positions, fact, sentence, paragraph)
+        fact.metric, fact.metric_word = _metric(metric_res[unit], fact)
+
+
+def _family(topics, positions, fact: Fact, sentence: Span, paragraph: Span) -> str | None:
+    before = bisect_left(positions, fact.start) - 1
+    if before >= 0 and positions[before] >= sentence.start:
+        return topics[before][1]
+    after = bisect_left(positions, fact.end)
+    if after < len(positions) and positions[after] < sentence.end:
+        return topics[after][1]
+    if before >= 0 and positions[before] >= paragraph.start:
+        return topics[before][1]
+    return None
+
+
+def _metric(metric_re, fact: Fact) -> tuple[str | None, str]:
+    pattern, owner = metric_re
+    for context in (fact.label, fact.after):
+        best = min((owner[m.group()] + (m.group(),) for m in pattern.finditer(context)), default=None)
+        if best is not None:
+            return best[1], best[2]
+    return None, ""

@@ -1,0 +1,124 @@
+"""Turn failing expectation rows into flags, each with its evidence and a stable id.
+
+A flag's id is a hash of what it says, not of where it stands: the report, the rule, the
+expected and observed values and the quoted evidence. Adding text elsewhere in a report moves
+offsets and lines but keeps every id; changing a figure changes the ids that quote it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from string import Formatter
+
+import pandas as pd
+
+from auditor.checks.gx_suites import KEY_COLUMN, Failure
+from auditor.config import SEVERITIES, Config, Rule
+from auditor.frames import Frames
+
+FLAG_FIELDS = ("id", "report", "rule", "name", "category", "severity", "message", "expected", "observed",
+               "region", "year", "evidence")
+
+
+def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: str = "zh") -> list[dict]:
+    indexed = {table: frames.table(table).set_index(KEY_COLUMN[table], drop=False) for table in KEY_COLUMN}
+    documents = indexed["documents"]
+    flags = []
+    seen = set()
+    for failure in failures:
+        if (failure.rule, failure.table, failure.key) in seen:
+            continue  # one rule may fail a row through two expectations (both interval ends)
+        seen.add((failure.rule, failure.table, failure.key))
+        row = indexed[failure.table].loc[failure.key]
+        rule = config.rules[failure.rule]
+        fields = _template_fields(row)
+        document = documents.loc[row["report"]]
+        flags.append({
+            "report": row["report"],
+            "rule": rule.code,
+            "name": rule.name,
+            "category": rule.category,
+            "severity": rule.severity,
+            "message": _fill(rule.message[lang], fields),
+            "expected": _fill(rule.expected, fields),
+            "observed": _fill(rule.observed, fields),
+            "region": _plain(document["region"]),
+            "year": _plain(document["year"]),
+            "evidence": _evidence(failure.table, row),
+        })
+    flags.sort(key=_order)
+    _assign_ids(flags)
+    return [{name: flag[name] for name in FLAG_FIELDS} for flag in flags]
+
+
+def severity_rank(severity: str) -> int:
+    """0 for error, 1 for warning, 2 for info."""
+    return SEVERITIES.index(severity)
+
+
+def _order(flag: dict) -> tuple:
+    first = flag["evidence"][0]["start"] if flag["evidence"] else -1
+    return (flag["report"], first, flag["rule"], flag["observed"])
+
+
+def _assign_ids(flags: list[dict]) -> None:
+    occurrences: Counter[str] = Counter()
+    for flag in flags:
+        quoted = "\x1f".join(e["text"] for e in flag["evidence"])
+        key = "\x1e".join((flag["report"], flag["rule"], flag["expected"], flag["observed"], quoted))
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        occurrences[digest] += 1
+        # The same sentence twice in one report (a duplicated body) gives distinct ids.
+        flag["id"] = digest if occurrences[digest] == 1 else f"{digest}-{occurrences[digest]}"
+
+
+def _template_fields(row: pd.Series) -> dict[str, str]:
+    fields = {name: _text(value) for name, value in row.items() if not isinstance(value, (list, dict))}
+    low, high = row.get("plausible_min"), row.get("plausible_max")
+    if low is not None and not _missing(low):
+        fields["plausible"] = f"{_number(low)}%–{_number(high)}%"
+    return fields
+
+
+def _fill(template: str, fields: dict[str, str]) -> str:
+    names = {name for _, name, _, _ in Formatter().parse(template) if name}
+    return template.format(**{name: fields.get(name, "?") for name in names})
+
+
+def _evidence(table: str, row: pd.Series) -> list[dict]:
+    if table == "relations":
+        return list(row["evidence"])
+    if table == "facts":
+        return [{"text": row["sentence"], "start": int(row["sentence_start"]), "end": int(row["sentence_end"]),
+                 "line": int(row["line"])}]
+    quotes = [row.get(f"{name}_evidence") for name in ("signed", "published", "title")]
+    return [q for q in quotes if isinstance(q, dict)]
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _text(value) -> str:
+    if _missing(value):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, float):
+        return _number(value)
+    return str(value)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _plain(value):
+    """A JSON-friendly scalar: None for missing, int for whole numbers."""
+    if _missing(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return value

@@ -1,0 +1,167 @@
+"""The run's three dataframes (documents, facts, relations) and their pandera schemas.
+
+This is the one place that names the columns. Frames are assembled once per run from the
+per-report rows and validated here, at the boundary between extraction and the checks, so
+that a bug in extraction surfaces as a schema error rather than as a wrong flag.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+from auditor.config import Thresholds
+from auditor.process import ReportRecord
+
+DOCUMENT_KEY, FACT_KEY, RELATION_KEY = "report", "fact_key", "relation_key"
+DATE_COLUMNS = ("period_end", "published_date", "signed_date")
+
+_KINDS = ["count", "money", "rate", "change", "measure", "ratio", "number", "name", "section",
+          "year", "date", "docno", "ordinal", "period", "time", "slogan"]
+
+
+def _optional_text() -> pa.Column:
+    return pa.Column(str, nullable=True, coerce=True)
+
+
+DOCUMENTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "report": pa.Column(str, unique=True),
+        "path": pa.Column(str),
+        "sha256": _optional_text(),
+        "status": pa.Column(str, pa.Check.isin(["ok", "error"])),
+        "reason": pa.Column(str),
+        "encoding": _optional_text(),
+        "title": _optional_text(),
+        "region": _optional_text(),
+        "year": pa.Column("Int64", pa.Check.in_range(1949, 2100), nullable=True),
+        **{name: pa.Column("datetime64[ns]", nullable=True) for name in DATE_COLUMNS},
+        "signer": _optional_text(),
+        "docno": _optional_text(),
+        "docno_year": pa.Column("Int64", nullable=True),
+        "n_facts": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "n_relations": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+    },
+    name="documents",
+)
+
+FACTS_SCHEMA = pa.DataFrameSchema(
+    {
+        FACT_KEY: pa.Column(str, unique=True),
+        "report": pa.Column(str),
+        "fact_id": pa.Column(int, pa.Check.ge(0)),
+        "kind": pa.Column(str, pa.Check.isin(_KINDS)),
+        "value": pa.Column(str),
+        "value_num": pa.Column(float, nullable=True),
+        "unit": pa.Column(str),
+        "qualifier": pa.Column(str),
+        "lo": pa.Column(float, nullable=True),
+        "hi": pa.Column(float, nullable=True),
+        "text": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "start": pa.Column(int, pa.Check.ge(0)),
+        "end": pa.Column(int),
+        "line": pa.Column(int, pa.Check.ge(1)),
+        "family": pa.Column(str),
+        "metric": pa.Column(str),
+        "plausible_min": pa.Column(float, nullable=True),
+        "plausible_max": pa.Column(float, nullable=True),
+    },
+    checks=[
+        pa.Check(lambda df: df["start"] < df["end"], name="span_not_empty"),
+        pa.Check(lambda df: df["lo"].isna() | (df["lo"] <= df["hi"]), name="interval_ordered"),
+    ],
+    name="facts",
+)
+
+RELATIONS_SCHEMA = pa.DataFrameSchema(
+    {
+        RELATION_KEY: pa.Column(str, unique=True),
+        "report": pa.Column(str),
+        "relation_id": pa.Column(int, pa.Check.ge(0)),
+        "op": pa.Column(str, pa.Check.isin(["eq", "le", "rate"])),
+        "source": pa.Column(str),
+        "n_parts": pa.Column(int, pa.Check.ge(1)),
+        "stated_expr": pa.Column(str),
+        "computed_expr": pa.Column(str),
+        "stated_lo": pa.Column(float),
+        "stated_hi": pa.Column(float),
+        "computed_lo": pa.Column(float),
+        "computed_hi": pa.Column(float),
+        "evidence": pa.Column(object),
+    },
+    checks=[
+        pa.Check(lambda df: df["stated_lo"] <= df["stated_hi"], name="stated_interval_ordered"),
+        pa.Check(lambda df: df["computed_lo"] <= df["computed_hi"], name="computed_interval_ordered"),
+    ],
+    name="relations",
+)
+
+
+@dataclass
+class Frames:
+    documents: pd.DataFrame
+    facts: pd.DataFrame
+    relations: pd.DataFrame
+
+    def table(self, name: str) -> pd.DataFrame:
+        return getattr(self, name)
+
+
+def build_frames(records: list[ReportRecord], thresholds: Thresholds) -> Frames:
+    documents = pd.DataFrame([r.document for r in records], columns=_DOCUMENT_COLUMNS)
+    for name in DATE_COLUMNS:
+        documents[name] = pd.to_datetime(documents[name]).astype("datetime64[ns]")
+    for name in ("year", "docno_year", "n_facts", "n_relations"):
+        documents[name] = pd.array(documents[name].map(_int_or_none), dtype="Int64")
+    documents["reason"] = documents["reason"].fillna("").astype(str)
+
+    facts = pd.DataFrame([row for r in records for row in r.facts], columns=_FACT_COLUMNS)
+    facts = facts.astype({"fact_id": int, "start": int, "end": int, "line": int,
+                          "value_num": float, "lo": float, "hi": float})
+    facts.insert(0, FACT_KEY, facts["report"] + "#" + facts["fact_id"].astype(str))
+    facts["plausible_min"], facts["plausible_max"] = _plausible(facts, thresholds)
+
+    relations = pd.DataFrame([row for r in records for row in r.relations], columns=_RELATION_COLUMNS)
+    relations = relations.astype({"relation_id": int, "n_parts": int, "stated_lo": float, "stated_hi": float,
+                                  "computed_lo": float, "computed_hi": float})
+    relations.insert(0, RELATION_KEY, relations["report"] + "#" + relations["relation_id"].astype(str))
+
+    return Frames(
+        documents=DOCUMENTS_SCHEMA.validate(documents, lazy=True),
+        facts=FACTS_SCHEMA.validate(facts, lazy=True),
+        relations=RELATIONS_SCHEMA.validate(relations, lazy=True),
+    )
+
+
+_FACT_COLUMNS = ["report", "fact_id", "kind", "value", "value_num", "unit", "qualifier", "lo", "hi", "text",
+                 "start", "end", "line", "label", "family", "metric", "sentence", "sentence_start", "sentence_end"]
+_RELATION_COLUMNS = ["report", "relation_id", "op", "source", "family", "n_parts", "stated_fact", "part_facts",
+                     "stated_expr", "stated_lo", "stated_hi", "computed_expr", "computed_value", "computed_lo",
+                     "computed_hi", "evidence"]
+_DOCUMENT_COLUMNS = ["report", "path", "sha256", "status", "reason", "encoding", "title", "region", "year",
+                     "period_end", "published_date", "signed_date", "signer", "docno", "docno_year", "n_chars",
+                     "n_lines", "n_facts", "n_relations", "published_evidence", "signed_evidence",
+                     "title_evidence", "docno_evidence"]
+
+
+def _int_or_none(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value)
+
+
+def _plausible(facts: pd.DataFrame, thresholds: Thresholds) -> tuple[pd.Series, pd.Series]:
+    """The plausible range of each rate from thresholds.yaml; the family-specific entry wins."""
+    low = pd.Series(float("nan"), index=facts.index)
+    high = pd.Series(float("nan"), index=facts.index)
+    is_rate = facts["kind"] == "rate"
+    ranges = sorted(thresholds.plausible_ranges, key=lambda r: r.family != "*")  # "*" first, overridden
+    for r in ranges:
+        hit = is_rate & (facts["metric"] == r.metric)
+        if r.family != "*":
+            hit &= facts["family"] == r.family
+        low[hit], high[hit] = r.min, r.max
+    return low, high

@@ -1,0 +1,112 @@
+"""Find the report files to audit among the paths the user gave.
+
+A named file is always taken (a later stage judges what it holds); a named folder is walked
+for .txt/.html/.htm files. Results are deterministic and each real file appears once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")  # compared case-insensitively
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path      # as given, joined with the path found under a folder; not resolved
+    display: str    # the path with forward slashes: the report's name in outputs
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: Path
+    reason: str     # one short English line
+
+
+def discover(paths: Sequence[str | Path]) -> tuple[list[InputFile], list[Skipped]]:
+    """Files to read, in argument order (sorted within a folder), and what was skipped."""
+    found: list[InputFile] = []
+    skipped: list[Skipped] = []
+    seen: set[str] = set()  # real paths already taken: a file reached twice is read once
+    for raw in paths:
+        root = Path(raw)
+        if root.is_dir():
+            candidates = sorted(_walk(root, skipped), key=_display)
+        elif root.is_file():
+            candidates = [root]
+        else:
+            skipped.append(Skipped(root, _missing_reason(root)))
+            continue
+        for path in candidates:
+            real = os.path.realpath(path)
+            if real not in seen:
+                seen.add(real)
+                found.append(InputFile(path, _display(path)))
+    return found, _unique(skipped)
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def _display(path: Path) -> str:
+    return path.as_posix()
+
+
+def _missing_reason(path: Path) -> str:
+    if os.path.lexists(path):
+        if os.path.islink(path):
+            return "broken symlink or symlink loop"
+        return "not a regular file or folder"
+    return "does not exist"
+
+
+def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
+    """Supported, non-hidden files under root; symlinked folders are followed once each."""
+    files: list[Path] = []
+    visited: set[str] = {os.path.realpath(root)}
+
+    def on_error(err: OSError) -> None:
+        skipped.append(Skipped(Path(err.filename or root), f"cannot read folder: {err.strerror}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=True):
+        here = os.path.realpath(dirpath)
+        kept = []
+        for name in sorted(dirnames):  # sorted: which of two routes to a folder wins is stable
+            if name.startswith("."):
+                continue
+            real = os.path.realpath(os.path.join(dirpath, name))
+            if real in visited:
+                if _is_ancestor(real, here):
+                    skipped.append(Skipped(Path(dirpath) / name, "symlink loop"))
+                continue  # another route to a folder already walked: its files are found there
+            visited.add(real)
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if name.startswith(".") or not is_supported(path):
+                continue  # not asked for: ignored silently
+            if path.is_file():
+                files.append(path)
+            elif os.path.islink(path):
+                skipped.append(Skipped(path, "broken symlink"))
+    return files
+
+
+def _unique(skipped: list[Skipped]) -> list[Skipped]:
+    """Drop repeats: a folder given twice reports its broken links once."""
+    seen: set[Path] = set()
+    kept = []
+    for item in skipped:
+        if item.path not in seen:
+            seen.add(item.path)
+            kept.append(item)
+    return kept
+
+
+def _is_ancestor(real: str, here: str) -> bool:
+    return here == real or here.startswith(real.rstrip(os.sep) + os.sep)

@@ -1,0 +1,181 @@
+"""Report metadata: title, region, report year, publication and signing dates, document number.
+
+Crawled pages start with site chrome (breadcrumbs, 字号, 分享), then a header (title, 发布时间,
+document number), then the body, and end with the signing body over the signing date. The
+header is everything before the first body paragraph; the signature is looked for in the last
+lines only, so that dates quoted in the body are never mistaken for it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+import regex
+
+from auditor.extract.numerals import parse_number
+from auditor.ingest.spans import Span
+
+_CN_DIGITS = "〇零一二三四五六七八九十两"
+_NUM = rf"(?:\d{{1,4}}|[{_CN_DIGITS}]{{1,4}})"
+# 2021-02-25, 2021/2/25, 2021.02.25, 2021年2月25日, 二〇二一年二月二十五日
+_DATE = rf"(?P<y>\d{{4}}|[{_CN_DIGITS}]{{4}})\s*(?:[-/.]|年)\s*(?P<m>{_NUM})\s*(?:[-/.]|月)\s*(?P<d>{_NUM})\s*日?"
+_PUBLISHED_RE = regex.compile(rf"(?:发布时间|发布日期|发文日期|成文日期|日期|时间)\s*[:：]\s*{_DATE}")
+_BARE_DATE_LINE_RE = regex.compile(rf"^\s*{_DATE}\s*$", regex.M)
+_SIGNATURE_DATE_RE = regex.compile(rf"^[^\S\n]*{_DATE}[^\S\n]*$", regex.M)  # crawled pages pad with NBSP
+_DOCNO_RE = regex.compile(r"\p{Han}{1,10}[〔\[［【(（](?P<y>\d{4})[〕\]］】)）]\s*\d+\s*号")
+_TITLE_RE = regex.compile(r"(?:报告|工作报告)[\s\u3000]*$")
+_CHROME_RE = regex.compile(r"当前位置|您的位置|>|》\s*正文|扫一扫|今天是|今日")
+_YEAR_IN_TITLE_RE = regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年")
+_ADMIN_RE = regex.compile(r"\p{Han}{1,8}?(?:自治县|自治州|自治区|自治旗|省|市|县|区|旗|盟|州)")
+_REGION_IN_BODY_RE = regex.compile(r"(?<![\p{Han}])(\p{Han}{2}[市县区])|(?<=[《“])(\p{Han}{2}[市县区])")
+_NOT_A_PLACE = set("全本我该各市县区乡镇省委级")
+_SIGNER_END_RE = regex.compile(r"(?:政府|委员会|局|办公室|院|厅|委|办|中心|处|部|所|室|会|队|站)$")
+_BODY_LINE_MIN = 40  # a header line is short; the first long, punctuated line starts the body
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str | None = None
+    region: str | None = None
+    year: int | None = None
+    published: date | None = None
+    signer: str | None = None
+    signed: date | None = None
+    docno: str | None = None
+    docno_year: int | None = None
+    body_start: int = 0
+    spans: dict[str, Span] = field(default_factory=dict)  # where each field was read
+
+    @property
+    def period_end(self) -> date | None:
+        return date(self.year, 12, 31) if self.year else None
+
+
+def read_metadata(text: str) -> Metadata:
+    body_start = _body_start(text)
+    header = text[:body_start]
+    spans: dict[str, Span] = {}
+
+    title = _title(header, spans)
+    published = _published(header, spans)
+    docno, docno_year = _docno(header, spans)
+    signer, signed = _signature(text, body_start, spans)
+    year = _year(title, text, body_start)
+    region = _region(title, signer, text)
+    return Metadata(title=title, region=region, year=year, published=published, signer=signer,
+                    signed=signed, docno=docno, docno_year=docno_year, body_start=body_start, spans=spans)
+
+
+def _body_start(text: str) -> int:
+    offset = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if len(stripped) >= _BODY_LINE_MIN and regex.search(r"[，,。；;]", stripped) and not _CHROME_RE.search(stripped):
+            return offset
+        offset += len(line) + 1
+    return 0  # no header recognised: the whole text is body
+
+
+def _lines(text: str, base: int = 0):
+    offset = base
+    for line in text.split("\n"):
+        yield offset, line
+        offset += len(line) + 1
+
+
+def _title(header: str, spans: dict[str, Span]) -> str | None:
+    for offset, line in _lines(header):
+        stripped = line.strip()
+        if not stripped or _CHROME_RE.search(stripped) or not _TITLE_RE.search(stripped):
+            continue
+        docno = _DOCNO_RE.match(stripped)
+        title = stripped[docno.end():].strip() if docno else stripped
+        if title:
+            start = offset + line.index(title)
+            spans["title"] = Span(start, start + len(title))
+            return title
+    return None
+
+
+def _to_date(match: regex.Match) -> date | None:
+    try:
+        return date(_int(match["y"]), _int(match["m"]), _int(match["d"]))
+    except ValueError:
+        return None
+
+
+def _int(text: str) -> int:
+    return int(parse_number(text).value)
+
+
+def _published(header: str, spans: dict[str, Span]) -> date | None:
+    for pattern in (_PUBLISHED_RE, _BARE_DATE_LINE_RE):
+        for match in pattern.finditer(header):
+            line_start = header.rfind("\n", 0, match.start()) + 1
+            line_end = header.find("\n", match.end())
+            if _CHROME_RE.search(header[line_start:line_end if line_end != -1 else len(header)]):
+                continue  # a site's "today is" date, not the report's
+            found = _to_date(match)
+            if found:
+                spans["published"] = Span(match.start(), match.end())
+                return found
+    return None
+
+
+def _docno(header: str, spans: dict[str, Span]) -> tuple[str | None, int | None]:
+    match = _DOCNO_RE.search(header)
+    if not match:
+        return None, None
+    spans["docno"] = Span(match.start(), match.end())
+    return regex.sub(r"\s+", "", match.group()), int(match["y"])
+
+
+def _signature(text: str, body_start: int, spans: dict[str, Span]) -> tuple[str | None, date | None]:
+    """The last date standing alone on its line, with the signing body on a line above it."""
+    tail_start = max(body_start, len(text) - 2000)
+    candidates = list(_SIGNATURE_DATE_RE.finditer(text, tail_start))
+    for match in reversed(candidates):
+        signed = _to_date(match)
+        if signed is None:
+            continue
+        above = text[tail_start:match.start()].rstrip().rsplit("\n", 1)[-1].strip()
+        if above and len(above) <= 40 and _SIGNER_END_RE.search(above) and not regex.search(r"[，,。：:]", above):
+            spans["signed"] = Span(match.start("y"), match.start("y") + len(match.group().strip()))
+            signer_start = text.rfind(above, tail_start, match.start())
+            spans["signer"] = Span(signer_start, signer_start + len(above))
+            return above, signed
+    return None, None
+
+
+def _year(title: str | None, text: str, body_start: int) -> int | None:
+    if title:
+        match = _YEAR_IN_TITLE_RE.search(title)
+        if match:
+            return int(match["y"])
+    # "2020年,在市委…": the body opens with the year it reports on.
+    match = _YEAR_IN_TITLE_RE.match(text, body_start) or _YEAR_IN_TITLE_RE.search(text[body_start:body_start + 200])
+    return int(match["y"]) if match else None
+
+
+def _region(title: str | None, signer: str | None, text: str) -> str | None:
+    for source in (title, signer):
+        if source:
+            chain = []
+            for match in _ADMIN_RE.finditer(regex.sub(r"^中共", "", source)):
+                if chain and match.start() != chain[-1].end():
+                    break
+                if not chain and match.start() != 0:
+                    break
+                chain.append(match)
+            if chain:
+                return chain[-1].group()
+    # No title or signature: the place the body names most often (《高邮市…》).
+    counts = Counter(
+        m.group(1) or m.group(2)
+        for m in _REGION_IN_BODY_RE.finditer(text)
+        if not _NOT_A_PLACE & set((m.group(1) or m.group(2))[:2])
+    )
+    best = counts.most_common(1)
+    return best[0][0] if best and best[0][1] >= 2 else None

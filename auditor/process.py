@@ -1,0 +1,154 @@
+"""One input file to plain rows: its document row, its facts and its relations.
+
+This is the unit of work that runs per file (and, later, per worker process). It returns plain
+dicts so that the result is cheap to pass between processes and the report text itself does
+not travel beyond the quoted evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.config import Config
+from auditor.extract.figures import Fact, extract_figures
+from auditor.extract.labels import name_facts
+from auditor.extract.relations import Relation, find_relations
+from auditor.ingest.decode import DecodeError, decode_bytes
+from auditor.ingest.discover import InputFile
+from auditor.ingest.html_text import html_to_text
+from auditor.ingest.metadata import Metadata, read_metadata
+from auditor.ingest.spans import LineIndex, Span, paragraphs, sentences
+
+_HTML_SUFFIXES = (".html", ".htm")
+_REFUSED_SUFFIXES = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".xls": "Excel", ".xlsx": "Excel"}
+
+
+@dataclass
+class ReportRecord:
+    document: dict
+    facts: list[dict] = field(default_factory=list)
+    relations: list[dict] = field(default_factory=list)
+
+
+def process_file(item: InputFile, config: Config) -> ReportRecord:
+    document = {"report": item.display, "path": str(item.path), "sha256": None, "status": "ok", "reason": "",
+                "encoding": None}
+    try:
+        data = Path(item.path).read_bytes()
+    except OSError as err:
+        return ReportRecord({**document, "status": "error", "reason": f"cannot read: {err.strerror or err}"})
+    document["sha256"] = hashlib.sha256(data).hexdigest()
+    suffix = Path(item.path).suffix.lower()
+    if suffix in _REFUSED_SUFFIXES:
+        reason = f"{_REFUSED_SUFFIXES[suffix]} files are not read; convert the report to text or HTML first"
+        return ReportRecord({**document, "status": "error", "reason": reason})
+    try:
+        decoded = decode_bytes(data)
+    except DecodeError as err:
+        return ReportRecord({**document, "status": "error", "reason": str(err)})
+    text = decoded.text
+    document["encoding"] = decoded.encoding
+    source_line = None
+    if suffix in _HTML_SUFFIXES:
+        text, offsets = html_to_text(text)
+        source_line = offsets.source_line
+        document["encoding"] += "; html"
+    return read_text(text, document, config, source_line)
+
+
+def read_text(text: str, document: dict, config: Config, source_line=None) -> ReportRecord:
+    """Extract metadata, facts and relations from decoded text."""
+    lines = LineIndex(text)
+    vocabulary, thresholds = config.vocabulary, config.thresholds
+    sentence_spans, paragraph_spans = sentences(text), paragraphs(text)
+    facts = extract_figures(text, vocabulary, thresholds)
+    name_facts(text, facts, sentence_spans, paragraph_spans, vocabulary)
+    relations = find_relations(text, facts, sentence_spans, paragraph_spans, vocabulary, thresholds)
+    meta = read_metadata(text)
+    evidence = _Evidence(text, lines, sentence_spans, source_line)
+    report = document["report"]
+    document.update(_document_fields(meta, evidence), n_chars=len(text), n_lines=lines.line(len(text)),
+                    n_facts=len(facts), n_relations=len(relations))
+    return ReportRecord(
+        document=document,
+        facts=[_fact_row(report, f, evidence) for f in facts],
+        relations=[_relation_row(report, i, r, evidence) for i, r in enumerate(relations)],
+    )
+
+
+class _Evidence:
+    """Quotes and line numbers for spans of one text."""
+
+    def __init__(self, text: str, lines: LineIndex, sentence_spans: list[Span], source_line) -> None:
+        self.text = text
+        self.lines = lines
+        self.sentence_starts = [s.start for s in sentence_spans]
+        self.sentence_spans = sentence_spans
+        self.source_line = source_line
+
+    def line(self, offset: int) -> int:
+        return self.source_line(offset) if self.source_line else self.lines.line(offset)
+
+    def quote(self, span: Span) -> dict:
+        return {"text": self.text[span.start:span.end], "start": span.start, "end": span.end,
+                "line": self.line(span.start)}
+
+    def sentence_of(self, offset: int) -> Span:
+        from bisect import bisect_right
+
+        i = bisect_right(self.sentence_starts, offset) - 1
+        return self.sentence_spans[i] if i >= 0 else Span(offset, offset)
+
+    def line_of_span(self, span: Span) -> dict:
+        """The whole line a metadata field stands on, as evidence."""
+        start = self.text.rfind("\n", 0, span.start) + 1
+        end = self.text.find("\n", span.end)
+        end = len(self.text) if end == -1 else end
+        return self.quote(Span(start, end)) | {"text": self.text[start:end].strip()}
+
+
+def _document_fields(meta: Metadata, evidence: _Evidence) -> dict:
+    fields = {
+        "title": meta.title, "region": meta.region, "year": meta.year, "period_end": meta.period_end,
+        "published_date": meta.published, "signed_date": meta.signed, "signer": meta.signer,
+        "docno": meta.docno, "docno_year": meta.docno_year,
+    }
+    for name in ("published", "signed", "title", "docno"):
+        span = meta.spans.get(name)
+        quote = evidence.line_of_span(span) if span else None
+        fields[f"{name}_evidence"] = quote
+    return fields
+
+
+def _fact_row(report: str, fact: Fact, evidence: _Evidence) -> dict:
+    sentence = evidence.sentence_of(fact.start)
+    return {
+        "report": report, "fact_id": fact.index, "kind": fact.kind,
+        "value": _plain_decimal(fact.value) if fact.value is not None else "",
+        "value_num": float(fact.value) if fact.value is not None else float("nan"),
+        "unit": fact.unit, "qualifier": fact.qualifier, "lo": fact.lo, "hi": fact.hi,
+        "text": fact.text, "start": fact.start, "end": fact.end, "line": evidence.line(fact.start),
+        "label": fact.label, "family": fact.family or "", "metric": fact.metric or "",
+        "sentence": evidence.text[sentence.start:sentence.end], "sentence_start": sentence.start,
+        "sentence_end": sentence.end,
+    }
+
+
+def _relation_row(report: str, index: int, relation: Relation, evidence: _Evidence) -> dict:
+    return {
+        "report": report, "relation_id": index, "op": relation.op, "source": relation.source,
+        "family": relation.family or "", "n_parts": len(relation.parts) if relation.op != "rate" else 1,
+        "stated_fact": relation.stated.index, "part_facts": ";".join(str(p.index) for p in relation.parts),
+        "stated_expr": relation.stated_expr, "stated_lo": relation.stated_lo, "stated_hi": relation.stated_hi,
+        "computed_expr": relation.computed_expr, "computed_value": relation.computed_value,
+        "computed_lo": relation.computed_lo, "computed_hi": relation.computed_hi,
+        "evidence": [evidence.quote(s) for s in relation.sentences],
+    }
+
+
+def _plain_decimal(value) -> str:
+    """Exact value without exponent notation: 3.84亿 -> '384000000'."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

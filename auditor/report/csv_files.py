@@ -1,0 +1,70 @@
+"""flags.csv, facts.csv, relations.csv, reports.csv: UTF-8 with a byte-order mark, for Excel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from auditor.pipeline import AuditResult
+from auditor.report.files import neutralise, write_atomic
+from auditor.report.json_report import report_entries
+
+FACT_COLUMNS = ["report", "fact_id", "kind", "value", "unit", "qualifier", "lo", "hi", "text", "start", "end",
+                "line", "label", "family", "metric", "sentence"]
+RELATION_COLUMNS = ["report", "relation_id", "status", "failed_rules", "op", "source", "family", "stated_expr",
+                    "stated_lo", "stated_hi", "computed_expr", "computed_value", "computed_lo", "computed_hi",
+                    "stated_fact", "part_facts", "text", "start", "end", "line"]
+FLAG_COLUMNS = ["id", "severity", "category", "rule", "name", "report", "region", "year", "line", "message",
+                "expected", "observed", "evidence"]
+REPORT_COLUMNS = ["report", "status", "reason", "sha256", "encoding", "title", "region", "year", "published",
+                  "signed", "signer", "docno", "facts", "relations", "errors", "warnings", "infos"]
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> None:
+    safe = frame.map(neutralise) if len(frame) else frame
+    write_atomic(path, safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"))
+
+
+def facts_frame(facts: pd.DataFrame) -> pd.DataFrame:
+    return facts[FACT_COLUMNS]
+
+
+def relations_frame(result: AuditResult) -> pd.DataFrame:
+    relations = result.frames.relations.copy()
+    failed = relations["relation_key"].map(lambda key: ";".join(result.failed_rules.get(key, [])))
+    relations["failed_rules"] = failed
+    relations["status"] = failed.map(lambda rules: "fail" if rules else "pass")
+    first = relations["evidence"].map(lambda quotes: quotes[0] if quotes else {})
+    last = relations["evidence"].map(lambda quotes: quotes[-1] if quotes else {})
+    relations["text"] = relations["evidence"].map(lambda quotes: " … ".join(q["text"] for q in quotes))
+    relations["start"] = first.map(lambda q: q.get("start"))
+    relations["end"] = last.map(lambda q: q.get("end"))
+    relations["line"] = first.map(lambda q: q.get("line"))
+    return relations[RELATION_COLUMNS]
+
+
+def flags_frame(flags: list[dict]) -> pd.DataFrame:
+    rows = []
+    for flag in flags:
+        evidence = flag["evidence"]
+        rows.append({
+            **{k: flag[k] for k in FLAG_COLUMNS if k in flag},
+            "line": evidence[0]["line"] if evidence else None,
+            "evidence": " … ".join(e["text"] for e in evidence),
+        })
+    return pd.DataFrame(rows, columns=FLAG_COLUMNS)
+
+
+def reports_frame(result_records, flags: list[dict]) -> pd.DataFrame:
+    rows = []
+    for entry in report_entries(result_records, flags):
+        meta, counts = entry["metadata"], entry["counts"]
+        rows.append({
+            "report": entry["path"], "status": entry["status"], "reason": entry["reason"],
+            "sha256": entry["sha256"], "encoding": entry["encoding"], **{k: meta.get(k) for k in (
+                "title", "region", "year", "published", "signed", "signer", "docno")},
+            "facts": counts["facts"], "relations": counts["relations"], "errors": counts["error"],
+            "warnings": counts["warning"], "infos": counts["info"],
+        })
+    return pd.DataFrame(rows, columns=REPORT_COLUMNS)
