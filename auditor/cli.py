@@ -15,7 +15,7 @@ import typer
 
 from auditor import __version__
 
-EXIT_OK, EXIT_FLAGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FLAGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 app = typer.Typer(
     help="Audit the figures of published government reports: extract, check, flag.",
@@ -139,7 +139,7 @@ def _print_audit_summary(result, out: Path) -> None:
 
 
 class _user_errors:
-    """Turn errors a user can cause into one line on stderr and exit status 2."""
+    """Errors a user can cause: one line on stderr and status 2. Anything else: one line and 3."""
 
     def __init__(self, debug: bool) -> None:
         self.debug = debug
@@ -150,10 +150,14 @@ class _user_errors:
     def __exit__(self, kind, error, traceback) -> bool:
         from auditor.errors import AuditorError
 
-        if error is None or self.debug or not isinstance(error, (AuditorError, OSError)):
+        if error is None or self.debug or isinstance(error, (typer.Exit, KeyboardInterrupt)):
             return False
-        typer.echo(f"auditor: error: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        if isinstance(error, (AuditorError, OSError)):
+            typer.echo(f"auditor: error: {error}", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        # A bug, not a finding: a distinct status so that a CI gate never reads it as "flags found".
+        typer.echo(f"auditor: internal error: {kind.__name__}: {error} (run again with --debug for details)", err=True)
+        raise typer.Exit(EXIT_INTERNAL)
 
 
 def main() -> None:

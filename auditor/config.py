@@ -73,7 +73,8 @@ class Vocabulary:
     measure_units: tuple[str, ...]
     qualifiers: dict[str, tuple[str, ...]]
     change_markers: tuple[str, ...]
-    families: dict[str, tuple[str, ...]]
+    families: dict[str, tuple[str, ...]]  # family -> topic words
+    family_names: dict[str, dict[str, str]]  # family -> {"zh": …, "en": …}
     metrics: dict[str, Metric]
     sums: tuple[SumTemplate, ...]
     bounds: tuple[BoundTemplate, ...]
@@ -252,10 +253,11 @@ def _load_vocabulary(path: Path) -> Vocabulary:
     unknown = set(qualifiers) - set(QUALIFIER_KEYS)
     if unknown:
         raise ConfigError(f"{path}: unknown qualifier group(s): {', '.join(sorted(unknown))}")
-    families = {
-        str(name): _strings(path, words, f"families.{name}")
-        for name, words in _mapping(path, _require(path, data, "families", "the file"), "families").items()
-    }
+    families, family_names = {}, {}
+    for name, entry in _mapping(path, _require(path, data, "families", "the file"), "families").items():
+        entry = _mapping(path, entry, f"families.{name}")
+        families[str(name)] = _strings(path, entry.get("words"), f"families.{name}.words")
+        family_names[str(name)] = {lang: str(entry.get(lang) or name) for lang in ("zh", "en")}
     metrics = {}
     for name, entry in _mapping(path, _require(path, data, "metrics", "the file"), "metrics").items():
         entry = _mapping(path, entry, f"metrics.{name}")
@@ -307,6 +309,7 @@ def _load_vocabulary(path: Path) -> Vocabulary:
         qualifiers={key: tuple(str(w) for w in qualifiers.get(key) or ()) for key in QUALIFIER_KEYS},
         change_markers=tuple(str(w) for w in data.get("change_markers") or ()),
         families=families,
+        family_names=family_names,
         metrics=metrics,
         sums=tuple(sums),
         bounds=tuple(bounds),

@@ -1,7 +1,7 @@
 """Turn failing expectation rows into flags, each with its evidence and a stable id.
 
-A flag's id is a hash of what it says, not of where it stands: the report, the rule, the
-expected and observed values and the quoted evidence. Adding text elsewhere in a report moves
+A flag's id is a hash of what it says, not of where it stands: the report's file name, the
+rule, the expected and observed values and the quoted evidence. Adding text elsewhere in a report moves
 offsets and lines but keeps every id; changing a figure changes the ids that quote it.
 """
 
@@ -34,6 +34,8 @@ def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: s
         row = indexed[failure.table].loc[failure.key]
         rule = config.rules[failure.rule]
         fields = _template_fields(row)
+        if fields.get("family"):
+            fields["family"] = config.vocabulary.family_names.get(fields["family"], {}).get(lang, fields["family"])
         document = documents.loc[row["report"]]
         flags.append({
             "report": row["report"],
@@ -67,7 +69,9 @@ def _assign_ids(flags: list[dict]) -> None:
     occurrences: Counter[str] = Counter()
     for flag in flags:
         quoted = "\x1f".join(e["text"] for e in flag["evidence"])
-        key = "\x1e".join((flag["report"], flag["rule"], flag["expected"], flag["observed"], quoted))
+        # The file's name, not its folder: an id survives moving the reports or running from elsewhere.
+        name = flag["report"].rsplit("/", 1)[-1]
+        key = "\x1e".join((name, flag["rule"], flag["expected"], flag["observed"], quoted))
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
         occurrences[digest] += 1
         # The same sentence twice in one report (a duplicated body) gives distinct ids.

@@ -46,6 +46,7 @@ DOCUMENTS_SCHEMA = pa.DataFrameSchema(
         "n_relations": pa.Column("Int64", pa.Check.ge(0), nullable=True),
     },
     name="documents",
+    coerce=True,  # an empty run still has typed columns
 )
 
 FACTS_SCHEMA = pa.DataFrameSchema(
@@ -74,6 +75,7 @@ FACTS_SCHEMA = pa.DataFrameSchema(
         pa.Check(lambda df: df["lo"].isna() | (df["lo"] <= df["hi"]), name="interval_ordered"),
     ],
     name="facts",
+    coerce=True,
 )
 
 RELATIONS_SCHEMA = pa.DataFrameSchema(
@@ -97,6 +99,7 @@ RELATIONS_SCHEMA = pa.DataFrameSchema(
         pa.Check(lambda df: df["computed_lo"] <= df["computed_hi"], name="computed_interval_ordered"),
     ],
     name="relations",
+    coerce=True,
 )
 
 

@@ -40,7 +40,7 @@ _FIGURE_PATTERN = rf"""
 | (?P<year>\d{{4}}(?=\s*(?:年|版|届))(?:\s*年度?)?|[{_CN}]{{4}}\s*年度?)
 | (?P<time>(?<!\d)\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?(?!\d))
 | (?P<ratio>(?<!\d)\d+\s*[:：]\s*\d+)
-| (?P<ordinal>第\s*(?:\d+|[{_CN}十百千两]+))
+| (?P<ordinal>第\s*(?:\d+|[{_CN}十百千两]+)\s*(?:次|批|届|个|号|期|轮|条|款|章|项|位|名|季度|阶段|书)?)
 | (?P<slogan>(?<![\d.])\d+(?:\s*\+\s*(?:\d+|[A-Za-z]))+)
 | (?P<percent_words>百分之(?P<percent_number>{CHINESE_NUMBER_PATTERN}))
 | (?P<number>{ARABIC_NUMBER_PATTERN}|(?P<chinese>{CHINESE_NUMBER_PATTERN}))

@@ -1,0 +1,77 @@
+"""The figure reader on passages written for these tests, then on the sample reports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from auditor.extract.figures import extract_figures
+
+
+def figures(text, config):
+    return extract_figures(text, config.vocabulary, config.thresholds)
+
+
+def only(text, config, kind=None):
+    found = [f for f in figures(text, config) if kind is None or f.kind == kind]
+    assert len(found) == 1, [(f.text, f.kind) for f in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text, surface, value, unit, lo, hi",
+    [
+        ("共办理案件62件。", "62件", "62", "件", 62, 62),
+        ("参训人员1.2万余人次。", "1.2万余人次", "12000", "人次", 12000, float("inf")),
+        ("整改金额2.23亿元。", "2.23亿元", "223000000", "元", 222500000, 223500000),
+        ("收缴保证金2180.99万元。", "2180.99万元", "21809900", "元", 21809850, 21809950),
+        ("调解成功率为97.5%。", "97.5%", "97.5", "%", 97.45, 97.55),
+        ("成功率达99 %。", "99 %", "99", "%", 98.5, 99.5),
+        ("另两次未能出庭。", "两次", "2", "次", 2, 2),
+        ("开展活动200余场。", "200余场", "200", "场", 200, float("inf")),
+        ("共有16500多名人员参加。", "16500多名", "16500", "名", 16500, float("inf")),
+        ("信息12,077条。", "12,077条", "12077", "条", 12077, 12077),
+        ("聘请律师十二名。", "十二名", "12", "名", 12, 12),
+    ],
+)
+def test_quantities(config, text, surface, value, unit, lo, hi):
+    fact = only(text, config)
+    assert (fact.text, fact.unit) == (surface, unit)
+    assert fact.value == Decimal(value)
+    assert fact.lo == pytest.approx(lo) and fact.hi == pytest.approx(hi)
+
+
+@pytest.mark.parametrize(
+    "text, surface, kind",
+    [
+        ("2020年,我县", "2020年", "year"),
+        ("于2020年3月27日召开", "2020年3月27日", "date"),
+        ("发布时间:2021-02-25", "2021-02-25", "date"),
+        ("长政发〔2019〕2号", "〔2019〕2号", "docno"),
+        ("市政府第31次常务会议", "第31次", "ordinal"),
+        ("《纲要(2015-2020年)》", "2015-2020年", "period"),
+        ("以“白加黑,5+2”的模式", "5+2", "slogan"),
+        ("聚焦二〇三五年远景目标", "二〇三五年", "year"),
+        ("同比下降4.8%", "4.8%", "change"),
+        ("比去年增加10项", "10项", "change"),
+        ("“12345”政府服务热线", "12345", "name"),
+    ],
+)
+def test_figures_that_are_not_counts_keep_their_kind(config, text, surface, kind):
+    fact = next(f for f in figures(text, config) if f.text == surface)
+    assert fact.kind == kind
+
+
+@pytest.mark.parametrize("text", ["一是强化组织领导", "党的十九大精神", "十分重视", "执法队伍分工", "进一步统一思想"])
+def test_chinese_numerals_in_words_are_not_figures(config, text):
+    assert [f.text for f in figures(text, config) if f.kind in ("count", "money", "rate")] == []
+
+
+def test_every_offset_slices_back_to_the_quoted_text(config):
+    from tests.conftest import SEEDS
+
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for fact in figures(text, config):
+            assert text[fact.start:fact.end] == fact.text
