@@ -73,6 +73,9 @@ class Vocabulary:
     measure_units: tuple[str, ...]
     qualifiers: dict[str, tuple[str, ...]]
     change_markers: tuple[str, ...]
+    comparison_words: tuple[str, ...]
+    proportion_words: tuple[str, ...]
+    average_words: tuple[str, ...]
     families: dict[str, tuple[str, ...]]  # family -> topic words
     family_names: dict[str, dict[str, str]]  # family -> {"zh": …, "en": …}
     metrics: dict[str, Metric]
@@ -308,6 +311,9 @@ def _load_vocabulary(path: Path) -> Vocabulary:
         measure_units=_strings(path, units.get("measure") or ["_"], "units.measure"),
         qualifiers={key: tuple(str(w) for w in qualifiers.get(key) or ()) for key in QUALIFIER_KEYS},
         change_markers=tuple(str(w) for w in data.get("change_markers") or ()),
+        comparison_words=tuple(str(w) for w in data.get("comparison_words") or ()),
+        proportion_words=tuple(str(w) for w in data.get("proportion_words") or ()),
+        average_words=tuple(str(w) for w in data.get("average_words") or ()),
         families=families,
         family_names=family_names,
         metrics=metrics,

@@ -19,7 +19,7 @@ from auditor.process import ReportRecord
 DOCUMENT_KEY, FACT_KEY, RELATION_KEY = "report", "fact_key", "relation_key"
 DATE_COLUMNS = ("period_end", "published_date", "signed_date")
 
-_KINDS = ["count", "money", "rate", "change", "measure", "ratio", "number", "name", "section",
+_KINDS = ["count", "money", "rate", "percent", "change", "measure", "ratio", "number", "name", "section",
           "year", "date", "docno", "ordinal", "period", "time", "slogan"]
 
 

@@ -115,6 +115,9 @@ def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -
         fact.index = len(facts)
         facts.append(fact)
     _attach_context(text, facts)
+    for fact in facts:
+        if fact.kind == "rate" and not any(w in fact.label[-8:] for w in vocabulary.proportion_words):
+            fact.kind = "percent"  # 完成计划的150%: a percentage, but not a share of a whole
     return facts
 
 
@@ -157,6 +160,8 @@ def _percent_words(match, text, vocabulary, thresholds) -> Fact | None:
         return None
     fact = Fact(0, "rate", number.value, "%", "", 0.0, 0.0, number.ulp, True, match.group(), match.start(), match.end())
     _qualify(fact, text, vocabulary, thresholds, tail="")
+    if _is_change(text, match.start(), vocabulary):
+        fact.kind = "change"
     return fact
 
 
@@ -251,8 +256,11 @@ def _qualify(fact: Fact, text: str, vocabulary: Vocabulary, thresholds: Threshol
 
 
 def _is_change(text: str, start: int, vocabulary: Vocabulary) -> bool:
-    window = text[max(0, start - 6):start].rstrip("了 为达至")
-    return any(window.endswith(marker) for marker in vocabulary.change_markers)
+    window = text[max(0, start - 12):start]
+    near = window[-6:].rstrip("了 为近约")
+    if any(near.endswith(marker) for marker in vocabulary.change_markers):
+        return True
+    return near.endswith(("多", "少")) and any(word in window for word in vocabulary.comparison_words)
 
 
 def _attach_context(text: str, facts: list[Fact]) -> None:

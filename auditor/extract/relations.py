@@ -58,7 +58,7 @@ def find_relations(text: str, facts: list[Fact], sentences: list[Span], paragrap
         for family, members in _by_family(group).items():
             _vocabulary_relations(builder, family, members, vocabulary)
     for sentence_facts in _group(values, sentences):
-        _qizhong_relations(builder, text, sentence_facts)
+        _qizhong_relations(builder, text, sentence_facts, vocabulary.average_words)
         _share_relations(builder, sentence_facts, vocabulary)
     return builder.relations
 
@@ -126,11 +126,11 @@ def _vocabulary_relations(builder: _Builder, family: str | None, facts: list[Fac
             builder.rate(f"rate:{template.rate}", family, rate, numerator, [b for b in bases if b is not None])
 
 
-def _qizhong_relations(builder: _Builder, text: str, facts: list[Fact]) -> None:
+def _qizhong_relations(builder: _Builder, text: str, facts: list[Fact], averages: tuple[str, ...]) -> None:
     for match in _QIZHONG_RE.finditer(text, facts[0].start, facts[-1].end):
         before = [f for f in facts if f.end <= match.start() and f.kind != "rate"]
-        if not before:
-            continue
+        if not before or any(word in before[-1].label for word in averages):
+            continue  # no total, or an average (年均2040亿元,其中去年2573亿元)
         total = before[-1]
         closing = _closing_bracket(text, match.start(), facts[-1].end)
         parts: list[Fact] = []
@@ -275,7 +275,7 @@ def _format_like(value: Decimal, like: Fact, parts: list[Fact]) -> str:
     """Format a computed amount the way the stated figure is written (万, 亿, decimals, unit)."""
     scale, mult = Decimal(1), ""
     for word, factor in (("亿", Decimal(10**8)), ("万", Decimal(10**4))):
-        if word in like.text:
+        if word in like.text and abs(value) >= factor:
             scale, mult = factor, word
             break
     places = max((_decimals((f.ulp or Decimal(1)) / scale) for f in [like, *parts]), default=0)
