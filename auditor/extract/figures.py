@@ -46,7 +46,8 @@ _FIGURE_PATTERN = rf"""
 | (?P<number>{ARABIC_NUMBER_PATTERN}|(?P<chinese>{CHINESE_NUMBER_PATTERN}))
 """
 _FIGURE_RE = regex.compile(_FIGURE_PATTERN, regex.VERBOSE)
-_SECTION_RE = regex.compile(r"(?:^|(?<=[。；;\n]))[ \t\u3000]*\d{1,2}\s*[.．、](?!\d)|[(（]\d{1,2}[)）]", regex.M)
+# Section numbers: "1.优化…" at the start of a line or sentence, "(1)" anywhere.
+_SECTION_RE = regex.compile(r"(?:^|(?<=[。；;\n]))[ \t\u3000]*(?P<n>\d{1,2})\s*[.．、](?!\d)|[(（](?P<n>\d{1,2})[)）]", regex.M)
 _QUOTED_RE = regex.compile(r"[“\"「『][^”\"」』\n]{1,15}[”\"」』]")
 # Where a figure's label begins: the last clause break or figure before it.
 _LABEL_BREAK = "，,；;。：:！？!?\n（()）【】"
@@ -102,7 +103,7 @@ def _unit_re(vocabulary: Vocabulary) -> regex.Pattern:
 def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -> list[Fact]:
     unit_re = _unit_re(vocabulary)
     quoted = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
-    sections = {m.end() for m in _SECTION_RE.finditer(text)}
+    section_starts = {m.start("n") for m in _SECTION_RE.finditer(text)}
     facts: list[Fact] = []
     for match in _FIGURE_RE.finditer(text):
         fact = _read(match, text, unit_re, vocabulary, thresholds)
@@ -110,7 +111,7 @@ def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -
             continue
         if fact.kind in ("count", "number", "money", "rate", "measure") and _inside(quoted, fact.start, fact.end):
             fact.kind = "name"  # “12345”热线, “4枚印章”, “一件事”: names, not quantities
-        elif fact.kind == "number" and _is_section(text, match, sections):
+        elif fact.kind == "number" and fact.start in section_starts:
             fact.kind = "section"
         fact.index = len(facts)
         facts.append(fact)
@@ -124,11 +125,6 @@ def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     i = bisect_right(spans, (start, INF)) - 1
     return i >= 0 and spans[i][0] < start and end < spans[i][1]
-
-
-def _is_section(text: str, match: regex.Match, sections: set[int]) -> bool:
-    end = match.end()
-    return end + 1 in sections or (end < len(text) and text[end] in ".．、" and _SECTION_RE.match(text, max(0, match.start() - 1)) is not None)
 
 
 def _read(match: regex.Match, text: str, unit_re: regex.Pattern, vocabulary: Vocabulary,
