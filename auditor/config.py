@@ -50,12 +50,14 @@ class SumTemplate:
     whole: str
     parts: tuple[str, ...]
     whole_extra: tuple[str, ...] = ()
+    optional_parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class BoundTemplate:
     part: str
     wholes: tuple[str, ...]
+    whole_extra: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class RateTemplate:
     rate: str
     numerator: str
     denominators: tuple[str, ...]
+    denominator_extra: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: patterns built from it are cached
@@ -75,13 +78,17 @@ class Vocabulary:
     change_markers: tuple[str, ...]
     comparison_words: tuple[str, ...]
     proportion_words: tuple[str, ...]
+    plan_words: tuple[str, ...]
     average_words: tuple[str, ...]
     families: dict[str, tuple[str, ...]]  # family -> topic words
+    weak_family_words: dict[str, tuple[str, ...]]  # family -> words that count only when no other does
+    not_topic_words: tuple[str, ...]
     family_names: dict[str, dict[str, str]]  # family -> {"zh": …, "en": …}
     metrics: dict[str, Metric]
     sums: tuple[SumTemplate, ...]
     bounds: tuple[BoundTemplate, ...]
     rates: tuple[RateTemplate, ...]
+    included_words: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -256,10 +263,11 @@ def _load_vocabulary(path: Path) -> Vocabulary:
     unknown = set(qualifiers) - set(QUALIFIER_KEYS)
     if unknown:
         raise ConfigError(f"{path}: unknown qualifier group(s): {', '.join(sorted(unknown))}")
-    families, family_names = {}, {}
+    families, weak_family_words, family_names = {}, {}, {}
     for name, entry in _mapping(path, _require(path, data, "families", "the file"), "families").items():
         entry = _mapping(path, entry, f"families.{name}")
         families[str(name)] = _strings(path, entry.get("words"), f"families.{name}.words")
+        weak_family_words[str(name)] = tuple(str(w) for w in entry.get("weak_words") or ())
         family_names[str(name)] = {lang: str(entry.get(lang) or name) for lang in ("zh", "en")}
     metrics = {}
     for name, entry in _mapping(path, _require(path, data, "metrics", "the file"), "metrics").items():
@@ -287,6 +295,7 @@ def _load_vocabulary(path: Path) -> Vocabulary:
             whole=whole,
             parts=tuple(metric_ref(p, where, unit) for p in _strings(path, entry.get("parts"), f"{where} parts")),
             whole_extra=tuple(metric_ref(p, where, unit) for p in entry.get("whole_extra") or ()),
+            optional_parts=tuple(metric_ref(p, where, unit) for p in entry.get("optional_parts") or ()),
         ))
     bounds = []
     for i, entry in enumerate(data.get("bounds") or [], start=1):
@@ -294,7 +303,8 @@ def _load_vocabulary(path: Path) -> Vocabulary:
         entry = _mapping(path, entry, where)
         part = metric_ref(_require(path, entry, "part", where), where)
         wholes = tuple(metric_ref(w, where, metrics[part].unit) for w in _strings(path, entry.get("whole"), f"{where} whole"))
-        bounds.append(BoundTemplate(part, wholes))
+        extra = tuple(metric_ref(w, where, metrics[part].unit) for w in entry.get("whole_extra") or ())
+        bounds.append(BoundTemplate(part, wholes, extra))
     rates = []
     for i, entry in enumerate(data.get("rates") or [], start=1):
         where = f"rates entry {i}"
@@ -303,6 +313,7 @@ def _load_vocabulary(path: Path) -> Vocabulary:
             rate=metric_ref(_require(path, entry, "rate", where), where, "percent"),
             numerator=metric_ref(_require(path, entry, "numerator", where), where, "count"),
             denominators=tuple(metric_ref(d, where, "count") for d in _strings(path, entry.get("denominator"), f"{where} denominator")),
+            denominator_extra=tuple(metric_ref(d, where, "count") for d in entry.get("denominator_extra") or ()),
         ))
     return Vocabulary(
         count_units=_strings(path, units.get("count"), "units.count"),
@@ -313,13 +324,17 @@ def _load_vocabulary(path: Path) -> Vocabulary:
         change_markers=tuple(str(w) for w in data.get("change_markers") or ()),
         comparison_words=tuple(str(w) for w in data.get("comparison_words") or ()),
         proportion_words=tuple(str(w) for w in data.get("proportion_words") or ()),
+        plan_words=tuple(str(w) for w in data.get("plan_words") or ()),
         average_words=tuple(str(w) for w in data.get("average_words") or ()),
         families=families,
+        weak_family_words=weak_family_words,
+        not_topic_words=tuple(str(w) for w in data.get("not_topic_words") or ()),
         family_names=family_names,
         metrics=metrics,
         sums=tuple(sums),
         bounds=tuple(bounds),
         rates=tuple(rates),
+        included_words=tuple(str(w) for w in data.get("included_words") or ()),
     )
 
 

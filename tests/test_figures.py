@@ -56,6 +56,14 @@ def test_quantities(config, text, surface, value, unit, lo, hi):
         ("同比下降4.8%", "4.8%", "change"),
         ("比去年增加10项", "10项", "change"),
         ("“12345”政府服务热线", "12345", "name"),
+        ("由40元提高到80元", "80元", "change"),
+        ("比一九五七年的七百零四亿元增长", "七百零四亿元", "change"),
+        ("比计划规定的单位数多二百二十七个", "二百二十七个", "change"),
+        ("完成年度计划的115%", "115%", "percent"),
+        ("占预算数的106.48%", "106.48%", "percent"),
+        ("满意度达98%", "98%", "rate"),
+        ("按期办结率继续保持高位,达到99.8%", "99.8%", "rate"),
+        ("办结率达百分之百", "百分之百", "rate"),
     ],
 )
 def test_figures_that_are_not_counts_keep_their_kind(config, text, surface, kind):

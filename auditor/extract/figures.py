@@ -42,7 +42,7 @@ _FIGURE_PATTERN = rf"""
 | (?P<ratio>(?<!\d)\d+\s*[:：]\s*\d+)
 | (?P<ordinal>第\s*(?:\d+|[{_CN}十百千两]+)\s*(?:次|批|届|个|号|期|轮|条|款|章|项|位|名|季度|阶段|书)?)
 | (?P<slogan>(?<![\d.])\d+(?:\s*\+\s*(?:\d+|[A-Za-z]))+)
-| (?P<percent_words>百分之(?P<percent_number>{CHINESE_NUMBER_PATTERN}))
+| (?P<percent_words>百分之(?P<percent_number>{CHINESE_NUMBER_PATTERN}|百(?![分之])))
 | (?P<number>{ARABIC_NUMBER_PATTERN}|(?P<chinese>{CHINESE_NUMBER_PATTERN}))
 """
 _FIGURE_RE = regex.compile(_FIGURE_PATTERN, regex.VERBOSE)
@@ -53,6 +53,8 @@ _QUOTED_RE = regex.compile(r"[“\"「『][^”\"」』\n]{1,15}[”\"」』]")
 _LABEL_BREAK = "，,；;。：:！？!?\n（()）【】"
 _BREAK_RE = regex.compile(f"[{regex.escape(_LABEL_BREAK)}]")
 _LAST_BREAK_RE = regex.compile(f"[{regex.escape(_LABEL_BREAK)}]", regex.REVERSE)
+_FILLER_LABEL_RE = regex.compile(r"(?:继续|保持|达到|达|为|是|均为|均|已|仍|约|近|超过|高于|低于|了|在|到|并|且|\s)*")
+_LOOK_BACK = 20
 _RARE_SINGLE_NUMERALS = set("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟廿")  # alone, these are words (队伍)
 _MULTIPLIERS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 
@@ -116,10 +118,27 @@ def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -
         fact.index = len(facts)
         facts.append(fact)
     _attach_context(text, facts)
+    previous = None
     for fact in facts:
-        if fact.kind == "rate" and not any(w in fact.label[-8:] for w in vocabulary.proportion_words):
+        listed = previous is not None and previous.kind == "rate" and not fact.label.strip("、和及与")
+        if fact.kind == "rate" and not listed and not _is_proportion(naming_label(text, fact), vocabulary):
             fact.kind = "percent"  # 完成计划的150%: a percentage, but not a share of a whole
+        previous = fact  # 分别占40%、55%: the second share is listed with the first
     return facts
+
+
+def _is_proportion(label: str, vocabulary: Vocabulary) -> bool:
+    return (any(w in label for w in vocabulary.proportion_words)
+            and not any(w in label for w in vocabulary.plan_words))
+
+
+def naming_label(text: str, fact: Fact) -> str:
+    """The words that name a figure: its label, or the clause before it when the label is only
+    a verb (按期办结率继续保持高位,达到100.8%)."""
+    if fact.label and _FILLER_LABEL_RE.fullmatch(fact.label):
+        label_start = fact.start - len(fact.label)
+        return text[max(0, label_start - _LOOK_BACK, _last_break(text, label_start - 1) + 1):fact.start]
+    return fact.label
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -150,11 +169,13 @@ def _plain(kind: str, match: regex.Match) -> Fact:
 
 
 def _percent_words(match, text, vocabulary, thresholds) -> Fact | None:
+    words = match.group("percent_number")
     try:
-        number = parse_number(match.group("percent_number"))
+        number = parse_number("一百" if words == "百" else words)  # 百分之百
     except ValueError:
         return None
-    fact = Fact(0, "rate", number.value, "%", "", 0.0, 0.0, number.ulp, True, match.group(), match.start(), match.end())
+    ulp = min(number.ulp, Decimal(1))  # 百分之三十 is stated to the whole percent, not to ten
+    fact = Fact(0, "rate", number.value, "%", "", 0.0, 0.0, ulp, True, match.group(), match.start(), match.end())
     _qualify(fact, text, vocabulary, thresholds, tail="")
     if _is_change(text, match.start(), vocabulary):
         fact.kind = "change"
@@ -163,6 +184,9 @@ def _percent_words(match, text, vocabulary, thresholds) -> Fact | None:
 
 def _quantity(match, text, unit_re, vocabulary, thresholds) -> Fact | None:
     surface = match.group("number")
+    start = match.start()
+    if surface[0] in "正负" and start > 0 and regex.match(r"\p{Han}", text[start - 1]) and text[start - 1] not in "为是达至":
+        surface, start = surface[1:], start + 1  # 纠正6件: the 正 belongs to the word before
     try:
         number = parse_number(surface)
     except ValueError:
@@ -199,10 +223,10 @@ def _quantity(match, text, unit_re, vocabulary, thresholds) -> Fact | None:
     rounded = kind == "rate" or bool(has_multiplier) or ulp < 1 or (ulp > 1 and kind == "money")
     if kind == "number" and not has_multiplier and _looks_like_year(surface, value):
         kind = "year"
-    fact = Fact(0, kind, value, unit, "", 0.0, 0.0, ulp, rounded, text[match.start():end], match.start(), end)
+    fact = Fact(0, kind, value, unit, "", 0.0, 0.0, ulp, rounded, text[start:end], start, end)
     fact.qualifier = qualifier
     _qualify(fact, text, vocabulary, thresholds, tail=tail)
-    if kind in ("count", "rate", "money") and _is_change(text, match.start(), vocabulary):
+    if kind in ("count", "rate", "money") and _is_change(text, start, vocabulary):
         fact.kind = "change"
     if unit_text == "个百分点":
         fact.kind = "change"
@@ -228,7 +252,7 @@ def _kind_and_unit(unit_text: str, vocabulary: Vocabulary) -> tuple[str, str]:
 def _qualify(fact: Fact, text: str, vocabulary: Vocabulary, thresholds: Thresholds, tail: str) -> None:
     """Set the qualifier and the interval [lo, hi] the figure stands for."""
     q = vocabulary.qualifiers
-    before = text[max(0, fact.start - 3):fact.start]
+    before = text[max(0, fact.start - 5):fact.start].rstrip("为达是")  # 约为96%, 超过了
     if not fact.qualifier:
         for words in (q["lower_bound_before"], q["approximate_before"], q["upper_bound_before"]):
             word = next((w for w in sorted(words, key=len, reverse=True) if before.endswith(w)), "")
@@ -256,7 +280,8 @@ def _is_change(text: str, start: int, vocabulary: Vocabulary) -> bool:
     near = window[-6:].rstrip("了 为近约")
     if any(near.endswith(marker) for marker in vocabulary.change_markers):
         return True
-    return near.endswith(("多", "少")) and any(word in window for word in vocabulary.comparison_words)
+    # 比去年多227个 (a difference) and 比一九五七年的704亿元 (the base of a comparison)
+    return near.endswith(("多", "少", "的")) and any(word in window for word in vocabulary.comparison_words)
 
 
 def _attach_context(text: str, facts: list[Fact]) -> None:

@@ -1,7 +1,8 @@
 """Name each figure with the vocabulary: its family (the topic of its sentence) and its metric.
 
 The family is the topic word nearest before the figure in its sentence, else the first one
-after it in the sentence, else the last one in the preceding sentences of its paragraph. The
+after it in the sentence, else the last one in the preceding sentences of its paragraph; weak
+topic words (矛盾纠纷) are consulted only when no other topic word stands in that reach. The
 metric is read from the figure's label (the words just before it), else from the words just
 after it (有25件还在审理中); the first metric of vocabulary.yaml that matches wins.
 """
@@ -14,7 +15,7 @@ from functools import lru_cache
 import regex
 
 from auditor.config import Vocabulary
-from auditor.extract.figures import Fact
+from auditor.extract.figures import Fact, naming_label
 from auditor.ingest.spans import Span
 
 # Which metric units a figure of each kind may carry.
@@ -22,17 +23,21 @@ _METRIC_UNIT_OF_KIND = {"count": "count", "money": "money", "rate": "percent"}
 
 
 @lru_cache(maxsize=8)
-def _family_re(vocabulary: Vocabulary) -> tuple[regex.Pattern, dict[str, str]]:
-    owner = {}
+def _family_re(vocabulary: Vocabulary) -> tuple[regex.Pattern, dict[str, tuple[str, bool] | None]]:
+    """One pattern of all topic words; word -> (family, weak), or None for a not-topic word."""
+    owner: dict[str, tuple[str, bool] | None] = {word: None for word in vocabulary.not_topic_words}
     for family, words in vocabulary.families.items():
         for word in words:
-            owner.setdefault(word, family)
+            owner.setdefault(word, (family, False))
+    for family, words in vocabulary.weak_family_words.items():
+        for word in words:
+            owner.setdefault(word, (family, True))
     pattern = "|".join(regex.escape(w) for w in sorted(owner, key=len, reverse=True))
     return regex.compile(pattern), owner
 
 
 @lru_cache(maxsize=8)
-def _metric_res(vocabulary: Vocabulary) -> dict[str, tuple[regex.Pattern, dict[str, tuple[int, str]]]]:
+def metric_patterns(vocabulary: Vocabulary) -> dict[str, tuple[regex.Pattern, dict[str, tuple[int, str]]]]:
     """Per metric unit: one pattern of all its words, and word -> (priority, metric)."""
     result = {}
     for unit in ("count", "money", "percent"):
@@ -49,11 +54,16 @@ def _metric_res(vocabulary: Vocabulary) -> dict[str, tuple[regex.Pattern, dict[s
 def name_facts(text: str, facts: list[Fact], sentences: list[Span], paragraphs: list[Span],
                vocabulary: Vocabulary) -> None:
     family_re, family_of_word = _family_re(vocabulary)
-    topics = [(m.start(), family_of_word[m.group()]) for m in family_re.finditer(text)]
-    topic_positions = [pos for pos, _ in topics]
+    strong: list[tuple[int, str]] = []
+    weak: list[tuple[int, str]] = []
+    for match in family_re.finditer(text):  # a not-topic word is consumed here, and skipped
+        owner = family_of_word[match.group()]
+        if owner is not None:
+            (weak if owner[1] else strong).append((match.start(), owner[0]))
+    reaches = [(topics, [pos for pos, _ in topics]) for topics in (strong, weak)]
     sentence_starts = [s.start for s in sentences]
     paragraph_starts = [p.start for p in paragraphs]
-    metric_res = _metric_res(vocabulary)
+    metric_res = metric_patterns(vocabulary)
 
     for fact in facts:
         unit = _METRIC_UNIT_OF_KIND.get(fact.kind)
@@ -61,8 +71,8 @@ def name_facts(text: str, facts: list[Fact], sentences: list[Span], paragraphs: 
             continue
         sentence = sentences[max(0, bisect_right(sentence_starts, fact.start) - 1)]
         paragraph = paragraphs[max(0, bisect_right(paragraph_starts, fact.start) - 1)]
-        fact.family = _family(topics, topic_positions, fact, sentence, paragraph)
-        fact.metric, fact.metric_word = _metric(metric_res[unit], fact)
+        fact.family = next(filter(None, (_family(t, p, fact, sentence, paragraph) for t, p in reaches)), None)
+        fact.metric, fact.metric_word = _metric(metric_res[unit], naming_label(text, fact), fact.after)
 
 
 def _family(topics, positions, fact: Fact, sentence: Span, paragraph: Span) -> str | None:
@@ -77,9 +87,9 @@ def _family(topics, positions, fact: Fact, sentence: Span, paragraph: Span) -> s
     return None
 
 
-def _metric(metric_re, fact: Fact) -> tuple[str | None, str]:
+def _metric(metric_re, label: str, after: str) -> tuple[str | None, str]:
     pattern, owner = metric_re
-    for context in (fact.label, fact.after):
+    for context in (label, after):
         best = min((owner[m.group()] + (m.group(),) for m in pattern.finditer(context)), default=None)
         if best is not None:
             return best[1], best[2]

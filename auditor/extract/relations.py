@@ -15,15 +15,19 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
 from auditor.config import Thresholds, Vocabulary
 from auditor.extract.figures import INF, Fact
-from auditor.extract.labels import _metric_res
+from auditor.extract.labels import metric_patterns
 from auditor.ingest.spans import Span
 
 _CLAUSE_BREAK_RE = regex.compile(r"[；;]")
+_BRACKET_RE = regex.compile(r"[()（）]")
+_HEAD_FILLER_RE = regex.compile(r"(?:的|有|为|是|共计|共|达到|达|了)+$")
+_ASIDE_RE = regex.compile(r"[(（][^()（）]*[)）]")
 _QIZHONG_RE = regex.compile(r"其中")
 _SHORT_LABEL_STRIP_RE = regex.compile(r"^(?:其中|共计|共|合计|累计|全年|另外|另|有|的|是|为|[：:、，,]|\s)+")
 _SHORT_LABEL_TAIL_RE = regex.compile(r"(?:为|达|是|有|的|了|共计|共)+$")
@@ -57,8 +61,9 @@ def find_relations(text: str, facts: list[Fact], sentences: list[Span], paragrap
     for group in _group(values, scope):
         for family, members in _by_family(group).items():
             _vocabulary_relations(builder, family, members, vocabulary)
+    for paragraph_facts in _group(values, paragraphs):
+        _qizhong_relations(builder, paragraph_facts, vocabulary)
     for sentence_facts in _group(values, sentences):
-        _qizhong_relations(builder, text, sentence_facts, vocabulary.average_words)
         _share_relations(builder, sentence_facts, vocabulary)
     return builder.relations
 
@@ -103,51 +108,135 @@ def _vocabulary_relations(builder: _Builder, family: str | None, facts: list[Fac
     for fact in facts:
         if fact.metric:
             by_metric.setdefault(fact.metric, []).append(fact)
+
+    def nearest(metric: str, anchor: Fact, unit: str | None = None) -> Fact | None:
+        return _nearest(by_metric.get(metric, []), anchor, unit)
+
+    def extras(metrics: tuple[str, ...], whole: Fact) -> tuple[list[Fact], int]:
+        """The stated extra terms of a whole, and how many are not stated at all."""
+        found = [nearest(m, whole, whole.unit) for m in metrics]
+        stated = [f for f in found if f is not None and not _included(f, vocabulary)]
+        return stated, found.count(None)
+
     for template in vocabulary.sums:
         for whole in by_metric.get(template.whole, ()):
-            parts = [_nearest(by_metric.get(p, []), whole, whole.unit) for p in template.parts]
+            parts = [nearest(p, whole, whole.unit) for p in template.parts]
             present = [p for p in parts if p is not None]
             if not present:
                 continue
-            extras = [_nearest(by_metric.get(e, []), whole, whole.unit) for e in template.whole_extra]
+            optional = [f for f in (nearest(p, whole, whole.unit) for p in template.optional_parts)
+                        if f is not None and f not in present]
+            added, unstated = extras(template.whole_extra, whole)
             op = "eq" if len(present) == len(parts) else "le"
-            builder.sum(op, f"sum:{template.name}", family, whole, present, extras, missing_extras=extras.count(None))
+            builder.sum(op, f"sum:{template.name}", family, whole, present, extras=added, optional=optional,
+                        open_ended=unstated > 0)
     for template in vocabulary.bounds:
         for part in by_metric.get(template.part, ()):
-            whole = next((w for w in (_nearest(by_metric.get(m, []), part, part.unit) for m in template.wholes) if w), None)
+            whole = next(filter(None, (nearest(m, part, part.unit) for m in template.wholes)), None)
             if whole is not None:
-                builder.sum("le", f"bound:{template.part}", family, whole, [part], [], 0)
+                added, _ = extras(template.whole_extra, whole)  # an unstated extra counts as none here
+                builder.sum("le", f"bound:{template.part}", family, whole, [part], extras=added)
     for template in vocabulary.rates:
         for rate in by_metric.get(template.rate, ()):
-            numerator = _nearest(by_metric.get(template.numerator, []), rate)
+            numerator = nearest(template.numerator, rate)
             if numerator is None:
                 continue
-            bases = [_nearest(by_metric.get(d, []), rate, numerator.unit) for d in template.denominators]
-            builder.rate(f"rate:{template.rate}", family, rate, numerator, [b for b in bases if b is not None])
+            bases = [[b] for b in (nearest(d, rate, numerator.unit) for d in template.denominators) if b is not None]
+            for base in list(bases):
+                added, _ = extras(template.denominator_extra, base[0])
+                if added:
+                    bases.append(base + added)  # 结案率 over 新收 + 上年结转
+            builder.rate(f"rate:{template.rate}", family, rate, numerator, bases)
 
 
-def _qizhong_relations(builder: _Builder, text: str, facts: list[Fact], averages: tuple[str, ...]) -> None:
+def _included(fact: Fact, vocabulary: Vocabulary) -> bool:
+    """A figure the report says is already inside another (含上年结转3件)."""
+    return any(word in fact.label for word in vocabulary.included_words)
+
+
+def _qizhong_relations(builder: _Builder, facts: list[Fact], vocabulary: Vocabulary) -> None:
+    """A total, 其中, then its parts. The total may close the previous sentence (…300件。其中,…)."""
+    text = builder.text
+    siblings, outcomes = _siblings(vocabulary), {b.part for b in vocabulary.bounds}
     for match in _QIZHONG_RE.finditer(text, facts[0].start, facts[-1].end):
-        before = [f for f in facts if f.end <= match.start() and f.kind != "rate"]
-        if not before or any(word in before[-1].label for word in averages):
+        sentence = builder.sentence_of(match.start())
+        closing = _closing_bracket(text, match.start(), sentence.end)
+        asides = _brackets(text, match.end(), closing)  # (含…), nested (其中…): not parts of this list
+        after = [f for f in facts if match.end() <= f.start < closing and f.kind in ("count", "money")
+                 and not any(a.start < f.start < a.end for a in asides)]
+        if not after:
+            continue
+        first = after[0]
+        total = _total_before(builder, facts, match.start(), sentence, first)
+        if total is None or any(word in total.label for word in vocabulary.average_words):
             continue  # no total, or an average (年均2040亿元,其中去年2573亿元)
-        total = before[-1]
-        closing = _closing_bracket(text, match.start(), facts[-1].end)
         parts: list[Fact] = []
         running = Decimal(0)
-        for fact in facts:
-            if fact.start < match.end() or fact.kind == "change":
-                continue
-            if fact.start >= closing or fact.unit != total.unit or fact.kind != total.kind:
+        for fact in after:
+            if fact.unit != total.unit or fact.kind != total.kind:
                 break
-            if parts and (text.find("其中", parts[-1].end, fact.start) != -1 or _TOTAL_MARKER_RE.search(fact.label)):
-                break  # a nested 其中, or a new total (共办理45件), ends the list
+            if parts and _ends_list(text, parts, fact, total, siblings, outcomes):
+                break
+            if running >= total.value and not _continues(text, parts, fact):
+                break  # the list is complete; what follows is something else
             parts.append(fact)
             running += fact.value
-            if running >= total.value:
-                break
-        if parts:
-            builder.sum("le", "qizhong", total.family, total, parts, [], 0)
+        builder.sum("le", "qizhong", total.family, total, parts)
+
+
+def _total_before(builder: _Builder, facts: list[Fact], pos: int, sentence: Span, first: Fact) -> Fact | None:
+    """The total a 其中 list breaks down: the last figure of the parts' unit before 其中 in its
+    sentence, or the figure that closes the previous sentence (…80件。其中,…)."""
+    before = [f for f in facts if f.end <= pos]
+    in_sentence = [f for f in before if f.start >= sentence.start and f.unit == first.unit and f.kind == first.kind]
+    if in_sentence:
+        return in_sentence[-1]
+    reach = builder.previous_sentence_start(sentence)
+    if before and before[-1].start >= reach and before[-1].unit == first.unit and before[-1].kind == first.kind:
+        return before[-1]
+    return None
+
+
+def _continues(text: str, parts: list[Fact], fact: Fact) -> bool:
+    """After the parts reach the total, only a figure listed like them still belongs to the list:
+    joined by 、, of the same metric, or with the same head word (A类…, B类…, C类…)."""
+    if "、" in text[parts[-1].end:fact.start]:
+        return True
+    first = parts[0]
+    if first.metric and fact.metric == first.metric:
+        return True
+    return _head(first.label) != "" and _head(first.label) == _head(fact.label)
+
+
+def _head(label: str) -> str:
+    return _HEAD_FILLER_RE.sub("", label)[-1:]
+
+
+def _ends_list(text: str, parts: list[Fact], fact: Fact, total: Fact, siblings: dict[str, set[str]],
+               outcomes: set[str]) -> bool:
+    """Whether `fact` starts something new rather than continuing the 其中 list."""
+    between = _ASIDE_RE.sub("", text[parts[-1].end:fact.start])  # a nested (其中…) is skipped, not an end
+    if "其中" in between or _TOTAL_MARKER_RE.search(fact.label):
+        return True  # a nested list, or a new total (共办理45件)
+    if total.family and fact.family and fact.family != total.family and _CLAUSE_BREAK_RE.search(between):
+        return True  # …;办理行政应诉案件35件: past a semicolon, another family's figures
+    first = parts[0]
+    if fact.metric is None or fact.metric == first.metric:
+        return False
+    if first.metric is None:
+        return fact.metric in outcomes  # 其中婚姻纠纷420件、邻里纠纷385件,调解成功1338件
+    return fact.metric not in siblings.get(first.metric, set())  # 其中受理58件,不予受理4件,审结23件
+
+
+@lru_cache(maxsize=8)
+def _siblings(vocabulary: Vocabulary) -> dict[str, set[str]]:
+    """Metrics that are parts of one whole in vocabulary.yaml, and so may share a 其中 list."""
+    siblings: dict[str, set[str]] = {}
+    for template in vocabulary.sums:
+        members = set(template.parts) | set(template.optional_parts)
+        for metric in members:
+            siblings.setdefault(metric, set()).update(members - {metric})
+    return siblings
 
 
 def _closing_bracket(text: str, pos: int, limit: int) -> int:
@@ -158,27 +247,54 @@ def _closing_bracket(text: str, pos: int, limit: int) -> int:
         ends = [i for i in (text.find(")", pos, limit), text.find("）", pos, limit)) if i != -1]
         if ends:
             return min(ends)
-    return limit + 1
+    return limit
+
+
+def _brackets(text: str, start: int, end: int) -> list[Span]:
+    """Bracketed asides between start and end (unclosed ones run to end)."""
+    spans, depth, opened = [], 0, start
+    for match in _BRACKET_RE.finditer(text, start, end):
+        if match.group() in "(（":
+            if depth == 0:
+                opened = match.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                spans.append(Span(opened, match.end()))
+    if depth:
+        spans.append(Span(opened, end))
+    return spans
 
 
 def _share_relations(builder: _Builder, facts: list[Fact], vocabulary: Vocabulary) -> None:
-    pattern, owner = _metric_res(vocabulary)["count"]
+    """占比 P% against its part and base. 分别占40%、55% pairs the shares with the parts in order."""
+    patterns = metric_patterns(vocabulary)
     for i, rate in enumerate(facts):
         if rate.kind != "rate" or "占" not in rate.label:
             continue
+        shares = [rate]
+        if "分别" in rate.label:
+            for follower in facts[i + 1:]:
+                if follower.kind != "rate" or follower.label.strip("、和及与") != "":
+                    break
+                shares.append(follower)
         base_words = _SHARE_TAIL_RE.sub("", rate.label[rate.label.rfind("占") + 1:]).removeprefix("比")
         earlier = [f for f in facts[:i] if f.kind in ("count", "money")]
-        if not earlier:
+        if len(earlier) < len(shares):
             continue
-        part = earlier[-1]
-        same_unit = [f for f in earlier if f.unit == part.unit and f is not part]
+        parts = earlier[-len(shares):]
+        unit = parts[0].unit
+        candidates = [f for f in earlier[:-len(shares)] if f.unit == unit]
         if base_words:
+            pattern, owner = patterns["money" if parts[0].kind == "money" else "count"]
             named = {owner[m.group()][1] for m in pattern.finditer(base_words)}
-            bases = [f for f in same_unit if f.metric in named]
+            bases = [f for f in candidates if f.metric in named]
         else:
-            bases = same_unit[:1]  # the head of the sentence: 全县1366项…有742项,占比54.32%
-        if bases:
-            builder.rate("share", part.family, rate, part, bases[:1])
+            bases = candidates[:1]  # the head of the sentence: 全县1366项…有742项,占比54.32%
+        if bases and all(p.unit == unit for p in parts):
+            for share, part in zip(shares, parts):
+                builder.rate("share", part.family, share, part, [bases[:1]])
 
 
 # --- building -----------------------------------------------------------------------------
@@ -199,57 +315,72 @@ class _Builder:
             hi = float(fact.value + fact.ulp)
         return lo, hi
 
-    def sum(self, op: str, source: str, family: str | None, whole: Fact, parts: list[Fact],
-            extras: list[Fact | None], missing_extras: int) -> None:
+    def sum(self, op: str, source: str, family: str | None, whole: Fact, parts: list[Fact], *,
+            extras: list[Fact] = (), optional: list[Fact] = (), open_ended: bool = False) -> None:
+        """whole (+ extras) against parts (+ optional parts, each between zero and its value)."""
         key = (whole.index, frozenset(p.index for p in parts))
-        if key in self._seen or any(p is whole for p in parts):
+        if not parts or key in self._seen or any(p is whole for p in parts):
             return
         self._seen.add(key)
-        stated_lo, stated_hi = self.interval(whole)
-        for extra in (e for e in extras if e is not None):
-            lo, hi = self.interval(extra)
-            stated_lo, stated_hi = stated_lo + lo, stated_hi + hi
-        if missing_extras:
+        stated_lo, stated_hi = self._total([whole, *extras])
+        if open_ended:
             stated_hi = INF  # an unstated 上年结转 may be any number of cases
-        part_intervals = [self.interval(p) for p in parts]
-        total = sum((p.value for p in parts), Decimal(0))
-        stated_expr = " + ".join(_expr(f) for f in [whole, *(e for e in extras if e is not None)])
+        computed_lo, computed_hi = self._total(parts)
+        computed_hi += self._total(optional)[1]
+        optional_expr = "".join(f" [+ {_expr(f)}]" for f in optional)
         self.relations.append(Relation(
-            op=op, source=source, family=family, stated=whole, parts=parts,
-            stated_lo=stated_lo, stated_hi=stated_hi,
-            computed_lo=sum(lo for lo, _ in part_intervals), computed_hi=sum(hi for _, hi in part_intervals),
-            stated_expr=stated_expr, computed_expr=" + ".join(_expr(p) for p in parts),
-            computed_value=_format_like(total, whole, parts),
-            sentences=self._sentences([whole, *parts]),
+            op=op, source=source, family=family, stated=whole, parts=[*parts, *optional],
+            stated_lo=stated_lo, stated_hi=stated_hi, computed_lo=computed_lo, computed_hi=computed_hi,
+            stated_expr=" + ".join(_expr(f) for f in [whole, *extras]),
+            computed_expr=" + ".join(_expr(p) for p in parts) + optional_expr,
+            computed_value=_format_like(sum((p.value for p in parts), Decimal(0)), whole, parts),
+            sentences=self._sentences([whole, *extras, *parts, *optional]),
         ))
 
-    def rate(self, source: str, family: str | None, rate: Fact, numerator: Fact, bases: list[Fact]) -> None:
+    def rate(self, source: str, family: str | None, rate: Fact, numerator: Fact, bases: list[list[Fact]]) -> None:
+        """A stated rate against numerator / base; of several candidate bases, the one that agrees best."""
         stated_lo, stated_hi = self.interval(rate)
+        n_lo, n_hi = self.interval(numerator)
         best = None
         for base in bases:
-            if base is numerator or not base.value or base.lo <= 0:
+            d_lo, d_hi = self._total(base)
+            if numerator in base or d_lo <= 0:
                 continue
-            n_lo, n_hi = self.interval(numerator)
-            d_lo, d_hi = self.interval(base)
-            lo, hi = n_lo / d_hi * 100, (n_hi / d_lo * 100 if d_lo > 0 else INF)
+            lo, hi = n_lo / d_hi * 100, n_hi / d_lo * 100
             gap = max(0.0, stated_lo - hi, lo - stated_hi)
             if best is None or gap < best[0]:
                 best = (gap, base, lo, hi)
         if best is None:
             return
         _, base, lo, hi = best
-        key = (rate.index, frozenset((numerator.index, base.index)))
+        key = (rate.index, frozenset([numerator.index, *(b.index for b in base)]))
         if key in self._seen:
             return
         self._seen.add(key)
-        exact = numerator.value / base.value * 100
+        exact = numerator.value / sum((b.value for b in base), Decimal(0)) * 100
         places = max(1, _decimals(rate.ulp) + 1)
+        base_expr = " + ".join(_expr(b) for b in base)
         self.relations.append(Relation(
-            op="rate", source=source, family=family, stated=rate, parts=[numerator, base],
+            op="rate", source=source, family=family, stated=rate, parts=[numerator, *base],
             stated_lo=stated_lo, stated_hi=stated_hi, computed_lo=lo, computed_hi=hi,
-            stated_expr=_expr(rate), computed_expr=f"{_expr(numerator)} / {_expr(base)}",
-            computed_value=f"{exact:.{places}f}%", sentences=self._sentences([rate, numerator, base]),
+            stated_expr=_expr(rate),
+            computed_expr=f"{_expr(numerator)} / {f'({base_expr})' if len(base) > 1 else base_expr}",
+            computed_value=f"{exact:.{places}f}%", sentences=self._sentences([rate, numerator, *base]),
         ))
+
+    def _total(self, facts) -> tuple[float, float]:
+        intervals = [self.interval(f) for f in facts]
+        return sum(lo for lo, _ in intervals), sum(hi for _, hi in intervals)
+
+    def sentence_of(self, offset: int) -> Span:
+        return self.sentences[max(0, bisect_right(self.sentence_starts, offset) - 1)]
+
+    def previous_sentence_start(self, sentence: Span) -> int:
+        """Start of the sentence before this one when both stand on one line, else this one's."""
+        i = bisect_right(self.sentence_starts, sentence.start) - 1
+        if i > 0 and "\n" not in self.text[self.sentences[i - 1].end:sentence.start]:
+            return self.sentences[i - 1].start
+        return sentence.start
 
     def _sentences(self, facts: list[Fact]) -> list[Span]:
         indexes = sorted({bisect_right(self.sentence_starts, f.start) - 1 for f in facts})

@@ -17,22 +17,27 @@ import regex
 from auditor.extract.numerals import parse_number
 from auditor.ingest.spans import Span
 
-_CN_DIGITS = "〇零一二三四五六七八九十两"
+_CN_DIGITS = "〇○零一二三四五六七八九十两"  # ○ (white circle) stands for 〇 on many pages
 _NUM = rf"(?:\d{{1,4}}|[{_CN_DIGITS}]{{1,4}})"
 # 2021-02-25, 2021/2/25, 2021.02.25, 2021年2月25日, 二〇二一年二月二十五日
 _DATE = rf"(?P<y>\d{{4}}|[{_CN_DIGITS}]{{4}})\s*(?:[-/.]|年)\s*(?P<m>{_NUM})\s*(?:[-/.]|月)\s*(?P<d>{_NUM})\s*日?"
-_PUBLISHED_RE = regex.compile(rf"(?:发布时间|发布日期|发文日期|成文日期|日期|时间)\s*[:：]\s*{_DATE}")
+# Explicit publication labels win over generic ones (生成日期, 日期) wherever they stand.
+_PUBLISHED_RE = regex.compile(rf"(?:发布时间|发布日期|公开日期|发文日期)\s*[:：]\s*{_DATE}")
+_GENERIC_DATE_RE = regex.compile(rf"(?:成文日期|日期|时间)\s*[:：]\s*{_DATE}")
 _BARE_DATE_LINE_RE = regex.compile(rf"^\s*{_DATE}\s*$", regex.M)
 _SIGNATURE_DATE_RE = regex.compile(rf"^[^\S\n]*{_DATE}[^\S\n]*$", regex.M)  # crawled pages pad with NBSP
+# Right-aligned signatures flattened from HTML: 某县人民政府    2022年2月20日
+_SIGNATURE_LINE_RE = regex.compile(rf"^[^\S\n]*(?P<signer>\p{{Han}}[^\n]{{1,38}}?)[^\S\n]{{2,}}{_DATE}[^\S\n]*$", regex.M)
 _DOCNO_RE = regex.compile(r"\p{Han}{1,10}[〔\[［【(（](?P<y>\d{4})[〕\]］】)）]\s*\d+\s*号")
 _TITLE_RE = regex.compile(r"(?:报告|工作报告)[\s\u3000]*$")
-_CHROME_RE = regex.compile(r"当前位置|您的位置|>|》\s*正文|扫一扫|今天是|今日")
+_CHROME_RE = regex.compile(r"当前位置|您的位置|>|》\s*正文|扫一扫|今天是|今日|来源\s*[:：]|浏览次数|字号|打印本页|关闭窗口")
+_TODAY_RE = regex.compile(r"今天是|今日|当前时间|现在时间")  # a site's clock, not the report's date
 _YEAR_IN_TITLE_RE = regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年")
 _ADMIN_RE = regex.compile(r"\p{Han}{1,8}?(?:自治县|自治州|自治区|自治旗|省|市|县|区|旗|盟|州)")
 _REGION_IN_BODY_RE = regex.compile(r"(?<![\p{Han}])(\p{Han}{2}[市县区])|(?<=[《“])(\p{Han}{2}[市县区])")
 _NOT_A_PLACE = set("全本我该各市县区乡镇省委级")
 _SIGNER_END_RE = regex.compile(r"(?:政府|委员会|局|办公室|院|厅|委|办|中心|处|部|所|室|会|队|站)$")
-_BODY_LINE_MIN = 40  # a header line is short; the first long, punctuated line starts the body
+_BODY_LINE_MIN = 8  # the first punctuated line of at least this length, outside the page chrome, starts the body
 
 
 @dataclass(frozen=True)
@@ -107,15 +112,15 @@ def _to_date(match: regex.Match) -> date | None:
 
 
 def _int(text: str) -> int:
-    return int(parse_number(text).value)
+    return int(parse_number(text.replace("○", "〇")).value)
 
 
 def _published(header: str, spans: dict[str, Span]) -> date | None:
-    for pattern in (_PUBLISHED_RE, _BARE_DATE_LINE_RE):
+    for pattern in (_PUBLISHED_RE, _GENERIC_DATE_RE, _BARE_DATE_LINE_RE):
         for match in pattern.finditer(header):
             line_start = header.rfind("\n", 0, match.start()) + 1
             line_end = header.find("\n", match.end())
-            if _CHROME_RE.search(header[line_start:line_end if line_end != -1 else len(header)]):
+            if _TODAY_RE.search(header[line_start:line_end if line_end != -1 else len(header)]):
                 continue  # a site's "today is" date, not the report's
             found = _to_date(match)
             if found:
@@ -133,20 +138,28 @@ def _docno(header: str, spans: dict[str, Span]) -> tuple[str | None, int | None]
 
 
 def _signature(text: str, body_start: int, spans: dict[str, Span]) -> tuple[str | None, date | None]:
-    """The last date standing alone on its line, with the signing body on a line above it."""
+    """The last signature in the tail: a date alone on its line under the signing body, or both
+    on one line."""
     tail_start = max(body_start, len(text) - 2000)
-    candidates = list(_SIGNATURE_DATE_RE.finditer(text, tail_start))
-    for match in reversed(candidates):
+    candidates = [(m, None) for m in _SIGNATURE_DATE_RE.finditer(text, tail_start)]
+    candidates += [(m, m.group("signer").strip()) for m in _SIGNATURE_LINE_RE.finditer(text, tail_start)]
+    for match, signer in sorted(candidates, key=lambda c: c[0].start(), reverse=True):
         signed = _to_date(match)
         if signed is None:
             continue
-        above = text[tail_start:match.start()].rstrip().rsplit("\n", 1)[-1].strip()
-        if above and len(above) <= 40 and _SIGNER_END_RE.search(above) and not regex.search(r"[，,。：:]", above):
-            spans["signed"] = Span(match.start("y"), match.start("y") + len(match.group().strip()))
-            signer_start = text.rfind(above, tail_start, match.start())
-            spans["signer"] = Span(signer_start, signer_start + len(above))
-            return above, signed
+        if signer is None:
+            signer = text[tail_start:match.start()].rstrip().rsplit("\n", 1)[-1].strip()
+        if _is_signer(signer):
+            date_text = text[match.start("y"):match.end()].strip()
+            spans["signed"] = Span(match.start("y"), match.start("y") + len(date_text))
+            signer_start = text.rfind(signer, tail_start, match.start("y"))
+            spans["signer"] = Span(signer_start, signer_start + len(signer))
+            return signer, signed
     return None, None
+
+
+def _is_signer(line: str) -> bool:
+    return bool(line) and len(line) <= 40 and bool(_SIGNER_END_RE.search(line)) and not regex.search(r"[，,。：:]", line)
 
 
 def _year(title: str | None, text: str, body_start: int) -> int | None:
