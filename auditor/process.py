@@ -8,6 +8,7 @@ not travel beyond the quoted evidence.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,22 +41,38 @@ def process_file(item: InputFile, config: Config) -> ReportRecord:
     except OSError as err:
         return ReportRecord({**document, "status": "error", "reason": f"cannot read: {err.strerror or err}"})
     document["sha256"] = hashlib.sha256(data).hexdigest()
-    suffix = Path(item.path).suffix.lower()
+    try:
+        view = text_view(data, Path(item.path).suffix)
+    except UnreadableReport as err:
+        return ReportRecord({**document, "status": "error", "reason": str(err)})
+    document["encoding"] = view.encoding
+    return read_text(view.text, document, config, view.source_line)
+
+
+class UnreadableReport(Exception):
+    """str(err) says why, in one line fit for a user."""
+
+
+@dataclass(frozen=True)
+class TextView:
+    text: str               # what offsets count in: the decoded file, or an HTML page's visible text
+    encoding: str
+    source_line: Callable[[int], int] | None = None  # offset -> line in the file, for HTML
+
+
+def text_view(data: bytes, suffix: str) -> TextView:
+    """The text of a report file as auditor reads it (outputs that quote the text re-read it here)."""
+    suffix = suffix.lower()
     if suffix in _REFUSED_SUFFIXES:
-        reason = f"{_REFUSED_SUFFIXES[suffix]} files are not read; convert the report to text or HTML first"
-        return ReportRecord({**document, "status": "error", "reason": reason})
+        raise UnreadableReport(f"{_REFUSED_SUFFIXES[suffix]} files are not read; convert the report to text or HTML first")
     try:
         decoded = decode_bytes(data)
     except DecodeError as err:
-        return ReportRecord({**document, "status": "error", "reason": str(err)})
-    text = decoded.text
-    document["encoding"] = decoded.encoding
-    source_line = None
+        raise UnreadableReport(str(err)) from err
     if suffix in _HTML_SUFFIXES:
-        text, offsets = html_to_text(text)
-        source_line = offsets.source_line
-        document["encoding"] += "; html"
-    return read_text(text, document, config, source_line)
+        text, offsets = html_to_text(decoded.text)
+        return TextView(text, decoded.encoding + "; html", offsets.source_line)
+    return TextView(decoded.text, decoded.encoding)
 
 
 def read_text(text: str, document: dict, config: Config, source_line=None) -> ReportRecord:

@@ -1,7 +1,12 @@
-"""Which files each command writes into --out."""
+"""Which files each command writes into --out.
+
+Every output format is one writer: a function (out_dir, result, config) -> None that writes its
+files atomically. `--format` picks formats by name; the default is all of them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from auditor.config import Config
@@ -12,15 +17,37 @@ from auditor.report.csv_files import facts_frame, flags_frame, relations_frame, 
 from auditor.report.json_report import write_flags_json
 from auditor.report.markdown import write_summary
 
+Writer = Callable[[Path, AuditResult, Config], None]
 
-def write_audit(out: Path, result: AuditResult, config: Config) -> None:
+
+def _csv(out: Path, result: AuditResult, config: Config) -> None:
     write_csv(out / "facts.csv", facts_frame(result.frames.facts))
     write_csv(out / "relations.csv", relations_frame(result))
     write_csv(out / "reports.csv", reports_frame(result.records, result.flags))
     write_csv(out / "flags.csv", flags_frame(result.flags))
+
+
+def _markdown(out: Path, result: AuditResult, config: Config) -> None:
     write_summary(out / "summary.md", result.records, result.flags)
-    # Last: a tool that waits for flags.json finds every other output complete.
+
+
+def _json(out: Path, result: AuditResult, config: Config) -> None:
     write_flags_json(out / "flags.json", result.records, result.flags, config)
+
+
+# Order matters: flags.json is written last, so a tool that waits for it finds the rest complete.
+WRITERS: dict[str, Writer] = {
+    "csv": _csv,
+    "md": _markdown,
+    "json": _json,
+}
+
+
+def write_audit(out: Path, result: AuditResult, config: Config, formats: list[str] | None = None) -> None:
+    chosen = set(formats or WRITERS)
+    for name, writer in WRITERS.items():
+        if name in chosen:
+            writer(out, result, config)
 
 
 def write_extract(out: Path, records: list[ReportRecord], frames: Frames) -> None:
