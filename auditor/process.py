@@ -109,8 +109,10 @@ class _Evidence:
         return self.source_line(offset) if self.source_line else self.lines.line(offset)
 
     def quote(self, span: Span) -> dict:
+        # column is 1-based within the line of a text file; an HTML page's column is not known.
+        column = None if self.source_line else self.lines.column(span.start)
         return {"text": self.text[span.start:span.end], "start": span.start, "end": span.end,
-                "line": self.line(span.start)}
+                "line": self.line(span.start), "column": column}
 
     def sentence_of(self, offset: int) -> Span:
         from bisect import bisect_right
