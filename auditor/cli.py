@@ -6,6 +6,7 @@ Expectations are imported inside the commands that use them.
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -61,25 +62,56 @@ def main_options(
     """Audit the figures of published government reports: extract, check, flag."""
 
 
+Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1,
+                                             help="Worker processes reading reports. Default: the number of cores.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also print one line per report.")]
+
+
 @app.command()
 def audit(
     paths: Paths,
     out: OutDir = Path("audit_out"),
     fail_on: Annotated[FailOn, typer.Option(help="Exit with status 1 when a flag is at least this severe.")] = FailOn.error,
+    formats: Annotated[Optional[list[str]], typer.Option(
+        "--format", "-f",
+        help="Outputs to write, repeated or comma-separated: json, csv, md, xlsx, html, junit, sarif, gx. "
+             "Default: all of them.")] = None,
+    baseline: Annotated[Optional[Path], typer.Option(
+        help="Baseline of accepted flags (from `auditor baseline`): reported as baselined, not counted for --fail-on.")] = None,
+    data_docs: Annotated[bool, typer.Option(
+        "--data-docs", help="Also build Great Expectations Data Docs in OUT/data_docs/. "
+                            "Note: Data Docs load their CSS and JS from CDNs, so they render poorly offline.")] = False,
     lang: Annotated[Lang, typer.Option(help="Language of the flag messages.")] = Lang.zh,
+    jobs: Jobs = None,
     expectations: ExpectationsDir = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
     debug: Debug = False,
 ) -> None:
-    """Extract every figure, run the expectation suites, write flags.json, CSVs and summary.md."""
+    """Extract every figure, run the expectation suites, write the flags and reports."""
     with _user_errors(debug):
         from auditor.config import load_config
         from auditor.pipeline import audit as run_audit
-        from auditor.report.writers import write_audit
+        from auditor.report.writers import check_formats, write_audit
+        from auditor import terminal
 
+        chosen = check_formats(_split(formats))
         config = load_config(expectations)
-        result = run_audit(paths, config, lang.value)
-        write_audit(out, result, config)
-        _print_audit_summary(result, out)
+        accepted = _load_baseline(baseline)
+        verbosity = _verbosity(quiet, verbose)
+        with terminal.progress_bar(None, verbosity) as progress:
+            result = run_audit(paths, config, lang.value, _jobs(jobs), progress)
+        if accepted is not None:
+            from auditor.baseline import apply_baseline
+
+            apply_baseline(result.flags, accepted)
+        write_audit(out, result, config, chosen)
+        if data_docs:
+            from auditor.report.gx_results import build_data_docs
+
+            build_data_docs(out, result.frames, config)
+        terminal.print_summary(result.records, result.flags, out, verbosity)
     raise typer.Exit(_exit_status(result.flags, fail_on))
 
 
@@ -87,7 +119,10 @@ def audit(
 def extract(
     paths: Paths,
     out: OutDir = Path("audit_out"),
+    jobs: Jobs = None,
     expectations: ExpectationsDir = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
     debug: Debug = False,
 ) -> None:
     """Extract the figures only: write facts.csv and reports.csv, run no checks."""
@@ -95,12 +130,31 @@ def extract(
         from auditor.config import load_config
         from auditor.pipeline import extract as run_extract
         from auditor.report.writers import write_extract
+        from auditor import terminal
 
         config = load_config(expectations)
-        records, frames = run_extract(paths, config)
+        verbosity = _verbosity(quiet, verbose)
+        with terminal.progress_bar(None, verbosity) as progress:
+            records, frames = run_extract(paths, config, _jobs(jobs), progress)
         write_extract(out, records, frames)
-        ok = sum(r.document["status"] == "ok" for r in records)
-        typer.echo(f"{len(records)} report(s), {ok} read, {len(frames.facts)} figure(s) -> {out}/facts.csv")
+        if verbosity:
+            ok = sum(r.document["status"] == "ok" for r in records)
+            typer.echo(f"{len(records)} report(s), {ok} read, {len(frames.facts)} figure(s) -> {out}/facts.csv")
+
+
+@app.command()
+def baseline(
+    source: Annotated[Path, typer.Argument(help="An audit's flags.json (every flag), or a reviewed flags.xlsx "
+                                                "(the rows marked 误报 or 已整改).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The baseline file to write.")] = Path("baseline.json"),
+    debug: Debug = False,
+) -> None:
+    """Write a baseline of accepted flags, for `auditor audit --baseline`."""
+    with _user_errors(debug):
+        from auditor.baseline import write_baseline
+
+        count = write_baseline(source, output)
+        typer.echo(f"{count} flag(s) -> {output}")
 
 
 @app.command()
@@ -124,18 +178,35 @@ def _exit_status(flags: list[dict], fail_on: FailOn) -> int:
     from auditor.flags import severity_rank
 
     threshold = severity_rank(fail_on.value)
-    return EXIT_FLAGS if any(severity_rank(f["severity"]) <= threshold for f in flags) else EXIT_OK
+    counted = [f for f in flags if not f.get("baselined")]
+    return EXIT_FLAGS if any(severity_rank(f["severity"]) <= threshold for f in counted) else EXIT_OK
 
 
-def _print_audit_summary(result, out: Path) -> None:
-    from collections import Counter
+def _split(values: list[str] | None) -> list[str] | None:
+    """--format json,csv --format md -> [json, csv, md]."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
-    counts = Counter(f["severity"] for f in result.flags)
-    unreadable = sum(r.document["status"] != "ok" for r in result.records)
-    typer.echo(
-        f"{len(result.records)} report(s), {unreadable} unreadable; "
-        f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info -> {out}/"
-    )
+
+def _jobs(jobs: int | None) -> int:
+    return jobs or os.cpu_count() or 1
+
+
+def _verbosity(quiet: bool, verbose: bool):
+    from auditor.terminal import Verbosity
+
+    if quiet and verbose:
+        raise typer.BadParameter("--quiet and --verbose exclude each other")
+    return Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL
+
+
+def _load_baseline(path: Path | None):
+    if path is None:
+        return None
+    from auditor.baseline import load_baseline
+
+    return load_baseline(path)
 
 
 class _user_errors:

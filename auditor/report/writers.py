@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from auditor.config import Config
+from auditor.errors import AuditorError
 from auditor.frames import Frames
 from auditor.pipeline import AuditResult
 from auditor.process import ReportRecord
@@ -41,6 +42,16 @@ WRITERS: dict[str, Writer] = {
     "md": _markdown,
     "json": _json,
 }
+
+
+def check_formats(formats: list[str] | None) -> list[str]:
+    """The formats asked for, in writing order; an unknown name is a usage error."""
+    if not formats:
+        return list(WRITERS)
+    unknown = sorted(set(formats) - set(WRITERS))
+    if unknown:
+        raise AuditorError(f"unknown --format {', '.join(unknown)}; choose from {', '.join(WRITERS)}")
+    return [name for name in WRITERS if name in formats]
 
 
 def write_audit(out: Path, result: AuditResult, config: Config, formats: list[str] | None = None) -> None:
