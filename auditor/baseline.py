@@ -1,0 +1,111 @@
+"""Baselines: flags a team has accepted, so that later audits report them without failing on them.
+
+A baseline is built from an audit's flags.json (every flag is accepted) or from a reviewed
+flags.xlsx (the rows a reviewer marked 误报 or 已整改, with their comments). It is matched to
+later flags by id, which survives unrelated edits of a report and changes when its figures do.
+
+    {"tool": "auditor", "format": 1, "source": "...",
+     "flags": [{"id", "rule", "report", "message", "status", "comment"}, ...]}   (sorted by id)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from auditor.errors import AuditorError
+from auditor.report.files import write_atomic
+
+FORMAT = 1
+ACCEPTED = "accepted"  # the status of every flag taken from a flags.json
+REVIEWED_STATUSES = ("误报", "已整改")  # the workbook statuses that put a flag in the baseline
+ENTRY_FIELDS = ("id", "rule", "report", "message", "status", "comment")
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def build_baseline(source: Path) -> dict:
+    """The baseline of a flags.json or a reviewed flags.xlsx (told apart by content, not name)."""
+    source = Path(source)
+    data = _read(source)
+    entries = _from_workbook(source, data) if data.startswith(_ZIP_MAGIC) else _from_flags_json(source, data)
+    unique = {entry["id"]: entry for entry in entries}
+    return {"tool": "auditor", "format": FORMAT, "source": str(source),
+            "flags": [unique[key] for key in sorted(unique)]}
+
+
+def write_baseline(source: Path, out: Path) -> int:
+    """Write the baseline of SOURCE to OUT (UTF-8 JSON, atomically); return how many flags it holds."""
+    baseline = build_baseline(source)
+    write_atomic(Path(out), json.dumps(baseline, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+    return len(baseline["flags"])
+
+
+def load_baseline(path: Path) -> dict[str, dict]:
+    """A baseline file as flag id -> entry."""
+    path = Path(path)
+    document = _parse_json(path, _read(path))
+    if not isinstance(document, dict) or document.get("tool") != "auditor" or "format" not in document:
+        raise AuditorError(f"{path}: not an auditor baseline (write one with `auditor baseline`)")
+    if document["format"] != FORMAT:
+        raise AuditorError(f"{path}: baseline format {document['format']!r} is not supported (expected {FORMAT})")
+    return {entry["id"]: entry for entry in _flag_list(path, document)}
+
+
+def apply_baseline(flags: list[dict], baseline: dict[str, dict]) -> None:
+    """Mark every flag: baselined is True when the baseline holds its id."""
+    for flag in flags:
+        flag["baselined"] = flag["id"] in baseline
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+def _from_flags_json(source: Path, data: bytes) -> list[dict]:
+    document = _parse_json(source, data)
+    if not isinstance(document, dict) or "flags" not in document:
+        raise AuditorError(f"{source}: not an audit's flags.json (no \"flags\" list)")
+    return [_entry(flag, ACCEPTED, "") for flag in _flag_list(source, document)]
+
+
+def _from_workbook(source: Path, data: bytes) -> list[dict]:
+    from auditor.report.workbook import read_flag_rows  # openpyxl: only when a workbook is read
+
+    try:
+        rows = read_flag_rows(data, required=("id", "rule", "report", "message", "status", "comment"))
+    except AuditorError as err:
+        raise AuditorError(f"{source}: {err}") from None
+    return [_entry(row, row["status"], row["comment"]) for row in rows if row["status"] in REVIEWED_STATUSES]
+
+
+def _entry(flag: dict, status: str, comment: str) -> dict:
+    return {"id": flag["id"], "rule": str(flag.get("rule") or ""), "report": str(flag.get("report") or ""),
+            "message": str(flag.get("message") or ""), "status": status, "comment": comment}
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def _read(path: Path) -> bytes:
+    if not path.exists():
+        raise AuditorError(f"{path}: no such file")
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise AuditorError(f"{path}: cannot read ({err.strerror or err})") from None
+
+
+def _parse_json(path: Path, data: bytes):
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise AuditorError(f"{path}: neither a flags.json nor a flags.xlsx (not UTF-8 text)") from None
+    except json.JSONDecodeError as err:
+        raise AuditorError(f"{path}: not valid JSON at line {err.lineno}: {err.msg}") from None
+
+
+def _flag_list(path: Path, document: dict) -> list[dict]:
+    flags = document.get("flags")
+    if not isinstance(flags, list):
+        raise AuditorError(f"{path}: \"flags\" must be a list")
+    for number, flag in enumerate(flags, start=1):
+        if not isinstance(flag, dict) or not isinstance(flag.get("id"), str) or not flag["id"]:
+            raise AuditorError(f"{path}: flag {number} has no \"id\"")
+    return flags

@@ -1,0 +1,867 @@
+"""report.html: one self-contained page a reviewer opens offline, in any browser.
+
+Government networks are often cut off from the internet, so the page loads nothing: its CSS,
+its small script and its SVG charts are inline, and a Content-Security-Policy forbids every
+other source. Its script runs only by hash, so even markup that slipped past escaping could
+not run. Every string that comes from a report (text, messages, evidence, metadata, paths) goes
+through `_esc`.
+
+The page shows a summary, two charts, then each report: its metadata, its flags and its text
+with every flag's evidence highlighted at its offsets. The text is re-read one report at a time
+with `text_view`, exactly as the offsets count it. A report longer than `TEXT_VIEW_LIMIT`
+characters is shown only around its evidence, and the page says so.
+
+Filters (severity, category, "hide reports without flags") run in the page. The hash
+`#selftest=severity:error;category:rate,range;hide-empty` applies filters on load and writes
+the resulting counts as JSON into `<pre id="selftest">`, so a headless browser can check them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from auditor import __version__
+from auditor.config import CATEGORIES, SEVERITIES, Config
+from auditor.pipeline import AuditResult
+from auditor.process import ReportRecord, UnreadableReport, text_view
+from auditor.report.files import write_atomic
+
+# A report up to this many characters is shown whole; a longer one only around its evidence.
+TEXT_VIEW_LIMIT = 1_000_000
+CONTEXT_LINES = 2       # lines shown either side of evidence in a shortened view
+CONTEXT_CHARS = 2_000   # and at most this many characters either side (one giant line stays bounded)
+HEAD_CHARS = 2_000      # a shortened view always starts with the report's head (its title)
+
+SEVERITY_LABELS = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
+SEVERITY_COLOURS = {"error": "#c62828", "warning": "#e07b00", "info": "#1565c0"}
+_OTHER_COLOUR = "#6d4c41"
+
+_CONTROL = {i: "\ufffd" for i in range(32) if chr(i) not in "\t\n"} | {13: None}
+
+
+def write_html(out: Path, result: AuditResult, config: Config) -> None:
+    """Write `out / "report.html"` atomically."""
+    write_atomic(out / "report.html", render_html(result, config).encode("utf-8"))
+
+
+def render_html(result: AuditResult, config: Config) -> str:
+    parts: list[str] = [_head()]
+    flags_by_report: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for index, flag in enumerate(result.flags):
+        flags_by_report[flag.get("report")].append((f"f{index}", flag))
+    section_ids = {r.document["report"]: f"r{i}" for i, r in enumerate(result.records)}
+    parts.append(_header(config, result))
+    parts.append(_summary(result, flags_by_report, section_ids))
+    parts.append(_filters(result.flags))
+    parts.append(_charts(result, flags_by_report, section_ids))
+    for record in result.records:
+        doc = record.document
+        parts.append(_report_section(record, flags_by_report.get(doc["report"], []), section_ids[doc["report"]]))
+    orphans = [item for report, items in flags_by_report.items() if report not in section_ids for item in items]
+    if orphans:  # a flag whose report is not among the records: still shown, never dropped
+        parts.append(_orphan_section(orphans))
+    parts.append(f'<pre id="selftest" hidden></pre>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n')
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------- small helpers
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN, NaT
+    except (TypeError, ValueError):
+        return True  # pd.NA refuses to be a bool
+
+
+def _show(value: object) -> str:
+    """A metadata value as escaped text: dates as ISO dates, whole floats as integers."""
+    if _missing(value) or value == "":
+        return '<span class="none">—</span>'
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return _esc(value.isoformat())
+    if isinstance(value, float) and value.is_integer():
+        return _esc(int(value))
+    return _esc(value)
+
+
+def _num(value: float) -> str:
+    """A number for display: 97.5, 100, 97.31."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
+
+
+def _short(text: str, width: int = 24) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _colour(severity: str) -> str:
+    return SEVERITY_COLOURS.get(severity, _OTHER_COLOUR)
+
+
+def _ordered(values: set[str], known: tuple[str, ...]) -> list[str]:
+    """Known names in their configured order, then any others sorted (a custom rules.yaml)."""
+    return [v for v in known if v in values] + sorted(v for v in values if v not in known)
+
+
+# ---------------------------------------------------------------------------- page frame
+
+
+def _head() -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{_esc(_CSP)}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>auditor 审计报告</title>\n"
+        f"<style>{_CSS}</style>\n</head>\n<body>\n"
+    )
+
+
+def _header(config: Config, result: AuditResult) -> str:
+    return (
+        '<header><h1>法治政府建设年度报告审计 <span class="en">auditor report</span></h1>\n'
+        f'<p class="tool">auditor {_esc(__version__)} · expectations: <code>{_esc(config.root)}</code></p>'
+        "</header>\n"
+    )
+
+
+def _summary(result: AuditResult, flags_by_report: dict, section_ids: dict[str, str]) -> str:
+    records = result.records
+    unreadable = sum(1 for r in records if r.document.get("status") != "ok")
+    flags = result.flags
+    parts = [
+        '<section id="summary"><h2>摘要 <span class="en">Summary</span></h2>\n',
+        f"<p>{len(records)} report(s): {len(records) - unreadable} read, {unreadable} unreadable; "
+        f"{len(flags)} flag(s).</p>\n",
+        _counts_table(flags),
+        _report_index(records, flags_by_report, section_ids),
+        "</section>\n",
+    ]
+    return "".join(parts)
+
+
+def _counts_table(flags: list[dict]) -> str:
+    if not flags:
+        return '<p class="none">No flags. 未发现问题。</p>\n'
+    counts = Counter((f.get("severity"), f.get("category")) for f in flags)
+    severities = _ordered({str(s) for s, _ in counts} | set(SEVERITIES), SEVERITIES)
+    categories = _ordered({str(c) for _, c in counts}, CATEGORIES)
+    rows = ["<table class=\"counts\"><caption>flags by severity × category</caption><thead><tr><th>severity</th>"]
+    rows += [f"<th>{_esc(c)}</th>" for c in categories]
+    rows.append("<th>total</th></tr></thead><tbody>\n")
+    for severity in severities:
+        cells = [counts[(severity, c)] for c in categories]
+        rows.append(f'<tr><th><span class="badge sev-{_esc(severity)}">{_esc(severity)}</span></th>')
+        rows += [f'<td class="{"zero" if n == 0 else ""}">{n}</td>' for n in cells]
+        rows.append(f"<td><b>{sum(cells)}</b></td></tr>\n")
+    totals = [sum(counts[(s, c)] for s in severities) for c in categories]
+    rows.append("<tr class=\"total\"><th>total</th>" + "".join(f"<td>{n}</td>" for n in totals))
+    rows.append(f"<td><b>{sum(totals)}</b></td></tr>\n</tbody></table>\n")
+    return "".join(rows)
+
+
+def _report_index(records: list[ReportRecord], flags_by_report: dict, section_ids: dict[str, str]) -> str:
+    rows = ['<table class="index"><caption>reports</caption><thead><tr><th>#</th><th>report</th><th>status</th>'
+            "<th>title</th><th>region</th><th>year</th>"]
+    rows += [f'<th><span class="badge sev-{s}">{s}</span></th>' for s in SEVERITIES]
+    rows.append("</tr></thead><tbody>\n")
+    for i, record in enumerate(records):
+        doc = record.document
+        sid = section_ids[doc["report"]]
+        counts = Counter(f.get("severity") for _, f in flags_by_report.get(doc["report"], []))
+        status = _esc(doc.get("status"))
+        rows.append(f'<tr class="report-row" data-report="{sid}"><td>{i + 1}</td>'
+                    f'<td><a href="#{sid}">{_esc(doc["report"])}</a></td>'
+                    f'<td><span class="status status-{status}">{status}</span></td>'
+                    f'<td>{_show(doc.get("title"))}</td><td>{_show(doc.get("region"))}</td>'
+                    f'<td>{_show(doc.get("year"))}</td>')
+        rows += [f'<td class="{"zero" if counts[s] == 0 else ""}">{counts[s]}</td>' for s in SEVERITIES]
+        rows.append("</tr>\n")
+    rows.append("</tbody></table>\n")
+    return "".join(rows)
+
+
+def _filters(flags: list[dict]) -> str:
+    severities = Counter(str(f.get("severity")) for f in flags)
+    categories = Counter(str(f.get("category")) for f in flags)
+    parts = ['<nav id="filters" aria-label="filters"><fieldset><legend>severity</legend>']
+    for severity in _ordered(set(severities) | set(SEVERITIES), SEVERITIES):
+        parts.append(_checkbox("severity", severity, severities[severity], f"sev-{severity}"))
+    parts.append("</fieldset><fieldset><legend>category</legend>")
+    for category in _ordered(set(categories), CATEGORIES):
+        parts.append(_checkbox("category", category, categories[category], "cat"))
+    if not categories:
+        parts.append('<span class="none">—</span>')
+    parts.append('</fieldset><label class="toggle"><input type="checkbox" id="hide-empty"> '
+                 "hide reports without (visible) flags</label>"
+                 f'<span id="shown-count" aria-live="polite">{len(flags)} / {len(flags)} flags shown</span></nav>\n')
+    return "".join(parts)
+
+
+def _checkbox(group: str, value: str, count: int, badge: str) -> str:
+    return (f'<label><input type="checkbox" data-filter="{group}" value="{_esc(value)}" checked> '
+            f'<span class="badge {_esc(badge)}">{_esc(value)}</span> <small>{count}</small></label>')
+
+
+# ---------------------------------------------------------------------------- charts
+
+
+def _charts(result: AuditResult, flags_by_report: dict, section_ids: dict[str, str]) -> str:
+    return ('<section id="charts"><h2>图表 <span class="en">Charts</span></h2>\n'
+            + _mediation_chart(result, section_ids)
+            + _flags_chart(result.records, flags_by_report, section_ids)
+            + "</section>\n")
+
+
+@dataclass
+class _Rate:
+    report: str
+    value: float
+    low: float | None
+    high: float | None
+    text: str
+    line: int
+
+    @property
+    def outside(self) -> bool:
+        return (self.low is not None and self.value < self.low) or (self.high is not None and self.value > self.high)
+
+
+def _mediation_rates(result: AuditResult) -> list[_Rate]:
+    facts = result.frames.facts
+    if facts is None or facts.empty:
+        return []
+    rows = facts[(facts["kind"] == "rate") & (facts["metric"] == "success_rate")
+                 & (facts["family"] == "people_mediation")]
+    rates = []
+    for row in rows.itertuples(index=False):
+        if _missing(row.value_num) or not math.isfinite(row.value_num):
+            continue
+        low = None if _missing(row.plausible_min) else float(row.plausible_min)
+        high = None if _missing(row.plausible_max) else float(row.plausible_max)
+        rates.append(_Rate(str(row.report), float(row.value_num), low, high, str(row.text), int(row.line)))
+    return rates
+
+
+def _mediation_chart(result: AuditResult, section_ids: dict[str, str]) -> str:
+    title = "人民调解成功率 People's-mediation success rate"
+    rates = _mediation_rates(result)
+    head = f'<figure class="chart"><figcaption>{_esc(title)}</figcaption>'
+    if not rates:
+        return head + '<p class="none">No report in this run states a people\'s-mediation success rate. ' \
+                      "本次审计的报告均未给出人民调解成功率。</p></figure>\n"
+    order = {report: i for i, report in enumerate(section_ids)}
+    by_report: dict[str, list[_Rate]] = defaultdict(list)
+    for rate in rates:
+        by_report[rate.report].append(rate)
+    reports = sorted(by_report, key=lambda r: (order.get(r, len(order)), r))
+    outside = sum(r.outside for r in rates)
+    desc = (f"{len(rates)} rate(s) from {len(reports)} of {len(result.records)} report(s); "
+            f"{outside} outside the plausible range (shaded).")
+    svg = _rate_svg(reports, by_report, section_ids, title, desc)
+    table = _rate_table(reports, by_report)
+    return head + f'<div class="scroll">{svg}</div><p class="note">{_esc(desc)}</p>{table}</figure>\n'
+
+
+def _rate_svg(reports: list[str], by_report: dict[str, list[_Rate]], section_ids: dict[str, str],
+              title: str, desc: str) -> str:
+    left, right, top, bottom, slot = 48, 16, 14, 86, 64
+    width, height = left + right + slot * len(reports), 300
+    plot_h = height - top - bottom
+    values = [v for rates in by_report.values() for r in rates for v in (r.value, r.low, r.high) if v is not None]
+    low, high, step = _axis(min(values), max(values))
+
+    def y(v: float) -> float:
+        return top + plot_h * (high - v) / (high - low)
+
+    out = [f'<svg class="rates" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+           'aria-labelledby="rates-title rates-desc">'
+           f'<title id="rates-title">{_esc(title)}</title><desc id="rates-desc">{_esc(desc)}</desc>']
+    out += _y_axis(left, width - right, low, high, step, y, "%")
+    for i, report in enumerate(reports):
+        x0 = left + slot * i
+        rates = by_report[report]
+        for band in sorted({(r.low, r.high) for r in rates if r.low is not None and r.high is not None}):
+            out.append(f'<rect class="band" x="{x0}" y="{y(band[1]):.1f}" width="{slot}" '
+                       f'height="{y(band[0]) - y(band[1]):.1f}"><title>plausible {_num(band[0])}–{_num(band[1])}%'
+                       "</title></rect>")
+        for j, rate in enumerate(rates):
+            out.append(_rate_point(x0 + slot / 2 + (j - (len(rates) - 1) / 2) * 10, y(rate.value), rate,
+                                   section_ids.get(report, "")))
+        label = Path(report).name
+        out.append(f'<text class="xlabel" transform="translate({x0 + slot / 2:.1f},{top + plot_h + 10}) rotate(-35)" '
+                   f'text-anchor="end">{_esc(_short(label, 18))}<title>{_esc(report)}</title></text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _rate_point(x: float, y: float, rate: _Rate, section: str) -> str:
+    band = f"plausible {_num(rate.low)}–{_num(rate.high)}%" if rate.low is not None and rate.high is not None \
+        else "no plausible range"
+    tip = _esc(f"{rate.report} line {rate.line}: {rate.text} ({band})")
+    if rate.outside:  # a diamond and its value: colour alone is not enough to tell it apart
+        shape = (f'<path class="out" d="M{x:.1f} {y - 7:.1f}L{x + 7:.1f} {y:.1f}L{x:.1f} {y + 7:.1f}'
+                 f'L{x - 7:.1f} {y:.1f}Z"/><text class="outlabel" x="{x + 9:.1f}" y="{y + 4:.1f}">'
+                 f"{_esc(_num(rate.value))}%</text>")
+    else:
+        shape = f'<circle class="in" cx="{x:.1f}" cy="{y:.1f}" r="5"/>'
+    return f'<a href="#{section}"><g>{shape}<title>{tip}</title></g></a>'
+
+
+def _rate_table(reports: list[str], by_report: dict[str, list[_Rate]]) -> str:
+    rows = ['<details><summary>data</summary><table><thead><tr><th>report</th><th>line</th><th>rate</th>'
+            "<th>plausible</th><th></th></tr></thead><tbody>"]
+    for report in reports:
+        for r in by_report[report]:
+            band = f"{_num(r.low)}–{_num(r.high)}%" if r.low is not None and r.high is not None else "—"
+            rows.append(f"<tr><td>{_esc(report)}</td><td>{r.line}</td><td>{_esc(r.text)}</td><td>{_esc(band)}</td>"
+                        f"<td>{'outside 超出' if r.outside else ''}</td></tr>")
+    rows.append("</tbody></table></details>")
+    return "".join(rows)
+
+
+def _axis(low: float, high: float) -> tuple[float, float, float]:
+    """A rounded axis range and tick step that hold [low, high], with about five ticks."""
+    if high - low < 1e-9:
+        low, high = low - 1, high + 1
+    raw = (high - low) / 5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    return math.floor(low / step) * step, math.ceil(high / step) * step, step
+
+
+def _y_axis(x0: float, x1: float, low: float, high: float, step: float, y, unit: str) -> list[str]:
+    out = []
+    ticks = int(round((high - low) / step))
+    for k in range(ticks + 1):
+        v = low + k * step
+        out.append(f'<line class="grid" x1="{x0}" x2="{x1}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
+                   f'<text class="ylabel" x="{x0 - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_num(v)}{unit}</text>')
+    return out
+
+
+def _flags_chart(records: list[ReportRecord], flags_by_report: dict, section_ids: dict[str, str]) -> str:
+    title = "每份报告的问题 Flags per report, by severity"
+    counts = {r.document["report"]: Counter(f.get("severity") for _, f in flags_by_report.get(r.document["report"], []))
+              for r in records}
+    flagged = [report for report, c in counts.items() if c]
+    head = f'<figure class="chart"><figcaption>{_esc(title)}</figcaption>'
+    if not flagged:
+        return head + '<p class="none">No flags to draw. 未发现问题。</p></figure>\n'
+    severities = _ordered({str(s) for c in counts.values() for s in c}, SEVERITIES)
+    desc = f"{len(flagged)} of {len(records)} report(s) have flags; reports without flags are not drawn."
+    left, right, top, row_h = 190, 24, 28, 24
+    width, height = 640, top + row_h * len(flagged) + 28
+    most = max(sum(c.values()) for c in counts.values())
+    low, high, step = _axis(0, most)
+    step = max(1, math.ceil(step))
+    high = step * math.ceil(most / step)
+
+    def x(v: float) -> float:
+        return left + (width - left - right) * v / high
+
+    out = [f'<svg class="bars" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+           'aria-labelledby="bars-title bars-desc">'
+           f'<title id="bars-title">{_esc(title)}</title><desc id="bars-desc">{_esc(desc)}</desc>']
+    for k in range(high // step + 1):
+        out.append(f'<line class="grid" x1="{x(k * step):.1f}" x2="{x(k * step):.1f}" y1="{top - 4}" '
+                   f'y2="{height - 24}"/><text class="ylabel" x="{x(k * step):.1f}" y="{height - 8}" '
+                   f'text-anchor="middle">{k * step}</text>')
+    for k, severity in enumerate(severities):  # legend
+        out.append(f'<rect x="{left + 110 * k}" y="4" width="12" height="12" fill="{_colour(severity)}"/>'
+                   f'<text x="{left + 110 * k + 16}" y="14">{_esc(severity)}</text>')
+    for i, report in enumerate(flagged):
+        yy = top + row_h * i
+        out.append(f'<a href="#{section_ids[report]}"><text class="ylabel" x="{left - 6}" y="{yy + 15}" '
+                   f'text-anchor="end">{_esc(_short(Path(report).name, 26))}<title>{_esc(report)}</title></text></a>')
+        start = 0
+        for severity in severities:
+            n = counts[report][severity]
+            if n:
+                out.append(f'<rect x="{x(start):.1f}" y="{yy + 3}" width="{x(start + n) - x(start):.1f}" '
+                           f'height="{row_h - 6}" fill="{_colour(severity)}"><title>{_esc(report)}: {n} '
+                           f"{_esc(severity)}</title></rect>")
+                start += n
+    out.append("</svg>")
+    return head + f'<div class="scroll">{"".join(out)}</div><p class="note">{_esc(desc)}</p></figure>\n'
+
+
+# ---------------------------------------------------------------------------- one report
+
+
+def _report_section(record: ReportRecord, flags: list[tuple[str, dict]], sid: str) -> str:
+    doc = record.document
+    status = str(doc.get("status"))
+    highlights = _highlights(flags)
+    if status == "ok":
+        view_html, shown = _text_section(doc, highlights, sid)
+    else:
+        view_html, shown = "", set()
+    parts = [
+        f'<section class="report" id="{sid}" data-flags="{len(flags)}">',
+        f'<h2><span class="status status-{_esc(status)}">{_esc(status)}</span> {_esc(doc["report"])}</h2>\n',
+        _metadata(record, flags),
+        _flag_table(flags, shown, sid),
+        view_html,
+        "</section>\n",
+    ]
+    return "".join(parts)
+
+
+def _orphan_section(flags: list[tuple[str, dict]]) -> str:
+    return (f'<section class="report" id="r-other" data-flags="{len(flags)}"><h2>other flags</h2>'
+            + _flag_table(flags, set(), "r-other") + "</section>\n")
+
+
+def _metadata(record: ReportRecord, flags: list[tuple[str, dict]]) -> str:
+    doc = record.document
+    counts = Counter(f.get("severity") for _, f in flags)
+    items = [("report", doc.get("report")), ("path", doc.get("path")), ("status", doc.get("status")),
+             ("reason", doc.get("reason")), ("title", doc.get("title")), ("region", doc.get("region")),
+             ("year", doc.get("year")), ("published", doc.get("published_date")),
+             ("signed", doc.get("signed_date")), ("signer", doc.get("signer")), ("docno", doc.get("docno")),
+             ("encoding", doc.get("encoding")), ("sha256", doc.get("sha256")),
+             ("characters", doc.get("n_chars")), ("lines", doc.get("n_lines")),
+             ("facts", len(record.facts)), ("relations", len(record.relations))]
+    parts = ['<dl class="meta">']
+    for name, value in items:
+        if name == "reason" and not value:
+            continue
+        css = ' class="reason"' if name == "reason" else ""
+        parts.append(f"<dt>{name}</dt><dd{css}>{_show(value)}</dd>")
+    shown = " · ".join(f'<span class="badge sev-{s}">{s}</span> {counts[s]}' for s in SEVERITIES)
+    parts.append(f'<dt>flags</dt><dd>{shown} · <span class="shown-count">{len(flags)} / {len(flags)}</span> shown'
+                 "</dd></dl>\n")
+    return "".join(parts)
+
+
+def _flag_table(flags: list[tuple[str, dict]], shown: set[str], sid: str) -> str:
+    if not flags:
+        return '<p class="none">No flags. 未发现问题。</p>\n'
+    rows = ['<table class="flags"><thead><tr><th>severity</th><th>rule</th><th>category</th><th>message</th>'
+            "<th>expected</th><th>observed</th><th>line</th></tr></thead><tbody>\n"]
+    for key, flag in flags:
+        severity, category = str(flag.get("severity")), str(flag.get("category"))
+        rows.append(
+            f'<tr class="flag" id="{key}" data-key="{key}" data-report="{sid}" data-flag="{_esc(flag.get("id"))}" '
+            f'data-severity="{_esc(severity)}" data-category="{_esc(category)}">'
+            f'<td><span class="badge sev-{_esc(severity)}">{_esc(severity)}</span></td>'
+            f'<td><code>{_esc(flag.get("rule"))}</code><br><small>{_esc(flag.get("name", ""))}</small>'
+            f'<br><small class="id">{_esc(flag.get("id"))}</small></td>'
+            f'<td>{_esc(category)}</td><td class="msg">{_esc(flag.get("message", ""))}</td>'
+            f'<td>{_esc(flag.get("expected", ""))}</td><td>{_esc(flag.get("observed", ""))}</td>'
+            f"<td>{_evidence_links(key, flag, shown)}</td></tr>\n")
+    rows.append("</tbody></table>\n")
+    return "".join(rows)
+
+
+def _evidence_links(key: str, flag: dict, shown: set[str]) -> str:
+    links = []
+    for k, item in enumerate(flag.get("evidence") or []):
+        line = item.get("line") if isinstance(item, dict) else None
+        label = f"L{_esc(line)}" if line is not None else f"#{k + 1}"
+        anchor = f"{key}-e{k}"
+        if anchor in shown:
+            links.append(f'<a href="#{anchor}" title="{_esc(item.get("text", ""))}">{label}</a>')
+        else:
+            links.append(f'<span class="missing" title="evidence not found in the text">{label}?</span>')
+    return " ".join(links) or '<span class="none">—</span>'
+
+
+# ---------------------------------------------------------------------------- the text view
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """One evidence span of one flag: `key` names the flag in the page, `anchor` this span."""
+
+    start: int
+    end: int
+    key: str
+    flag_id: str
+    severity: str
+    anchor: str
+
+
+def _highlights(flags: list[tuple[str, dict]]) -> list[Highlight]:
+    out = []
+    for key, flag in flags:
+        for k, item in enumerate(flag.get("evidence") or []):
+            if not isinstance(item, dict):
+                continue
+            start, end = _offset(item.get("start")), _offset(item.get("end"))
+            if start is not None and end is not None:
+                out.append(Highlight(start, end, key, str(flag.get("id")), str(flag.get("severity")), f"{key}-e{k}"))
+    return out
+
+
+def _offset(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or _missing(value):
+        return None
+    return int(value) if float(value).is_integer() else None
+
+
+def _text_section(doc: dict, highlights: list[Highlight], sid: str) -> tuple[str, set[str]]:
+    """Re-read the report's text (only this one is held) and render it; returns the anchors drawn."""
+    path = Path(doc["path"])
+    head = '<details class="text" open><summary>原文 <span class="en">text</span></summary>'
+    try:
+        data = path.read_bytes()
+        view = text_view(data, path.suffix)
+    except (OSError, UnreadableReport) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        return head + f'<p class="notice">The text could not be re-read: {_esc(reason)}</p></details>\n', set()
+    notice = ""
+    if doc.get("sha256") and hashlib.sha256(data).hexdigest() != doc["sha256"]:
+        notice = ('<p class="notice">The file has changed since it was audited: highlights may not match '
+                  "the text. 文件在审计后已被修改。</p>")
+    del data
+    source_line = view.source_line
+    body, shown = render_text_view(view.text, highlights, sid, source_line)
+    return head + notice + body + "</details>\n", shown
+
+
+def render_text_view(text: str, highlights: list[Highlight], prefix: str, source_line=None,
+                     limit: int | None = None) -> tuple[str, set[str]]:
+    """The text as numbered lines with highlights as nested <mark>s; returns (html, anchors drawn).
+
+    Spans outside the text or empty are skipped. Overlapping spans are split where they cross,
+    so marks always nest. Time is linear in the text plus the spans (times their nesting depth).
+    """
+    limit = TEXT_VIEW_LIMIT if limit is None else limit
+    n = len(text)
+    valid = [h for h in highlights if 0 <= h.start < h.end <= n]
+    starts = _line_starts(text)
+    notice = ""
+    if n > limit:
+        windows = _windows(text, starts, valid)
+        notice = (f'<p class="notice">This report has {n:,} characters, more than the {limit:,} shown in full: '
+                  f"the text view shows its head and ±{CONTEXT_LINES} lines (at most {CONTEXT_CHARS:,} characters) "
+                  f"around each flag's evidence; the rest is marked as omitted. "
+                  f"正文过长,仅显示问题所在段落。</p>")
+    else:
+        windows = [(0, n)]
+    renderer = _Renderer(text, starts, valid, prefix, source_line)
+    body = renderer.render(windows)
+    skipped = len(highlights) - len(valid)
+    if skipped:
+        notice += (f'<p class="notice">{skipped} evidence span(s) lie outside this text and are not highlighted. '
+                   "部分证据位置超出正文范围。</p>")
+    return notice + body, renderer.anchored
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
+
+
+def _windows(text: str, starts: list[int], highlights: list[Highlight]) -> list[tuple[int, int]]:
+    """Merged character ranges to show in a shortened view: the head and context around evidence."""
+    n = len(text)
+    ranges = [(0, min(n, _line_end(text, starts, 0, CONTEXT_LINES * 5), HEAD_CHARS))]
+    for h in highlights:
+        first = max(0, bisect_right(starts, h.start) - 1 - CONTEXT_LINES)
+        last_line = bisect_right(starts, max(h.start, h.end - 1)) - 1
+        lo = max(starts[first], h.start - CONTEXT_CHARS)
+        hi = min(_line_end(text, starts, last_line, CONTEXT_LINES), h.end + CONTEXT_CHARS)
+        ranges.append((lo, max(hi, h.end)))
+    ranges.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in ranges:
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _line_end(text: str, starts: list[int], line: int, extra: int) -> int:
+    """End offset (before its newline) of the line `extra` lines after `line` (0-based)."""
+    target = min(line + extra, len(starts) - 1)
+    return starts[target + 1] - 1 if target + 1 < len(starts) else len(text)
+
+
+@dataclass
+class _Renderer:
+    """Walks the text once, keeping the open highlights as a stack that the DOM mirrors lazily."""
+
+    text: str
+    starts: list[int]
+    highlights: list[Highlight]
+    prefix: str
+    source_line: object = None
+    anchored: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        events: dict[int, tuple[list[Highlight], list[Highlight]]] = defaultdict(lambda: ([], []))
+        for h in self.highlights:
+            events[h.start][1].append(h)
+            events[h.end][0].append(h)
+        self.positions = sorted(events)
+        self.events = dict(events)
+        self.next_event = 0
+        self.logical: list[Highlight] = []  # open spans, outermost first
+        self.dom: list[Highlight] = []      # marks open in the output, a prefix-compatible copy
+        self.out: list[str] = []
+
+    def render(self, windows: list[tuple[int, int]]) -> str:
+        previous = 0
+        for lo, hi in windows:
+            if lo > previous:
+                self._gap(previous, lo)
+            line = bisect_right(self.starts, lo) - 1
+            while line < len(self.starts) and self.starts[line] < hi or (line < len(self.starts) and lo == hi == self.starts[line]):
+                line_start = self.starts[line]
+                line_end = self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.text)
+                self._line(line, max(line_start, lo), min(line_end, hi), line_start, line_end)
+                line += 1
+                if lo == hi:
+                    break
+            previous = hi
+        if previous < len(self.text):
+            self._gap(previous, len(self.text))
+        return '<div class="lines">' + "".join(self.out) + "</div>"
+
+    def _line(self, index: int, a: int, b: int, line_start: int, line_end: int) -> None:
+        number = self.source_line(line_start) if self.source_line else index + 1
+        cut = (" cut-start" if a > line_start else "") + (" cut-end" if b < line_end else "")
+        self.out.append(f'<div class="l{cut}" id="{self.prefix}-L{index + 1}" data-n="{number}">')
+        self._advance(a)
+        cursor = a
+        while self.next_event < len(self.positions) and self.positions[self.next_event] < b:
+            q = self.positions[self.next_event]
+            self._write(cursor, q)
+            cursor = q
+            self._advance(q)
+        self._write(cursor, b)
+        self._close_dom()
+        self.out.append("</div>\n")
+
+    def _gap(self, lo: int, hi: int) -> None:
+        first = bisect_right(self.starts, lo) - 1
+        last = bisect_right(self.starts, max(lo, hi - 1)) - 1
+        self.out.append(f'<div class="gap">… lines {first + 1}–{last + 1} partly or wholly omitted '
+                        f"({hi - lo:,} characters) 省略 …</div>\n")
+
+    def _advance(self, position: int) -> None:
+        """Apply every start and end at or before `position`."""
+        while self.next_event < len(self.positions) and self.positions[self.next_event] <= position:
+            ends, begins = self.events[self.positions[self.next_event]]
+            self.next_event += 1
+            if ends:
+                ending = set(map(id, ends))
+                for h in ends:
+                    if h.anchor not in self.anchored and h in self.logical:
+                        self._empty_anchor(h)  # its whole span was newlines or omitted: keep the link target
+                self.logical = [h for h in self.logical if id(h) not in ending]
+            if begins:
+                self.logical.extend(sorted(begins, key=lambda h: (-h.end, h.key, h.anchor)))
+
+    def _write(self, a: int, b: int) -> None:
+        if a >= b:
+            return
+        chunk = self.text[a:b].translate(_CONTROL)
+        if not chunk:
+            return
+        self._sync_dom()
+        self.out.append(html.escape(chunk, quote=True))
+
+    def _sync_dom(self) -> None:
+        common = 0
+        for opened, wanted in zip(self.dom, self.logical):
+            if opened is not wanted:
+                break
+            common += 1
+        self.out.extend("</mark>" for _ in self.dom[common:])
+        self.out.extend(self._open(h) for h in self.logical[common:])
+        self.dom = list(self.logical)
+
+    def _close_dom(self) -> None:
+        self.out.extend("</mark>" for _ in self.dom)
+        self.dom = []
+
+    def _open(self, h: Highlight) -> str:
+        anchor = ""
+        if h.anchor not in self.anchored:
+            self.anchored.add(h.anchor)
+            anchor = f' id="{h.anchor}"'
+        return (f'<mark{anchor} class="hl sev-{_esc(h.severity)}" data-key="{h.key}" '
+                f'data-flag="{_esc(h.flag_id)}" data-ev="{h.anchor}">')
+
+    def _empty_anchor(self, h: Highlight) -> None:
+        self.out.append(self._open(h) + "</mark>")
+
+
+# ---------------------------------------------------------------------------- static assets
+
+_FONT = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif'
+
+_CSS = """
+:root { --error: #c62828; --warning: #e07b00; --info: #1565c0; --line: #d8dde3; --muted: #5f6b76; }
+* { box-sizing: border-box; }
+body { font-family: FONT; margin: 0 auto; max-width: 1280px; padding: 0 20px 60px; color: #1d2329;
+       background: #fff; line-height: 1.55; font-size: 15px; }
+header { border-bottom: 3px solid #8b1a1a; margin-bottom: 12px; }
+h1 { font-size: 24px; margin: 18px 0 2px; color: #8b1a1a; }
+h2 { font-size: 19px; margin: 26px 0 8px; }
+.en { color: var(--muted); font-weight: normal; font-size: 0.8em; }
+.tool, .note, .none { color: var(--muted); font-size: 13px; }
+table { border-collapse: collapse; margin: 8px 0 14px; font-size: 14px; }
+th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+thead th { background: #f3f5f7; }
+caption { text-align: left; color: var(--muted); font-size: 13px; padding-bottom: 2px; }
+table.counts td { text-align: right; min-width: 4em; }
+table.counts tr.total td, table.counts tr.total th { background: #fafbfc; }
+td.zero { color: #b0b7be; }
+.badge { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px; color: #fff;
+         background: #607d8b; white-space: nowrap; }
+.badge.sev-error { background: var(--error); } .badge.sev-warning { background: var(--warning); }
+.badge.sev-info { background: var(--info); } .badge.cat { background: #455a64; }
+.status { font-size: 12px; padding: 0 6px; border-radius: 3px; border: 1px solid; }
+.status-ok { color: #2e7d32; } .status-error { color: var(--error); }
+nav#filters { position: sticky; top: 0; z-index: 5; background: #fffffff0; border: 1px solid var(--line);
+              border-radius: 4px; padding: 6px 10px; display: flex; flex-wrap: wrap; gap: 6px 18px;
+              align-items: center; box-shadow: 0 1px 4px #0001; }
+nav#filters fieldset { border: 0; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 4px 10px; }
+nav#filters legend { float: left; color: var(--muted); font-size: 13px; margin-right: 6px; }
+nav#filters label { cursor: pointer; white-space: nowrap; }
+#shown-count { margin-left: auto; color: var(--muted); font-size: 13px; }
+figure.chart { margin: 10px 0 20px; }
+figure.chart figcaption { font-weight: bold; margin-bottom: 4px; }
+.scroll { overflow-x: auto; }
+svg { font-family: FONT; font-size: 12px; display: block; }
+svg .grid { stroke: #e3e7eb; } svg .band { fill: #2e7d32; fill-opacity: 0.14; }
+svg .in { fill: #1565c0; } svg .out { fill: var(--error); } svg .outlabel { fill: var(--error); font-weight: bold; }
+svg .ylabel, svg .xlabel { fill: var(--muted); }
+section.report { border-top: 2px solid var(--line); margin-top: 28px; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 6px 0 12px; font-size: 14px; }
+dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+dd.reason { color: var(--error); font-weight: bold; }
+table.flags { width: 100%; }
+table.flags td.msg { min-width: 22em; }
+table.flags small.id { color: #9aa3ab; font-family: monospace; }
+tr.flag:target { outline: 2px solid #8b1a1a; }
+.missing { color: var(--muted); text-decoration: line-through dotted; }
+details.text > summary { cursor: pointer; font-weight: bold; margin: 6px 0; }
+.lines { max-height: 70vh; overflow: auto; border: 1px solid var(--line); border-radius: 4px;
+         padding: 6px 8px 6px 0; background: #fcfcfd; }
+.l { position: relative; padding-left: 4.6em; white-space: pre-wrap; overflow-wrap: anywhere;
+     min-height: 1.55em; }
+.l::before { content: attr(data-n); position: absolute; left: 0; width: 3.8em; text-align: right;
+             color: #a3abb3; font-size: 12px; user-select: none; }
+.l.cut-start::before { content: attr(data-n) " …"; }
+.l.cut-end::after { content: " …"; color: var(--muted); }
+.l:target { background: #fff6d6; }
+.gap { color: var(--muted); font-style: italic; padding-left: 4.6em; background: #f1f3f5; }
+mark.hl { background: rgba(198, 40, 40, 0.16); border-bottom: 2px solid var(--error); color: inherit;
+          scroll-margin-top: 80px; }
+mark.hl.sev-warning { background: rgba(224, 123, 0, 0.18); border-bottom-color: var(--warning); }
+mark.hl.sev-info { background: rgba(21, 101, 192, 0.14); border-bottom-color: var(--info); }
+mark.hl.off { background: none; border-bottom: 0; }
+mark.hl:target { outline: 2px solid #8b1a1a; }
+.notice { background: #fff3e0; border-left: 4px solid var(--warning); padding: 6px 10px; }
+@media print { nav#filters { display: none; } .lines { max-height: none; overflow: visible; } }
+""".replace("FONT", _FONT)
+
+# Plain ES5 so that old browsers on government desktops run it too.
+_SCRIPT = """
+(function () {
+  "use strict";
+  function all(selector) { return Array.prototype.slice.call(document.querySelectorAll(selector)); }
+  var boxes = all("input[data-filter]"), rows = all("tr.flag"), marks = all("mark[data-key]");
+  var sections = all("section.report"), indexRows = all("tr.report-row");
+  var hideEmpty = document.getElementById("hide-empty");
+
+  function wanted() {
+    var on = {severity: {}, category: {}};
+    boxes.forEach(function (b) { on[b.getAttribute("data-filter")][b.value] = b.checked; });
+    return on;
+  }
+
+  /* Show the flag rows the filters allow, their highlights, and the reports that keep some. */
+  function apply() {
+    var on = wanted(), visible = {}, perReport = {}, bySeverity = {}, shown = 0, marksOn = 0, reportsOn = 0;
+    rows.forEach(function (r) {
+      var sev = r.getAttribute("data-severity"), rep = r.getAttribute("data-report");
+      var show = on.severity[sev] !== false && on.category[r.getAttribute("data-category")] !== false;
+      r.hidden = !show;
+      visible[r.getAttribute("data-key")] = show;
+      if (show) {
+        shown += 1;
+        perReport[rep] = (perReport[rep] || 0) + 1;
+        bySeverity[sev] = (bySeverity[sev] || 0) + 1;
+      }
+    });
+    marks.forEach(function (m) {
+      var show = visible[m.getAttribute("data-key")] === true;
+      m.classList.toggle("off", !show);
+      if (show) { marksOn += 1; }
+    });
+    var hidden = {};
+    sections.forEach(function (s) {
+      var n = perReport[s.id] || 0, hide = hideEmpty.checked && n === 0;
+      s.hidden = hide;
+      hidden[s.id] = hide;
+      if (!hide) { reportsOn += 1; }
+      var counter = s.querySelector(".shown-count");
+      if (counter) { counter.textContent = n + " / " + s.getAttribute("data-flags"); }
+    });
+    indexRows.forEach(function (r) { r.hidden = hidden[r.getAttribute("data-report")] === true; });
+    document.getElementById("shown-count").textContent = shown + " / " + rows.length + " flags shown";
+    return {visible_flags: shown, total_flags: rows.length, by_severity: bySeverity,
+            visible_reports: reportsOn, total_reports: sections.length, marks_on: marksOn, marks: marks.length};
+  }
+
+  /* Test hook: #selftest=severity:error,warning;category:rate;hide-empty */
+  function selftest(spec) {
+    spec.split(";").forEach(function (part) {
+      var pair = part.split(":"), group = pair[0];
+      if (group === "hide-empty") { hideEmpty.checked = true; return; }
+      if (pair.length < 2) { return; }
+      var values = pair[1].split(",");
+      boxes.forEach(function (b) {
+        if (b.getAttribute("data-filter") === group) { b.checked = values.indexOf(b.value) >= 0; }
+      });
+    });
+  }
+
+  var match = /^#selftest=(.*)$/.exec(location.hash);
+  if (match) { selftest(decodeURIComponent(match[1])); }
+  var state = apply();
+  if (match) {
+    var out = document.getElementById("selftest");
+    out.textContent = JSON.stringify(state);
+    out.hidden = false;
+  }
+  boxes.concat([hideEmpty]).forEach(function (b) { b.addEventListener("change", apply); });
+})();
+"""
+
+_SCRIPT_HASH = base64.b64encode(hashlib.sha256(_SCRIPT.encode("utf-8")).digest()).decode("ascii")
+# Nothing loads from anywhere; only our own script (by hash) runs; inline event handlers never do.
+_CSP = (f"default-src 'none'; script-src 'sha256-{_SCRIPT_HASH}'; style-src 'unsafe-inline'; "
+        "img-src data:; base-uri 'none'; form-action 'none'")
+
+__all__ = ["write_html", "render_html", "render_text_view", "Highlight", "TEXT_VIEW_LIMIT"]
+json  # noqa: B018 - kept for callers that embed data; see tests

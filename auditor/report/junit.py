@@ -1,0 +1,121 @@
+"""junit.xml: the audit as test results, for CI systems that show JUnit reports.
+
+One testcase for each report and each rule family (category). Every readable report gets a
+testcase for every category that has rules in the config, so checks that pass are reported as
+passing, not left out. A testcase fails when the report has a flag of that category with
+severity error or warning, unless the flag is baselined. Info flags and baselined flags go to
+<system-out> and do not fail anything, so the CI gate follows the severity policy. An unreadable
+report gets a single testcase, "input".
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from auditor.config import CATEGORIES, SEVERITIES, Config
+from auditor.pipeline import AuditResult
+from auditor.report.files import write_atomic
+
+SUITE_NAME = "auditor"
+FAILING_SEVERITIES = ("error", "warning")
+
+# XML 1.0 forbids most C0 controls, lone surrogates and U+FFFE/U+FFFF. Report text is untrusted and
+# can contain them (form feeds, stray escapes), and one of them would make the whole file unparsable.
+_XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def write_junit(out: Path, result: AuditResult, config: Config) -> None:
+    """Write out/junit.xml."""
+    root = build_junit(result, config)
+    ET.indent(root, space="  ")
+    data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    write_atomic(out / "junit.xml", data + b"\n")
+
+
+def build_junit(result: AuditResult, config: Config) -> ET.Element:
+    """The <testsuites> element: one <testsuite> per report, in the order of result.records."""
+    by_case: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for flag in result.flags:
+        by_case[(flag["report"], flag["category"])].append(flag)
+    configured = [c for c in CATEGORIES if any(rule.category == c for rule in config.rules.values())]
+    root = ET.Element("testsuites", name=SUITE_NAME)
+    for record in result.records:
+        report = record.document["report"]
+        if record.document["status"] == "ok":
+            # Categories of the report's own flags too, in case a flag belongs to none of the configured ones.
+            flagged = {category for (name, category) in by_case if name == report}
+            categories = [c for c in CATEGORIES if c in configured or c in flagged]
+            cases = [_testcase(report, c, by_case.get((report, c), [])) for c in categories]
+        else:
+            cases = [_unreadable_case(report, record.document.get("reason") or "", by_case.get((report, "input"), []))]
+        root.append(_testsuite(report, cases))
+    suites = root.findall("testsuite")
+    _set_counts(root, sum(int(s.get("tests")) for s in suites), sum(int(s.get("failures")) for s in suites))
+    return root
+
+
+def clean(text: object) -> str:
+    """Text safe for XML 1.0: characters XML cannot carry are dropped."""
+    return _XML_ILLEGAL.sub("", str(text))
+
+
+def fails(flag: dict) -> bool:
+    """Whether a flag fails its testcase: error or warning, and not accepted in a baseline."""
+    return flag["severity"] in FAILING_SEVERITIES and not flag.get("baselined", False)
+
+
+def flag_line(flag: dict) -> str:
+    """One line per flag: 'RULE severity line N: message'."""
+    evidence = flag.get("evidence") or []
+    where = f" line {evidence[0]['line']}" if evidence and evidence[0].get("line") is not None else ""
+    baselined = " (baselined)" if flag.get("baselined") else ""
+    return clean(f"{flag['rule']} {flag['severity']}{where}: {flag['message']}{baselined}".replace("\n", " "))
+
+
+def _testcase(report: str, category: str, flags: list[dict]) -> ET.Element:
+    case = ET.Element("testcase", classname=clean(report), name=category)
+    failing = [f for f in flags if fails(f)]
+    quiet = [f for f in flags if not fails(f)]
+    if failing:
+        failure = ET.SubElement(case, "failure", message=_summary(failing), type=_worst(failing))
+        failure.text = "\n".join(flag_line(f) for f in failing)
+    if quiet:
+        ET.SubElement(case, "system-out").text = "\n".join(flag_line(f) for f in quiet)
+    return case
+
+
+def _unreadable_case(report: str, reason: str, flags: list[dict]) -> ET.Element:
+    if flags:
+        return _testcase(report, "input", flags)
+    # Normally INPUT001 flags an unreadable report. If it doesn't, the report still has to show up.
+    case = ET.Element("testcase", classname=clean(report), name="input")
+    failure = ET.SubElement(case, "failure", message="unreadable report", type="error")
+    failure.text = clean(reason or "unreadable")
+    return case
+
+
+def _testsuite(report: str, cases: list[ET.Element]) -> ET.Element:
+    suite = ET.Element("testsuite", name=clean(report))
+    suite.extend(cases)
+    _set_counts(suite, len(cases), sum(case.find("failure") is not None for case in cases))
+    return suite
+
+
+def _set_counts(element: ET.Element, tests: int, failures: int) -> None:
+    element.set("tests", str(tests))
+    element.set("failures", str(failures))
+    element.set("errors", "0")
+    element.set("skipped", "0")
+
+
+def _summary(flags: list[dict]) -> str:
+    counts = Counter(f["severity"] for f in flags)
+    parts = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts[s])
+    return f"{len(flags)} flag{'s' if len(flags) != 1 else ''} ({parts})"
+
+
+def _worst(flags: list[dict]) -> str:
+    return min((f["severity"] for f in flags), key=SEVERITIES.index)

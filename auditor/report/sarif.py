@@ -1,0 +1,116 @@
+"""flags.sarif: the flags as SARIF 2.1.0, for code-scanning views (GitHub, GitLab, IDEs).
+
+One run and one result per flag. The driver lists every rule of the config, so a viewer can
+describe a rule even when nothing broke it. Columns count Unicode code points
+(run.columnKind), the same unit as the flags' offsets, not UTF-16 units: one CJK
+character is one column either way, but a character outside the BMP is two UTF-16 units.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+from auditor import __version__
+from auditor.config import Config, Rule
+from auditor.pipeline import AuditResult
+from auditor.report.files import write_atomic
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+FINGERPRINT_KEY = "auditorFlagId/v1"  # versioned: if the id recipe in flags.py changes, the key changes too
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def write_sarif(out: Path, result: AuditResult, config: Config) -> None:
+    """Write out/flags.sarif."""
+    data = json.dumps(build_sarif(result, config), ensure_ascii=False, indent=2)
+    write_atomic(out / "flags.sarif", data.encode("utf-8") + b"\n")
+
+
+def build_sarif(result: AuditResult, config: Config) -> dict:
+    rules = list(config.rules.values())
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    run = {
+        "tool": {"driver": {"name": "auditor", "version": __version__, "rules": [_rule(r) for r in rules]}},
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(flag, index) for flag in result.flags],
+    }
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def artifact_uri(report: str) -> str:
+    """The report path as a URI reference: the same string for ordinary names. Spaces, '%', '#',
+    '?' and non-ASCII characters (Chinese file names) are percent-encoded, because a URI
+    cannot carry them as they are."""
+    return quote(report.replace("\\", "/"), safe="/")
+
+
+def _rule(rule: Rule) -> dict:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.docs["what"]},
+        "help": {"text": rule.docs["why"]},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"category": rule.category, "tags": [rule.category]},
+    }
+
+
+def _result(flag: dict, index: dict[str, int]) -> dict:
+    evidence = flag.get("evidence") or []
+    result = {
+        "ruleId": flag["rule"],
+        "level": LEVELS[flag["severity"]],
+        "message": {"text": flag["message"]},
+        "locations": [_location(flag["report"], evidence[0] if evidence else None)],
+        "partialFingerprints": {FINGERPRINT_KEY: flag["id"]},
+        "properties": {"category": flag["category"], "expected": flag["expected"], "observed": flag["observed"]},
+    }
+    if flag["rule"] in index:
+        result["ruleIndex"] = index[flag["rule"]]
+    if len(evidence) > 1:
+        # Further quotes (a signature date, the title) are context for the first, not separate findings.
+        result["relatedLocations"] = [_location(flag["report"], e, i) for i, e in enumerate(evidence[1:], start=1)]
+    if "baselined" in flag:  # only when a baseline was used: otherwise "new" would be a claim we cannot make
+        result["baselineState"] = "unchanged" if flag["baselined"] else "new"
+    return result
+
+
+def _location(report: str, evidence: dict | None, location_id: int | None = None) -> dict:
+    physical: dict = {"artifactLocation": {"uri": artifact_uri(report)}}
+    region = _region(evidence) if evidence else None
+    if region:
+        physical["region"] = region
+    location: dict = {"physicalLocation": physical}
+    if location_id is not None:
+        location["id"] = location_id
+        if evidence and evidence.get("text"):
+            location["message"] = {"text": evidence["text"]}
+    return location
+
+
+def _region(evidence: dict) -> dict | None:
+    line = evidence.get("line")
+    if not isinstance(line, int) or line < 1:
+        return None
+    region: dict = {"startLine": line}
+    column = evidence.get("column")
+    if isinstance(column, int) and column >= 1:
+        region["startColumn"] = column
+        if _on_one_line(evidence):
+            region["endColumn"] = column + evidence["end"] - evidence["start"]  # SARIF's endColumn is exclusive
+            # Only when the region is exactly the quote: for HTML the quote is visible text, not the file's bytes.
+            region["snippet"] = {"text": evidence["text"]}
+    return region
+
+
+def _on_one_line(evidence: dict) -> bool:
+    """Whether the quoted span stays on its first line. A quote whose length does not match its
+    offsets was reworked (for example, whitespace collapsed), so its columns would be guesses."""
+    text, start, end = evidence.get("text") or "", evidence.get("start"), evidence.get("end")
+    if not isinstance(start, int) or not isinstance(end, int) or end <= start:
+        return False
+    return len(text) == end - start and "\n" not in text and "\r" not in text

@@ -1,0 +1,157 @@
+"""Build N seed-like reports with known anomalies, for benchmarks and recall measurements.
+
+Each report is a title, a publication line, a body and a signature, about the size of the
+sample reports (~20 KB). The body mixes prose taken from the sample reports (sentences without
+figures) with sentences written from templates whose figures obey the relations the rules check.
+At a known rate, one relation per report is broken on purpose; truth.json records which rule
+should flag it, so a run can be scored as well as timed.
+
+    python -m bench.generate 2000 /tmp/corpus_2000 --seed 0 --anomaly-rate 0.2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parent.parent / "reports_in"
+TARGET_CHARS = 6500  # ~20 KB of UTF-8, like the sample reports
+REGIONS = ["安平县", "临水县", "青山区", "东湖区", "白石市", "南岭县", "西河区", "北川市", "云台县", "江口区"]
+
+
+def prose_sentences() -> list[str]:
+    """Sentences of the sample reports that carry no figure, so they add text but no relations."""
+    sentences = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        for sentence in re.findall(r"[^。\n]+。", path.read_text(encoding="utf-8")):
+            if not re.search(r"[0-9０-９一二三四五六七八九十两百千万亿%]", sentence) and len(sentence) > 20:
+                sentences.append(sentence.strip())
+    return sorted(set(sentences))
+
+
+# Each template returns (sentence, rule broken or None). `bad` asks it to break its relation.
+def received_split(rng: random.Random, bad: bool):
+    accepted, rejected = rng.randint(20, 300), rng.randint(0, 20)
+    received = accepted + rejected + (rng.choice([-3, -2, 2, 3, 5]) if bad else 0)
+    return f"全年共收到行政复议申请{received}件,其中受理{accepted}件,不予受理{rejected}件。", "ARITH001" if bad else None
+
+
+def disposition(rng, bad):
+    concluded, withdrawn, pending = rng.randint(10, 200), rng.randint(0, 10), rng.randint(0, 30)
+    accepted = concluded + withdrawn + pending + (rng.randint(3, 9) if bad else 0)
+    return (f"依法受理行政复议案件{accepted}件,审结{concluded}件,申请人撤回{withdrawn}件,尚在审理{pending}件。",
+            "ARITH001" if bad else None)
+
+
+def mediation(rng, bad):
+    cases = rng.randint(500, 5000)
+    successes = cases - rng.randint(5, cases // 30)
+    rate = round(successes / cases * 100, 1) + (rng.choice([0.4, 0.6, 1.2]) if bad else 0)
+    return (f"各级人民调解委员会共受理矛盾纠纷{cases}件,调解成功{successes}件,调解成功率为{rate:.1f}%。",
+            "RATE001" if bad else None)
+
+
+def breakdown(rng, bad):
+    parts = [rng.randint(5, 60) for _ in range(3)]
+    total = sum(parts) - (rng.randint(2, 6) if bad else 0)
+    return (f"全年移送司法机关案件共{total}件,其中食品药品案件{parts[0]}件、环境保护案件{parts[1]}件、"
+            f"安全生产案件{parts[2]}件。", "BOUND001" if bad else None)
+
+
+def share(rng, bad):
+    whole = rng.randint(800, 2000)
+    part = rng.randint(whole // 3, whole - 10)
+    rate = round(part / whole * 100, 2) + (rng.choice([1.5, 2.25, -3.1]) if bad else 0)
+    return f"全县{whole}项依申请政务服务事项中,实现全程网办的有{part}项,占比{rate:.2f}%。", "RATE001" if bad else None
+
+
+def litigation(rng, bad):
+    cases = rng.randint(20, 120)
+    lost = rng.randint(0, 6)
+    rate = round(lost / cases * 100, 1) + (rng.choice([2.0, 3.5]) if bad else 0)
+    return f"全年行政诉讼一审案件{cases}件,败诉{lost}件,败诉率{rate:.1f}%。", "RATE001" if bad else None
+
+
+def audit_money(rng, bad):
+    fixed, open_ = rng.randint(50, 400) / 100, rng.randint(10, 200) / 100
+    found = fixed + open_ + (rng.choice([0.3, 0.5, -0.4]) if bad else 0)
+    return (f"审计查出管理不规范金额{found:.2f}亿元,已整改金额{fixed:.2f}亿元,尚未整改金额{open_:.2f}亿元。",
+            "ARITH001" if bad else None)
+
+
+RELATIONS = [received_split, disposition, mediation, breakdown, share, litigation, audit_money]
+
+
+def plain_figures(rng: random.Random) -> str:
+    """Figures with no relation between them: counts a report states in passing."""
+    return rng.choice([
+        f"全年开展法治宣传活动{rng.randint(20, 300)}场,发放宣传资料{rng.randint(1000, 90000)}份。",
+        f"组织行政执法人员培训{rng.randint(2, 20)}期,参训{rng.randint(100, 3000)}人次。",
+        f"审查规范性文件{rng.randint(5, 80)}件,提出审查意见{rng.randint(10, 300)}条。",
+        f"办理人大代表建议{rng.randint(20, 200)}件、政协委员提案{rng.randint(20, 200)}件,办复率100%。",
+        f"在{rng.randint(50, 300)}个村(社区)配备法律顾问,实现全覆盖。",
+        f"市政府第{rng.randint(1, 60)}次常务会议专题研究法治政府建设工作。",
+        f"全年行政许可事项平均提速{rng.randint(10, 80)}.{rng.randint(0, 99)}%。",
+    ])
+
+
+def report(rng: random.Random, prose: list[str], year: int, bad: bool) -> tuple[str, list[str]]:
+    region = rng.choice(REGIONS)
+    broken = rng.randrange(len(RELATIONS)) if bad else -1
+    expected = []
+    body = []
+    for i, template in enumerate(RELATIONS):
+        sentence, rule = template(rng, i == broken)
+        body.append(sentence)
+        if rule:
+            expected.append(rule)
+    while sum(map(len, body)) < TARGET_CHARS:
+        body.append(rng.choice(prose) if rng.random() < 0.7 else plain_figures(rng))
+    rng.shuffle(body)
+    paragraphs = ["".join(body[i:i + 6]) for i in range(0, len(body), 6)]
+    signed_year = year + 1
+    if bad and rng.random() < 0.15:
+        signed_year, expected = year, expected + ["DATE001"]  # signed before the year ended
+    month, day = rng.randint(1, 3), rng.randint(1, 28)
+    text = "\n\n".join([
+        f"{region}{year}年法治政府建设年度报告",
+        f"发布时间:{year + 1}-03-{day:02d} 10:00  来源:{region}人民政府",
+        f"{year}年,{region}深入推进法治政府建设,各项工作取得积极成效。现将有关情况报告如下:",
+        *paragraphs,
+        f"{region}人民政府",
+        f"{signed_year}年{month}月{day}日",
+    ]) + "\n"
+    return text, expected
+
+
+def generate(n: int, out: Path, seed: int = 0, anomaly_rate: float = 0.2) -> dict:
+    rng = random.Random(seed)
+    prose = prose_sentences()
+    out.mkdir(parents=True, exist_ok=True)
+    truth = {}
+    for i in range(n):
+        year = rng.randint(2018, 2024)
+        text, expected = report(rng, prose, year, rng.random() < anomaly_rate)
+        name = f"report_{i:05d}.txt"
+        (out / name).write_text(text, encoding="utf-8")
+        truth[name] = expected
+    (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=0), encoding="utf-8")
+    return truth
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--anomaly-rate", type=float, default=0.2)
+    args = parser.parse_args()
+    truth = generate(args.n, args.out, args.seed, args.anomaly_rate)
+    print(f"{len(truth)} reports, {sum(map(bool, truth.values()))} with injected anomalies -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Benchmark the full audit at several corpus sizes, against a floor, and score its recall.
+
+    python -m bench.run                       # N = 100, 2000, 10000
+    python -m bench.run --sizes 100,2000 --repeats 3
+
+For each N it builds (once, cached) a corpus of seed-like reports with known anomalies, then
+times, as separate processes:
+- the floor: one process that reads every file and runs a single number regex;
+- `auditor audit` with every output, the default number of jobs.
+It prints medians of wall time, reports/s, MB/s and the peak memory of the audit's process tree,
+the ratio audit / floor, the growth from one size to the next, and the recall and spurious flags
+against the injected anomalies. It also times `auditor --help`, and one report's audit against
+`python -c "import great_expectations"`. This machine is noisy: read medians and ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from bench.generate import generate
+
+CACHE = Path(tempfile.gettempdir()) / "auditor-bench"
+FLOOR = """
+import re, sys, pathlib
+pattern = re.compile(r"[0-9]+(?:\\.[0-9]+)?")
+count = 0
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.txt")):
+    count += len(pattern.findall(path.read_text(encoding="utf-8")))
+print(count)
+"""
+
+
+def corpus(n: int) -> Path:
+    folder = CACHE / f"corpus_{n}"
+    if not (folder / "truth.json").is_file():
+        generate(n, folder, seed=n)
+    return folder
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of the process and all its children."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(process.pid))
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {process.stderr.read().decode()[-2000:]}")
+    return wall, peak / 2**20
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and its descendants, read from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += rss.get(current, 0)
+        stack.extend(children.get(current, ()))
+    return total
+
+
+def score(folder: Path, out: Path) -> tuple[int, int, int]:
+    """Injected anomalies found, missed, and error/warning flags on sentences with none injected."""
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    found: dict[str, Counter] = {}
+    for flag in json.loads((out / "flags.json").read_text(encoding="utf-8"))["flags"]:
+        if flag["severity"] in ("error", "warning") and flag["category"] not in ("range",):
+            found.setdefault(flag["report"].rsplit("/", 1)[-1], Counter())[flag["rule"]] += 1
+    hit = miss = extra = 0
+    for name, expected in truth.items():
+        want, got = Counter(expected), found.get(name, Counter())
+        hit += sum((want & got).values())
+        miss += sum((want - got).values())
+        extra += sum((got - want).values())
+    return hit, miss, extra
+
+
+def median_run(command: list[str], repeats: int) -> tuple[float, float]:
+    runs = [timed(command) for _ in range(repeats)]
+    return statistics.median(w for w, _ in runs), max(p for _, p in runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,2000,10000")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per size (medians); 10000 runs once less")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    auditor = [sys.executable, "-m", "auditor"]
+
+    help_runs = [timed([*auditor, "--help"])[0] for _ in range(5)]
+    one = corpus(100) / "report_00000.txt"
+    gx_import = statistics.median(timed([sys.executable, "-c", "import great_expectations"])[0] for _ in range(3))
+    with tempfile.TemporaryDirectory() as tmp:
+        single = statistics.median(timed([*auditor, "audit", str(one), "--out", tmp, "-q", "--fail-on", "never"])[0]
+                                   for _ in range(3))
+    print(f"auditor --help: median {statistics.median(help_runs):.3f} s")
+    print(f"one report, full audit: median {single:.2f} s; import great_expectations alone: {gx_import:.2f} s; "
+          f"difference {single - gx_import:.2f} s")
+    print()
+    print(f"{'N':>6} {'MB':>7} {'wall s':>7} {'rep/s':>7} {'MB/s':>6} {'peak MB':>8} {'floor s':>8} "
+          f"{'÷floor':>7} {'found':>6} {'missed':>6} {'extra':>6}")
+    previous = None
+    for n in sizes:
+        folder = corpus(n)
+        megabytes = sum(p.stat().st_size for p in folder.glob("*.txt")) / 1e6
+        repeats = max(1, args.repeats - (1 if n >= 10000 else 0))
+        floor, _ = median_run([sys.executable, "-c", FLOOR, str(folder)], repeats)
+        with tempfile.TemporaryDirectory() as out:
+            wall, peak = median_run([*auditor, "audit", str(folder), "--out", out, "-q", "--fail-on", "never"], repeats)
+            hit, miss, extra = score(folder, Path(out))
+        print(f"{n:>6} {megabytes:>7.1f} {wall:>7.2f} {n / wall:>7.0f} {megabytes / wall:>6.2f} {peak:>8.0f} "
+              f"{floor:>8.2f} {wall / floor:>7.1f} {hit:>6} {miss:>6} {extra:>6}")
+        if previous:
+            print(f"{'':>6} growth from N={previous[0]}: {wall / previous[1]:.2f}x wall for {n / previous[0]:.1f}x reports")
+        previous = (n, wall)
+
+
+if __name__ == "__main__":
+    main()
