@@ -21,6 +21,7 @@ ACCEPTED = "accepted"  # the status of every flag taken from a flags.json
 REVIEWED_STATUSES = ("误报", "已整改")  # the workbook statuses that put a flag in the baseline
 ENTRY_FIELDS = ("id", "rule", "report", "message", "status", "comment")
 _ZIP_MAGIC = b"PK\x03\x04"
+_NOT_BASELINE = "not an auditor baseline"
 
 
 def build_baseline(source: Path) -> dict:
@@ -43,9 +44,9 @@ def write_baseline(source: Path, out: Path) -> int:
 def load_baseline(path: Path) -> dict[str, dict]:
     """A baseline file as flag id -> entry."""
     path = Path(path)
-    document = _parse_json(path, _read(path))
+    document = _parse_json(path, _read(path), _NOT_BASELINE)
     if not isinstance(document, dict) or document.get("tool") != "auditor" or "format" not in document:
-        raise AuditorError(f"{path}: not an auditor baseline (write one with `auditor baseline`)")
+        raise AuditorError(f"{path}: {_NOT_BASELINE} (write one with `auditor baseline`)")
     if document["format"] != FORMAT:
         raise AuditorError(f"{path}: baseline format {document['format']!r} is not supported (expected {FORMAT})")
     return {entry["id"]: entry for entry in _flag_list(path, document)}
@@ -60,7 +61,7 @@ def apply_baseline(flags: list[dict], baseline: dict[str, dict]) -> None:
 # --- sources ---------------------------------------------------------------------------------
 
 def _from_flags_json(source: Path, data: bytes) -> list[dict]:
-    document = _parse_json(source, data)
+    document = _parse_json(source, data, "neither a flags.json nor a flags.xlsx")
     if not isinstance(document, dict) or "flags" not in document:
         raise AuditorError(f"{source}: not an audit's flags.json (no \"flags\" list)")
     return [_entry(flag, ACCEPTED, "") for flag in _flag_list(source, document)]
@@ -92,13 +93,14 @@ def _read(path: Path) -> bytes:
         raise AuditorError(f"{path}: cannot read ({err.strerror or err})") from None
 
 
-def _parse_json(path: Path, data: bytes):
+def _parse_json(path: Path, data: bytes, expected: str):
+    """The JSON document in DATA; EXPECTED says what the file should have been, for the error."""
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise AuditorError(f"{path}: neither a flags.json nor a flags.xlsx (not UTF-8 text)") from None
+        raise AuditorError(f"{path}: {expected} (not UTF-8 text)") from None
     except json.JSONDecodeError as err:
-        raise AuditorError(f"{path}: not valid JSON at line {err.lineno}: {err.msg}") from None
+        raise AuditorError(f"{path}: {expected} (not valid JSON at line {err.lineno}: {err.msg})") from None
 
 
 def _flag_list(path: Path, document: dict) -> list[dict]:

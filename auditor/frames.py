@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import chain
 
 import pandas as pd
 import pandera.pandas as pa
 
 from auditor.config import Thresholds
-from auditor.process import ReportRecord
+from auditor.process import FACT_FIELDS, RELATION_FIELDS, ReportRecord
 
 DOCUMENT_KEY, FACT_KEY, RELATION_KEY = "report", "fact_key", "relation_key"
 DATE_COLUMNS = ("period_end", "published_date", "signed_date")
@@ -114,6 +115,8 @@ class Frames:
 
 
 def build_frames(records: list[ReportRecord], thresholds: Thresholds) -> Frames:
+    """Assemble and validate the run's frames. The records' fact and relation columns move into
+    the frames (the records keep their counts), so the run holds each figure once."""
     documents = pd.DataFrame([r.document for r in records], columns=_DOCUMENT_COLUMNS)
     for name in DATE_COLUMNS:
         documents[name] = pd.to_datetime(documents[name]).astype("datetime64[ns]")
@@ -121,16 +124,16 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds) -> Frames:
         documents[name] = pd.array(documents[name].map(_int_or_none), dtype="Int64")
     documents["reason"] = documents["reason"].fillna("").astype(str)
 
-    facts = pd.DataFrame([row for r in records for row in r.facts], columns=_FACT_COLUMNS)
+    facts = _concat(records, "facts", FACT_FIELDS)
     facts = facts.astype({"fact_id": int, "start": int, "end": int, "line": int,
                           "value_num": float, "lo": float, "hi": float})
-    facts.insert(0, FACT_KEY, facts["report"] + "#" + facts["fact_id"].astype(str))
+    facts.insert(0, FACT_KEY, facts["report"].astype(str) + "#" + facts["fact_id"].astype(str))
     facts["plausible_min"], facts["plausible_max"] = _plausible(facts, thresholds)
 
-    relations = pd.DataFrame([row for r in records for row in r.relations], columns=_RELATION_COLUMNS)
+    relations = _concat(records, "relations", RELATION_FIELDS)
     relations = relations.astype({"relation_id": int, "n_parts": int, "stated_lo": float, "stated_hi": float,
                                   "computed_lo": float, "computed_hi": float})
-    relations.insert(0, RELATION_KEY, relations["report"] + "#" + relations["relation_id"].astype(str))
+    relations.insert(0, RELATION_KEY, relations["report"].astype(str) + "#" + relations["relation_id"].astype(str))
 
     return Frames(
         documents=DOCUMENTS_SCHEMA.validate(documents, lazy=True),
@@ -139,11 +142,17 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds) -> Frames:
     )
 
 
-_FACT_COLUMNS = ["report", "fact_id", "kind", "value", "value_num", "unit", "qualifier", "lo", "hi", "text",
-                 "start", "end", "line", "label", "family", "metric", "sentence", "sentence_start", "sentence_end"]
-_RELATION_COLUMNS = ["report", "relation_id", "op", "source", "family", "n_parts", "stated_fact", "part_facts",
-                     "stated_expr", "stated_lo", "stated_hi", "computed_expr", "computed_value", "computed_lo",
-                     "computed_hi", "evidence"]
+def _concat(records: list[ReportRecord], attribute: str, fields: tuple[str, ...]) -> pd.DataFrame:
+    """One frame from every record's columns, releasing the records' copies as it goes."""
+    present = [getattr(r, attribute) for r in records if getattr(r, attribute)]
+    data = {}
+    for name in fields:
+        data[name] = list(chain.from_iterable(columns.pop(name) for columns in present))
+    for record in records:
+        setattr(record, attribute, None)
+    return pd.DataFrame(data, columns=list(fields))
+
+
 _DOCUMENT_COLUMNS = ["report", "path", "sha256", "status", "reason", "encoding", "title", "region", "year",
                      "period_end", "published_date", "signed_date", "signer", "docno", "docno_year", "n_chars",
                      "n_lines", "n_facts", "n_relations", "published_evidence", "signed_evidence",

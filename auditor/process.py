@@ -8,8 +8,9 @@ not travel beyond the quoted evidence.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.config import Config
@@ -28,9 +29,20 @@ _REFUSED_SUFFIXES = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".xls": "Ex
 
 @dataclass
 class ReportRecord:
+    """One input's result. facts and relations are columns (name -> list), FACT_FIELDS and
+    RELATION_FIELDS; the frames take them over, and counts stay in the document row."""
+
     document: dict
-    facts: list[dict] = field(default_factory=list)
-    relations: list[dict] = field(default_factory=list)
+    facts: dict[str, list] | None = None
+    relations: dict[str, list] | None = None
+
+    @property
+    def n_facts(self) -> int:
+        return self.document.get("n_facts") or 0
+
+    @property
+    def n_relations(self) -> int:
+        return self.document.get("n_relations") or 0
 
 
 def process_file(item: InputFile, config: Config) -> ReportRecord:
@@ -88,11 +100,7 @@ def read_text(text: str, document: dict, config: Config, source_line=None) -> Re
     report = document["report"]
     document.update(_document_fields(meta, evidence), n_chars=len(text), n_lines=lines.line(len(text)),
                     n_facts=len(facts), n_relations=len(relations))
-    return ReportRecord(
-        document=document,
-        facts=[_fact_row(report, f, evidence) for f in facts],
-        relations=[_relation_row(report, i, r, evidence) for i, r in enumerate(relations)],
-    )
+    return ReportRecord(document, _fact_columns(report, facts, evidence), _relation_columns(report, relations, evidence))
 
 
 class _Evidence:
@@ -115,8 +123,6 @@ class _Evidence:
                 "line": self.line(span.start), "column": column}
 
     def sentence_of(self, offset: int) -> Span:
-        from bisect import bisect_right
-
         i = bisect_right(self.sentence_starts, offset) - 1
         return self.sentence_spans[i] if i >= 0 else Span(offset, offset)
 
@@ -141,30 +147,47 @@ def _document_fields(meta: Metadata, evidence: _Evidence) -> dict:
     return fields
 
 
-def _fact_row(report: str, fact: Fact, evidence: _Evidence) -> dict:
-    sentence = evidence.sentence_of(fact.start)
-    return {
-        "report": report, "fact_id": fact.index, "kind": fact.kind,
-        "value": _plain_decimal(fact.value) if fact.value is not None else "",
-        "value_num": float(fact.value) if fact.value is not None else float("nan"),
-        "unit": fact.unit, "qualifier": fact.qualifier, "lo": fact.lo, "hi": fact.hi,
-        "text": fact.text, "start": fact.start, "end": fact.end, "line": evidence.line(fact.start),
-        "label": fact.label, "family": fact.family or "", "metric": fact.metric or "",
-        "sentence": evidence.text[sentence.start:sentence.end], "sentence_start": sentence.start,
-        "sentence_end": sentence.end,
-    }
+FACT_FIELDS = ("report", "fact_id", "kind", "value", "value_num", "unit", "qualifier", "lo", "hi", "text", "start",
+               "end", "line", "label", "family", "metric", "sentence", "sentence_start", "sentence_end")
+RELATION_FIELDS = ("report", "relation_id", "op", "source", "family", "n_parts", "stated_fact", "part_facts",
+                   "stated_expr", "stated_lo", "stated_hi", "computed_expr", "computed_value", "computed_lo",
+                   "computed_hi", "evidence")
 
 
-def _relation_row(report: str, index: int, relation: Relation, evidence: _Evidence) -> dict:
-    return {
-        "report": report, "relation_id": index, "op": relation.op, "source": relation.source,
-        "family": relation.family or "", "n_parts": len(relation.parts) if relation.op != "rate" else 1,
-        "stated_fact": relation.stated.index, "part_facts": ";".join(str(p.index) for p in relation.parts),
-        "stated_expr": relation.stated_expr, "stated_lo": relation.stated_lo, "stated_hi": relation.stated_hi,
-        "computed_expr": relation.computed_expr, "computed_value": relation.computed_value,
-        "computed_lo": relation.computed_lo, "computed_hi": relation.computed_hi,
-        "evidence": [evidence.quote(s) for s in relation.sentences],
-    }
+def _fact_columns(report: str, facts: list[Fact], evidence: _Evidence) -> dict[str, list]:
+    """The facts as columns: cheap to send between processes, and one sentence string is shared
+    by every figure that stands in it."""
+    sentences: dict[int, str] = {}
+    nan = float("nan")
+    rows = []
+    for fact in facts:
+        span = evidence.sentence_of(fact.start)
+        if span.start not in sentences:
+            sentences[span.start] = evidence.text[span.start:span.end]
+        has_value = fact.value is not None
+        rows.append((report, fact.index, fact.kind, _plain_decimal(fact.value) if has_value else "",
+                     float(fact.value) if has_value else nan, fact.unit, fact.qualifier, fact.lo, fact.hi,
+                     fact.text, fact.start, fact.end, evidence.line(fact.start), fact.label, fact.family or "",
+                     fact.metric or "", sentences[span.start], span.start, span.end))
+    return _columns(FACT_FIELDS, rows)
+
+
+def _relation_columns(report: str, relations: list[Relation], evidence: _Evidence) -> dict[str, list]:
+    rows = [
+        (report, index, relation.op, relation.source, relation.family or "",
+         len(relation.parts) if relation.op != "rate" else 1, relation.stated.index,
+         ";".join(str(p.index) for p in relation.parts), relation.stated_expr, relation.stated_lo,
+         relation.stated_hi, relation.computed_expr, relation.computed_value, relation.computed_lo,
+         relation.computed_hi, [evidence.quote(s) for s in relation.sentences])
+        for index, relation in enumerate(relations)
+    ]
+    return _columns(RELATION_FIELDS, rows)
+
+
+def _columns(fields: tuple[str, ...], rows: list[tuple]) -> dict[str, list]:
+    if not rows:
+        return {name: [] for name in fields}
+    return dict(zip(fields, map(list, zip(*rows))))
 
 
 def _plain_decimal(value) -> str:

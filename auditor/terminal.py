@@ -55,7 +55,7 @@ def print_summary(records, flags: list[dict], out, verbosity: Verbosity) -> None
             doc = record.document
             counts = ", ".join(f"{per_report[(doc['report'], s)]} {s}" for s in SEVERITIES)
             state = doc["status"] if doc["status"] == "ok" else f"error: {doc['reason']}"
-            print(f"{doc['report']}: {state}; {len(record.facts)} figures, {len(record.relations)} relations; {counts}")
+            print(f"{doc['report']}: {state}; {record.n_facts} figures, {record.n_relations} relations; {counts}")
     counts = Counter(f["severity"] for f in flags)
     baselined = sum(1 for f in flags if f.get("baselined"))
     unreadable = sum(r.document["status"] != "ok" for r in records)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from auditor.pipeline import AuditResult
-from auditor.report.files import neutralise, write_atomic
+from auditor.report.files import neutralise_frame, write_atomic
 from auditor.report.json_report import report_entries
 
 FACT_COLUMNS = ["report", "fact_id", "kind", "value", "unit", "qualifier", "lo", "hi", "text", "start", "end",
@@ -22,7 +22,7 @@ REPORT_COLUMNS = ["report", "status", "reason", "sha256", "encoding", "title", "
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:
-    safe = frame.map(neutralise) if len(frame) else frame
+    safe = neutralise_frame(frame)
     write_atomic(path, safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"))
 
 

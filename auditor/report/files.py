@@ -7,6 +7,13 @@ import tempfile
 from pathlib import Path
 
 # A cell starting with one of these is run as a formula by Excel, WPS and LibreOffice.
+def _file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _file_mode()
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -17,6 +24,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(temporary, _FILE_MODE)  # mkstemp makes files private; outputs are meant to be shared
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -28,3 +36,18 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def neutralise_frame(frame):
+    """neutralise() over every text column of a dataframe, vectorised."""
+    import pandas as pd
+
+    safe = frame.copy()
+    for name in safe.columns:
+        column = safe[name]
+        if pd.api.types.is_string_dtype(column) or column.dtype == object:
+            text = column.astype("string")
+            risky = text.str.startswith(_FORMULA_STARTS).fillna(False).astype(bool)
+            if risky.any():
+                safe[name] = column.where(~risky, "'" + text)
+    return safe

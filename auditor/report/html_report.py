@@ -21,10 +21,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -54,12 +54,13 @@ def write_html(out: Path, result: AuditResult, config: Config) -> None:
 
 
 def render_html(result: AuditResult, config: Config) -> str:
+    """The whole page as one string; deterministic for a given result (no timestamps)."""
     parts: list[str] = [_head()]
     flags_by_report: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     for index, flag in enumerate(result.flags):
         flags_by_report[flag.get("report")].append((f"f{index}", flag))
     section_ids = {r.document["report"]: f"r{i}" for i, r in enumerate(result.records)}
-    parts.append(_header(config, result))
+    parts.append(_header(config))
     parts.append(_summary(result, flags_by_report, section_ids))
     parts.append(_filters(result.flags))
     parts.append(_charts(result, flags_by_report, section_ids))
@@ -133,7 +134,7 @@ def _head() -> str:
     )
 
 
-def _header(config: Config, result: AuditResult) -> str:
+def _header(config: Config) -> str:
     return (
         '<header><h1>法治政府建设年度报告审计 <span class="en">auditor report</span></h1>\n'
         f'<p class="tool">auditor {_esc(__version__)} · expectations: <code>{_esc(config.root)}</code></p>'
@@ -273,7 +274,7 @@ def _mediation_chart(result: AuditResult, section_ids: dict[str, str]) -> str:
     reports = sorted(by_report, key=lambda r: (order.get(r, len(order)), r))
     outside = sum(r.outside for r in rates)
     desc = (f"{len(rates)} rate(s) from {len(reports)} of {len(result.records)} report(s); "
-            f"{outside} outside the plausible range (shaded).")
+            f"{outside} outside the plausible range (shaded), drawn as red diamonds with their value.")
     svg = _rate_svg(reports, by_report, section_ids, title, desc)
     table = _rate_table(reports, by_report)
     return head + f'<div class="scroll">{svg}</div><p class="note">{_esc(desc)}</p>{table}</figure>\n'
@@ -281,11 +282,12 @@ def _mediation_chart(result: AuditResult, section_ids: dict[str, str]) -> str:
 
 def _rate_svg(reports: list[str], by_report: dict[str, list[_Rate]], section_ids: dict[str, str],
               title: str, desc: str) -> str:
-    left, right, top, bottom, slot = 48, 16, 14, 86, 64
+    left, right, top, bottom, slot = 110, 16, 14, 90, 64  # room for the slanted report names
     width, height = left + right + slot * len(reports), 300
     plot_h = height - top - bottom
     values = [v for rates in by_report.values() for r in rates for v in (r.value, r.low, r.high) if v is not None]
-    low, high, step = _axis(min(values), max(values))
+    spread = max(max(values) - min(values), 1.0)
+    low, high, step = _axis(min(values) - spread * 0.1, max(values))  # a margin below: the band's edge shows
 
     def y(v: float) -> float:
         return top + plot_h * (high - v) / (high - low)
@@ -358,8 +360,10 @@ def _y_axis(x0: float, x1: float, low: float, high: float, step: float, y, unit:
 
 def _flags_chart(records: list[ReportRecord], flags_by_report: dict, section_ids: dict[str, str]) -> str:
     title = "每份报告的问题 Flags per report, by severity"
-    counts = {r.document["report"]: Counter(f.get("severity") for _, f in flags_by_report.get(r.document["report"], []))
-              for r in records}
+    counts = {}
+    for record in records:
+        report = record.document["report"]
+        counts[report] = Counter(f.get("severity") for _, f in flags_by_report.get(report, []))
     flagged = [report for report, c in counts.items() if c]
     head = f'<figure class="chart"><figcaption>{_esc(title)}</figcaption>'
     if not flagged:
@@ -438,11 +442,11 @@ def _metadata(record: ReportRecord, flags: list[tuple[str, dict]]) -> str:
              ("signed", doc.get("signed_date")), ("signer", doc.get("signer")), ("docno", doc.get("docno")),
              ("encoding", doc.get("encoding")), ("sha256", doc.get("sha256")),
              ("characters", doc.get("n_chars")), ("lines", doc.get("n_lines")),
-             ("facts", len(record.facts)), ("relations", len(record.relations))]
+             ("facts", doc.get("n_facts")), ("relations", doc.get("n_relations"))]
     parts = ['<dl class="meta">']
     for name, value in items:
-        if name == "reason" and not value:
-            continue
+        if (name == "reason" and not value) or (name == "path" and value == doc.get("report")):
+            continue  # nothing to say, or said on the line above
         css = ' class="reason"' if name == "reason" else ""
         parts.append(f"<dt>{name}</dt><dd{css}>{_show(value)}</dd>")
     shown = " · ".join(f'<span class="badge sev-{s}">{s}</span> {counts[s]}' for s in SEVERITIES)
@@ -537,8 +541,8 @@ def _text_section(doc: dict, highlights: list[Highlight], sid: str) -> tuple[str
     return head + notice + body + "</details>\n", shown
 
 
-def render_text_view(text: str, highlights: list[Highlight], prefix: str, source_line=None,
-                     limit: int | None = None) -> tuple[str, set[str]]:
+def render_text_view(text: str, highlights: list[Highlight], prefix: str,
+                     source_line: Callable[[int], int] | None = None, limit: int | None = None) -> tuple[str, set[str]]:
     """The text as numbered lines with highlights as nested <mark>s; returns (html, anchors drawn).
 
     Spans outside the text or empty are skipped. Overlapping spans are split where they cross,
@@ -610,7 +614,7 @@ class _Renderer:
     starts: list[int]
     highlights: list[Highlight]
     prefix: str
-    source_line: object = None
+    source_line: Callable[[int], int] | None = None
     anchored: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -626,21 +630,24 @@ class _Renderer:
         self.out: list[str] = []
 
     def render(self, windows: list[tuple[int, int]]) -> str:
+        if not self.text:
+            return '<p class="none">(the text is empty)</p>'
         previous = 0
         for lo, hi in windows:
             if lo > previous:
                 self._gap(previous, lo)
             line = bisect_right(self.starts, lo) - 1
-            while line < len(self.starts) and self.starts[line] < hi or (line < len(self.starts) and lo == hi == self.starts[line]):
+            while line < len(self.starts) and self.starts[line] < hi:
                 line_start = self.starts[line]
                 line_end = self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.text)
-                self._line(line, max(line_start, lo), min(line_end, hi), line_start, line_end)
+                a, b = max(line_start, lo), min(line_end, hi)
+                if a < b or a == line_start:  # skip only the empty tail of a line cut at its newline
+                    self._line(line, a, b, line_start, line_end)
                 line += 1
-                if lo == hi:
-                    break
-            previous = hi
+            previous = max(previous, hi)
         if previous < len(self.text):
             self._gap(previous, len(self.text))
+        self._advance(len(self.text))  # anchors for spans that never showed a character
         return '<div class="lines">' + "".join(self.out) + "</div>"
 
     def _line(self, index: int, a: int, b: int, line_start: int, line_end: int) -> None:
@@ -755,7 +762,8 @@ svg .grid { stroke: #e3e7eb; } svg .band { fill: #2e7d32; fill-opacity: 0.14; }
 svg .in { fill: #1565c0; } svg .out { fill: var(--error); } svg .outlabel { fill: var(--error); font-weight: bold; }
 svg .ylabel, svg .xlabel { fill: var(--muted); }
 section.report { border-top: 2px solid var(--line); margin-top: 28px; }
-dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 6px 0 12px; font-size: 14px; }
+dl.meta { display: grid; grid-template-columns: max-content minmax(0, 1fr) max-content minmax(0, 1fr);
+          gap: 2px 14px; margin: 6px 0 12px; font-size: 14px; }
 dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 dd.reason { color: var(--error); font-weight: bold; }
 table.flags { width: 100%; }
@@ -775,7 +783,7 @@ details.text > summary { cursor: pointer; font-weight: bold; margin: 6px 0; }
 .l:target { background: #fff6d6; }
 .gap { color: var(--muted); font-style: italic; padding-left: 4.6em; background: #f1f3f5; }
 mark.hl { background: rgba(198, 40, 40, 0.16); border-bottom: 2px solid var(--error); color: inherit;
-          scroll-margin-top: 80px; }
+          scroll-margin-top: 80px; cursor: pointer; }
 mark.hl.sev-warning { background: rgba(224, 123, 0, 0.18); border-bottom-color: var(--warning); }
 mark.hl.sev-info { background: rgba(21, 101, 192, 0.14); border-bottom-color: var(--info); }
 mark.hl.off { background: none; border-bottom: 0; }
@@ -855,6 +863,11 @@ _SCRIPT = """
     out.hidden = false;
   }
   boxes.concat([hideEmpty]).forEach(function (b) { b.addEventListener("change", apply); });
+  /* A click on highlighted text goes to its flag's row. */
+  document.addEventListener("click", function (event) {
+    var mark = event.target.closest ? event.target.closest("mark.hl") : null;
+    if (mark) { location.hash = mark.getAttribute("data-key"); }
+  });
 })();
 """
 
@@ -864,4 +877,3 @@ _CSP = (f"default-src 'none'; script-src 'sha256-{_SCRIPT_HASH}'; style-src 'uns
         "img-src data:; base-uri 'none'; form-action 'none'")
 
 __all__ = ["write_html", "render_html", "render_text_view", "Highlight", "TEXT_VIEW_LIMIT"]
-json  # noqa: B018 - kept for callers that embed data; see tests

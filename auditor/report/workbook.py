@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -52,28 +52,32 @@ FLAG_HEADERS: dict[str, str] = {
 }
 REPORT_HEADERS: dict[str, str] = {
     "path": "报告", "status": "状态", "reason": "原因", "title": "标题", "region": "地区", "year": "年度",
-    "published": "发布日期", "signed": "签署日期", "facts": "数据", "relations": "关系", "error": "错误",
+    "published": "发布日期", "signed": "签署日期", "facts": "数据条数", "relations": "关系条数", "error": "错误",
     "warning": "警告", "info": "提示",
 }
 
 # A font present on every Windows since Vista and bundled with WPS, with full CJK coverage.
 FONT_NAME = "Microsoft YaHei"
-_FONT = Font(name=FONT_NAME, size=10)
-_HEADER_FONT = Font(name=FONT_NAME, size=10, bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the columns the reviewer fills in
 _SEVERITY_STYLE = {
     "error": (PatternFill("solid", fgColor="FFC7CE"), Font(name=FONT_NAME, size=10, color="9C0006")),
     "warning": (PatternFill("solid", fgColor="FFEB9C"), Font(name=FONT_NAME, size=10, color="9C5700")),
     "info": (PatternFill("solid", fgColor="DDEBF7"), Font(name=FONT_NAME, size=10, color="1F4E78")),
 }
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
+# Named styles: one lookup per cell instead of one per attribute, which matters on the facts sheet.
+_HEADER, _BODY, _WRAPPED = "auditor 表头", "auditor 正文", "auditor 换行"
+_STYLES = (
+    NamedStyle(_HEADER, font=Font(name=FONT_NAME, size=10, bold=True), fill=PatternFill("solid", fgColor="D9D9D9"),
+               alignment=Alignment(vertical="center")),
+    NamedStyle(_BODY, font=Font(name=FONT_NAME, size=10), alignment=Alignment(vertical="top")),
+    NamedStyle(_WRAPPED, font=Font(name=FONT_NAME, size=10), alignment=Alignment(vertical="top", wrap_text=True)),
+)
 
 # Fixed stamps: docProps and zip entry times would otherwise make every run's bytes differ.
 _STAMP = datetime(2000, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_MAX_CELL = 32767  # Excel's limit on the characters of one cell
+_MAX_CELL = 32767  # Excel's limits: characters in a cell, rows in a sheet
+_MAX_FACT_ROWS = 20_000  # well under Excel's limit, and a few seconds to write
 _WIDTH = {"message": 50, "evidence": 70, "sentence": 60}  # wrapped or long text: fixed widths
 
 
@@ -84,7 +88,10 @@ class Review:
 
 
 def write_workbook(out: Path, result: AuditResult, config: Config) -> None:
-    """Write out/flags.xlsx atomically, first setting aside (and carrying over) a reviewed one."""
+    """Write out/flags.xlsx atomically, first setting aside (and carrying over) a reviewed one.
+
+    CONFIG is unused; it is part of every writer's signature (auditor.report.writers.Writer).
+    """
     path = out / WORKBOOK_NAME
     existing = path.read_bytes() if path.is_file() else None
     reviews, set_aside = _existing_reviews(existing)
@@ -102,6 +109,8 @@ def reviewed_path(path: Path, data: bytes) -> Path:
 def workbook_bytes(result: AuditResult, reviews: dict[str, Review] | None = None) -> bytes:
     """The workbook of one audit, with the given reviews (flag id -> status, comment) filled in."""
     book = Workbook()
+    for style in _STYLES:
+        book.add_named_style(style)
     _flags_sheet(book.active, result.flags, reviews or {})
     _reports_sheet(book.create_sheet(REPORTS_SHEET), result)
     _facts_sheet(book.create_sheet(FACTS_SHEET), result)
@@ -177,19 +186,18 @@ def _rows_by_header(rows: Iterable[Sequence], required: Iterable[str]) -> list[d
 
 def _flags_sheet(sheet: Worksheet, flags: list[dict], reviews: dict[str, Review]) -> None:
     sheet.title = FLAGS_SHEET
-    keys = list(FLAG_HEADERS)
     rows = [_flag_row(flag, reviews.get(flag["id"])) for flag in flags]
-    _fill(sheet, [FLAG_HEADERS[k] for k in keys], rows)
-    severity_col = keys.index("severity") + 1
+    _table(sheet, FLAG_HEADERS, rows, wrapped={"message", "evidence", "comment"})
+    keys = list(FLAG_HEADERS)
     for row_number, flag in enumerate(flags, start=2):
-        style = _SEVERITY_STYLE.get(flag["severity"])
-        if style:
-            cell = sheet.cell(row_number, severity_col)
-            cell.fill, cell.font = style
+        if flag["severity"] in _SEVERITY_STYLE:
+            cell = sheet.cell(row_number, keys.index("severity") + 1)
+            cell.fill, cell.font = _SEVERITY_STYLE[flag["severity"]]
     for key in ("status", "comment"):
         sheet.cell(1, keys.index(key) + 1).fill = _INPUT_FILL
+        for row_number in range(2, len(flags) + 2):  # styled even while empty: the reviewer types here
+            sheet.cell(row_number, keys.index(key) + 1).style = _WRAPPED if key == "comment" else _BODY
     _status_dropdown(sheet, get_column_letter(keys.index("status") + 1), len(flags))
-    _finish(sheet, keys, rows, wrapped={"message", "evidence", "comment"})
 
 
 def _flag_row(flag: dict, review: Review | None) -> list:
@@ -223,37 +231,47 @@ def _reports_sheet(sheet: Worksheet, result: AuditResult) -> None:
                   **{k: meta.get(k) for k in ("title", "region", "year", "published", "signed")},
                   **{k: counts.get(k) for k in ("facts", "relations", "error", "warning", "info")}}
         rows.append([values[key] for key in REPORT_HEADERS])
-    _fill(sheet, list(REPORT_HEADERS.values()), rows)
+    _table(sheet, REPORT_HEADERS, rows)
     status_col = list(REPORT_HEADERS).index("status") + 1
     for row_number, row in enumerate(rows, start=2):
-        if row[status_col - 1] != "ok":
+        if row[status_col - 1] != "ok":  # an unreadable input
             cell = sheet.cell(row_number, status_col)
             cell.fill, cell.font = _SEVERITY_STYLE["error"]
-    _finish(sheet, list(REPORT_HEADERS), rows, wrapped=set())
 
 
 def _facts_sheet(sheet: Worksheet, result: AuditResult) -> None:
     facts = result.frames.facts
     rows = [list(row) for row in facts[FACT_COLUMNS].itertuples(index=False, name=None)] if len(facts) else []
-    _fill(sheet, FACT_COLUMNS, rows)
-    _finish(sheet, FACT_COLUMNS, rows, wrapped=set())
+    if len(rows) > _MAX_FACT_ROWS:  # a workbook is for reading, and slow to write; facts.csv holds them all
+        rows = rows[:_MAX_FACT_ROWS] + [[f"… 另有 {len(rows) - _MAX_FACT_ROWS} 行未列出, 完整数据见 facts.csv"]]
+    _table(sheet, {name: name for name in FACT_COLUMNS}, rows)
 
 
 # --- cells and layout ------------------------------------------------------------------------
 
-def _fill(sheet: Worksheet, headers: list[str], rows: list[list]) -> None:
-    for col, header in enumerate(headers, start=1):
-        _put(sheet, 1, col, header).font = _HEADER_FONT
-        sheet.cell(1, col).fill = _HEADER_FILL
+def _table(sheet: Worksheet, columns: dict[str, str], rows: list[list], wrapped: set[str] = frozenset()) -> None:
+    """A header row (column key -> header) over the rows: frozen, filtered, sized; wrapped keys wrap."""
+    keys = list(columns)
+    for col, key in enumerate(keys, start=1):
+        _put(sheet, 1, col, _cell_value(columns[key])).style = _HEADER
+    styles = [_WRAPPED if key in wrapped else _BODY for key in keys]
     for row_number, row in enumerate(rows, start=2):
         for col, value in enumerate(row, start=1):
-            _put(sheet, row_number, col, value).font = _FONT
+            value = _cell_value(value)
+            if value not in (None, ""):  # an empty cell is not written: smaller, faster files
+                _put(sheet, row_number, col, value).style = styles[col - 1]
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{len(rows) + 1}"
+    for col, key in enumerate(keys, start=1):
+        width = _WIDTH.get(key) or _fit_width(columns[key], (row[col - 1] for row in rows if col <= len(row)))
+        sheet.column_dimensions[get_column_letter(col)].width = width
 
 
 def _put(sheet: Worksheet, row: int, col: int, value):
+    """Set a cell to a value _cell_value() made safe."""
     cell = sheet.cell(row, col)
-    cell.value = _cell_value(value)
-    if isinstance(cell.value, str):
+    cell.value = value
+    if isinstance(value, str):
         cell.data_type = "s"  # never "f": report text must not become a formula
     return cell
 
@@ -281,18 +299,6 @@ def _safe_text(text: str) -> str:
     if len(text) >= _MAX_CELL:
         text = text[:_MAX_CELL - 2] + "…"
     return neutralise(text)
-
-
-def _finish(sheet: Worksheet, keys: list[str], rows: list[list], wrapped: set[str]) -> None:
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{len(rows) + 1}"
-    for col, key in enumerate(keys, start=1):
-        letter = get_column_letter(col)
-        header = sheet.cell(1, col).value
-        sheet.column_dimensions[letter].width = _WIDTH.get(key) or _fit_width(header, (r[col - 1] for r in rows))
-        alignment = _WRAP if key in wrapped else _TOP
-        for row_number in range(2, len(rows) + 2):
-            sheet.cell(row_number, col).alignment = alignment
 
 
 def _fit_width(header, values: Iterable) -> float:

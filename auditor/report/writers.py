@@ -14,6 +14,11 @@ from auditor.errors import AuditorError
 from auditor.frames import Frames
 from auditor.pipeline import AuditResult
 from auditor.process import ReportRecord
+from auditor.report.gx_results import write_gx_results
+from auditor.report.html_report import write_html
+from auditor.report.junit import write_junit
+from auditor.report.sarif import write_sarif
+from auditor.report.workbook import write_workbook
 from auditor.report.csv_files import facts_frame, flags_frame, relations_frame, reports_frame, write_csv
 from auditor.report.json_report import write_flags_json
 from auditor.report.markdown import write_summary
@@ -40,6 +45,11 @@ def _json(out: Path, result: AuditResult, config: Config) -> None:
 WRITERS: dict[str, Writer] = {
     "csv": _csv,
     "md": _markdown,
+    "xlsx": write_workbook,
+    "html": write_html,
+    "junit": write_junit,
+    "sarif": write_sarif,
+    "gx": write_gx_results,
     "json": _json,
 }
 
