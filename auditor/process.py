@@ -24,6 +24,7 @@ from auditor.ingest.metadata import Metadata, read_metadata
 from auditor.ingest.spans import LineIndex, Span, paragraphs, sentences
 
 _HTML_SUFFIXES = (".html", ".htm")
+_QUOTE_LIMIT = 400  # characters: a quoted sentence longer than this is cut around its figures
 _REFUSED_SUFFIXES = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".xls": "Excel", ".xlsx": "Excel"}
 
 
@@ -122,9 +123,16 @@ class _Evidence:
         return {"text": self.text[span.start:span.end], "start": span.start, "end": span.end,
                 "line": self.line(span.start), "column": column}
 
-    def sentence_of(self, offset: int) -> Span:
+    def sentence_of(self, offset: int, end: int | None = None) -> Span:
+        """The sentence around [offset, end); a sentence longer than a quote may be (a page
+        with no punctuation, a 3 MB line) is cut to a window around the figure."""
         i = bisect_right(self.sentence_starts, offset) - 1
-        return self.sentence_spans[i] if i >= 0 else Span(offset, offset)
+        span = self.sentence_spans[i] if i >= 0 else Span(offset, offset)
+        if span.end - span.start <= _QUOTE_LIMIT:
+            return span
+        end = max(end or offset, offset)
+        margin = max(0, (_QUOTE_LIMIT - (end - offset)) // 2)
+        return Span(max(span.start, offset - margin), min(span.end, end + margin))
 
     def line_of_span(self, span: Span) -> dict:
         """The whole line a metadata field stands on, as evidence."""
@@ -157,18 +165,18 @@ RELATION_FIELDS = ("report", "relation_id", "op", "source", "family", "n_parts",
 def _fact_columns(report: str, facts: list[Fact], evidence: _Evidence) -> dict[str, list]:
     """The facts as columns: cheap to send between processes, and one sentence string is shared
     by every figure that stands in it."""
-    sentences: dict[int, str] = {}
+    sentences: dict[Span, str] = {}
     nan = float("nan")
     rows = []
     for fact in facts:
-        span = evidence.sentence_of(fact.start)
-        if span.start not in sentences:
-            sentences[span.start] = evidence.text[span.start:span.end]
+        span = evidence.sentence_of(fact.start, fact.end)
+        if span not in sentences:
+            sentences[span] = evidence.text[span.start:span.end]
         has_value = fact.value is not None
         rows.append((report, fact.index, fact.kind, _plain_decimal(fact.value) if has_value else "",
                      float(fact.value) if has_value else nan, fact.unit, fact.qualifier, fact.lo, fact.hi,
                      fact.text, fact.start, fact.end, evidence.line(fact.start), fact.label, fact.family or "",
-                     fact.metric or "", sentences[span.start], span.start, span.end))
+                     fact.metric or "", sentences[span], span.start, span.end))
     return _columns(FACT_FIELDS, rows)
 
 
@@ -178,10 +186,20 @@ def _relation_columns(report: str, relations: list[Relation], evidence: _Evidenc
          len(relation.parts) if relation.op != "rate" else 1, relation.stated.index,
          ";".join(str(p.index) for p in relation.parts), relation.stated_expr, relation.stated_lo,
          relation.stated_hi, relation.computed_expr, relation.computed_value, relation.computed_lo,
-         relation.computed_hi, [evidence.quote(s) for s in relation.sentences])
+         relation.computed_hi, [evidence.quote(s) for s in _relation_quotes(relation, evidence)])
         for index, relation in enumerate(relations)
     ]
     return _columns(RELATION_FIELDS, rows)
+
+
+def _relation_quotes(relation: Relation, evidence: _Evidence) -> list[Span]:
+    """The sentences a relation stands in, each cut around its figures when very long."""
+    figures = [relation.stated, *relation.parts]
+    quotes = []
+    for sentence in relation.sentences:
+        inside = [f for f in figures if sentence.start <= f.start < sentence.end] or figures
+        quotes.append(evidence.sentence_of(min(f.start for f in inside), max(f.end for f in inside)))
+    return quotes
 
 
 def _columns(fields: tuple[str, ...], rows: list[tuple]) -> dict[str, list]:

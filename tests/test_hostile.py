@@ -1,0 +1,232 @@
+"""Bad, odd and hostile input: generated here (no binary blobs in the repository), audited in one
+run, and the promises checked: nothing crashes, nothing is lost, every input is accounted for."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import zipfile
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from auditor.errors import AuditorError
+from auditor.extract.figures import extract_figures
+from auditor.pipeline import audit, read_reports
+from auditor.process import _plain_decimal
+from auditor.report.files import write_atomic
+from tests.conftest import SEEDS
+
+ORIGINAL = (SEEDS / "000_bffc2002e0c26100.txt").read_text(encoding="utf-8")
+PASSAGE = "2021年,全县各级人民调解委员会共受理矛盾纠纷2000件,调解成功1900件,调解成功率为96.5%。\n"
+
+
+def _build_corpus(root):
+    """name -> what it is; every file of the hostile corpus."""
+    files = {
+        "empty.txt": b"",
+        "blank.txt": b" \n\t\r\n   \n",
+        "binary.txt": random.Random(0).randbytes(4096),
+        "png renamed.txt": b"\x89PNG\r\n\x1a\n" + random.Random(1).randbytes(2048),
+        "cut in a character.txt": PASSAGE.encode("utf-8")[:-2],
+        "gb18030.txt": ORIGINAL.encode("gb18030"),
+        "utf16 bom.txt": ORIGINAL.encode("utf-16"),
+        "utf16le no bom.txt": ORIGINAL.encode("utf-16-le"),
+        "utf8 bom.txt": ORIGINAL.encode("utf-8-sig"),
+        "crlf.txt": ORIGINAL.replace("\n", "\r\n").encode("utf-8"),
+        "cr.txt": ORIGINAL.replace("\n", "\r").encode("utf-8"),
+        "page.html": (
+            "<html><head><title>某县2021年法治政府建设年度报告</title><style>.a{width:100%}</style>"
+            "<script>var x = '共受理矛盾纠纷99999件,调解成功1件,调解成功率为50%';</script></head><body>"
+            "<nav>您当前的位置:首页>政务公开</nav><div>扫一扫在手机打开当前页</div>"
+            f"<p>{PASSAGE}</p><p>&lt;script&gt;alert(1)&lt;/script&gt; =HYPERLINK(\"x\")</p></body></html>"
+        ).encode("utf-8"),
+        # A seed report's figure density: about 90,000 figures in 10 MB.
+        "ten megabytes.txt": (ORIGINAL * (10_000_000 // len(ORIGINAL.encode("utf-8")) + 1)).encode("utf-8"),
+        # 3 MB without a line break or a full stop: one "sentence" that quotes must not repeat whole.
+        "one long line.txt": (("坚持依法行政,推进法治政府建设," * 30 + "全县共开展普法活动12场,") * 2200).encode("utf-8"),
+        "long number.txt": ("全年共办理案件" + "9" * 5000 + "件,其中受理3件。\n").encode("utf-8"),
+        "嵌套/目录 一/报告 二〇二一.txt": PASSAGE.encode("utf-8"),
+        "report.docx": _docx_bytes(),
+        "report.pdf": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+    }
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    if hasattr(os, "symlink"):
+        os.symlink(root / "嵌套", root / "嵌套" / "目录 一" / "loop")
+    return files
+
+
+def _docx_bytes() -> bytes:
+    from io import BytesIO
+
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory, config):
+    root = tmp_path_factory.mktemp("hostile")
+    files = _build_corpus(root)
+    explicit = [root / "report.docx", root / "report.pdf"]  # named on the command line: read or refused
+    first = audit([root, *explicit], config)
+    second = audit([root, *explicit], config)
+    return root, files, first, second
+
+
+def _status(result):
+    return {r.document["report"].rsplit("/", 1)[-1]: (r.document["status"], r.document["reason"]) for r in result.records}
+
+
+def test_every_input_is_accounted_for(hostile):
+    root, files, result, _ = hostile
+    status = _status(result)
+    for name in files:
+        assert name.rsplit("/", 1)[-1] in status, name
+    for name, (state, reason) in status.items():
+        assert state in ("ok", "error")
+        assert (state == "error") == bool(reason), (name, state, reason)
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("empty.txt", "empty"), ("blank.txt", "empty"), ("binary.txt", "binary"), ("png renamed.txt", "binary"),
+    ("report.docx", "Word files are not read"), ("report.pdf", "PDF files are not read"),
+])
+def test_unreadable_inputs_say_why(hostile, name, reason):
+    state, why = _status(hostile[2])[name]
+    assert state == "error" and reason in why
+
+
+def test_unreadable_inputs_become_input_flags(hostile):
+    result = hostile[2]
+    unreadable = {name for name, (state, _) in _status(result).items() if state == "error"}
+    flagged = {f["report"].rsplit("/", 1)[-1] for f in result.flags if f["rule"] == "INPUT001"}
+    assert unreadable <= flagged
+
+
+def test_encodings_and_line_endings_give_the_same_flags(hostile):
+    result = hostile[2]
+    by_report = {}
+    for flag in result.flags:
+        by_report.setdefault(flag["report"].rsplit("/", 1)[-1], []).append((flag["rule"], flag["message"]))
+    expected = by_report["utf8 bom.txt"]
+    assert {rule for rule, _ in expected} >= {"DATE001", "ARITH001", "RATE001"}
+    for name in ("gb18030.txt", "utf16 bom.txt", "utf16le no bom.txt", "crlf.txt", "cr.txt"):
+        assert by_report[name] == expected, name
+
+
+def test_a_truncated_utf8_file_is_read(hostile):
+    assert _status(hostile[2])["cut in a character.txt"][0] == "ok"
+
+
+def test_script_and_style_text_never_becomes_a_figure(hostile):
+    facts = hostile[2].frames.facts
+    page = facts[facts["report"].str.endswith("page.html")]
+    assert not page["text"].str.contains("99999").any()
+    assert set(page["text"]) >= {"2000件", "1900件", "96.5%"}
+
+
+def test_big_inputs_are_read_and_quotes_stay_short(hostile):
+    result = hostile[2]
+    status = _status(result)
+    for name in ("ten megabytes.txt", "one long line.txt", "long number.txt"):
+        assert status[name][0] == "ok", name
+    facts = result.frames.facts
+    assert facts["sentence"].str.len().max() <= 1000
+    for flag in result.flags:
+        for quote in flag["evidence"]:
+            assert len(quote["text"]) <= 1000
+
+
+def test_a_number_of_thousands_of_digits_is_not_a_figure(hostile):
+    facts = hostile[2].frames.facts
+    long_number = facts[facts["report"].str.endswith("long number.txt")]
+    assert long_number["value"].str.len().max() < 50
+
+
+def test_nested_folders_odd_names_and_symlink_loops(hostile):
+    status = _status(hostile[2])
+    assert status["报告 二〇二一.txt"] == ("ok", "")
+    assert sum(name == "报告 二〇二一.txt" for name in status) == 1  # the loop is not followed twice
+
+
+def test_two_runs_give_identical_flags_ids_and_order(hostile):
+    _, _, first, second = hostile
+    assert json.dumps(first.flags, ensure_ascii=False) == json.dumps(second.flags, ensure_ascii=False)
+
+
+def test_results_do_not_depend_on_the_number_of_jobs(config):
+    one = read_reports([SEEDS], config, jobs=1)
+    two = read_reports([SEEDS, SEEDS / ".." / "reports_in"], config, jobs=2)  # the same files twice: read once
+    assert [r.document["sha256"] for r in one] == [r.document["sha256"] for r in two]
+    assert [r.facts["text"] for r in one] == [r.facts["text"] for r in two]
+
+
+def test_a_file_that_vanishes_during_the_run(tmp_path, config, monkeypatch):
+    kept, gone = tmp_path / "kept.txt", tmp_path / "gone.txt"
+    kept.write_text(PASSAGE, encoding="utf-8")
+    gone.write_text(PASSAGE, encoding="utf-8")
+    from auditor import pipeline
+
+    real = pipeline.discover
+
+    def discover_then_delete(paths):
+        found = real(paths)
+        gone.unlink()
+        return found
+
+    monkeypatch.setattr(pipeline, "discover", discover_then_delete)
+    records = read_reports([tmp_path], config)
+    status = {r.document["report"].rsplit("/", 1)[-1]: r.document for r in records}
+    assert status["kept.txt"]["status"] == "ok"
+    assert status["gone.txt"]["status"] == "error" and "cannot read" in status["gone.txt"]["reason"]
+
+
+def test_a_missing_path_is_a_usage_error(tmp_path, config):
+    with pytest.raises(AuditorError, match="no such file or folder"):
+        read_reports([tmp_path / "nowhere"], config)
+
+
+def test_an_interrupted_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    target = tmp_path / "flags.json"
+    target.write_text('{"old": true}', encoding="utf-8")
+
+    def crash(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b'{"new": tru')
+    assert target.read_text(encoding="utf-8") == '{"old": true}'
+    assert [p.name for p in tmp_path.iterdir()] == ["flags.json"]
+
+
+# --- properties of the figure reader ---------------------------------------------------------
+
+REPORTISH = st.text(
+    alphabet=st.sampled_from(list("0123456789.,%年月日件项人次万亿元余多约其中共受理调解成功率为第〔〕号一二三四五六七八九十百千两〇零、,。;:()“”+-负 \n")),
+    max_size=200,
+)
+EXAMPLES = 600
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.one_of(REPORTISH, st.text(max_size=200)))
+def test_any_text_reads_without_error_and_offsets_slice_back(config, text):
+    for fact in extract_figures(text, config.vocabulary, config.thresholds):
+        assert text[fact.start:fact.end] == fact.text
+        assert fact.lo <= fact.hi or fact.value is None
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-10**12, max_value=10**12))
+def test_value_formatting_round_trips(value):
+    written = _plain_decimal(value)
+    assert "E" not in written and Decimal(written) == value
