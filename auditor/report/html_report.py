@@ -37,6 +37,12 @@ from auditor.report.files import write_atomic
 
 # A report up to this many characters is shown whole; a longer one only around its evidence.
 TEXT_VIEW_LIMIT = 1_000_000
+# A page a browser can open: the text is shown for the first MAX_TEXT_VIEWS flagged reports, and
+# a run of more than MAX_REPORTS_WITH_SECTIONS reports lists its unflagged reports in the index only.
+MAX_TEXT_VIEWS = 200
+MAX_REPORTS_WITH_SECTIONS = 500
+_TEXT_OMITTED = (f'<p class="notice">原文未展开: this page shows the text of {MAX_TEXT_VIEWS} reports at most, '
+                 "flagged ones first in a large run; the evidence is quoted in the table above.</p>\n")
 CONTEXT_LINES = 2       # lines shown either side of evidence in a shortened view
 CONTEXT_CHARS = 2_000   # and at most this many characters either side (one giant line stays bounded)
 HEAD_CHARS = 2_000      # a shortened view always starts with the report's head (its title)
@@ -64,9 +70,16 @@ def render_html(result: AuditResult, config: Config) -> str:
     parts.append(_summary(result, flags_by_report, section_ids))
     parts.append(_filters(result.flags))
     parts.append(_charts(result, flags_by_report, section_ids))
+    text_views = 0
+    quiet_sections = len(result.records) <= MAX_REPORTS_WITH_SECTIONS
     for record in result.records:
         doc = record.document
-        parts.append(_report_section(record, flags_by_report.get(doc["report"], []), section_ids[doc["report"]]))
+        flags = flags_by_report.get(doc["report"], [])
+        if not flags and doc.get("status") == "ok" and not quiet_sections:
+            continue  # a large run: reports without flags stand in the index only
+        with_text = (bool(flags) or quiet_sections) and text_views < MAX_TEXT_VIEWS
+        text_views += with_text
+        parts.append(_report_section(record, flags, section_ids[doc["report"]], with_text))
     orphans = [item for report, items in flags_by_report.items() if report not in section_ids for item in items]
     if orphans:  # a flag whose report is not among the records: still shown, never dropped
         parts.append(_orphan_section(orphans))
@@ -409,12 +422,14 @@ def _flags_chart(records: list[ReportRecord], flags_by_report: dict, section_ids
 # ---------------------------------------------------------------------------- one report
 
 
-def _report_section(record: ReportRecord, flags: list[tuple[str, dict]], sid: str) -> str:
+def _report_section(record: ReportRecord, flags: list[tuple[str, dict]], sid: str, with_text: bool) -> str:
     doc = record.document
     status = str(doc.get("status"))
     highlights = _highlights(flags)
-    if status == "ok":
+    if status == "ok" and with_text:
         view_html, shown = _text_section(doc, highlights, sid)
+    elif status == "ok":
+        view_html, shown = _TEXT_OMITTED, set()
     else:
         view_html, shown = "", set()
     parts = [

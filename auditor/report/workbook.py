@@ -1,7 +1,7 @@
 """flags.xlsx: the reviewer's workbook — flags to triage, the reports read, the figures found.
 
 Three sheets: 「问题清单」 (one row per flag, with a 审核状态 drop-down and a 审核意见 column for the
-reviewer), 「报告」 (one row per input) and 「数据」 (one row per figure).
+reviewer), 「报告」 (one row per input) and 「数据」 (the figures, those of flagged reports first, capped).
 
 A reviewer's work is never lost: when the existing flags.xlsx carries any review, it is moved
 aside to flags.reviewed-<sha256 prefix>.xlsx and its statuses and comments are carried over, by
@@ -77,7 +77,7 @@ _STYLES = (
 _STAMP = datetime(2000, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _MAX_CELL = 32767  # Excel's limits: characters in a cell, rows in a sheet
-_MAX_FACT_ROWS = 20_000  # well under Excel's limit, and a few seconds to write
+_MAX_FACT_ROWS = 5_000
 _WIDTH = {"message": 50, "evidence": 70, "sentence": 60}  # wrapped or long text: fixed widths
 
 
@@ -240,10 +240,15 @@ def _reports_sheet(sheet: Worksheet, result: AuditResult) -> None:
 
 
 def _facts_sheet(sheet: Worksheet, result: AuditResult) -> None:
+    """The figures a reviewer checks flags against: those of the flagged reports first, then the
+    rest, up to _MAX_FACT_ROWS (a workbook is for reading, and slow to write; facts.csv has all)."""
     facts = result.frames.facts
-    rows = [list(row) for row in facts[FACT_COLUMNS].itertuples(index=False, name=None)] if len(facts) else []
-    if len(rows) > _MAX_FACT_ROWS:  # a workbook is for reading, and slow to write; facts.csv holds them all
-        rows = rows[:_MAX_FACT_ROWS] + [[f"… 另有 {len(rows) - _MAX_FACT_ROWS} 行未列出, 完整数据见 facts.csv"]]
+    flagged = facts["report"].isin({f["report"] for f in result.flags})
+    ordered = pd.concat([facts[flagged], facts[~flagged]]) if len(facts) else facts
+    chosen = ordered.head(_MAX_FACT_ROWS)
+    rows = [list(row) for row in chosen[FACT_COLUMNS].itertuples(index=False, name=None)]
+    if len(facts) > len(chosen):
+        rows.append([f"… 另有 {len(facts) - len(chosen)} 行未列出, 完整数据见 facts.csv"])
     _table(sheet, {name: name for name in FACT_COLUMNS}, rows)
 
 
