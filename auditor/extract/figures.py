@@ -55,6 +55,7 @@ _BREAK_RE = regex.compile(f"[{regex.escape(_LABEL_BREAK)}]")
 _LAST_BREAK_RE = regex.compile(f"[{regex.escape(_LABEL_BREAK)}]", regex.REVERSE)
 _FILLER_LABEL_RE = regex.compile(r"(?:继续|保持|达到|达|为|是|均为|均|已|仍|约|近|超过|高于|低于|了|在|到|并|且|\s)*")
 _LOOK_BACK = 20
+_PLAIN_KINDS = frozenset({"docno", "period", "date", "year", "time", "ratio", "ordinal", "slogan"})
 _YEAR_SUFFIX_RE = regex.compile(r"\s*年度?$")
 _RARE_SINGLE_NUMERALS = set("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟廿")  # alone, these are words (队伍)
 _MULTIPLIERS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
@@ -149,10 +150,10 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def _read(match: regex.Match, text: str, unit_re: regex.Pattern, vocabulary: Vocabulary,
           thresholds: Thresholds) -> Fact | None:
-    for name in ("docno", "period", "date", "year", "time", "ratio", "ordinal", "slogan"):
-        if match.group(name) is not None:
-            return _plain(name, match)
-    if match.group("percent_words") is not None:
+    kind = match.lastgroup  # the outermost named group that matched: nested groups close first
+    if kind in _PLAIN_KINDS:
+        return _plain(kind, match)
+    if kind == "percent_words":
         return _percent_words(match, text, vocabulary, thresholds)
     return _quantity(match, text, unit_re, vocabulary, thresholds)
 
