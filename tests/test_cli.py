@@ -203,3 +203,19 @@ def test_extract_writes_facts_only(tmp_path):
     assert (tmp_path / "facts.csv").is_file() and not (tmp_path / "flags.json").exists()
     kinds = {row["kind"] for row in read_csv(tmp_path / "facts.csv")}
     assert {"count", "rate", "money", "year", "date", "docno", "ordinal"} <= kinds
+
+
+def test_quiet_prints_nothing_and_verbose_a_line_per_report(tmp_path):
+    quiet = run("audit", SEEDS, "--out", tmp_path / "q", "--quiet", "--fail-on", "never")
+    assert quiet.exit_code == 0 and quiet.output == ""
+    verbose = run("audit", SEEDS, "--out", tmp_path / "v", "--verbose", "--fail-on", "never")
+    lines = verbose.output.strip().splitlines()
+    assert len(lines) == 6  # one per report, then the plain summary line (not a terminal here)
+    assert all(line.startswith(str(SEEDS)) for line in lines[:5]) and "report(s)" in lines[-1]
+
+
+def test_format_selects_outputs(tmp_path):
+    result = run("audit", SEEDS, "--out", tmp_path, "--format", "json,sarif", "--format", "md", "--fail-on", "never")
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flags.json", "flags.sarif", "summary.md"]
+    assert run("audit", SEEDS, "--out", tmp_path, "--format", "pdf").exit_code == 2
