@@ -23,7 +23,7 @@ NAN = float("nan")
 # Kinds that are quantities and take part in relations.
 VALUE_KINDS = ("count", "money", "rate")
 
-_CN = "〇零一二三四五六七八九"
+_CN = "〇○零一二三四五六七八九"  # ○ (white circle) stands for 〇 on many pages
 _CN_SMALL = "一二三四五六七八九十"
 _LEFT_BRACKETS = regex.escape("〔[［【(（")
 _RIGHT_BRACKETS = regex.escape("〕]］】)）")
@@ -42,7 +42,7 @@ _FIGURE_PATTERN = rf"""
 | (?P<ratio>(?<!\d)\d+\s*[:：]\s*\d+)
 | (?P<ordinal>第\s*(?:\d+|[{_CN}十百千两]+)\s*(?:次|批|届|个|号|期|轮|条|款|章|项|位|名|季度|阶段|书)?)
 | (?P<slogan>(?<![\d.])\d+(?:\s*\+\s*(?:\d+|[A-Za-z]))+)
-| (?P<percent_words>百分之(?P<percent_number>{CHINESE_NUMBER_PATTERN}|百(?![分之])))
+| (?P<percent_words>百分之\s?(?P<percent_number>{ARABIC_NUMBER_PATTERN}|{CHINESE_NUMBER_PATTERN}|百(?![分之])))
 | (?P<number>{ARABIC_NUMBER_PATTERN}|(?P<chinese>{CHINESE_NUMBER_PATTERN}))
 """
 _FIGURE_RE = regex.compile(_FIGURE_PATTERN, regex.VERBOSE)
@@ -89,7 +89,7 @@ def _unit_re(vocabulary: Vocabulary) -> regex.Pattern:
     """Unit, qualifier and tail that may follow a number; longest unit first."""
     units = sorted(
         set(vocabulary.count_units) | set(vocabulary.money_units) | set(vocabulary.percent_units)
-        | set(vocabulary.measure_units) | set(_MULTIPLIERS) - {""},
+        | set(vocabulary.measure_units),
         key=len, reverse=True,
     )
     after = "|".join(map(regex.escape, vocabulary.qualifiers["lower_bound_after"])) or "(?!)"
@@ -99,7 +99,9 @@ def _unit_re(vocabulary: Vocabulary) -> regex.Pattern:
     )
     tail = "|".join(map(regex.escape, tails)) or "(?!)"
     return regex.compile(
-        rf"(?P<mult>[万萬亿億]+)?(?P<q>{after})?[ \u3000]?(?P<unit>{'|'.join(map(regex.escape, units))})?"
+        # 1100多万人: a qualifier may stand before the multiplier as well as after it
+        rf"(?P<q0>{after})?(?:[ \u3000]?(?P<mult>[万萬亿億]+))?(?P<q>{after})?[ \u3000]?"
+        rf"(?P<unit>{'|'.join(map(regex.escape, units))})?"
         rf"(?P<per>\s*(?:/|每)\s*\p{{Han}}{{1,3}})?(?P<tail>{tail})?"
     )
 
@@ -163,7 +165,7 @@ def _plain(kind: str, match: regex.Match) -> Fact:
     value = None
     if kind == "year":
         try:
-            value = parse_number(_YEAR_SUFFIX_RE.sub("", surface)).value
+            value = parse_number(_YEAR_SUFFIX_RE.sub("", surface).replace("○", "〇")).value
         except ValueError:
             value = None
     number = float(value) if value is not None else NAN
@@ -177,11 +179,19 @@ def _percent_words(match, text, vocabulary, thresholds) -> Fact | None:
     except ValueError:
         return None
     ulp = min(number.ulp, Decimal(1))  # 百分之三十 is stated to the whole percent, not to ten
-    fact = Fact(0, "rate", number.value, "%", "", 0.0, 0.0, ulp, True, match.group(), match.start(), match.end())
-    _qualify(fact, text, vocabulary, thresholds, tail="")
+    tail = _tail_at(text, match.end(), vocabulary)  # 百分之九十五以上
+    end = match.end() + len(tail)
+    fact = Fact(0, "rate", number.value, "%", "", 0.0, 0.0, ulp, True, text[match.start():end], match.start(), end)
+    _qualify(fact, text, vocabulary, thresholds, tail=tail)
     if _is_change(text, match.start(), vocabulary):
         fact.kind = "change"
     return fact
+
+
+def _tail_at(text: str, pos: int, vocabulary: Vocabulary) -> str:
+    q = vocabulary.qualifiers
+    words = q["lower_bound_after"] + q["lower_bound_tail"] + q["approximate_tail"] + q["upper_bound_tail"]
+    return next((w for w in sorted(words, key=len, reverse=True) if text.startswith(w, pos)), "")
 
 
 def _quantity(match, text, unit_re, vocabulary, thresholds) -> Fact | None:
@@ -204,11 +214,13 @@ def _quantity(match, text, unit_re, vocabulary, thresholds) -> Fact | None:
         if extra is not None:
             value, ulp = value * extra.value, ulp * extra.value
     unit_text = follow.group("unit") or ""
-    qualifier = follow.group("q") or ""
+    qualifier = follow.group("q0") or follow.group("q") or ""
     kind, unit = _kind_and_unit(unit_text, vocabulary)
     chinese = match.group("chinese")
-    if chinese is not None and (kind in ("number", "measure") or chinese in _RARE_SINGLE_NUMERALS):
-        # A Chinese numeral is a figure only before a counter: 一是, 十九大, 十分, 队伍 are words.
+    if chinese is not None and (kind == "number" or chinese in _RARE_SINGLE_NUMERALS
+                                or (kind == "measure" and len(chinese) == 1)):
+        # A Chinese numeral is a figure only before a unit, and one character before a measure is
+        # a word: 一是, 十九大, 十分, 一度, 队伍 (but 一百零八亿度 is a figure).
         return None
     if unit_text in vocabulary.money_units:
         scale = vocabulary.money_units[unit_text]
