@@ -51,6 +51,7 @@ class SumTemplate:
     parts: tuple[str, ...]
     whole_extra: tuple[str, ...] = ()
     optional_parts: tuple[str, ...] = ()
+    exhaustive: bool = True  # False: the parts need not cover the whole (outcomes leave out 撤回, 终止)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class BoundTemplate:
 @dataclass(frozen=True)
 class RateTemplate:
     rate: str
-    numerator: str
+    numerators: tuple[str, ...]  # summed: 纠错率 = (撤销 + 变更 + 确认违法 + 责令履行) / 审结
     denominators: tuple[str, ...]
     denominator_extra: tuple[str, ...] = ()
 
@@ -290,12 +291,16 @@ def _load_vocabulary(path: Path) -> Vocabulary:
         entry = _mapping(path, entry, where)
         whole = metric_ref(_require(path, entry, "whole", where), where)
         unit = metrics[whole].unit
+        exhaustive = entry.get("exhaustive", True)
+        if not isinstance(exhaustive, bool):
+            raise ConfigError(f"{path}: {where} has exhaustive '{exhaustive}', expected true or false")
         sums.append(SumTemplate(
             name=str(entry.get("name") or whole),
             whole=whole,
             parts=tuple(metric_ref(p, where, unit) for p in _strings(path, entry.get("parts"), f"{where} parts")),
             whole_extra=tuple(metric_ref(p, where, unit) for p in entry.get("whole_extra") or ()),
             optional_parts=tuple(metric_ref(p, where, unit) for p in entry.get("optional_parts") or ()),
+            exhaustive=exhaustive,
         ))
     bounds = []
     for i, entry in enumerate(data.get("bounds") or [], start=1):
@@ -311,7 +316,8 @@ def _load_vocabulary(path: Path) -> Vocabulary:
         entry = _mapping(path, entry, where)
         rates.append(RateTemplate(
             rate=metric_ref(_require(path, entry, "rate", where), where, "percent"),
-            numerator=metric_ref(_require(path, entry, "numerator", where), where, "count"),
+            numerators=tuple(metric_ref(n, where, "count")
+                             for n in _strings(path, _require(path, entry, "numerator", where), f"{where} numerator")),
             denominators=tuple(metric_ref(d, where, "count") for d in _strings(path, entry.get("denominator"), f"{where} denominator")),
             denominator_extra=tuple(metric_ref(d, where, "count") for d in entry.get("denominator_extra") or ()),
         ))

@@ -84,7 +84,8 @@ RELATIONS_SCHEMA = pa.DataFrameSchema(
         RELATION_KEY: pa.Column(str, unique=True),
         "report": pa.Column(str),
         "relation_id": pa.Column(int, pa.Check.ge(0)),
-        "op": pa.Column(str, pa.Check.isin(["eq", "le", "rate"])),
+        # eq, le, rate are checked by the suites; change and repeat are recorded for rules to come
+        "op": pa.Column(str, pa.Check.isin(["eq", "le", "rate", "change", "repeat"])),
         "source": pa.Column(str),
         "n_parts": pa.Column(int, pa.Check.ge(1)),
         "stated_expr": pa.Column(str),

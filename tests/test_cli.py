@@ -88,7 +88,8 @@ def test_csv_contract(seed_run):
     facts = read_csv(out / "facts.csv")
     assert {"report", "value", "unit", "qualifier", "lo", "hi", "text", "start", "end", "line", "kind"} <= set(facts[0])
     relations = read_csv(out / "relations.csv")
-    assert {row["status"] for row in relations} == {"pass", "fail"}
+    assert {row["status"] for row in relations} == {"pass", "fail", "unchecked"}
+    assert all(row["status"] == "unchecked" for row in relations if row["op"] in ("change", "repeat"))
     assert len(read_csv(out / "reports.csv")) == 5
     assert len(read_csv(out / "flags.csv")) == len(json.loads((out / "flags.json").read_text(encoding="utf-8"))["flags"])
 

@@ -1,13 +1,19 @@
 """Find the checkable relations between the figures of one report.
 
-Three readers, each a function of the figures and the text:
+Readers, each a function of the figures and the text:
 - vocabulary relations: sums, bounds and rates among named metrics of one family in one
   clause group (a sentence, split further at semicolons), as vocabulary.yaml declares them;
+  figures listed after 分别 are first named from the list before it, in order;
 - 其中 lists: a total followed by 其中 and parts with the same unit;
-- shares: 占比 / 占…的 P% with the part before it and the base of its sentence.
+- shares: 占比 / 占…的 P% with the part before it and the base of its sentence;
+- 除…外 remainders: a total, the figures excepted, and the rest (82 = 1 + 81);
+- 另 completions: a total, parts, and 另外/其余 the rest (4 = 1 + 3);
+- changes: 同比下降26% with the level it qualifies (op "change");
+- repeats: one metric stated again elsewhere with another value (op "repeat").
 
 Every relation states one figure (the whole, or the rate) and computes the same quantity from
 others, each side as an interval, so the checks compare intervals and never exact floats.
+Changes and repeats only record the two figures, each as its interval; no rule checks them yet.
 """
 
 from __future__ import annotations
@@ -34,11 +40,35 @@ _SHORT_LABEL_TAIL_RE = regex.compile(r"(?:为|达|是|有|的|了|共计|共)+$"
 _SHORT_LABEL_CHARS = 12
 _TOTAL_MARKER_RE = regex.compile(r"共计|共|合计|总计|累计")
 _SHARE_TAIL_RE = regex.compile(r"(?:的|为|达|约|了|是)+$")
+# 分别 lists
+_METRIC_UNIT_OF_KIND = {"count": "count", "money": "money", "rate": "percent"}
+_RESPECTIVE_VERB_RE = regex.compile(r"(?:为|是|达到|达|有|了|[：:]|\s)*")
+_RESPECTIVE = "分别"
+_LIST_JOINERS = ("、", "和", "及", "与", "以及")
+_LIST_JOINER_CHARS = "、和及与以"
+_NAME_SEPARATOR_RE = regex.compile(r"、")
+_NAME_JOINER_RE = regex.compile(r"、|以及|和|及|与")
+# 除…外: 除 that is not part of a word (扫黑除恶, 排除, 消除, 除险加固), a short clause, then (以)外
+_EXCEPT_RE = regex.compile(
+    r"(?<![黑排消清删废解拆免去剔革铲根破祛摒切开剪扣整割驱戒撤罢])除(?![恶险夕湿尘草雪冰害法数权])了?"
+    r"[^，,。；;！？!?\n]{1,50}?以?外")
+_REST_INTRO_RE = regex.compile(r"[,，]?(?:其他|其它|其余|剩余|余下|剩下|全部|均|的)*")
+# 另 completions
+_COMPLETION_INTRO_RE = regex.compile(r"另外|另有|另|其余|其他|其它")
+_COMPLETION_TOTAL_RE = regex.compile(r"共计|共|合计|总计|累计|总")
+_COMPLETION_FILLER_RE = regex.compile(r"其中|其他|其它|其余|有|的|已|均|是|为|外|[、：:]|\s")
+# changes and repeats
+_DELTA_FILLERS = ("了", "约", "近", "达", "多", "少", "同期", "，", ",", " ")
+_NEGATIONS = ("无", "没有", "未有")
+_NOUN_AFTER_RE = regex.compile(r"(?:(?![均已都全也还将正在被并且的是和与及或等共])\p{Han}|[(（][\p{Han}]{1,4}[)）])+")
+_NOUN_CHARS = 6
+_SHARE_METRIC = "share"
 
 
 @dataclass
 class Relation:
-    op: str                   # eq: stated = computed; le: computed <= stated; rate: stated = computed
+    op: str                   # eq: stated = computed; le: computed <= stated; rate: stated = computed;
+                              # change, repeat: two figures recorded side by side, not checked yet
     source: str               # which reader found it, e.g. "sum:received-split", "qizhong", "share"
     family: str | None
     stated: Fact
@@ -57,7 +87,9 @@ def find_relations(text: str, facts: list[Fact], sentences: list[Span], paragrap
                    vocabulary: Vocabulary, thresholds: Thresholds) -> list[Relation]:
     values = [f for f in facts if f.kind in ("count", "money", "rate")]
     builder = _Builder(text, sentences, thresholds)
-    scope = paragraphs if thresholds.relation_scope == "paragraph" else _clause_groups(text, sentences)
+    clause_groups = _clause_groups(text, sentences)
+    builder.listed = _name_respective_metrics(text, values, vocabulary)
+    scope = paragraphs if thresholds.relation_scope == "paragraph" else clause_groups
     for group in _group(values, scope):
         for family, members in _by_family(group).items():
             _vocabulary_relations(builder, family, members, vocabulary)
@@ -65,6 +97,15 @@ def find_relations(text: str, facts: list[Fact], sentences: list[Span], paragrap
         _qizhong_relations(builder, paragraph_facts, vocabulary)
     for sentence_facts in _group(values, sentences):
         _share_relations(builder, sentence_facts, vocabulary)
+        _remainder_relations(builder, sentence_facts)
+    # after the 其中 and vocabulary readers: a list they read (其中…,另两次…) keeps their reading,
+    # since the builder keeps the first relation of one whole and its parts
+    for clause_facts in _group(values, clause_groups):
+        _completion_relations(builder, clause_facts, vocabulary)
+    levels_and_changes = [f for f in facts if f.kind in ("count", "money", "rate", "change")]
+    for clause_facts in _group(levels_and_changes, clause_groups):
+        _change_relations(builder, clause_facts, vocabulary)
+    _repeat_relations(builder, values)
     return builder.relations
 
 
@@ -127,7 +168,7 @@ def _vocabulary_relations(builder: _Builder, family: str | None, facts: list[Fac
             optional = [f for f in (nearest(p, whole, whole.unit) for p in template.optional_parts)
                         if f is not None and f not in present]
             added, unstated = extras(template.whole_extra, whole)
-            op = "eq" if len(present) == len(parts) else "le"
+            op = "eq" if template.exhaustive and len(present) == len(parts) else "le"
             builder.sum(op, f"sum:{template.name}", family, whole, present, extras=added, optional=optional,
                         open_ended=unstated > 0)
     for template in vocabulary.bounds:
@@ -138,15 +179,20 @@ def _vocabulary_relations(builder: _Builder, family: str | None, facts: list[Fac
                 builder.sum("le", f"bound:{template.part}", family, whole, [part], extras=added)
     for template in vocabulary.rates:
         for rate in by_metric.get(template.rate, ()):
-            numerator = nearest(template.numerator, rate)
-            if numerator is None:
+            found = [nearest(m, rate) for m in template.numerators]
+            numerators = [f for f in found if f is not None]
+            if not numerators:
                 continue
-            bases = [[b] for b in (nearest(d, rate, numerator.unit) for d in template.denominators) if b is not None]
+            unit = numerators[0].unit
+            numerators = [f for f in numerators if f.unit == unit]
+            bases = [[b] for b in (nearest(d, rate, unit) for d in template.denominators) if b is not None]
             for base in list(bases):
                 added, _ = extras(template.denominator_extra, base[0])
                 if added:
                     bases.append(base + added)  # 结案率 over 新收 + 上年结转
-            builder.rate(f"rate:{template.rate}", family, rate, numerator, bases)
+            # a numerator term the report leaves out (no 变更 in a 纠错率) may be zero or more
+            open_ended = len(numerators) < len(template.numerators)
+            builder.rate(f"rate:{template.rate}", family, rate, numerators, bases, open_ended=open_ended)
 
 
 def _included(fact: Fact, vocabulary: Vocabulary) -> bool:
@@ -297,6 +343,220 @@ def _share_relations(builder: _Builder, facts: list[Fact], vocabulary: Vocabular
                 builder.rate("share", part.family, share, part, [bases[:1]])
 
 
+def _name_respective_metrics(text: str, facts: list[Fact], vocabulary: Vocabulary) -> set[int]:
+    """分别 lists: 全年受理、办结行政复议案件分别为52件、50件 names 52件 accepted (受理) and 50件
+    concluded (办结), the names before 分别 in the order of the figures after it.
+
+    Each figure's label holds the whole list, so it was named by the list's first vocabulary
+    word (办结 for both): only the metric and metric_word of the listed figures change here.
+    Returns the indexes of the figures renamed."""
+    patterns = metric_patterns(vocabulary)
+    renamed: set[int] = set()
+    i = 0
+    while i < len(facts):
+        listed = _respective_list(text, facts, i)
+        if listed:
+            names = _respective_names(facts[i].label, len(listed))
+            unit = _METRIC_UNIT_OF_KIND[facts[i].kind]
+            if names and all(_METRIC_UNIT_OF_KIND[f.kind] == unit for f in listed):
+                renamed.update(_rename(listed, _name_metrics(patterns[unit], names)))
+        i += max(1, len(listed))
+    return renamed
+
+
+def _respective_list(text: str, facts: list[Fact], i: int) -> list[Fact]:
+    """The figures listed after 分别 from facts[i] on: 分别为52件、50件 (not 分别占40%, a share)."""
+    label = facts[i].label
+    at = label.rfind(_RESPECTIVE)
+    if at == -1 or not _RESPECTIVE_VERB_RE.fullmatch(label[at + 2:]):
+        return []
+    listed = [facts[i]]
+    for fact in facts[i + 1:]:
+        if text[listed[-1].end:fact.start].strip() not in _LIST_JOINERS:
+            break
+        listed.append(fact)
+    return listed if len(listed) > 1 else []
+
+
+def _respective_names(label: str, count: int) -> list[str] | None:
+    """The names before 分别, split at 、 (or also at 和/及/与, which may stand inside a name)."""
+    names_text = label[:label.rfind(_RESPECTIVE)]
+    for separator in (_NAME_SEPARATOR_RE, _NAME_JOINER_RE):
+        names = [n for n in separator.split(names_text) if n.strip()]
+        if len(names) == count:
+            return names
+    return None
+
+
+def _best_word(pattern_owner, text: str):
+    """The metric word of a text that vocabulary.yaml lists first, as a match, or None."""
+    pattern, owner = pattern_owner
+    return min(pattern.finditer(text), key=lambda m: owner[m.group()][0], default=None)
+
+
+def _name_metrics(pattern_owner, names: list[str]) -> list[tuple[str, str] | None]:
+    """(metric, word) per name. A name with no metric word of its own is read with the noun the
+    names share, which ends the last one: 民事、刑事案件 -> 民事案件; 排查、调解成功矛盾纠纷 -> 排查矛盾纠纷."""
+    owner = pattern_owner[1]
+    last = _best_word(pattern_owner, names[-1])
+    shared = ""
+    if last is not None:
+        shared = names[-1][last.end():] if names[-1][last.end():].strip() else last.group()
+    metrics = []
+    for name in names:
+        word = _best_word(pattern_owner, name) or _best_word(pattern_owner, name + shared)
+        metrics.append((owner[word.group()][1], word.group()) if word else None)
+    return metrics
+
+
+def _rename(listed: list[Fact], metrics: list[tuple[str, str] | None]) -> list[int]:
+    renamed = []
+    for fact, metric in zip(listed, metrics):
+        if metric is not None:
+            fact.metric, fact.metric_word = metric
+            renamed.append(fact.index)
+    return renamed
+
+
+def _remainder_relations(builder: _Builder, facts: list[Fact]) -> None:
+    """除…外 remainders: 明确下放的82个事项,除因修法涉及林业部门的1个事项相应取消外,其他81个事项
+    已完成交接 reads 82 = 1 + 81: the total before 除, the figures inside 除…外, and the rest
+    right after 外 (其他/其余/剩余… or directly), all of one unit."""
+    text = builder.text
+    sentence = builder.sentence_of(facts[0].start)
+    for match in _EXCEPT_RE.finditer(text, sentence.start, sentence.end):
+        rest = next((f for f in facts if f.start >= match.end()), None)
+        if rest is None or not _REST_INTRO_RE.fullmatch(text, match.end(), rest.start):
+            continue
+        same = [f for f in facts if f.unit == rest.unit and f.kind == rest.kind]
+        excepted = [f for f in same if match.start() < f.start < match.end()]
+        total = next((f for f in reversed(same) if f.end <= match.start()), None)
+        if total is not None and excepted:
+            builder.sum("eq", "remainder", total.family or rest.family, total, [*excepted, rest])
+
+
+def _completion_relations(builder: _Builder, facts: list[Fact], vocabulary: Vocabulary) -> None:
+    """另 completions: 共审结行政复议案件4件,1件已公开,另外3件无需公开 reads 4 = 1 + 3: a total
+    (共/合计/总…, else the first figure before parts named only by the words after them), the
+    parts after it, and a last part introduced by 另/另外/另有/其余/其他, all of one unit."""
+    text = builder.text
+    for i, last in enumerate(facts):
+        label = last.label.lstrip(_LIST_JOINER_CHARS)
+        intro = _COMPLETION_INTRO_RE.match(label)
+        if last.kind not in ("count", "money") or intro is None:
+            continue
+        earlier = [f for f in facts[:i] if f.unit == last.unit and f.kind == last.kind]
+        total = next((f for f in reversed(earlier) if _COMPLETION_TOTAL_RE.search(f.label)), None)
+        if total is None and earlier and all(_bare(f.label) for f in earlier[1:]):
+            total = earlier[0]  # 审结4件,1件已公开,另外3件…: the parts are named after their figure
+        if total is None:
+            continue
+        asides = _brackets(text, total.end, last.start)  # (含上年结转1件): inside a part, not one of them
+        parts = [f for f in earlier if f.start > total.start and not _included(f, vocabulary)
+                 and not any(a.start < f.start < a.end for a in asides)]
+        parts.append(last)
+        if len(parts) < 2 or "其中" in text[total.end:last.start]:
+            continue  # nothing but the rest, or a 其中 list, which its own reader reads
+        if total.family and last.family and total.family != last.family:
+            continue  # …;另外办理行政应诉案件: another family's count
+        if any(p.lo > total.hi for p in parts):
+            continue  # a figure above the total is another count, not one of its parts
+        noun = _COMPLETION_FILLER_RE.sub("", label[intro.end():])
+        if noun and not any(noun in f.label for f in [total, *parts[:-1]]):
+            continue  # 另有咨询300件, 另外办理行政应诉案件12件: something else, not the rest of the total
+        builder.sum("eq", "completion", total.family, total, parts)
+
+
+def _bare(label: str) -> bool:
+    """A label with no name of its own: the figure is named by the words after it (1件已公开)."""
+    return not _COMPLETION_FILLER_RE.sub("", label)
+
+
+def _change_relations(builder: _Builder, facts: list[Fact], vocabulary: Vocabulary) -> None:
+    """Year-over-year changes: 行政处罚案件215件,同比下降26% pairs the change (stated) with the
+    level before it that it qualifies (op "change"). A change that names its own subject
+    (行政处罚案件数同比下降26%) has no stated level; 由…提高到… are levels, not changes."""
+    delta_re = _delta_label_re(vocabulary)
+    for i, change in enumerate(facts):
+        if change.kind != "change" or not delta_re.fullmatch(change.label):
+            continue
+        level = _level_before(facts, i)
+        if level is not None and _change_fits(change, level):
+            builder.pair("change", "change", level.family or change.family, change, level)
+
+
+def _level_before(facts: list[Fact], i: int) -> Fact | None:
+    """The level figure a change qualifies: the nearest value figure before it, unless another
+    change stands between (that one qualifies it) or it is a negation (无一件 says none)."""
+    for fact in reversed(facts[:i]):
+        if fact.kind == "change":
+            return None
+        if not fact.label.endswith(_NEGATIONS):
+            return fact
+    return None
+
+
+def _change_fits(change: Fact, level: Fact) -> bool:
+    """A relative change (%) fits any level; 个百分点 a rate; a count or an amount its own unit."""
+    if change.unit == "%":
+        return True
+    if change.unit == "个百分点":
+        return level.kind == "rate"
+    return change.unit == level.unit
+
+
+@lru_cache(maxsize=8)
+def _delta_label_re(vocabulary: Vocabulary) -> regex.Pattern:
+    """A change label made only of comparison and change words (同比下降, 比上年增加, 增长了):
+    one that names no subject of its own, and is no 由/从…到/至 level."""
+    words = {w for w in (*vocabulary.change_markers, *vocabulary.comparison_words, *_DELTA_FILLERS)
+             if w not in ("由", "从") and not w.endswith(("到", "至"))}
+    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(rf"(?:{alternatives})+")
+
+
+def _repeat_relations(builder: _Builder, facts: list[Fact]) -> None:
+    """One metric stated more than once with different values: 220个村(社区) in one sentence,
+    全市224个村(社区) in another (op "repeat", the first statement against each later value).
+    The same metric is the same family, metric and unit; for a figure with no metric, the same
+    unit and the same noun right after it (村(社区))."""
+    seen: dict[tuple, list[Fact]] = {}
+    for fact in facts:
+        key = _repeat_key(builder.text, fact)
+        if key is None:
+            continue
+        earlier = seen.setdefault(key, [])
+        if any(e.value == fact.value for e in earlier):
+            continue  # the same value again (a report that repeats its own body) is consistent
+        sentence = builder.sentence_of(fact.start)
+        first = next((e for e in earlier if builder.sentence_of(e.start) != sentence), None)
+        if first is not None:
+            builder.pair("repeat", "repeat", fact.family, first, fact)
+        earlier.append(fact)
+
+
+def _repeat_key(text: str, fact: Fact) -> tuple | None:
+    """What makes two figures one metric, or None for a figure no other can repeat."""
+    if fact.metric == _SHARE_METRIC:
+        return None  # 占…: two shares are one metric only over the same part and base
+    if fact.metric:
+        return fact.family, fact.metric, fact.kind, fact.unit
+    if fact.kind != "count":
+        return None  # a count's noun follows it (224个村); an amount's or a rate's stands before it
+    if fact.value == 1 and fact.text.startswith("一"):
+        return None  # 一个, 一项: an article, not a count
+    noun = _noun_after(text, fact)
+    return (fact.family, None, fact.kind, fact.unit, noun) if noun else None
+
+
+def _noun_after(text: str, fact: Fact) -> str | None:
+    """The noun right after a figure, up to a break or a function word: 村(社区) in 224个村(社区)已…;
+    None when shorter than two characters (个村 alone says too little)."""
+    match = _NOUN_AFTER_RE.match(text, fact.end, fact.end + _NOUN_CHARS + 4)
+    noun = match.group()[:_NOUN_CHARS] if match else ""
+    return noun if len(noun) >= 2 else None
+
+
 # --- building -----------------------------------------------------------------------------
 
 class _Builder:
@@ -306,6 +566,7 @@ class _Builder:
         self.sentence_starts = [s.start for s in sentences]
         self.thresholds = thresholds
         self.relations: list[Relation] = []
+        self.listed: set[int] = set()  # figures of a 分别 list: their label names the whole list
         self._seen: set[tuple] = set()
 
     def interval(self, fact: Fact) -> tuple[float, float]:
@@ -327,24 +588,29 @@ class _Builder:
             stated_hi = INF  # an unstated 上年结转 may be any number of cases
         computed_lo, computed_hi = self._total(parts)
         computed_hi += self._total(optional)[1]
-        optional_expr = "".join(f" [+ {_expr(f)}]" for f in optional)
+        optional_expr = "".join(f" [+ {self.expr(f)}]" for f in optional)
         self.relations.append(Relation(
             op=op, source=source, family=family, stated=whole, parts=[*parts, *optional],
             stated_lo=stated_lo, stated_hi=stated_hi, computed_lo=computed_lo, computed_hi=computed_hi,
-            stated_expr=" + ".join(_expr(f) for f in [whole, *extras]),
-            computed_expr=" + ".join(_expr(p) for p in parts) + optional_expr,
+            stated_expr=" + ".join(self.expr(f) for f in [whole, *extras]),
+            computed_expr=" + ".join(self.expr(p) for p in parts) + optional_expr,
             computed_value=_format_like(sum((p.value for p in parts), Decimal(0)), whole, parts),
             sentences=self._sentences([whole, *extras, *parts, *optional]),
         ))
 
-    def rate(self, source: str, family: str | None, rate: Fact, numerator: Fact, bases: list[list[Fact]]) -> None:
-        """A stated rate against numerator / base; of several candidate bases, the one that agrees best."""
+    def rate(self, source: str, family: str | None, rate: Fact, numerator: Fact | list[Fact], bases: list[list[Fact]],
+             *, open_ended: bool = False) -> None:
+        """A stated rate against numerator / base; of several candidate bases, the one that agrees best.
+        The numerator may be several figures, summed; open_ended when some of its terms are unstated."""
+        numerators = numerator if isinstance(numerator, list) else [numerator]
         stated_lo, stated_hi = self.interval(rate)
-        n_lo, n_hi = self.interval(numerator)
+        n_lo, n_hi = self._total(numerators)
+        if open_ended:
+            n_hi = INF
         best = None
         for base in bases:
             d_lo, d_hi = self._total(base)
-            if numerator in base or d_lo <= 0:
+            if any(n in base for n in numerators) or d_lo <= 0:
                 continue
             lo, hi = n_lo / d_hi * 100, n_hi / d_lo * 100
             gap = max(0.0, stated_lo - hi, lo - stated_hi)
@@ -353,20 +619,44 @@ class _Builder:
         if best is None:
             return
         _, base, lo, hi = best
-        key = (rate.index, frozenset([numerator.index, *(b.index for b in base)]))
+        key = (rate.index, frozenset([*(n.index for n in numerators), *(b.index for b in base)]))
         if key in self._seen:
             return
         self._seen.add(key)
-        exact = numerator.value / sum((b.value for b in base), Decimal(0)) * 100
+        exact = sum((n.value for n in numerators), Decimal(0)) / sum((b.value for b in base), Decimal(0)) * 100
         places = max(1, _decimals(rate.ulp) + 1)
-        base_expr = " + ".join(_expr(b) for b in base)
         self.relations.append(Relation(
-            op="rate", source=source, family=family, stated=rate, parts=[numerator, *base],
+            op="rate", source=source, family=family, stated=rate, parts=[*numerators, *base],
             stated_lo=stated_lo, stated_hi=stated_hi, computed_lo=lo, computed_hi=hi,
-            stated_expr=_expr(rate),
-            computed_expr=f"{_expr(numerator)} / {f'({base_expr})' if len(base) > 1 else base_expr}",
-            computed_value=f"{exact:.{places}f}%", sentences=self._sentences([rate, numerator, *base]),
+            stated_expr=self.expr(rate),
+            computed_expr=f"{self._sum_expr(numerators)} / {self._sum_expr(base)}",
+            computed_value=f"{exact:.{places}f}%", sentences=self._sentences([rate, *numerators, *base]),
         ))
+
+    def pair(self, op: str, source: str, family: str | None, stated: Fact, other: Fact) -> None:
+        """Two figures recorded side by side, each as its own interval, for rules to come (a
+        change and its level, one metric stated twice): nothing is summed or divided."""
+        key = (op, stated.index, other.index)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.relations.append(Relation(
+            op=op, source=source, family=family, stated=stated, parts=[other],
+            stated_lo=stated.lo, stated_hi=stated.hi, computed_lo=other.lo, computed_hi=other.hi,
+            stated_expr=self.expr(stated), computed_expr=self.expr(other), computed_value=other.text,
+            sentences=self._sentences([stated, other]),
+        ))
+
+    def expr(self, fact: Fact) -> str:
+        """A figure in the report's words; one of a 分别 list by its own name (受理52件, 办结50件)."""
+        if fact.index in self.listed and fact.metric_word:
+            return f"{fact.metric_word}{fact.text}"
+        return _expr(fact)
+
+    def _sum_expr(self, facts: list[Fact]) -> str:
+        """受理58件, or (撤销3件 + 变更1件) for several terms."""
+        joined = " + ".join(self.expr(f) for f in facts)
+        return f"({joined})" if len(facts) > 1 else joined
 
     def _total(self, facts) -> tuple[float, float]:
         intervals = [self.interval(f) for f in facts]

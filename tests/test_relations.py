@@ -1,0 +1,275 @@
+"""The relation readers on passages: 除…外 remainders, 另 completions, 分别 lists, review
+outcomes and the correction rate, year-over-year changes and repeated metrics.
+
+Each test reads a passage through the library (read_text) and looks at the relations it
+produced; the rules they feed are exercised on the fixture passages of tests/fixtures/rules.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from auditor.config import load_config
+from auditor.errors import ConfigError
+from auditor.process import read_text
+from tests.conftest import ROOT
+
+
+def read(text: str, config):
+    return read_text(text, {"report": "t.txt"}, config)
+
+
+def relations(text: str, config, op: str | None = None, source: str | None = None) -> list[dict]:
+    """The passage's relations as rows, optionally only one op or source."""
+    columns = read(text, config).relations
+    rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
+    return [r for r in rows if (op is None or r["op"] == op) and (source is None or r["source"] == source)]
+
+
+def metrics(text: str, config) -> dict[str, str]:
+    """figure text -> metric, for the figures of a passage."""
+    facts = read(text, config).facts
+    return dict(zip(facts["text"], facts["metric"]))
+
+
+def sides(row: dict) -> tuple[float, float, float, float]:
+    return row["stated_lo"], row["stated_hi"], row["computed_lo"], row["computed_hi"]
+
+
+# --- 除…外 remainders ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, whole, parts", [
+    ("明确下放的82个事项,除因修法涉及林业部门的1个事项相应取消外,其他81个事项已完成交接。", 82, [1, 81]),
+    ("全县共有行政执法单位45家,除2家单位因机构改革撤并、1家单位暂停执法外,其余42家均已完成公示。", 45, [2, 1, 42]),
+    ("清理规范性文件120件,除了继续有效的95件以外,剩余25件全部废止。", 120, [95, 25]),
+    ("全市60个村(社区)中,除3个村外,57个村已建成公共法律服务室。", 60, [3, 57]),
+])
+def test_remainder_reads_total_excepted_and_rest(config, text, whole, parts):
+    [row] = relations(text, config, source="remainder")
+    assert row["op"] == "eq"
+    assert row["stated_lo"] == whole
+    assert row["n_parts"] == len(parts)
+    assert row["computed_lo"] == row["computed_hi"] == sum(parts)
+
+
+@pytest.mark.parametrize("text", [
+    "今年扫黑除恶共打掉涉黑组织3个,除此之外还查处案件12件。",        # 除恶, and 外 before 还
+    "除1个乡镇外,全县17个乡(镇)均已完成承接。",                     # no total before 除
+    "全县17个乡(镇)中,除1个乡镇外,其余均已完成承接。",               # no rest stated
+    "清理规范性文件120件,除95件继续有效外,废止25件。",               # the rest is not right after 外
+    "排除干扰因素3项外,共完成评估12项。",                             # 排除 is a word, not 除…外
+])
+def test_no_remainder_without_its_three_terms(config, text):
+    assert relations(text, config, source="remainder") == []
+
+
+# --- 另 completions --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, whole, parts", [
+    ("共审结行政复议案件4件,1件已公开,另外3件无需公开。", 4, [1, 3]),
+    ("共调处纠纷98件,婚姻家庭纠纷40件,邻里纠纷35件,另有其他纠纷23件。", 98, [40, 35, 23]),
+    ("全年合计办理公证事项1,580件,民事公证1,200件,其余380件为经济类公证。", 1580, [1200, 380]),
+    ("行政复议案件总数为36件,31件已审结,另外5件正在审理中。", 36, [31, 5]),
+    ("全年共出庭应诉23次,负责人出庭20次,另外3次由副职出庭。", 23, [20, 3]),
+    # no total word: the first figure, when the parts are named only after their figures
+    ("审结行政复议案件6件,4件已公开,另2件涉及个人隐私不予公开。", 6, [4, 2]),
+])
+def test_completion_reads_total_parts_and_rest(config, text, whole, parts):
+    [row] = relations(text, config, source="completion")
+    assert row["op"] == "eq"
+    assert row["stated_lo"] == whole
+    assert row["n_parts"] == len(parts)
+    assert row["computed_lo"] == sum(parts)
+
+
+@pytest.mark.parametrize("text", [
+    "共培训执法人员1200人次,组织考试300人次,另外开展专题讲座50人次。",    # another activity
+    "全年共办理法律援助案件880件,为农民工讨薪案件120件,另有咨询300件。",  # another noun
+    "共受理行政复议案件30件,审结28件;另外办理行政应诉案件12件。",          # past a semicolon
+    "共收到行政复议申请52件,受理47件,另外办理行政应诉案件12件。",          # another family
+    "刑事案件50件、民事案件30件,其他案件10件。",                            # a list with no total
+    "全年共办理法律援助案件88件,办理法律咨询120件,另有3件转交。",         # a figure above the total
+])
+def test_no_completion_of_something_else(config, text):
+    assert relations(text, config, source="completion") == []
+
+
+def test_a_qizhong_list_ending_with_another_stays_a_qizhong_list(config):
+    text = "2018年县政府需出庭参加行政诉讼共18次,其中行政机关负责人出庭16次,另两次因故未能出庭。"
+    rows = relations(text, config)
+    assert [(r["op"], r["source"], r["stated_lo"], r["computed_lo"]) for r in rows] == [("le", "qizhong", 18, 18)]
+
+
+# --- 分别 lists ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("全年受理、办结行政复议案件分别为52件、50件。", {"52件": "accepted", "50件": "concluded"}),
+    ("2022年,市政府收到和受理行政复议申请分别为86件和80件。", {"86件": "received", "80件": "accepted"}),
+    ("全年行政复议案件受理数、审结数分别是64件和61件。", {"64件": "accepted", "61件": "concluded"}),
+    # a name with no metric word of its own is read with the shared noun: 排查…矛盾纠纷
+    ("各级调委会排查、调解成功矛盾纠纷分别达到1200件、1180件。", {"1200件": "cases", "1180件": "successes"}),
+    ("调解成功率、结案率分别为98%、95%。", {"98%": "success_rate", "95%": "closure_rate"}),
+])
+def test_respective_list_names_each_figure_in_order(config, text, expected):
+    assert {k: v for k, v in metrics(text, config).items() if k in expected} == expected
+
+
+def test_respective_names_feed_bounds_and_rates(config):
+    text = "各级调委会受理、调解成功矛盾纠纷分别为1,200件、1,180件,调解成功率98.3%。"
+    bound = relations(text, config, source="bound:successes")
+    rate = relations(text, config, source="rate:success_rate")
+    assert [(r["stated_lo"], r["computed_lo"]) for r in bound] == [(1200, 1180)]
+    assert rate and rate[0]["computed_expr"] == "调解成功1,180件 / 受理1,200件"
+
+
+@pytest.mark.parametrize("text", [
+    "共办理法律援助案件200件,其中刑事案件80件、民事案件110件,分别占40%、55%。",  # shares, not names
+    "两级法院分别受理52件、50件。",                                            # one name, two figures
+])
+def test_respective_lists_that_are_not_name_lists_are_left_alone(config, text):
+    before = metrics(text.replace("分别", "共同"), config)
+    after = metrics(text, config)
+    assert {k: v for k, v in after.items() if k.endswith("%")} == {k: v for k, v in before.items() if k.endswith("%")}
+    assert after.get("50件", "") == before.get("50件", "")
+
+
+# --- review outcomes and the correction rate ------------------------------------------------
+
+OUTCOMES = "全年共审结行政复议案件60件,其中维持42件,驳回5件,撤销6件,变更2件,确认违法3件,责令履行1件"
+
+
+def test_outcomes_are_named(config):
+    assert metrics(OUTCOMES + "。", config) == {
+        "60件": "concluded", "42件": "upheld", "5件": "dismissed", "6件": "revoked", "2件": "changed",
+        "3件": "confirmed_illegal", "1件": "ordered_to_perform"}
+
+
+def test_outcomes_are_bounded_by_the_concluded_even_when_all_are_stated(config):
+    [row] = relations(OUTCOMES + "。", config, source="sum:review-outcomes")
+    assert row["op"] == "le"  # withdrawn and terminated cases are concluded without an outcome
+    assert row["n_parts"] == 6 and row["computed_lo"] == 59
+
+
+def test_correction_rate_sums_its_numerator(config):
+    [row] = relations(OUTCOMES + ",纠错率为20%。", config, source="rate:correction_rate")
+    assert row["computed_expr"] == "(撤销6件 + 变更2件 + 确认违法3件 + 责令履行1件) / 审结行政复议案件60件"
+    assert row["computed_lo"] == pytest.approx(20) and row["computed_hi"] == pytest.approx(20)
+
+
+def test_correction_rate_with_unstated_terms_is_a_lower_bound(config):
+    [row] = relations("全年审结行政复议案件50件,维持38件,撤销8件,确认违法3件,纠错率22%。", config,
+                      source="rate:correction_rate")
+    assert row["computed_lo"] == pytest.approx(22) and row["computed_hi"] == float("inf")
+
+
+def _vocabulary_with(tmp_path, old: str, new: str):
+    folder = tmp_path / "expectations"
+    shutil.copytree(ROOT / "expectations", folder)
+    path = folder / "vocabulary.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return folder
+
+
+def test_exhaustive_must_be_true_or_false(tmp_path):
+    folder = _vocabulary_with(tmp_path, "exhaustive: false", "exhaustive: sometimes")
+    with pytest.raises(ConfigError, match="exhaustive"):
+        load_config(folder)
+
+
+def test_rate_numerators_must_be_count_metrics(tmp_path):
+    folder = _vocabulary_with(tmp_path, "numerator: [revoked, changed,", "numerator: [revoked, share,")
+    with pytest.raises(ConfigError, match="needs a count metric"):
+        load_config(folder)
+
+
+def test_a_numerator_list_is_read_in_order(config):
+    [template] = [t for t in config.vocabulary.rates if t.rate == "correction_rate"]
+    assert template.numerators == ("revoked", "changed", "confirmed_illegal", "ordered_to_perform")
+    assert next(t for t in config.vocabulary.rates if t.rate == "success_rate").numerators == ("successes",)
+
+
+# --- year-over-year changes ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, change, level", [
+    ("全县共立案查处行政处罚案件215件,同比下降26%。", 26, 215),
+    ("全年办理法律援助案件1,206件,比上年增加58件。", 58, 1206),
+    ("行政机关负责人出庭应诉率达95.6%,较上年提高3.2个百分点。", 3.2, 95.6),
+    ("罚没款486.3万元,比去年减少12.5万元。", 125000, 4863000),
+    ("全年受理行政复议案件88件,比2021年增长12.8%。", 12.8, 88),
+    # 无一件 says none; the change qualifies the level before it
+    ("全年共组织化解矛盾纠纷2189件,无一件进入诉讼程序,同比下降4.8%。", 4.8, 2189),
+])
+def test_change_pairs_with_its_level(config, text, change, level):
+    [row] = relations(text, config, op="change")
+    stated_lo, stated_hi, computed_lo, computed_hi = sides(row)
+    assert stated_lo <= change <= stated_hi
+    assert computed_lo <= level <= computed_hi
+    assert row["n_parts"] == 1
+
+
+@pytest.mark.parametrize("text", [
+    "依法办理免罚案件19件,行政处罚案件数同比下降26%。",  # the change names its own subject
+    "人均法律援助经费由2.1万元提高到2.3万元。",          # from and to levels, not a change
+    "办理法律援助案件120人,同比增加5件。",                # a count change in another unit
+])
+def test_no_change_pair_without_its_level(config, text):
+    assert relations(text, config, op="change") == []
+
+
+def test_each_change_pairs_with_its_own_level(config):
+    rows = relations("行政复议案件40件,同比增长10%,其中撤销6件,同比增长20%。", config, op="change")
+    assert sorted((r["stated_lo"], r["computed_lo"]) for r in rows) == [(9.5, 40), (19.5, 6)]
+
+
+# --- the same metric stated more than once ---------------------------------------------------
+
+def test_repeat_records_one_noun_counted_twice(config):
+    text = "13个乡镇(园区)、220个村(社区)均已开通政务服务线上站点。全市224个村(社区)已实现法律顾问全覆盖。"
+    [row] = relations(text, config, op="repeat")
+    assert sides(row) == (220, 220, 224, 224)
+
+
+def test_repeat_records_one_metric_stated_twice(config):
+    text = "全年受理行政复议案件58件,审结50件。本年度行政复议机关共受理案件60件。"
+    [row] = relations(text, config, op="repeat")
+    assert (row["family"], row["stated_lo"], row["computed_lo"]) == ("administrative_reconsideration", 58, 60)
+
+
+@pytest.mark.parametrize("text", [
+    "全年受理行政复议案件58件。本年度受理行政复议案件58件,办结55件。",            # the same value
+    "220个村(社区)已开通站点,另有4个村(社区)正在建设。",                         # one sentence
+    "220个村(社区)已开通站点。全市224个社区已实现法律顾问全覆盖。",               # another noun
+    "全年受理行政复议案件58件。全年受理行政诉讼案件60件。",                        # another family
+    "全市建成法律援助工作站36个。各乡镇均设有法律援助工作站,共38个。",           # no noun after
+])
+def test_no_repeat_for_what_is_not_one_metric_restated(config, text):
+    assert relations(text, config, op="repeat") == []
+
+
+# --- the new ops are recorded, not checked ---------------------------------------------------
+
+def test_suites_check_only_eq_le_and_rate(config):
+    """Every relations expectation selects its rows by op, and never change or repeat."""
+    def ops(condition):
+        if condition.get("type") == "and":
+            return {op for c in condition["conditions"] for op in ops(c)}
+        return {condition["parameter"]} if condition.get("column", {}).get("name") == "op" else set()
+
+    selected = [ops(e["kwargs"]["row_condition"]) for e in config.suites["relations"]["expectations"]]
+    assert all(selected) and set().union(*selected) <= {"eq", "le", "rate"}, json.dumps(selected)
+
+
+def test_changes_and_repeats_raise_no_flags(tmp_path, config):
+    from auditor.pipeline import audit
+
+    text = ("全县共立案查处行政处罚案件215件,同比下降26%。13个乡镇(园区)、220个村(社区)均已开通政务服务线上站点。"
+            "全市224个村(社区)已实现法律顾问全覆盖。行政机关负责人出庭应诉率达95.6%,较上年提高3.2个百分点。")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    result = audit([tmp_path], config)
+    assert set(result.frames.relations["op"]) == {"change", "repeat"}
+    assert result.flags == []
