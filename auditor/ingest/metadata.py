@@ -34,7 +34,7 @@ _CHROME_RE = regex.compile(r"当前位置|您的位置|>|》\s*正文|扫一扫|
 _TODAY_RE = regex.compile(r"今天是|今日|当前时间|现在时间")  # a site's clock, not the report's date
 _YEAR_IN_TITLE_RE = regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年")
 _ADMIN_RE = regex.compile(r"\p{Han}{1,8}?(?:自治县|自治州|自治区|自治旗|省|市|县|区|旗|盟|州)")
-_REGION_IN_BODY_RE = regex.compile(r"(?<![\p{Han}])(\p{Han}{2}[市县区])|(?<=[《“])(\p{Han}{2}[市县区])")
+_REGION_IN_BODY_RE = regex.compile(r"(?<!\p{Han})\p{Han}{2}[市县区]")  # 《高邮市…, 、安平县…
 _REGION_SCAN_CHARS = 20_000  # the place a report is about is named early and often
 _NOT_A_PLACE = set("全本我该各市县区乡镇省委级")
 _SIGNER_END_RE = regex.compile(r"(?:政府|委员会|局|办公室|院|厅|委|办|中心|处|部|所|室|会|队|站)$")
@@ -186,10 +186,7 @@ def _region(title: str | None, signer: str | None, text: str) -> str | None:
             if chain:
                 return chain[-1].group()
     # No title or signature: the place the body names most often (《高邮市…》).
-    counts = Counter(
-        m.group(1) or m.group(2)
-        for m in _REGION_IN_BODY_RE.finditer(text, 0, _REGION_SCAN_CHARS)
-        if not _NOT_A_PLACE & set((m.group(1) or m.group(2))[:2])
-    )
-    best = counts.most_common(1)
-    return best[0][0] if best and best[0][1] >= 2 else None
+    counts = Counter(_REGION_IN_BODY_RE.findall(text, 0, _REGION_SCAN_CHARS))
+    places = [(n, name) for name, n in counts.items() if not _NOT_A_PLACE & set(name[:2])]
+    best = max(places, default=None, key=lambda item: item[0])  # the first of equals: Counter keeps order
+    return best[1] if best and best[0] >= 2 else None

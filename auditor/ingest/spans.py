@@ -9,7 +9,8 @@ import regex
 
 # A sentence ends at 。！？!? or at a line break; semicolons stay inside it because reports
 # use them to separate the items of one list (其中,A 3条;B 4条;…).
-_SENTENCE_END_RE = regex.compile(r"[。！？!?]+[”’」』)）]*|\n")
+_SENTENCE_RE = regex.compile(r"[^\s。！？!?][^。！？!?\n]*(?:[。！？!?]+[”’」』)）]*)?|[。！？!?]+[”’」』)）]*")
+_LINE_RE = regex.compile(r"[^\s][^\n]*")
 
 
 @dataclass(frozen=True)
@@ -39,30 +40,16 @@ class LineIndex:
 
 def sentences(text: str) -> list[Span]:
     """Non-empty sentences, trimmed of surrounding white space, in order."""
-    spans = []
-    start = 0
-    for match in _SENTENCE_END_RE.finditer(text):
-        end = match.end() if match.group() != "\n" else match.start()
-        _append_trimmed(text, start, end, spans)
-        start = match.end()
-    _append_trimmed(text, start, len(text), spans)
-    return spans
+    return [_trimmed(text, m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)]
 
 
 def paragraphs(text: str) -> list[Span]:
     """Paragraphs: the non-blank lines (these reports put one paragraph on a line)."""
-    spans = []
-    start = 0
-    for line in text.split("\n"):
-        _append_trimmed(text, start, start + len(line), spans)
-        start += len(line) + 1
-    return spans
+    return [_trimmed(text, m.start(), m.end()) for m in _LINE_RE.finditer(text)]
 
 
-def _append_trimmed(text: str, start: int, end: int, spans: list[Span]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
+def _trimmed(text: str, start: int, end: int) -> Span:
+    """The span without trailing white space (the patterns already skip leading white space)."""
+    while text[end - 1].isspace():
         end -= 1
-    if end > start:
-        spans.append(Span(start, end))
+    return Span(start, end)
