@@ -197,7 +197,9 @@ def _verbosity(quiet: bool, verbose: bool):
     from auditor.terminal import Verbosity
 
     if quiet and verbose:
-        raise typer.BadParameter("--quiet and --verbose exclude each other")
+        from auditor.errors import AuditorError
+
+        raise AuditorError("--quiet and --verbose exclude each other")
     return Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL
 
 

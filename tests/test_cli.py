@@ -220,3 +220,14 @@ def test_format_selects_outputs(tmp_path):
     assert result.exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["flags.json", "flags.sarif", "summary.md"]
     assert run("audit", SEEDS, "--out", tmp_path, "--format", "pdf").exit_code == 2
+
+
+def test_debug_shows_the_traceback_of_a_user_error(tmp_path):
+    broken = tmp_path / "expectations"
+    shutil.copytree(ROOT / "expectations", broken)
+    (broken / "rules.yaml").write_text("ARITH001: [not, a, mapping]\n", encoding="utf-8")
+    plain = run("audit", SEEDS, "--out", tmp_path / "out", "--expectations", broken)
+    assert plain.exit_code == 2 and "rules.yaml" in plain.output and "Traceback" not in plain.output
+    debug = run("audit", SEEDS, "--out", tmp_path / "out", "--expectations", broken, "--debug")
+    assert debug.exit_code != 0 and isinstance(debug.exception, Exception)
+    assert "rules.yaml" in str(debug.exception)
