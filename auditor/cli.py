@@ -172,6 +172,37 @@ def rules(
             typer.echo(f"{rule.code}  {rule.name:<32} {rule.category:<11} {rule.severity:<8} {rule.summary}")
 
 
+@app.command()
+def explain(
+    code: Annotated[str, typer.Argument(help="A rule code, as `auditor rules` lists them (DATE003).")],
+    expectations: ExpectationsDir = None,
+    debug: Debug = False,
+) -> None:
+    """Explain a rule: what it checks, why, a passage it flags and one it passes."""
+    with _user_errors(debug):
+        from auditor.config import load_config
+        from auditor.errors import AuditorError
+
+        config = load_config(expectations)
+        rule = config.rules.get(code.strip().upper())
+        if rule is None:
+            raise AuditorError(f"unknown rule '{code}' (`auditor rules` lists them)")
+        typer.echo(_explanation(rule))
+
+
+def _explanation(rule) -> str:
+    """A rule's docs as `ruff rule` prints them: Markdown, passages in fenced blocks."""
+    return "\n".join([
+        f"# {rule.name} ({rule.code})", "",
+        f"Category: {rule.category} · Severity: {rule.severity} · Table: {rule.table}", "",
+        rule.summary, "",
+        "## What it does", rule.docs["what"].strip(), "",
+        "## Why is this bad?", rule.docs["why"].strip(), "",
+        "## Example", "```text", rule.docs["fail"].strip("\n"), "```", "",
+        "## Use instead", "```text", rule.docs["pass"].strip("\n"), "```",
+    ])
+
+
 def _exit_status(flags: list[dict], fail_on: FailOn) -> int:
     if fail_on is FailOn.never:
         return EXIT_OK

@@ -107,6 +107,7 @@ class Thresholds:
     relation_scope: str
     suite_parameters: dict[str, Any]
     plausible_ranges: tuple[PlausibleRange, ...]
+    outlier_min_reports: int = 5  # reports that must state a rate before RANGE003 compares them
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,11 @@ def _load_thresholds(path: Path) -> Thresholds:
         ranges.append(PlausibleRange(family=str(_require(path, entry, "family", where)),
                                      metric=str(_require(path, entry, "metric", where)),
                                      min=float(low), max=float(high)))
+    min_reports = data.get("outlier_min_reports", 5)
+    if isinstance(min_reports, bool) or not isinstance(min_reports, int) or min_reports < 3:
+        raise ConfigError(f"{path}: outlier_min_reports must be a whole number of at least 3")
     return Thresholds(
+        outlier_min_reports=min_reports,
         allow_truncation=bool(data.get("allow_truncation", True)),
         approximate_tolerance=float(tolerance),
         relation_scope=scope,
@@ -375,6 +380,10 @@ def _load_suite(path: Path, table: str, rules: dict[str, Rule]) -> dict[str, Any
             raise ConfigError(f"{path}: {where} names rule '{code}', which rules.yaml does not declare")
         if rules[code].table != table:
             raise ConfigError(f"{path}: {where} runs rule {code} on '{table}', but rules.yaml puts it on '{rules[code].table}'")
+        evidence = exp["meta"].get("evidence")
+        if evidence is not None and (not isinstance(evidence, list)
+                                     or not all(isinstance(e, str) and e.endswith("_evidence") for e in evidence)):
+            raise ConfigError(f"{path}: {where} meta.evidence must be a list of column names ending in '_evidence'")
     return suite
 
 

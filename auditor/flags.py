@@ -25,6 +25,7 @@ FLAG_FIELDS = ("id", "report", "rule", "name", "category", "severity", "message"
 def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: str = "zh") -> list[dict]:
     indexed = {table: frames.table(table).set_index(KEY_COLUMN[table], drop=False) for table in KEY_COLUMN}
     documents = indexed["documents"]
+    evidence_columns = _evidence_columns(config)
     flags = []
     seen = set()
     for failure in failures:
@@ -48,7 +49,7 @@ def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: s
             "observed": _fill(rule.observed, fields),
             "region": _plain(document["region"]),
             "year": _plain(document["year"]),
-            "evidence": _evidence(failure.table, row),
+            "evidence": _evidence(failure.table, row, evidence_columns.get(rule.code)),
         })
     flags.sort(key=_order)
     _assign_ids(flags)
@@ -91,14 +92,43 @@ def _fill(template: str, fields: dict[str, str]) -> str:
     return template.format(**{name: fields.get(name, "?") for name in names})
 
 
-def _evidence(table: str, row: pd.Series) -> list[dict]:
+# A document flag quotes these when its expectations name no evidence of their own (DATE001, DATE002).
+DEFAULT_DOCUMENT_EVIDENCE = ("signed_evidence", "published_evidence", "title_evidence")
+
+
+def _evidence_columns(config: Config) -> dict[str, tuple[str, ...]]:
+    """rule -> the *_evidence columns of the documents frame its flags quote, from the
+    `meta.evidence` of its expectations in suites/documents.json (in order, without repeats)."""
+    columns: dict[str, list[str]] = {}
+    for expectation in config.suites.get("documents", {}).get("expectations", ()):
+        meta = expectation.get("meta") or {}
+        for name in meta.get("evidence") or ():
+            names = columns.setdefault(meta["rule"], [])
+            if name not in names:
+                names.append(name)
+    return {rule: tuple(names) for rule, names in columns.items()}
+
+
+def _evidence(table: str, row: pd.Series, columns: tuple[str, ...] | None = None) -> list[dict]:
     if table == "relations":
         return list(row["evidence"])
     if table == "facts":
         return [{"text": row["sentence"], "start": int(row["sentence_start"]), "end": int(row["sentence_end"]),
                  "line": int(row["line"])}]
-    quotes = [row.get(f"{name}_evidence") for name in ("signed", "published", "title")]
-    return [q for q in quotes if isinstance(q, dict)]
+    # A document row: each named *_evidence column holds a quote, a list of quotes, or nothing.
+    quotes = _quotes(row, columns) if columns else []
+    return quotes or _quotes(row, DEFAULT_DOCUMENT_EVIDENCE)
+
+
+def _quotes(row: pd.Series, columns: tuple[str, ...]) -> list[dict]:
+    quotes = []
+    for name in columns:
+        value = row.get(name)
+        if isinstance(value, dict):
+            quotes.append(value)
+        elif isinstance(value, list):
+            quotes.extend(q for q in value if isinstance(q, dict))
+    return quotes
 
 
 def _missing(value) -> bool:

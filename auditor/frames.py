@@ -14,11 +14,19 @@ from itertools import chain
 import pandas as pd
 import pandera.pandas as pa
 
+from auditor.checks.outliers import OUTLIER_COLUMNS, robust_z
 from auditor.config import Thresholds
 from auditor.process import FACT_FIELDS, RELATION_FIELDS, ReportRecord
 
 DOCUMENT_KEY, FACT_KEY, RELATION_KEY = "report", "fact_key", "relation_key"
-DATE_COLUMNS = ("period_end", "published_date", "signed_date")
+# Relation ops the relations suite checks, and those recorded for a reviewer but checked by no rule.
+CHECKED_OPS = ("eq", "le", "rate", "grim", "pct_total", "prior", "restate")
+RECORDED_OPS = ("change", "repeat")
+DATE_COLUMNS = ("period_end", "published_date", "signed_date", "publication_deadline")
+# Whole numbers that may be missing (a report without a year, an unreadable input).
+INT_COLUMNS = ("year", "docno_year", "n_facts", "n_relations", "signed_year", "title_year", "body_year",
+               "dates_outside_period", "duplicated_chars", "duplicated_paragraphs", "body_chars")
+REPORT_KINDS = ["rule_of_law", "disclosure", "work_report", "other"]
 
 _KINDS = ["count", "money", "rate", "percent", "change", "measure", "ratio", "number", "name", "section",
           "year", "date", "docno", "ordinal", "period", "time", "slogan"]
@@ -45,6 +53,21 @@ DOCUMENTS_SCHEMA = pa.DataFrameSchema(
         "docno_year": pa.Column("Int64", nullable=True),
         "n_facts": pa.Column("Int64", pa.Check.ge(0), nullable=True),
         "n_relations": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        # document checks (auditor/checks/document_checks.py); missing for an unreadable input
+        "report_kind": pa.Column(str, pa.Check.isin(REPORT_KINDS), nullable=True, coerce=True),
+        "signed_year": pa.Column("Int64", nullable=True),
+        "title_year": pa.Column("Int64", nullable=True),
+        "body_year": pa.Column("Int64", nullable=True),
+        "dates_outside_period": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "first_outside_date": _optional_text(),
+        "duplicated_chars": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "duplicated_paragraphs": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "missing_sections": _optional_text(),   # None: not a 法治政府建设 report
+        "missing_metadata": _optional_text(),
+        "missing_metadata_en": _optional_text(),
+        "truncated": pa.Column("boolean", nullable=True),
+        "body_chars": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "ending": _optional_text(),
     },
     name="documents",
     coerce=True,  # an empty run still has typed columns
@@ -70,6 +93,8 @@ FACTS_SCHEMA = pa.DataFrameSchema(
         "metric": pa.Column(str),
         "plausible_min": pa.Column(float, nullable=True),
         "plausible_max": pa.Column(float, nullable=True),
+        # RANGE003: the rate against the same rate in the run's other reports (checks/outliers.py)
+        **{name: pa.Column(float, nullable=True) for name in OUTLIER_COLUMNS},
     },
     checks=[
         pa.Check(lambda df: df["start"] < df["end"], name="span_not_empty"),
@@ -84,8 +109,8 @@ RELATIONS_SCHEMA = pa.DataFrameSchema(
         RELATION_KEY: pa.Column(str, unique=True),
         "report": pa.Column(str),
         "relation_id": pa.Column(int, pa.Check.ge(0)),
-        # eq, le, rate are checked by the suites; change and repeat are recorded for rules to come
-        "op": pa.Column(str, pa.Check.isin(["eq", "le", "rate", "change", "repeat"])),
+        # CHECKED_OPS are checked by the suites; change and repeat are only recorded
+        "op": pa.Column(str, pa.Check.isin([*CHECKED_OPS, *RECORDED_OPS])),
         "source": pa.Column(str),
         "n_parts": pa.Column(int, pa.Check.ge(1)),
         "stated_expr": pa.Column(str),
@@ -121,8 +146,9 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds) -> Frames:
     documents = pd.DataFrame([r.document for r in records], columns=_DOCUMENT_COLUMNS)
     for name in DATE_COLUMNS:
         documents[name] = pd.to_datetime(documents[name]).astype("datetime64[ns]")
-    for name in ("year", "docno_year", "n_facts", "n_relations"):
+    for name in INT_COLUMNS:
         documents[name] = pd.array(documents[name].map(_int_or_none), dtype="Int64")
+    documents["truncated"] = pd.array(documents["truncated"].map(_bool_or_none), dtype="boolean")
     documents["reason"] = documents["reason"].fillna("").astype(str)
 
     facts = _concat(records, "facts", FACT_FIELDS)
@@ -130,6 +156,7 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds) -> Frames:
                           "value_num": float, "lo": float, "hi": float})
     facts.insert(0, FACT_KEY, facts["report"].astype(str) + "#" + facts["fact_id"].astype(str))
     facts["plausible_min"], facts["plausible_max"] = _plausible(facts, thresholds)
+    facts[list(OUTLIER_COLUMNS)] = robust_z(facts, thresholds.outlier_min_reports)
 
     relations = _concat(records, "relations", RELATION_FIELDS)
     relations = relations.astype({"relation_id": int, "n_parts": int, "stated_lo": float, "stated_hi": float,
@@ -157,13 +184,25 @@ def _concat(records: list[ReportRecord], attribute: str, fields: tuple[str, ...]
 _DOCUMENT_COLUMNS = ["report", "path", "sha256", "status", "reason", "encoding", "title", "region", "year",
                      "period_end", "published_date", "signed_date", "signer", "docno", "docno_year", "n_chars",
                      "n_lines", "n_facts", "n_relations", "published_evidence", "signed_evidence",
-                     "title_evidence", "docno_evidence"]
+                     "title_evidence", "docno_evidence",
+                     # document checks, then the evidence their flags quote
+                     "report_kind", "publication_deadline", "signed_year", "title_year", "body_year",
+                     "dates_outside_period", "first_outside_date", "duplicated_chars", "duplicated_paragraphs",
+                     "missing_sections", "missing_metadata", "missing_metadata_en", "truncated", "body_chars",
+                     "ending", "body_year_evidence", "outside_date_evidence", "duplicated_evidence",
+                     "sections_evidence", "metadata_evidence", "ending_evidence"]
 
 
 def _int_or_none(value):
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return int(value)
+
+
+def _bool_or_none(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return bool(value)
 
 
 def _plausible(facts: pd.DataFrame, thresholds: Thresholds) -> tuple[pd.Series, pd.Series]:

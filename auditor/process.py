@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.checks.document_checks import blank_out, check_document, find_duplicates
 from auditor.config import Config
 from auditor.extract.figures import Fact, extract_figures
 from auditor.extract.labels import name_facts
@@ -89,19 +90,39 @@ def text_view(data: bytes, suffix: str) -> TextView:
 
 
 def read_text(text: str, document: dict, config: Config, source_line=None) -> ReportRecord:
-    """Extract metadata, facts and relations from decoded text."""
+    """Extract metadata, facts and relations from decoded text, and the document-level fields.
+
+    A report whose text repeats itself (DOC001: the whole body pasted twice, or a paragraph of
+    60 characters or more repeated verbatim) is audited once: the repeated copy is blanked out
+    (every character but line breaks replaced by a space) before its figures are read, so each
+    figure, relation and flag comes from the first copy only, and every offset still counts in
+    the original text. Metadata (header, signature) and the end of the page are read from the
+    text as it stands.
+    """
     lines = LineIndex(text)
     vocabulary, thresholds = config.vocabulary, config.thresholds
-    sentence_spans, paragraph_spans = sentences(text), paragraphs(text)
-    facts = extract_figures(text, vocabulary, thresholds)
-    name_facts(text, facts, sentence_spans, paragraph_spans, vocabulary)
-    relations = find_relations(text, facts, sentence_spans, paragraph_spans, vocabulary, thresholds)
+    duplicates = find_duplicates(text)
+    audited = blank_out(text, duplicates.spans)
+    sentence_spans, paragraph_spans = sentences(audited), paragraphs(audited)
+    facts = extract_figures(audited, vocabulary, thresholds)
+    name_facts(audited, facts, sentence_spans, paragraph_spans, vocabulary)
+    relations = find_relations(audited, facts, sentence_spans, paragraph_spans, vocabulary, thresholds)
     meta = read_metadata(text)
     evidence = _Evidence(text, lines, sentence_spans, source_line)
+    checks = check_document(text, audited, meta, duplicates)
     report = document["report"]
-    document.update(_document_fields(meta, evidence), n_chars=len(text), n_lines=lines.line(len(text)),
-                    n_facts=len(facts), n_relations=len(relations))
+    document.update(_document_fields(meta, evidence), **checks.fields,
+                    **{name: _quotes(evidence, spans) for name, spans in checks.evidence.items()},
+                    n_chars=len(text), n_lines=lines.line(len(text)), n_facts=len(facts), n_relations=len(relations))
     return ReportRecord(document, _fact_columns(report, facts, evidence), _relation_columns(report, relations, evidence))
+
+
+def _quotes(evidence: "_Evidence", spans: list[Span]) -> dict | list[dict] | None:
+    """One quote for one span, a list for several (the headings of DOC002), None for none."""
+    quotes = [evidence.quote(span) for span in spans]
+    if not quotes:
+        return None
+    return quotes[0] if len(quotes) == 1 else quotes
 
 
 class _Evidence:

@@ -4,7 +4,9 @@ Each report is a title, a publication line, a body and a signature, about the si
 sample reports (~20 KB). The body mixes prose taken from the sample reports (sentences without
 figures) with sentences written from templates whose figures obey the relations the rules check.
 At a known rate, one relation per report is broken on purpose; truth.json records which rule
-should flag it, so a run can be scored as well as timed.
+should flag it, so a run can be scored as well as timed. Apart from that, a report is
+consistent: it states each figure once (a plain figure's template is used at most once per
+report), and the templates that state one metric (受理 of 行政复议) state the same value.
 
     python -m bench.generate 2000 /tmp/corpus_2000 --seed 0 --anomaly-rate 0.2
 """
@@ -32,21 +34,23 @@ def prose_sentences() -> list[str]:
     return sorted(set(sentences))
 
 
-# Each template returns (sentence, rule broken or None). `bad` asks it to break its relation.
-def received_split(rng: random.Random, bad: bool):
-    accepted, rejected = rng.randint(20, 300), rng.randint(0, 20)
+# Each template returns (sentence, rule broken or None). `bad` asks it to break its relation;
+# `shared` holds the figures one report states in more than one template (受理 of 行政复议).
+def received_split(rng: random.Random, bad: bool, shared: dict):
+    accepted, rejected = shared.setdefault("accepted", rng.randint(20, 300)), rng.randint(0, 20)
     received = accepted + rejected + (rng.choice([-3, -2, 2, 3, 5]) if bad else 0)
     return f"全年共收到行政复议申请{received}件,其中受理{accepted}件,不予受理{rejected}件。", "ARITH001" if bad else None
 
 
-def disposition(rng, bad):
-    concluded, withdrawn, pending = rng.randint(10, 200), rng.randint(0, 10), rng.randint(0, 30)
-    accepted = concluded + withdrawn + pending + (rng.randint(3, 9) if bad else 0)
+def disposition(rng, bad, shared):
+    accepted = shared.setdefault("accepted", rng.randint(20, 300))
+    withdrawn, pending = rng.randint(0, min(10, accepted // 4)), rng.randint(0, min(30, accepted // 3))
+    concluded = accepted - withdrawn - pending - (rng.randint(3, 9) if bad else 0)  # the disposition falls short
     return (f"依法受理行政复议案件{accepted}件,审结{concluded}件,申请人撤回{withdrawn}件,尚在审理{pending}件。",
             "ARITH001" if bad else None)
 
 
-def mediation(rng, bad):
+def mediation(rng, bad, shared):
     cases = rng.randint(500, 5000)
     successes = cases - rng.randint(5, cases // 30)
     rate = round(successes / cases * 100, 1) + (rng.choice([0.4, 0.6, 1.2]) if bad else 0)
@@ -54,28 +58,28 @@ def mediation(rng, bad):
             "RATE001" if bad else None)
 
 
-def breakdown(rng, bad):
+def breakdown(rng, bad, shared):
     parts = [rng.randint(5, 60) for _ in range(3)]
     total = sum(parts) - (rng.randint(2, 6) if bad else 0)
     return (f"全年移送司法机关案件共{total}件,其中食品药品案件{parts[0]}件、环境保护案件{parts[1]}件、"
             f"安全生产案件{parts[2]}件。", "BOUND001" if bad else None)
 
 
-def share(rng, bad):
+def share(rng, bad, shared):
     whole = rng.randint(800, 2000)
     part = rng.randint(whole // 3, whole - 10)
     rate = round(part / whole * 100, 2) + (rng.choice([1.5, 2.25, -3.1]) if bad else 0)
     return f"全县{whole}项依申请政务服务事项中,实现全程网办的有{part}项,占比{rate:.2f}%。", "RATE001" if bad else None
 
 
-def litigation(rng, bad):
+def litigation(rng, bad, shared):
     cases = rng.randint(20, 120)
     lost = rng.randint(0, 6)
     rate = round(lost / cases * 100, 1) + (rng.choice([2.0, 3.5]) if bad else 0)
     return f"全年行政诉讼一审案件{cases}件,败诉{lost}件,败诉率{rate:.1f}%。", "RATE001" if bad else None
 
 
-def audit_money(rng, bad):
+def audit_money(rng, bad, shared):
     fixed, open_ = rng.randint(50, 400) / 100, rng.randint(10, 200) / 100
     found = fixed + open_ + (rng.choice([0.3, 0.5, -0.4]) if bad else 0)
     return (f"审计查出管理不规范金额{found:.2f}亿元,已整改金额{fixed:.2f}亿元,尚未整改金额{open_:.2f}亿元。",
@@ -85,9 +89,10 @@ def audit_money(rng, bad):
 RELATIONS = [received_split, disposition, mediation, breakdown, share, litigation, audit_money]
 
 
-def plain_figures(rng: random.Random) -> str:
-    """Figures with no relation between them: counts a report states in passing."""
-    return rng.choice([
+def plain_figures(rng: random.Random) -> list[str]:
+    """Figures with no relation between them: counts a report states in passing, each once, in
+    a random order (two different counts of one thing would be an anomaly, CONS001)."""
+    sentences = [
         f"全年开展法治宣传活动{rng.randint(20, 300)}场,发放宣传资料{rng.randint(1000, 90000)}份。",
         f"组织行政执法人员培训{rng.randint(2, 20)}期,参训{rng.randint(100, 3000)}人次。",
         f"审查规范性文件{rng.randint(5, 80)}件,提出审查意见{rng.randint(10, 300)}条。",
@@ -95,7 +100,9 @@ def plain_figures(rng: random.Random) -> str:
         f"在{rng.randint(50, 300)}个村(社区)配备法律顾问,实现全覆盖。",
         f"市政府第{rng.randint(1, 60)}次常务会议专题研究法治政府建设工作。",
         f"全年行政许可事项平均提速{rng.randint(10, 80)}.{rng.randint(0, 99)}%。",
-    ])
+    ]
+    rng.shuffle(sentences)
+    return sentences
 
 
 def report(rng: random.Random, prose: list[str], year: int, bad: bool) -> tuple[str, list[str]]:
@@ -103,13 +110,15 @@ def report(rng: random.Random, prose: list[str], year: int, bad: bool) -> tuple[
     broken = rng.randrange(len(RELATIONS)) if bad else -1
     expected = []
     body = []
+    shared: dict = {}
     for i, template in enumerate(RELATIONS):
-        sentence, rule = template(rng, i == broken)
+        sentence, rule = template(rng, i == broken, shared)
         body.append(sentence)
         if rule:
             expected.append(rule)
+    plain = plain_figures(rng)
     while sum(map(len, body)) < TARGET_CHARS:
-        body.append(rng.choice(prose) if rng.random() < 0.7 else plain_figures(rng))
+        body.append(plain.pop() if plain and rng.random() >= 0.7 else rng.choice(prose))
     rng.shuffle(body)
     paragraphs = ["".join(body[i:i + 6]) for i in range(0, len(body), 6)]
     signed_year = year + 1
@@ -120,7 +129,17 @@ def report(rng: random.Random, prose: list[str], year: int, bad: bool) -> tuple[
         f"{region}{year}年法治政府建设年度报告",
         f"发布时间:{year + 1}-03-{day:02d} 10:00  来源:{region}人民政府",
         f"{year}年,{region}深入推进法治政府建设,各项工作取得积极成效。现将有关情况报告如下:",
+        "一、主要举措和成效",
         *paragraphs,
+        # The other four sections the 2019 rules require, in prose (no figures, so no anomalies).
+        "二、存在的不足和原因",
+        "".join(rng.sample(prose, 3)),
+        "三、党政主要负责人履行推进法治建设第一责任人职责情况",
+        "".join(rng.sample(prose, 3)),
+        f"四、{year + 1}年推进法治政府建设的主要安排",
+        "".join(rng.sample(prose, 3)),
+        "五、其他需要报告的情况",
+        "无其他需要报告的情况。",
         f"{region}人民政府",
         f"{signed_year}年{month}月{day}日",
     ]) + "\n"

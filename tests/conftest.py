@@ -23,3 +23,27 @@ def seed_audit(config):
     from auditor.pipeline import audit
 
     return audit([SEEDS], config)
+
+
+def whole_report(passage: str, year: int = 2021) -> str:
+    """A complete 法治政府建设 report around a passage: title, publication date, the required
+    sections, at least 300 characters of body and a signature, so that no document rule
+    (DATE003–DATE006, DOC001–DOC004) fires and only what the passage itself says is flagged."""
+    return (
+        f"某县{year}年法治政府建设情况报告\n"
+        f"发布时间:{year + 1}-03-01 09:00\n"
+        f"{year}年,在县委、县政府的坚强领导下,我县深入学习贯彻习近平法治思想,统筹推进依法行政各项工作,"
+        "法治政府建设取得新成效。现将有关情况报告如下:\n"
+        "一、主要举措和成效\n"
+        "县委、县政府主要负责人认真履行推进法治建设第一责任人职责,县政府常务会议专题研究法治政府建设工作4次,"
+        "组织领导干部集中学法6次,全县行政执法人员持证上岗率达到100%。"
+        "全面推行行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度。\n"
+        f"{passage}\n"
+        "二、存在的问题\n"
+        "一是部分单位对法治政府建设重视不够,工作推进不平衡;二是基层行政执法人员法律素养有待提高。\n"
+        "三、下一步工作计划\n"
+        f"{year + 1}年,我县将继续深化“放管服”改革,全面推行行政执法“三项制度”,加强行政执法人员培训,"
+        "推动法治政府建设再上新台阶。\n"
+        "某县人民政府\n"
+        f"{year + 1}年2月20日\n"
+    )

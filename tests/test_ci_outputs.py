@@ -22,12 +22,13 @@ import pytest
 from auditor.report.gx_results import VOLATILE, build_data_docs, write_gx_results
 from auditor.report.junit import write_junit
 from auditor.report.sarif import write_sarif
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, whole_report
 
 SCHEMA = ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json"
 SAMPLE = "000_bffc2002e0c26100.txt"
 CLEAN = "清洁 报告.txt"  # a space and Chinese characters: the SARIF uri must percent-encode them
-CLEAN_TEXT = "2021年,全县共收到行政复议申请52件,依法受理48件,不予受理4件。\n"
+# a whole report (title, dates, sections, signature): a bare passage would be flagged as short and unsigned
+CLEAN_TEXT = whole_report("2021年,全县共收到行政复议申请52件,依法受理48件,不予受理4件。")
 EMPTY = "empty.txt"
 
 

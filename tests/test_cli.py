@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from auditor import __version__
 from auditor.cli import app
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, whole_report
 
 runner = CliRunner()
 FLAG_KEYS = {"id", "report", "rule", "name", "category", "severity", "message", "expected", "observed",
@@ -145,7 +145,8 @@ def test_relations_that_hold_in_the_seeds_pass(seed_run, stated, computed):
 )
 def test_fail_on_levels(tmp_path, passage, fail_on, status):
     report = tmp_path / "report.txt"
-    report.write_text(passage + "\n", encoding="utf-8")
+    # a whole report around the passage: a bare passage would also be flagged as short and unsigned
+    report.write_text(whole_report(passage), encoding="utf-8")
     result = run("audit", report, "--out", tmp_path / "out", "--fail-on", fail_on)
     assert result.exit_code == status, result.output
 

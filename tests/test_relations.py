@@ -1,5 +1,6 @@
 """The relation readers on passages: 除…外 remainders, 另 completions, 分别 lists, review
-outcomes and the correction rate, year-over-year changes and repeated metrics.
+outcomes and the correction rate, year-over-year changes and repeated metrics, and the
+whole-number feasibility of rates and changes, shares that total 100% and restatements.
 
 Each test reads a passage through the library (read_text) and looks at the relations it
 produced; the rules they feed are exercised on the fixture passages of tests/fixtures/rules.
@@ -22,11 +23,12 @@ def read(text: str, config):
     return read_text(text, {"report": "t.txt"}, config)
 
 
-def relations(text: str, config, op: str | None = None, source: str | None = None) -> list[dict]:
-    """The passage's relations as rows, optionally only one op or source."""
+def relations(text: str, config, op: str | tuple[str, ...] | None = None, source: str | None = None) -> list[dict]:
+    """The passage's relations as rows, optionally only one op (or any of several) or source."""
     columns = read(text, config).relations
     rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
-    return [r for r in rows if (op is None or r["op"] == op) and (source is None or r["source"] == source)]
+    ops = (op,) if isinstance(op, str) else op
+    return [r for r in rows if (ops is None or r["op"] in ops) and (source is None or r["source"] == source)]
 
 
 def metrics(text: str, config) -> dict[str, str]:
@@ -195,20 +197,26 @@ def test_a_numerator_list_is_read_in_order(config):
 
 # --- year-over-year changes ------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, change, level", [
-    ("全县共立案查处行政处罚案件215件,同比下降26%。", 26, 215),
-    ("全年办理法律援助案件1,206件,比上年增加58件。", 58, 1206),
-    ("行政机关负责人出庭应诉率达95.6%,较上年提高3.2个百分点。", 3.2, 95.6),
-    ("罚没款486.3万元,比去年减少12.5万元。", 125000, 4863000),
-    ("全年受理行政复议案件88件,比2021年增长12.8%。", 12.8, 88),
-    # 无一件 says none; the change qualifies the level before it
-    ("全年共组织化解矛盾纠纷2189件,无一件进入诉讼程序,同比下降4.8%。", 4.8, 2189),
+@pytest.mark.parametrize("text, change, level, op", [
+    ("全县共立案查处行政处罚案件215件,同比下降26%。", 26, 215, "prior"),
+    ("全年办理法律援助案件1,206件,比上年增加58件。", 58, 1206, "change"),
+    ("行政机关负责人出庭应诉率达95.6%,较上年提高3.2个百分点。", 3.2, 95.6, "change"),
+    ("罚没款486.3万元,比去年减少12.5万元。", 125000, 4863000, "change"),
+    ("全年受理行政复议案件88件,比2021年增长12.8%。", 12.8, 88, "prior"),
+    # 无一件 says none; the change qualifies the level before it, though too far to be checked
+    ("全年共组织化解矛盾纠纷2189件,无一件进入诉讼程序,同比下降4.8%。", 4.8, 2189, "change"),
 ])
-def test_change_pairs_with_its_level(config, text, change, level):
-    [row] = relations(text, config, op="change")
+def test_change_pairs_with_its_level(config, text, change, level, op):
+    """A percent change right after a whole count is checked (op prior: the computed side is the
+    change a whole previous count gives); any other is recorded with its level (op change)."""
+    [row] = relations(text, config, op=("change", "prior"))
     stated_lo, stated_hi, computed_lo, computed_hi = sides(row)
+    assert row["op"] == op
     assert stated_lo <= change <= stated_hi
-    assert computed_lo <= level <= computed_hi
+    if op == "change":
+        assert computed_lo <= level <= computed_hi
+    else:
+        assert stated_lo <= computed_lo == computed_hi <= stated_hi
     assert row["n_parts"] == 1
 
 
@@ -218,26 +226,60 @@ def test_change_pairs_with_its_level(config, text, change, level):
     "办理法律援助案件120人,同比增加5件。",                # a count change in another unit
 ])
 def test_no_change_pair_without_its_level(config, text):
-    assert relations(text, config, op="change") == []
+    assert relations(text, config, op=("change", "prior")) == []
 
 
 def test_each_change_pairs_with_its_own_level(config):
-    rows = relations("行政复议案件40件,同比增长10%,其中撤销6件,同比增长20%。", config, op="change")
-    assert sorted((r["stated_lo"], r["computed_lo"]) for r in rows) == [(9.5, 40), (19.5, 6)]
+    rows = relations("行政复议案件40件,同比增长10%,其中撤销6件,同比增长20%。", config, op="prior")
+    assert sorted((r["stated_lo"], r["computed_expr"].split(" ÷ ")[0]) for r in rows) == [
+        (9.5, "行政复议案件40件"), (19.5, "撤销6件")]
 
 
 # --- the same metric stated more than once ---------------------------------------------------
 
-def test_repeat_records_one_noun_counted_twice(config):
+def test_a_whole_counted_twice_is_a_checked_restatement(config):
     text = "13个乡镇(园区)、220个村(社区)均已开通政务服务线上站点。全市224个村(社区)已实现法律顾问全覆盖。"
-    [row] = relations(text, config, op="repeat")
+    [row] = relations(text, config, op=("repeat", "restate"))
+    assert row["op"] == "restate"
+    assert sides(row) == (220, 220, 224, 224)
+    assert (row["stated_expr"], row["computed_expr"]) == ("220个村(社区)", "全市224个村(社区)")
+
+
+def test_repeat_records_one_noun_counted_twice(config):
+    text = "220个村(社区)已开通政务服务线上站点。224个村(社区)已实现法律顾问全覆盖。"  # 220: not said to be all
+    [row] = relations(text, config, op=("repeat", "restate"))
+    assert row["op"] == "repeat"
     assert sides(row) == (220, 220, 224, 224)
 
 
 def test_repeat_records_one_metric_stated_twice(config):
-    text = "全年受理行政复议案件58件,审结50件。本年度行政复议机关共受理案件60件。"
-    [row] = relations(text, config, op="repeat")
+    text = "全年受理行政复议案件58件,审结50件。本年度行政复议机关共受理案件60件。"  # 受理案件: named otherwise
+    [row] = relations(text, config, op=("repeat", "restate"))
+    assert row["op"] == "repeat"
     assert (row["family"], row["stated_lo"], row["computed_lo"]) == ("administrative_reconsideration", 58, 60)
+
+
+@pytest.mark.parametrize("text", [
+    "全年受理行政复议案件58件,审结50件。本年度共受理行政复议案件60件,均已依法审结。",
+    "全县17个乡(镇)均已设立法律援助工作站。今年全县19个乡(镇)实现公共法律服务全覆盖。",
+    "全区12个乡镇(街道)均已建成公共法律服务工作站。全区13个乡镇(街道)实现法律顾问全覆盖。",
+])
+def test_restatements_of_a_whole(config, text):
+    [row] = relations(text, config, op=("repeat", "restate"))
+    assert row["op"] == "restate"
+
+
+@pytest.mark.parametrize("text", [
+    "全县12个乡镇(街道)均已建成公共法律服务工作站。在5个乡镇(街道)开展试点。",        # some, not all
+    "全县12个乡镇(街道)均已建成公共法律服务工作站。在5个乡镇(街道)开展试点,力争明年实现全覆盖。",
+    "全县新建5个村(社区)法律服务室。全县12个村(社区)法律服务室均已投入使用。",        # 新建: a part
+    "市监局等9个部门均已完成划转。全市6个部门共有118名公职律师。",                     # 部门: generic
+    "煤炭工业部共有二百个建设项目。机械工业各部共有七十七个建设项目。",                # 共有 whose whole?
+    "全年共受理此类案件17件。法律援助中心全年共受理并指派法律援助206件。",            # 此类: a part
+    "全年移送司法机关案件共103件。全年行政诉讼一审案件68件,败诉0件。",               # two things named 案件
+])
+def test_no_restatement_of_parts_and_generic_counts(config, text):
+    assert relations(text, config, op="restate") == []
 
 
 @pytest.mark.parametrize("text", [
@@ -251,25 +293,103 @@ def test_no_repeat_for_what_is_not_one_metric_restated(config, text):
     assert relations(text, config, op="repeat") == []
 
 
-# --- the new ops are recorded, not checked ---------------------------------------------------
+# --- checked and recorded ops ----------------------------------------------------------------
 
-def test_suites_check_only_eq_le_and_rate(config):
-    """Every relations expectation selects its rows by op, and never change or repeat."""
+def test_suites_check_exactly_the_checked_ops(config):
+    """Every relations expectation selects its rows by op: each checked op, never change or repeat."""
+    from auditor.frames import CHECKED_OPS, RECORDED_OPS
+
     def ops(condition):
         if condition.get("type") == "and":
             return {op for c in condition["conditions"] for op in ops(c)}
         return {condition["parameter"]} if condition.get("column", {}).get("name") == "op" else set()
 
     selected = [ops(e["kwargs"]["row_condition"]) for e in config.suites["relations"]["expectations"]]
-    assert all(selected) and set().union(*selected) <= {"eq", "le", "rate"}, json.dumps(selected)
+    assert all(selected) and set().union(*selected) == set(CHECKED_OPS), json.dumps(selected)
+    assert not set(RECORDED_OPS) & set(CHECKED_OPS)
 
 
-def test_changes_and_repeats_raise_no_flags(tmp_path, config):
+def test_recorded_changes_and_repeats_raise_no_flags(tmp_path, config):
     from auditor.pipeline import audit
+    from auditor.report.csv_files import relations_frame
 
-    text = ("全县共立案查处行政处罚案件215件,同比下降26%。13个乡镇(园区)、220个村(社区)均已开通政务服务线上站点。"
-            "全市224个村(社区)已实现法律顾问全覆盖。行政机关负责人出庭应诉率达95.6%,较上年提高3.2个百分点。")
+    text = ("全年共组织化解矛盾纠纷2189件,无一件进入诉讼程序,同比下降4.8%。220个村(社区)已开通政务服务线上站点。"
+            "224个村(社区)已实现法律顾问全覆盖。行政机关负责人出庭应诉率达95.6%,较上年提高3.2个百分点。")
     (tmp_path / "t.txt").write_text(text, encoding="utf-8")
     result = audit([tmp_path], config)
     assert set(result.frames.relations["op"]) == {"change", "repeat"}
-    assert result.flags == []
+    assert set(relations_frame(result)["status"]) == {"unchecked"}
+    assert [f["rule"] for f in result.flags if config.rules[f["rule"]].table == "relations"] == []
+
+
+# --- whole-number feasibility: rates without a base, changes of a count ----------------------
+
+@pytest.mark.parametrize("text, feasible, nearest", [
+    ("全年行政机关负责人出庭应诉案件900件,出庭应诉率为66.89%。", False, "900件 / 1345件 = 66.914%"),
+    ("全年行政机关负责人出庭应诉145件,出庭应诉率为59.67%。", True, "145件 / 243件 = 59.671%"),
+    ("全县调委会调解成功1,930件,调解成功率为96.5%。", True, None),
+    ("各级调委会调解成功7件,调解成功率为82.5%。", False, "7件 / 9件 = 77.78%"),
+])
+def test_grim_asks_for_a_whole_base(config, text, feasible, nearest):
+    [row] = relations(text, config, op=("grim", "rate"))
+    assert row["op"] == "grim"
+    stated_lo, stated_hi, computed_lo, computed_hi = sides(row)
+    assert (stated_lo <= computed_lo <= stated_hi) == feasible
+    if nearest:
+        assert row["computed_value"] == nearest
+
+
+@pytest.mark.parametrize("text", [
+    "全年受理行政诉讼案件50件,负责人出庭应诉45件,出庭应诉率90%。",       # a base: RATE001's
+    "全年审结行政复议案件50件,撤销8件,确认违法3件,纠错率22.1%。",         # a numerator only in part
+    "全年调解成功约1,930件,调解成功率为96.5%。",                            # 约: no whole numerator
+    "全年调解成功1,930件,调解成功率达96%以上。",                            # 以上: any rate above
+])
+def test_no_grim_with_a_base_or_without_a_whole_numerator(config, text):
+    assert relations(text, config, op="grim") == []
+
+
+@pytest.mark.parametrize("text, feasible", [
+    ("全年涉及执法领域的行政复议案件数2件,同比下降94.1%。", True),   # 34 -> 2: 94.12%
+    ("全年行政诉讼案件3件,同比下降40%。", True),                      # 5 -> 3 exactly
+    ("全年办理行政复议案件7件,同比增长66.7%。", False),               # 4 -> 7 is 75%, 5 -> 7 is 40%
+    ("全年办理法律援助案件1,206件,同比增长12.3%。", True),
+])
+def test_prior_asks_for_a_whole_previous_count(config, text, feasible):
+    [row] = relations(text, config, op="prior")
+    stated_lo, stated_hi, computed_lo, computed_hi = sides(row)
+    assert (stated_lo <= computed_lo <= stated_hi) == feasible
+
+
+@pytest.mark.parametrize("text", [
+    "全年罚没款486.3万元,同比增长12.8%。",              # money
+    "全年办理公证1.2万件,同比增长12.8%。",              # 万: not a whole count
+    "行政复议纠错率为12%,同比提高2.5%。",               # a rate
+    "全年行政许可事项办理时限压缩至3天,提速40%。",       # neither rise nor fall of a count
+])
+def test_no_prior_for_what_is_not_a_whole_count(config, text):
+    assert relations(text, config, op="prior") == []
+
+
+# --- percentages of one whole -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, total", [
+    ("全年审结行政复议案件40件,其中维持占60%、撤销占25%、其他占10%。", 95),
+    ("全年复议案件中,维持、撤销、其他分别占45.2%、30.1%、24.7%。", 100),
+    ("共办理法律援助案件200件,其中刑事80件、民事120件,分别占40%、60%。", 100),
+    ("全年审结行政复议案件40件,其中维持24件、占60%,撤销10件、占25%,其余6件、占15%。", 100),
+])
+def test_shares_of_a_whole_listed_to_the_end_must_total_100(config, text, total):
+    [row] = relations(text, config, op="pct_total")
+    assert row["stated_lo"] == row["stated_hi"] == 100
+    assert float(row["computed_value"].rstrip("%")) == total
+
+
+@pytest.mark.parametrize("text", [
+    "共办理法律援助案件200件,其中刑事案件80件、民事案件110件,分别占40%、55%。",  # 10件 left unnamed
+    "全年复议案件中,维持、撤销分别占45.2%、30.1%。",                              # no 其他
+    "全年审结行政复议案件40件,其中维持占60%、撤销占25%。",                         # no 其他
+    "全县法治宣传覆盖率达98%,群众满意率达95%,其他指标均达标。",                    # no 占
+])
+def test_shares_that_need_not_cover_the_whole_are_not_totalled(config, text):
+    assert relations(text, config, op="pct_total") == []

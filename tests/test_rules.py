@@ -14,10 +14,15 @@ A fixture file reads
 Great Expectations costs seconds per run, so every passage is written to its own .txt file in
 one folder and `audit()` runs once over the folder (module-scoped fixture); each test then looks
 up the flags of its own file.
+
+A rule that compares the reports of one run (MULTI_REPORT) cannot be shown by one passage: each
+of its passages, in the fixture and in the docs, is several reports, one after each line `---`,
+written to a folder of its own and audited as a run of its own (a few tenths of a second each).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -29,6 +34,9 @@ from auditor.config import load_config
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 MIN_PASSAGES = 6
 NOT_FIXTURED = {"INPUT001"}  # an input rule: its cases are files, not passages
+# Rules over the reports of one run (RANGE003: a rate against the same rate in the other reports).
+MULTI_REPORT = {"RANGE003"}
+REPORT_SEPARATOR_RE = re.compile(r"^---[ \t]*$", re.M)
 
 # Doc passages of rules.yaml the tool is known to misread (rules.yaml is not ours to edit).
 DOC_XFAIL: dict[tuple[str, str], str] = {}
@@ -66,6 +74,13 @@ def _cases() -> list:
 CASES = _cases()
 
 
+def _reports(code: str, text: str) -> list[str]:
+    """The reports of one case: the passage itself, or for a MULTI_REPORT rule its parts."""
+    if code not in MULTI_REPORT:
+        return [text]
+    return [part.strip() for part in REPORT_SEPARATOR_RE.split(text) if part.strip()]
+
+
 def _file_bytes(code: str, stem: str, text: str) -> bytes:
     if code == "INPUT001" and "_doc_fail" in stem and "empty file" in text:
         return b""  # the doc describes its failing input: (an empty file)
@@ -80,14 +95,27 @@ def audited(tmp_path_factory) -> tuple[set[str], dict[str, list[dict]]]:
     """
     from auditor.pipeline import audit
 
+    config = load_config()
     folder = tmp_path_factory.mktemp("rule_passages")
     for stem, code, _, text, _ in CASES:
-        (folder / f"{stem}.txt").write_bytes(_file_bytes(code, stem, text))
-    result = audit([folder], load_config())
+        if code not in MULTI_REPORT:
+            (folder / f"{stem}.txt").write_bytes(_file_bytes(code, stem, text))
+    result = audit([folder], config)
     flags: dict[str, list[dict]] = defaultdict(list)
     for flag in result.flags:
         flags[Path(flag["report"]).stem].append(flag)
-    return {Path(r.document["report"]).stem for r in result.records}, flags
+    audited_stems = {Path(r.document["report"]).stem for r in result.records}
+    for stem, code, _, text, _ in CASES:
+        if code in MULTI_REPORT:  # a run of its own: its reports are compared with one another only
+            run = tmp_path_factory.mktemp(stem)
+            reports = _reports(code, text)
+            for i, report in enumerate(reports, start=1):
+                (run / f"{stem}_{i}.txt").write_text(report, encoding="utf-8")
+            result = audit([run], config)
+            if len(result.records) == len(reports) > 1 and all(r.document["status"] == "ok" for r in result.records):
+                audited_stems.add(stem)
+            flags[stem].extend(result.flags)
+    return audited_stems, flags
 
 
 def _param(stem, code, expect, text, xfail):
@@ -133,6 +161,8 @@ def test_every_rule_has_docs_and_fixtures():
                 text, reason = _entry(item)
                 if not text.strip() or (reason is not None and not reason.strip()):
                     problems.append(f"{path.name}: an empty {expect} passage or xfail reason")
+                elif code in MULTI_REPORT and len(_reports(code, text)) < 2:
+                    problems.append(f"{path.name}: a {expect} case of {code} needs several reports, one after each ---")
     for path in FIXTURES.glob("*.yaml"):
         if path.stem not in rules:
             problems.append(f"{path.name}: no rule {path.stem} in rules.yaml")

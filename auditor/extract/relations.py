@@ -8,12 +8,20 @@ Readers, each a function of the figures and the text:
 - shares: 占比 / 占…的 P% with the part before it and the base of its sentence;
 - 除…外 remainders: a total, the figures excepted, and the rest (82 = 1 + 81);
 - 另 completions: a total, parts, and 另外/其余 the rest (4 = 1 + 3);
-- changes: 同比下降26% with the level it qualifies (op "change");
-- repeats: one metric stated again elsewhere with another value (op "repeat").
+- whole-number bases: a rate whose numerator is stated and whose base is not, against the
+  rates some whole base gives (op "grim");
+- percentages that must total 100%: the shares of one whole listed to the last part (其余/其他
+  占…, or parts whose counts cover the whole) (op "pct_total");
+- changes: 同比下降26% with the level it qualifies; against a whole count, the change is
+  checked against the changes a whole previous count gives (op "prior"), otherwise only
+  recorded (op "change");
+- repeats: one metric stated again elsewhere with another value. A restatement both of whose
+  statements name the same specific thing and claim the whole of it (全市224个村(社区),
+  220个村(社区)均已…) is checked (op "restate"); the rest are only recorded (op "repeat").
 
 Every relation states one figure (the whole, or the rate) and computes the same quantity from
 others, each side as an interval, so the checks compare intervals and never exact floats.
-Changes and repeats only record the two figures, each as its interval; no rule checks them yet.
+The recorded-only changes and repeats hold the two figures, each as its interval.
 """
 
 from __future__ import annotations
@@ -21,11 +29,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 
 import regex
 
 from auditor.config import Thresholds, Vocabulary
+from auditor.extract.feasibility import base_for_rate, previous_for_change
 from auditor.extract.figures import INF, Fact
 from auditor.extract.labels import metric_patterns
 from auditor.ingest.spans import Span
@@ -62,13 +72,39 @@ _DELTA_FILLERS = ("了", "约", "近", "达", "多", "少", "同期", "，", ","
 _NEGATIONS = ("无", "没有", "未有")
 _NOUN_AFTER_RE = regex.compile(r"(?:(?![均已都全也还将正在被并且的是和与及或等共])\p{Han}|[(（][\p{Han}]{1,4}[)）])+")
 _NOUN_CHARS = 6
+_VERB_AFTER_NOUN_RE = regex.compile(r"实现|完成|开展|建成|建立|设立|配备|开通|达到|成立|落实|推行|推进|获得|取得|通过|纳入"
+                                    r"|参加|参与|开设|设置|覆盖|提供|办理|受理|签订|聘请|制定|出台")
 _SHARE_METRIC = "share"
+_RISE_WORDS = ("增长", "增加", "提高", "上升", "提升", "增多")
+_FALL_WORDS = ("下降", "减少", "降低", "下滑", "回落")
+_DIRECTION_RE = regex.compile("|".join(_RISE_WORDS + _FALL_WORDS))
+_COMPARISON_ONLY_RE = regex.compile(r"[,，、\s]*(?:(?:同比|比|较|与)(?:\d{4}\s*年度?|上年|去年|上一年)?(?:同期)?(?:相比)?)?[,，\s]*")
+# restatements: what makes a repeated figure checkable
+_SUBSET_WORDS = ("其中", "此类", "该类", "其余", "其他", "其它", "另", "新增", "新建", "新设", "累计", "试点", "首批",
+                 "部分", "分别", "重点", "涉及", "领域", "以上", "以下")
+_GENERIC_NOUNS = ("方面", "项目", "个人", "部门", "单位", "类别", "领域", "环节", "事项", "问题", "工作", "活动",
+                  "内容", "任务", "批次", "方式", "措施", "阶段", "国家", "地区", "城市", "省份", "行业", "人员",
+                  "群众", "对象", "案件", "重点", "层级", "年度", "月份", "小时", "工作日")
+# the whole of a thing, right before its count: 全市224个村(社区), 所有…; 共有 is not enough, as
+# it names the whole of whatever stands before it (机械工业各部共有77个建设项目)
+_WHOLE_SCOPE_RE = regex.compile(r"(?:全(?:市|县|区|镇|乡|省|州|旗|盟)|所有|全部)(?:共有|共计|共|有|的|\s)*$")
+# the whole of a year's count of a metric, anywhere in its label: 全年受理, 本年度…共受理
+_WHOLE_YEAR_RE = regex.compile(r"全(?:市|县|区|镇|乡|省|州|旗|盟|年)|本年度?|今年|所有|全部|总计|合计|共计|共有"
+                               r"|(?<!公)共(?![处同享建治识赢进产和])")
+_WHOLE_AFTER_RE = regex.compile(r"^(?:均|全部|都|全都)|全覆盖")
+_SENTENCE_REST_CHARS = 40
+_NOT_YET_WORDS = ("将", "力争", "争取", "计划", "明年", "逐步", "推动", "推进")
+# percentages of one whole that must total 100%
+_CATCH_ALL_RE = regex.compile(r"^[、，,；;\s和及与]*(?:其他|其它|其余|剩余|余下|另外|另)")
+_RESPECTIVE_SHARE_RE = regex.compile(r"(?:分别|依次)(?:占比?|为|是|达)")
 
 
 @dataclass
 class Relation:
     op: str                   # eq: stated = computed; le: computed <= stated; rate: stated = computed;
-                              # change, repeat: two figures recorded side by side, not checked yet
+                              # grim, prior: stated = the nearest percentage whole counts give;
+                              # pct_total: 100% = the sum of the shares; restate: first = later;
+                              # change, repeat: two figures recorded side by side, not checked
     source: str               # which reader found it, e.g. "sum:received-split", "qizhong", "share"
     family: str | None
     stated: Fact
@@ -98,6 +134,7 @@ def find_relations(text: str, facts: list[Fact], sentences: list[Span], paragrap
     for sentence_facts in _group(values, sentences):
         _share_relations(builder, sentence_facts, vocabulary)
         _remainder_relations(builder, sentence_facts)
+        _percent_total_relations(builder, sentence_facts)
     # after the 其中 and vocabulary readers: a list they read (其中…,另两次…) keeps their reading,
     # since the builder keeps the first relation of one whole and its parts
     for clause_facts in _group(values, clause_groups):
@@ -105,7 +142,8 @@ def find_relations(text: str, facts: list[Fact], sentences: list[Span], paragrap
     levels_and_changes = [f for f in facts if f.kind in ("count", "money", "rate", "change")]
     for clause_facts in _group(levels_and_changes, clause_groups):
         _change_relations(builder, clause_facts, vocabulary)
-    _repeat_relations(builder, values)
+    restated = _restate_relations(builder, values, vocabulary)
+    _repeat_relations(builder, values, restated)
     return builder.relations
 
 
@@ -192,7 +230,10 @@ def _vocabulary_relations(builder: _Builder, family: str | None, facts: list[Fac
                     bases.append(base + added)  # 结案率 over 新收 + 上年结转
             # a numerator term the report leaves out (no 变更 in a 纠错率) may be zero or more
             open_ended = len(numerators) < len(template.numerators)
-            builder.rate(f"rate:{template.rate}", family, rate, numerators, bases, open_ended=open_ended)
+            if bases:
+                builder.rate(f"rate:{template.rate}", family, rate, numerators, bases, open_ended=open_ended)
+            elif not open_ended:
+                builder.grim(f"grim:{template.rate}", family, rate, numerators)  # no base: any whole one?
 
 
 def _included(fact: Fact, vocabulary: Vocabulary) -> bool:
@@ -343,6 +384,80 @@ def _share_relations(builder: _Builder, facts: list[Fact], vocabulary: Vocabular
                 builder.rate("share", part.family, share, part, [bases[:1]])
 
 
+def _percent_total_relations(builder: _Builder, facts: list[Fact]) -> None:
+    """Shares of one whole listed to its last part, which together must make 100% (op
+    "pct_total"). Only a list that says it covers the whole is read:
+    - 其中维持占60%、撤销占25%、其他占15%: parts after 其中, each with its own 占 of one base,
+      the last one 其他/其余/另…;
+    - 维持、撤销、其他分别占60%、25%、15%: a 分别/依次 list whose last name is 其他/其余…;
+    - 共受理200件,其中刑事80件、民事120件,分别占40%、60%: a 分别 list of the parts before it, whose
+      counts add up to the whole before them.
+    A list of shares that need not cover the whole (刑事案件、民事案件分别占40%、55%) is left alone."""
+    text = builder.text
+    sentence = builder.sentence_of(facts[0].start)
+    used: set[int] = set()
+    for i, fact in enumerate(facts):
+        if fact.kind != "rate" or "占" not in fact.label or fact.index in used:
+            continue
+        respective = _RESPECTIVE_SHARE_RE.search(fact.label)
+        if respective:
+            shares = [fact]
+            for follower in facts[i + 1:]:
+                if follower.kind != "rate" or follower.label.strip("、和及与") != "":
+                    break
+                shares.append(follower)
+            names = [_SHORT_LABEL_STRIP_RE.sub("", n).strip()
+                     for n in _NAME_JOINER_RE.split(fact.label[:respective.start()]) if n.strip()]
+            named = len(names) == len(shares)
+            exhaustive = (named and bool(_CATCH_ALL_RE.match(names[-1]))) or \
+                _counts_cover_whole(facts[:i], len(shares))
+            terms = [f"{name}{f.text}" for name, f in zip(names, shares)] if named else [f.text for f in shares]
+        else:
+            shares, base = [fact], _share_base(fact.label)
+            counts: dict[int, Fact] = {}  # share -> the part's own count before it (维持24件、占60%)
+            previous = facts[i - 1] if i else None
+            listed_from = text.rfind("其中", sentence.start, fact.start)  # -1: no 其中, not exhaustive
+            if previous is not None and previous.kind in ("count", "money") and previous.start > listed_from >= 0:
+                counts[fact.index] = previous
+            for follower in facts[i + 1:]:
+                if follower.kind in ("count", "money"):
+                    previous = follower
+                    continue
+                if follower.kind != "rate" or "占" not in follower.label or _share_base(follower.label) != base:
+                    break
+                shares.append(follower)
+                if previous is not None and previous.start > shares[-2].end:
+                    counts[follower.index] = previous
+            before_last = text[shares[-2].end:shares[-1].start] if len(shares) > 1 else ""
+            exhaustive = listed_from >= 0 and bool(_CATCH_ALL_RE.match(before_last))
+            terms = [f"{builder.expr(counts[f.index])}{f.label[-1:]}{f.text}" if f.index in counts else builder.expr(f)
+                     for f in shares]
+        used.update(f.index for f in shares)
+        if exhaustive and len(shares) > 1:
+            builder.pct_total(fact.family, shares, terms)
+
+
+def _share_base(label: str) -> str:
+    """What a share is of: 受理总数 in 占受理总数的60%; empty for a bare 占."""
+    return _SHARE_TAIL_RE.sub("", label[label.rfind("占") + 1:]).removeprefix("比")
+
+
+def _counts_cover_whole(before: list[Fact], n: int) -> bool:
+    """The n counts before a 分别 list of shares are its parts, and add up exactly to the whole
+    stated before them (200 = 80 + 120), or end with 其他/其余 (…其他案件15件)."""
+    counts = [f for f in before if f.kind in ("count", "money")]
+    if len(counts) < n:
+        return False
+    parts = counts[-n:]
+    if any(p.unit != parts[0].unit or p.value is None for p in parts):
+        return False
+    if _CATCH_ALL_RE.match(parts[-1].label):
+        return True
+    wholes = [f for f in counts[:-n] if f.unit == parts[0].unit]
+    return bool(wholes) and not any(p.rounded or p.qualifier for p in [wholes[-1], *parts]) \
+        and wholes[-1].value == sum((p.value for p in parts), Decimal(0))
+
+
 def _name_respective_metrics(text: str, facts: list[Fact], vocabulary: Vocabulary) -> set[int]:
     """分别 lists: 全年受理、办结行政复议案件分别为52件、50件 names 52件 accepted (受理) and 50件
     concluded (办结), the names before 分别 in the order of the figures after it.
@@ -482,7 +597,28 @@ def _change_relations(builder: _Builder, facts: list[Fact], vocabulary: Vocabula
             continue
         level = _level_before(facts, i)
         if level is not None and _change_fits(change, level):
-            builder.pair("change", "change", level.family or change.family, change, level)
+            family = level.family or change.family
+            # checked only right after its level (7件,同比增长66.7%): across other words the change
+            # may well be of something else (四个自治区,工业总产值增长88%)
+            rising = _rising(change.label) if _adjacent(builder.text, level, change) else None
+            if not builder.prior(family, change, level, rising):
+                builder.pair("change", "change", family, change, level)
+
+
+def _adjacent(text: str, level: Fact, change: Fact) -> bool:
+    """Nothing but punctuation and the words of the comparison between a level and its change:
+    7件,同比增长66.7%; 88件,比2021年增长12.8%."""
+    between = text[level.end:change.start]
+    if change.label and between.endswith(change.label):
+        between = between[:-len(change.label)]
+    return bool(_COMPARISON_ONLY_RE.fullmatch(between))
+
+
+def _rising(label: str) -> bool | None:
+    """Whether a change label says a rise (增长, 提高) or a fall (下降, 减少); None when it says
+    neither (提速, 压缩 of a time)."""
+    words = list(_DIRECTION_RE.finditer(label))
+    return words[-1].group() in _RISE_WORDS if words else None
 
 
 def _level_before(facts: list[Fact], i: int) -> Fact | None:
@@ -515,15 +651,90 @@ def _delta_label_re(vocabulary: Vocabulary) -> regex.Pattern:
     return regex.compile(rf"(?:{alternatives})+")
 
 
-def _repeat_relations(builder: _Builder, facts: list[Fact]) -> None:
-    """One metric stated more than once with different values: 220个村(社区) in one sentence,
-    全市224个村(社区) in another (op "repeat", the first statement against each later value).
-    The same metric is the same family, metric and unit; for a figure with no metric, the same
-    unit and the same noun right after it (村(社区))."""
+def _restate_relations(builder: _Builder, facts: list[Fact], vocabulary: Vocabulary) -> set[int]:
+    """One thing counted twice, each time as the whole of it, with different values:
+    220个村(社区)均已开通… in one sentence, 全市224个村(社区)… in another (op "restate", the first
+    statement against each later value). Returns the indexes of the later figures so paired.
+
+    Most figures that repeat a metric are not restatements: 受理此类案件17件 and 受理…206件 count
+    two scopes of one metric, 5个乡镇 may be some of 全县12个乡镇. So a restatement needs both
+    figures to be counts of one unit naming the same specific thing (a noun of its own after
+    the figure, 村(社区), not 部门 or 方面; or the same metric words of one family, 受理行政复议
+    案件), and each to claim the whole of it (全市, 全年, 共, 所有 before it; 均, 全覆盖 after it),
+    with no word of a subset (其中, 此类, 新增, 试点, 累计…) before it."""
+    seen: dict[tuple, list[Fact]] = {}
+    restated: set[int] = set()
+    for fact in facts:
+        key = _restate_key(builder, fact, vocabulary)
+        if key is None:
+            continue
+        earlier = seen.setdefault(key, [])
+        if any(e.value == fact.value for e in earlier):
+            continue
+        sentence = builder.sentence_of(fact.start)
+        first = next((e for e in earlier if builder.sentence_of(e.start) != sentence), None)
+        if first is not None:
+            builder.restate(first, fact, key[-1] if key[0] is None else None)
+            restated.add(fact.index)
+        earlier.append(fact)
+    return restated
+
+
+def _restate_key(builder: _Builder, fact: Fact, vocabulary: Vocabulary) -> tuple | None:
+    """What names a figure as the whole of one specific thing, or None."""
+    if fact.kind != "count" or fact.metric == _SHARE_METRIC or fact.qualifier:
+        return None
+    if fact.value == 1 and fact.text.startswith("一"):
+        return None
+    text = builder.text
+    label = fact.label
+    if any(word in label for word in _SUBSET_WORDS):
+        return None
+    noun = _noun_after(text, fact)
+    if noun is not None and _specific(noun):
+        if not _claims_whole(builder, fact, label, noun):
+            return None
+        return (None, None, fact.unit, noun)
+    if fact.family and fact.metric and fact.metric_word and fact.metric_word in label and _WHOLE_YEAR_RE.search(label):
+        # what is counted, in the report's words less those of time and totality: 全年共受理行政复议
+        # 案件 -> 受理行政复议案件; it must name its family itself (行政复议), not take it from a
+        # sentence before, and two counts are one metric only when these words are the same
+        named = _SHORT_LABEL_TAIL_RE.sub("", _WHOLE_YEAR_RE.sub("", label)).strip()
+        if fact.metric_word in named and any(word in named for word in vocabulary.families.get(fact.family, ())):
+            return (fact.family, fact.metric, fact.unit, named)
+    return None
+
+
+def _specific(noun: str) -> bool:
+    """A noun that names something of its own: 村(社区), 法律服务工作站; not 部门, 方面, 个人."""
+    han = regex.sub(r"[^\p{Han}]", "", noun)
+    return len(han) >= 2 and not han.startswith(_GENERIC_NOUNS)
+
+
+def _claims_whole(builder: _Builder, fact: Fact, label: str, noun: str) -> bool:
+    """全市224个村(社区), 所有…: the whole before it; 220个村(社区)均已…, …实现全覆盖: the whole
+    after it, in the rest of its sentence."""
+    if _WHOLE_SCOPE_RE.search(label):
+        return True
+    sentence = builder.sentence_of(fact.start)
+    rest = builder.text[fact.end + len(noun):min(sentence.end, fact.end + len(noun) + _SENTENCE_REST_CHARS)]
+    claim = _WHOLE_AFTER_RE.search(rest)
+    # 在5个乡镇开展试点,力争明年实现全覆盖: the whole is yet to come, and not these five
+    return claim is not None and not any(word in rest[:claim.start()] for word in (*_SUBSET_WORDS, *_NOT_YET_WORDS))
+
+
+def _repeat_relations(builder: _Builder, facts: list[Fact], restated: set[int]) -> None:
+    """One metric stated more than once with different values, recorded unchecked (op "repeat",
+    the first statement against each later value) unless _restate_relations checks it. The
+    same metric is the same family, metric and unit; for a figure with no metric, the same unit
+    and the same noun right after it (村(社区))."""
     seen: dict[tuple, list[Fact]] = {}
     for fact in facts:
         key = _repeat_key(builder.text, fact)
         if key is None:
+            continue
+        if fact.index in restated:
+            seen.setdefault(key, []).append(fact)
             continue
         earlier = seen.setdefault(key, [])
         if any(e.value == fact.value for e in earlier):
@@ -553,7 +764,14 @@ def _noun_after(text: str, fact: Fact) -> str | None:
     """The noun right after a figure, up to a break or a function word: 村(社区) in 224个村(社区)已…;
     None when shorter than two characters (个村 alone says too little)."""
     match = _NOUN_AFTER_RE.match(text, fact.end, fact.end + _NOUN_CHARS + 4)
-    noun = match.group()[:_NOUN_CHARS] if match else ""
+    noun = match.group() if match else ""
+    closed = max(noun.find(")"), noun.find("）"))
+    if closed != -1:
+        noun = noun[:closed + 1]  # 乡(镇)实现…: the bracket closes the noun
+    else:
+        verb = _VERB_AFTER_NOUN_RE.search(noun, 1)
+        noun = noun[:verb.start()] if verb else noun  # 行政村实现…
+    noun = noun[:_NOUN_CHARS]
     return noun if len(noun) >= 2 else None
 
 
@@ -647,6 +865,111 @@ class _Builder:
             sentences=self._sentences([stated, other]),
         ))
 
+    def exact(self, fact: Fact) -> tuple[Fraction, Fraction] | None:
+        """The fact's interval as exact fractions (widened like interval()), None when unbounded."""
+        if fact.value is None:
+            return None
+        if fact.qualifier or not fact.rounded or not fact.ulp:
+            lo, hi = fact.lo, fact.hi
+            if lo == -INF or hi == INF:
+                return None
+            return (Fraction(fact.value), Fraction(fact.value)) if lo == hi else (Fraction(lo), Fraction(hi))
+        value, ulp = Fraction(fact.value), Fraction(fact.ulp)
+        high = value + ulp if self.thresholds.allow_truncation else value + ulp / 2
+        return value - ulp / 2, high
+
+    def grim(self, source: str, family: str | None, rate: Fact, numerators: list[Fact]) -> None:
+        """A stated rate with its numerator and no base: the rate some whole base D >= the
+        numerator gives that comes nearest the stated one (inside it when D exists)."""
+        stated = self.exact(rate)
+        if stated is None or any(not _whole(n) for n in numerators):
+            return
+        count = int(sum(n.value for n in numerators))
+        solution = base_for_rate(count, *stated)
+        key = ("grim", rate.index, frozenset(n.index for n in numerators))
+        if solution is None or key in self._seen:
+            return
+        self._seen.add(key)
+        unit = numerators[0].unit
+        places = max(1, _decimals(rate.ulp) + 1)
+        self.relations.append(Relation(
+            op="grim", source=source, family=family, stated=rate, parts=list(numerators),
+            stated_lo=float(stated[0]), stated_hi=float(stated[1]),
+            computed_lo=float(solution.achieved), computed_hi=float(solution.achieved),
+            stated_expr=self.expr(rate),
+            computed_expr=f"{self._sum_expr(numerators)} ÷ {rate.text} = "
+                          f"{_span(solution.lo, solution.hi)}{unit}",
+            computed_value=f"{count}{unit} / {solution.whole}{unit} = {float(solution.achieved):.{places}f}%",
+            sentences=self._sentences([rate, *numerators]),
+        ))
+
+    def prior(self, family: str | None, change: Fact, level: Fact, rising: bool | None) -> bool:
+        """A percent change of a whole count: the change some whole previous count gives that
+        comes nearest the stated one (op "prior"). False when this is not such a change."""
+        if change.unit != "%" or level.kind != "count" or rising is None or not _whole(level):
+            return False
+        stated = self.exact(change)
+        solution = previous_for_change(int(level.value), *stated, rising) if stated else None
+        if solution is None:
+            return False
+        key = ("prior", change.index, level.index)
+        if key in self._seen:
+            return True
+        self._seen.add(key)
+        places = max(1, _decimals(change.ulp) + 1)
+        whole = f"{solution.whole}{level.unit}"
+        achieved = f"{float(solution.achieved):.{places}f}%"
+        self.relations.append(Relation(
+            op="prior", source="prior", family=family, stated=change, parts=[level],
+            stated_lo=float(stated[0]), stated_hi=float(stated[1]),
+            computed_lo=float(solution.achieved), computed_hi=float(solution.achieved),
+            stated_expr=self.expr(change),
+            computed_expr=f"{self.expr(level)} ÷ (1 {'+' if rising else '−'} {change.text}) = "
+                          f"{_span(solution.lo, solution.hi)}{level.unit}",
+            computed_value=(f"{level.text} / {whole} − 1 = {achieved}" if rising
+                            else f"1 − {level.text} / {whole} = {achieved}"),
+            sentences=self._sentences([change, level]),
+        ))
+        return True
+
+    def restate(self, first: Fact, later: Fact, noun: str) -> None:
+        """One thing stated twice as a whole: the first statement against the later one."""
+        key = ("restate", first.index, later.index)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.relations.append(Relation(
+            op="restate", source="restate", family=first.family or later.family, stated=first, parts=[later],
+            stated_lo=first.lo, stated_hi=first.hi, computed_lo=later.lo, computed_hi=later.hi,
+            stated_expr=self._named_expr(first, noun), computed_expr=self._named_expr(later, noun),
+            computed_value=later.text, sentences=self._sentences([first, later]),
+        ))
+
+    def pct_total(self, family: str | None, shares: list[Fact], terms: list[str]) -> None:
+        """Shares of one whole listed to the last part: together they must make 100%."""
+        key = ("pct_total", frozenset(f.index for f in shares))
+        if key in self._seen or len(shares) < 2:
+            return
+        self._seen.add(key)
+        lo, hi = self._total(shares)
+        places = max(_decimals(f.ulp) for f in shares)
+        total = sum((f.value for f in shares), Decimal(0))
+        self.relations.append(Relation(
+            op="pct_total", source="pct_total", family=family, stated=shares[0], parts=list(shares),
+            stated_lo=100.0, stated_hi=100.0, computed_lo=lo, computed_hi=hi,
+            stated_expr="100%", computed_expr=" + ".join(terms),
+            computed_value=f"{total:.{places}f}%", sentences=self._sentences(shares),
+        ))
+
+    def _named_expr(self, fact: Fact, noun: str | None) -> str:
+        """全市224个村(社区): the figure with the words that name it on both sides."""
+        expr = self.expr(fact)
+        if noun and expr.startswith(fact.text):
+            return f"{fact.text}{noun}"
+        if noun and expr.endswith(fact.text):
+            return f"{expr}{noun}"
+        return expr
+
     def expr(self, fact: Fact) -> str:
         """A figure in the report's words; one of a 分别 list by its own name (受理52件, 办结50件)."""
         if fact.index in self.listed and fact.metric_word:
@@ -675,6 +998,21 @@ class _Builder:
     def _sentences(self, facts: list[Fact]) -> list[Span]:
         indexes = sorted({bisect_right(self.sentence_starts, f.start) - 1 for f in facts})
         return [self.sentences[i] for i in indexes if i >= 0]
+
+
+def _whole(fact: Fact) -> bool:
+    """A count stated exactly, as a whole number (not 1.2万, not 200余)."""
+    return (fact.kind == "count" and fact.value is not None and not fact.rounded and not fact.qualifier
+            and fact.value == fact.value.to_integral_value())
+
+
+def _span(lo: Fraction, hi: Fraction) -> str:
+    """33.61–34.19: two decimals, more where two would not tell the ends apart (4.1916–4.2004)."""
+    for places in (2, 3, 4):
+        low, high = f"{float(lo):.{places}f}", f"{float(hi):.{places}f}"
+        if low != high:
+            break
+    return f"{low}–{high}"
 
 
 def _decimals(ulp: Decimal | None) -> int:

@@ -33,6 +33,8 @@ _TITLE_RE = regex.compile(r"(?:报告|工作报告)[\s\u3000]*$")
 _CHROME_RE = regex.compile(r"当前位置|您的位置|>|》\s*正文|扫一扫|今天是|今日|来源\s*[:：]|浏览次数|字号|打印本页|关闭窗口")
 _TODAY_RE = regex.compile(r"今天是|今日|当前时间|现在时间")  # a site's clock, not the report's date
 _YEAR_IN_TITLE_RE = regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年")
+_BODY_OPENING_YEAR_RE = regex.compile(r"[\s\u3000\u200b]*(?P<y>(?:19|20)\d{2})\s*年")
+_REPORTED_YEAR_RE = regex.compile(r"现将[^。，,：:]{0,20}?(?P<y>(?:19|20)\d{2})\s*年")
 _ADMIN_RE = regex.compile(r"\p{Han}{1,8}?(?:自治县|自治州|自治区|自治旗|省|市|县|区|旗|盟|州)")
 _REGION_IN_BODY_RE = regex.compile(r"(?<!\p{Han})\p{Han}{2}[市县区]")  # 《高邮市…, 、安平县…
 _REGION_SCAN_CHARS = 20_000  # the place a report is about is named early and often
@@ -51,6 +53,8 @@ class Metadata:
     signed: date | None = None
     docno: str | None = None
     docno_year: int | None = None
+    title_year: int | None = None  # the year the title names (关于2023年…的报告)
+    body_year: int | None = None   # the year the body opens with (2023年,在…; 现将2023年…报告如下)
     body_start: int = 0
     spans: dict[str, Span] = field(default_factory=dict)  # where each field was read
 
@@ -68,10 +72,13 @@ def read_metadata(text: str) -> Metadata:
     published = _published(header, spans)
     docno, docno_year = _docno(header, spans)
     signer, signed = _signature(text, body_start, spans)
-    year = _year(title, text, body_start)
+    title_year = _title_year(title)
+    body_year = _body_year(text, body_start, spans)
+    year = title_year or _year_near_body_start(text, body_start)
     region = _region(title, signer, text)
     return Metadata(title=title, region=region, year=year, published=published, signer=signer,
-                    signed=signed, docno=docno, docno_year=docno_year, body_start=body_start, spans=spans)
+                    signed=signed, docno=docno, docno_year=docno_year, title_year=title_year,
+                    body_year=body_year, body_start=body_start, spans=spans)
 
 
 def _body_start(text: str) -> int:
@@ -163,14 +170,29 @@ def _is_signer(line: str) -> bool:
     return bool(line) and len(line) <= 40 and bool(_SIGNER_END_RE.search(line)) and not regex.search(r"[，,。：:]", line)
 
 
-def _year(title: str | None, text: str, body_start: int) -> int | None:
-    if title:
-        match = _YEAR_IN_TITLE_RE.search(title)
-        if match:
-            return int(match["y"])
-    # "2020年,在市委…": the body opens with the year it reports on.
+def _title_year(title: str | None) -> int | None:
+    match = _YEAR_IN_TITLE_RE.search(title) if title else None
+    return int(match["y"]) if match else None
+
+
+def _year_near_body_start(text: str, body_start: int) -> int | None:
+    """The report year when the title names none: "2020年,在市委…" opens the body."""
     match = _YEAR_IN_TITLE_RE.match(text, body_start) or _YEAR_IN_TITLE_RE.search(text[body_start:body_start + 200])
     return int(match["y"]) if match else None
+
+
+def _body_year(text: str, body_start: int, spans: dict[str, Span]) -> int | None:
+    """The year the first body paragraph opens with (2020年,在… / 2020年是…), or the year of its
+    现将…报告如下 sentence (现将我县2020年法治政府建设情况报告如下). None when the body opens
+    otherwise (各位代表：…, 今年以来…)."""
+    end = text.find("\n", body_start)
+    paragraph_end = len(text) if end == -1 else end
+    match = _BODY_OPENING_YEAR_RE.match(text, body_start, paragraph_end) or \
+        _REPORTED_YEAR_RE.search(text, body_start, paragraph_end)
+    if not match:
+        return None
+    spans["body_year"] = Span(match.start("y"), match.end())
+    return int(match["y"])
 
 
 def _region(title: str | None, signer: str | None, text: str) -> str | None:

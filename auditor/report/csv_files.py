@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from auditor.frames import CHECKED_OPS  # the ops expectations/suites/relations.json selects
 from auditor.pipeline import AuditResult
 from auditor.report.files import neutralise_frame, write_atomic
 from auditor.report.json_report import report_entries
 
-CHECKED_OPS = ("eq", "le", "rate")  # the ops expectations/suites/relations.json selects
 FACT_COLUMNS = ["report", "fact_id", "kind", "value", "unit", "qualifier", "lo", "hi", "text", "start", "end",
                 "line", "label", "family", "metric", "sentence"]
 RELATION_COLUMNS = ["report", "relation_id", "status", "failed_rules", "op", "source", "family", "stated_expr",
@@ -35,7 +35,7 @@ def relations_frame(result: AuditResult) -> pd.DataFrame:
     relations = result.frames.relations.copy()
     failed = relations["relation_key"].map(lambda key: ";".join(result.failed_rules.get(key, [])))
     relations["failed_rules"] = failed
-    # Changes and repeats are recorded for the consistency rules to come; no rule checks them yet.
+    # The changes and repeats no rule checks are recorded for a reviewer, with status "unchecked".
     checked = relations["op"].isin(CHECKED_OPS)
     relations["status"] = failed.map(lambda rules: "fail" if rules else "pass").where(checked, "unchecked")
     first = relations["evidence"].map(lambda quotes: quotes[0] if quotes else {})

@@ -1,0 +1,455 @@
+"""Document-level checks: what one report's text and metadata say about the report as a whole.
+
+Pure functions of the decoded text and its metadata. They return the document-row fields that
+the documents suite (expectations/suites/documents.json) checks, and the spans a flag quotes
+as evidence; process.read_text turns the spans into quotes. Nothing here decides what is a
+defect: the suite does, over the columns computed here.
+
+| fields | rule |
+| --- | --- |
+| report_kind | which rules apply: rule_of_law (法治政府建设), disclosure (政府信息公开), work_report (政府工作报告), other |
+| publication_deadline | DATE003: 1 April of the year after the report year (法治政府建设 reports on 2019 onward) |
+| signed_year | DATE004, against the document number's year |
+| title_year, body_year | DATE005 (read by ingest.metadata) |
+| dates_outside_period, first_outside_date | DATE006 |
+| duplicated_chars, duplicated_paragraphs | DOC001 (find_duplicates) |
+| missing_sections | DOC002 |
+| missing_metadata, missing_metadata_en | DOC003 |
+| truncated, body_chars, ending | DOC004 |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import regex
+
+from auditor.extract.numerals import parse_number
+from auditor.ingest.metadata import Metadata
+from auditor.ingest.spans import Span
+
+# --- duplicates (DOC001) --------------------------------------------------------------------
+
+MIN_REPEATED_PARAGRAPH = 60  # characters (white space ignored): a paragraph this long repeated verbatim is a duplicate
+MIN_REPEATED_RUN = 120       # …or a run of at least three repeated short lines this long (a short body pasted twice)
+_INVISIBLE_RE = regex.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """The repeated copies in a text: runs of whole lines each of which repeats an earlier line."""
+
+    spans: tuple[Span, ...] = ()   # each run, from the start of its first line to the end of its last
+    chars: int = 0                 # characters repeated (white space not counted)
+    paragraphs: int = 0            # non-blank lines repeated
+    first_line: Span | None = None  # the first line of the first repeat, trimmed
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+
+def _normalized_lines(text: str) -> list[tuple[Span, str]]:
+    """The non-blank lines as (trimmed span, text without white space)."""
+    lines = []
+    for match in regex.finditer(r"[^\n]+", text):
+        key = _INVISIBLE_RE.sub("", match.group())
+        if key:
+            start, end = match.start(), match.end()
+            while text[start].isspace() or text[start] in "\u200b\ufeff":
+                start += 1
+            while text[end - 1].isspace() or text[end - 1] in "\u200b\ufeff":
+                end -= 1
+            lines.append((Span(start, end), key))
+    return lines
+
+
+def find_duplicates(text: str) -> Duplicates:
+    """Paragraphs (lines) that repeat an earlier paragraph verbatim, grouped in runs.
+
+    A line repeats when the same characters (white space aside) stood on an earlier line. A run
+    of consecutive repeated lines (blank lines between them do not break it) counts when it holds
+    a paragraph of at least MIN_REPEATED_PARAGRAPH characters, or at least three lines and
+    MIN_REPEATED_RUN characters: a whole body pasted twice is one run, from its title line to its
+    signature; a lone repeated heading or date is not a duplicate.
+    """
+    lines = _normalized_lines(text)
+    seen: set[str] = set()
+    repeated = []
+    for _, key in lines:
+        repeated.append(key in seen)
+        seen.add(key)
+    runs: list[list[int]] = []
+    for i, is_repeat in enumerate(repeated):
+        if not is_repeat:
+            continue
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    kept = []
+    for run in runs:
+        sizes = [len(lines[i][1]) for i in run]
+        if max(sizes) >= MIN_REPEATED_PARAGRAPH or (len(run) >= 3 and sum(sizes) >= MIN_REPEATED_RUN):
+            kept.append(run)
+    if not kept:
+        return Duplicates()
+    spans = tuple(Span(lines[run[0]][0].start, lines[run[-1]][0].end) for run in kept)
+    return Duplicates(
+        spans=spans,
+        chars=sum(len(lines[i][1]) for run in kept for i in run),
+        paragraphs=sum(len(run) for run in kept),
+        first_line=lines[kept[0][0]][0],
+    )
+
+
+def blank_out(text: str, spans: tuple[Span, ...] | list[Span]) -> str:
+    """The text with every character of the spans but line breaks replaced by a space: what is
+    left is read as before, and every offset still points at the same character of the text."""
+    if not spans:
+        return text
+    parts, last = [], 0
+    for span in sorted(spans, key=lambda s: s.start):
+        parts.append(text[last:span.start])
+        parts.append(regex.sub(r"[^\n]", " ", text[span.start:span.end]))
+        last = span.end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+# --- report kind ----------------------------------------------------------------------------
+
+# 《法治政府建设与责任落实督察工作规定》 (2019) sets the sections and the 1 April deadline: the
+# reports on 2019 onward are the first written under it.
+RULES_OF_2019_FIRST_YEAR = 2019
+RULE_OF_LAW, DISCLOSURE, WORK_REPORT, OTHER = "rule_of_law", "disclosure", "work_report", "other"
+_RULE_OF_LAW_TITLE_WORDS = ("法治政府", "法治建设", "依法行政", "依法治")
+_WORK_REPORT_MARKERS_RE = regex.compile(r"各位代表|向大会报告|代表国务院|政府工作报告")
+
+
+def report_kind(title: str | None, text: str, body_start: int) -> str:
+    """What kind of annual report this is, from its title, or from its opening when it has none."""
+    if title:
+        if "信息公开" in title:
+            return DISCLOSURE
+        if any(word in title for word in _RULE_OF_LAW_TITLE_WORDS):
+            return RULE_OF_LAW
+        if "政府工作报告" in title:
+            return WORK_REPORT
+    opening = text[:body_start + 3000]
+    if _WORK_REPORT_MARKERS_RE.search(text, 0, body_start + 500):
+        return WORK_REPORT
+    if opening.count("信息公开") >= 2 and "年度报告" in opening:
+        return DISCLOSURE
+    if opening.count("法治政府") >= 2 or opening.count("依法行政") >= 2:
+        return RULE_OF_LAW
+    return OTHER
+
+
+# --- headings and sections (DOC002) ---------------------------------------------------------
+
+_CN = "一二三四五六七八九十"
+_TOP_HEADING_RE = regex.compile(rf"[\s\u3000]*(?:[{_CN}]{{1,3}}\s*[、.．]|第[{_CN}]{{1,3}}(?:部分|章))\s*")
+_HEADING_END_RE = regex.compile(r"[。；;：:！!？?]")
+_SHORT_HEADING_MAX = 20  # an unnumbered line this short, without a comma or a full stop, is a heading
+_HEADING_MAX = 40
+
+SECTIONS = {  # section -> its name in the message
+    "measures": "主要举措和成效",
+    "shortcomings": "存在的不足和原因",
+    "duty": "党政主要负责人履行推进法治建设第一责任人职责情况",
+    "plans": "下一年度主要安排",
+}
+_MEASURES_HEADING_RE = regex.compile(
+    r"举措|措施|成效|成绩|主要工作|工作情况|完成情况|进展情况|建设情况|开展情况|推进情况|落实情况|主要做法|工作回顾")
+_SHORTCOMINGS_HEADING_RE = regex.compile(
+    r"存在|不足|差距|短板|薄弱|困难和问题|问题(?:和|及|与)(?:原因|建议|困难)")
+_SHORTCOMINGS_SENTENCE_RE = regex.compile(
+    r"(?:但|同时|然而|不过|也要看到|清醒地)[^。！？!?\n]{0,30}?(?:存在|仍有|还有)[^。！？!?\n]{0,15}?"
+    r"(?:问题|不足|差距|短板|薄弱环节)")
+_PLANS_HEADING_RE = regex.compile(
+    r"下一年|下一步|下步|下一阶段|明年|今后|工作计划|工作安排|工作打算|主要安排|工作思路|努力方向|"
+    r"(?:19|20)\d{2}\s*年度?的?(?:工作)?(?:计划|安排|打算|思路|重点|目标|展望)")
+_DUTY_RE = regex.compile(r"第一责任人|述法")
+MIN_MEASURES_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Heading:
+    span: Span      # the heading's text on its line (up to its first full stop or colon)
+    text: str
+    top: bool       # 一、 or 第一部分, or an unnumbered short line
+
+
+def headings(text: str, start: int, end: int) -> list[Heading]:
+    """Top-level headings between start and end: numbered 一、/第一部分 lines, and short
+    unnumbered lines (存在的问题, 2022年工作安排) that read as headings."""
+    found = []
+    for span, key in _normalized_lines(text[start:end]):
+        line_start, line_end = start + span.start, start + span.end
+        line = text[line_start:line_end]
+        numbered = _TOP_HEADING_RE.match(line)
+        if numbered:
+            stop = _HEADING_END_RE.search(line, numbered.end())
+            stop_at = min(stop.start() if stop else len(line), numbered.end() + _HEADING_MAX)
+            found.append(Heading(Span(line_start, line_start + stop_at), line[:stop_at], True))
+        elif len(key) <= _SHORT_HEADING_MAX and not regex.search(r"[，,。；;：:]", key):
+            found.append(Heading(Span(line_start, line_end), line, True))
+    return found
+
+
+def _plans_start(text: str, heads: list[Heading], body_start: int, body_end: int, year: int | None) -> int | None:
+    """Where the plans for the coming year start: the first plans heading, else the first
+    sentence that opens with 下一步/今后/next year and says what will be done (2021年,我们将…)."""
+    for head in heads:
+        if _PLANS_HEADING_RE.search(head.text):
+            return head.span.start
+    years = [str(year + 1)] if year else []
+    openers = "|".join(["下一步", "下一阶段", "今后", "明年", *[f"{y}\\s*年度?" for y in years]])
+    # [^\S\n]: white space within the line only (a blanked-out repeat is long runs of spaces and line breaks)
+    pattern = regex.compile(rf"(?:^|(?<=[。！？!?\n]))[^\S\n]*(?:{openers})[,，]?[^。！？!?\n]{{0,12}}?(?:将|要|计划)", regex.M)
+    match = pattern.search(text, body_start, body_end)
+    return match.start() if match else None
+
+
+def _missing_sections(audited: str, body_start: int, body_end: int, heads: list[Heading],
+                      plans: int | None) -> list[str]:
+    """The required sections of a 法治政府建设 report that the body lacks.
+
+    Lenient, because the reports title their sections in many ways:
+    - measures: a heading naming them (主要举措, 成效, 工作情况, 完成情况…), or numbered topical
+      headings (一、加强统筹,压实责任…) before the shortcomings and plans, or at least
+      MIN_MEASURES_CHARS characters of body before them;
+    - shortcomings: a heading (存在的问题, 不足, 差距…), or a sentence that turns to them
+      (但还存在…不足);
+    - duty of the first person responsible: 第一责任人 (or 述法) anywhere in the body;
+    - plans: a heading (下一步工作计划, 2022年度工作安排, 工作打算, 主要安排…), or a sentence
+      opening with 下一步/今后/next year and what will be done;
+    - 其他需要报告的情况 is written only when there is something to report: its absence is
+      not counted.
+    """
+    shortcomings_heads = [h.span.start for h in heads if _SHORTCOMINGS_HEADING_RE.search(h.text)]
+    shortcomings_sentence = _SHORTCOMINGS_SENTENCE_RE.search(audited, body_start, body_end)
+    shortcomings = min(shortcomings_heads, default=None)
+    if shortcomings is None and shortcomings_sentence:
+        shortcomings = shortcomings_sentence.start()
+    later = [p for p in (shortcomings, plans) if p is not None]
+    measures_end = min(later, default=body_end)
+    topical = [h for h in heads if h.span.start < measures_end and _TOP_HEADING_RE.match(h.text)
+               and not _SHORTCOMINGS_HEADING_RE.search(h.text) and not _PLANS_HEADING_RE.search(h.text)]
+    measures = (any(_MEASURES_HEADING_RE.search(h.text) for h in heads) or bool(topical)
+                or len(_INVISIBLE_RE.sub("", audited[body_start:measures_end])) >= MIN_MEASURES_CHARS)
+    present = {
+        "measures": measures,
+        "shortcomings": shortcomings is not None,
+        "duty": bool(_DUTY_RE.search(audited, body_start, body_end)),
+        "plans": plans is not None,
+    }
+    return [SECTIONS[name] for name, ok in present.items() if not ok]
+
+
+# --- dates in the body (DATE006) ------------------------------------------------------------
+
+_CN_DIGITS = "〇○零一二三四五六七八九十两"
+_NUM = rf"(?:\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})"
+_BODY_DATE_RE = regex.compile(
+    rf"(?P<y>(?:19|20)\d{{2}}|[〇○零一二三四五六七八九]{{4}})\s*年\s*(?P<m>{_NUM})\s*月(?:\s*(?P<d>{_NUM})\s*[日号])?")
+_CITATION_RE = regex.compile(r"《[^《》\n]{0,120}》(?:\s*[(（][^()（）\n]{0,40}[)）])?|〔[^〔〕\n]{0,12}〕[^\n]{0,4}?号?")
+_NOT_AN_EVENT_BEFORE = ("自", "从", "截至", "截止", "截止到", "截至到", "至", "到", "—", "－", "-", "~", "～")
+_NOT_AN_EVENT_AFTER = regex.compile(r"\s*(?:以来|起|至今|前|底前|之前|开始|以后|后|止)")
+
+
+def _number(text: str) -> int | None:
+    try:
+        return int(parse_number(text.replace("○", "〇")).value)
+    except (ValueError, ArithmeticError):
+        return None
+
+
+_YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+
+
+def _year_of(text: str) -> int | None:
+    """2021 or 二〇二一 (digit by digit)."""
+    digits = text.translate(_YEAR_DIGITS)
+    return int(digits) if len(digits) == 4 and digits.isdigit() else None
+
+
+def _dates_outside(audited: str, start: int, end: int, year: int) -> list[regex.Match]:
+    """Dated events (2020年3月27日, 2020年3月) between start and end whose year is not the report
+    year. Month-day dates (3月12日) take the report year, so they are never outside. Dates in
+    titles and citations (《…》, 〔2020〕5号) and the ends of periods (自2019年1月起, 截至2021年2月,
+    2021年3月底前) are not events."""
+    skip = [m.span() for m in _CITATION_RE.finditer(audited, start, end)]
+    outside = []
+    for match in _BODY_DATE_RE.finditer(audited, start, end):
+        if any(a <= match.start() < b for a, b in skip):
+            continue
+        before = audited[max(start, match.start() - 3):match.start()].rstrip()
+        if before.endswith(_NOT_AN_EVENT_BEFORE) or _NOT_AN_EVENT_AFTER.match(audited, match.end()):
+            continue
+        found_year, month = _year_of(match["y"]), _number(match["m"])
+        if found_year is None or month is None or not 1 <= month <= 12:
+            continue
+        if match["d"] is not None:
+            day = _number(match["d"])
+            try:
+                date(found_year, month, day or 0)
+            except (ValueError, TypeError):
+                continue
+        if found_year != year:
+            outside.append(match)
+    return outside
+
+
+# --- the end of the text (DOC004) -----------------------------------------------------------
+
+MIN_BODY_CHARS = 300
+_TRAILING_CHROME_RE = regex.compile(
+    r"扫一扫|手机打开|打印本页|关闭窗口|【\s*打印\s*】|【\s*关闭\s*】|^\s*(?:打印|关闭|返回|顶部|收藏)\s*$|分享到|"
+    r"责任编辑|编辑\s*[:：]|来源\s*[:：]|浏览次数|访问量|阅读次数|相关链接|相关阅读|相关文件|上一篇|下一篇|网站标识码|"
+    r"ICP|备案号|版权所有|主办单位|承办单位|联系我们|联系电话|^\s*附件|抄送|印发\s*$|发布机构|字号|"
+    r"^\s*【\s*字体|^\s*\[\s*(?:打印|关闭)")
+# A line with letters or digits but no Chinese character (Public domain, false, TOP, Copyright ©…);
+# a line of punctuation alone (。 split off by a link) still ends the text.
+_LATIN_CHROME_RE = regex.compile(r"[^\p{Han}]*[A-Za-z0-9][^\p{Han}]*")
+_SENTENCE_END = "。！？!?…；;.．"
+_CLOSING = "）)】]〕」』》”’\"'"
+_DATE_LINE_RE = regex.compile(
+    rf"(?:(?:19|20)\d{{2}}|[〇○零一二三四五六七八九]{{4}})\s*(?:年\s*{_NUM}\s*月\s*{_NUM}\s*日|[-/.]\d{{1,2}}[-/.]\d{{1,2}})\s*$")
+_SIGNER_LINE_RE = regex.compile(
+    r"^\p{Han}[^\n，,。：:]{1,38}(?:政府|委员会|局|办公室|院|厅|委|办|中心|处|部|所|室|会|队|站|党组|党委|司法所)$")
+
+
+def _last_line(text: str, start: int) -> tuple[Span | None, int]:
+    """The last line of the report once trailing page chrome (扫一扫…, 抄送, 印发, lines of
+    letters and digits with no Chinese character) is stripped, and where the report ends."""
+    lines = _normalized_lines(text[start:])
+    while lines:
+        span, key = lines[-1]
+        line = text[start + span.start:start + span.end]
+        if _TRAILING_CHROME_RE.search(line) or _LATIN_CHROME_RE.fullmatch(key) and not _DATE_LINE_RE.search(line):
+            lines.pop()
+            continue
+        return Span(start + span.start, start + span.end), start + span.end
+    return None, start
+
+
+def _ends_a_report(line: str) -> bool:
+    line = line.rstrip()
+    return (line[-1] in _SENTENCE_END or line[-1] in _CLOSING or bool(_DATE_LINE_RE.search(line))
+            or bool(_SIGNER_LINE_RE.match(_INVISIBLE_RE.sub("", line))) or line.endswith("特此报告"))
+
+
+# --- evidence helpers -----------------------------------------------------------------------
+
+_QUOTE_LIMIT = 200
+
+
+def _sentence_around(text: str, start: int, end: int) -> Span:
+    """The sentence (or line) around [start, end), trimmed, cut to a window when very long."""
+    left = max(text.rfind(c, 0, start) for c in "。！？!?\n") + 1
+    rights = [i for i in (text.find(c, end) for c in "。！？!?\n") if i != -1]
+    right = min(rights, default=len(text))
+    if right < len(text) and text[right] not in "\n":
+        right += 1
+    left, right = max(left, start - _QUOTE_LIMIT), min(right, end + _QUOTE_LIMIT)
+    while left < start and text[left].isspace():
+        left += 1
+    while right > end and text[right - 1].isspace():
+        right -= 1
+    return Span(left, right)
+
+
+# --- the whole row --------------------------------------------------------------------------
+
+@dataclass
+class DocumentChecks:
+    fields: dict                                                     # document-row columns
+    evidence: dict[str, list[Span]] = field(default_factory=dict)    # *_evidence column -> spans to quote
+
+
+def check_document(text: str, audited: str, meta: Metadata, duplicates: Duplicates) -> DocumentChecks:
+    """Every document-level field of one report.
+
+    text is the decoded report; audited the same text with its repeated copies blanked out
+    (blank_out), so that what is read once is counted once. The end of the text is judged on
+    text itself: a page that repeats its body ends where its repeat ends.
+    """
+    kind = report_kind(meta.title, text, meta.body_start)
+    body_start = meta.body_start
+    signature = [meta.spans[name].start for name in ("signer", "signed") if name in meta.spans]
+    body_end = min(signature, default=len(text))
+    if body_end <= body_start:
+        body_end = len(text)
+    evidence: dict[str, list[Span]] = {}
+    fields: dict = {
+        "report_kind": kind,
+        "title_year": meta.title_year,
+        "body_year": meta.body_year,
+        "signed_year": meta.signed.year if meta.signed else None,
+        "publication_deadline": (date(meta.year + 1, 4, 1)
+                                 if kind == RULE_OF_LAW and meta.year and meta.year >= RULES_OF_2019_FIRST_YEAR
+                                 else None),
+    }
+    if "body_year" in meta.spans:
+        span = meta.spans["body_year"]
+        evidence["body_year_evidence"] = [_sentence_around(text, span.start, span.end)]
+
+    # DATE006: not for a work report, whose title year names the session, not the period
+    heads = headings(audited, body_start, body_end)
+    plans = _plans_start(audited, heads, body_start, body_end, meta.year)
+    if meta.year and kind != WORK_REPORT:
+        outside = _dates_outside(audited, body_start, plans if plans is not None else body_end, meta.year)
+        fields["dates_outside_period"] = len(outside)
+        fields["first_outside_date"] = outside[0].group() if outside else ""
+        if outside:
+            evidence["outside_date_evidence"] = [_sentence_around(text, outside[0].start(), outside[0].end())]
+    else:
+        fields["dates_outside_period"], fields["first_outside_date"] = None, ""
+
+    # DOC001
+    fields["duplicated_chars"] = duplicates.chars
+    fields["duplicated_paragraphs"] = duplicates.paragraphs
+    if duplicates.first_line:
+        line = duplicates.first_line
+        evidence["duplicated_evidence"] = [Span(line.start, min(line.end, line.start + _QUOTE_LIMIT))]
+
+    # DOC002: only 法治政府建设 reports have the five sections, required since the 2019 rules
+    if kind == RULE_OF_LAW and (meta.year is None or meta.year >= RULES_OF_2019_FIRST_YEAR):
+        missing = _missing_sections(audited, body_start, body_end, heads, plans)
+        fields["missing_sections"] = "、".join(missing)
+        if missing:
+            quoted = [h.span for h in heads if _TOP_HEADING_RE.match(audited, h.span.start)][:8]
+            if not quoted:
+                first = _normalized_lines(audited[body_start:body_end])
+                quoted = [_sentence_around(text, body_start + first[0][0].start, body_start + first[0][0].start)]\
+                    if first else []
+            evidence["sections_evidence"] = quoted
+    else:
+        fields["missing_sections"] = None
+
+    # DOC003
+    absent = [(zh, en) for zh, en, value in (("标题", "title", meta.title), ("发布日期", "publication date", meta.published),
+                                              ("落款日期", "signing date", meta.signed)) if not value]
+    fields["missing_metadata"] = "、".join(zh for zh, _ in absent)
+    fields["missing_metadata_en"] = ", ".join(en for _, en in absent)
+    lines = _normalized_lines(text)
+    if absent and lines:
+        # where the missing fields should stand: the first line for a title or a publication
+        # date, the last line for a signature
+        wanted = [lines[0][0]] if meta.title is None or meta.published is None else []
+        if meta.signed is None and lines[-1][0] not in wanted:
+            wanted.append(lines[-1][0])
+        evidence["metadata_evidence"] = [Span(w.start, min(w.end, w.start + _QUOTE_LIMIT)) for w in wanted]
+
+    # DOC004
+    last, _ = _last_line(text, body_start)
+    body_chars = len(_INVISIBLE_RE.sub("", audited[body_start:body_end]))
+    ending = text[last.start:last.end] if last else ""
+    fields["body_chars"] = body_chars
+    fields["ending"] = ending[-20:]
+    fields["truncated"] = body_chars < MIN_BODY_CHARS or not last or not _ends_a_report(ending)
+    if fields["truncated"] and last:
+        evidence["ending_evidence"] = [Span(max(last.start, last.end - _QUOTE_LIMIT), last.end)]
+    return DocumentChecks(fields, evidence)
