@@ -178,7 +178,6 @@ MIN_MEASURES_CHARS = 200
 class Heading:
     span: Span      # the heading's text on its line (up to its first full stop or colon)
     text: str
-    top: bool       # 一、 or 第一部分, or an unnumbered short line
 
 
 def headings(text: str, start: int, end: int) -> list[Heading]:
@@ -192,9 +191,9 @@ def headings(text: str, start: int, end: int) -> list[Heading]:
         if numbered:
             stop = _HEADING_END_RE.search(line, numbered.end())
             stop_at = min(stop.start() if stop else len(line), numbered.end() + _HEADING_MAX)
-            found.append(Heading(Span(line_start, line_start + stop_at), line[:stop_at], True))
+            found.append(Heading(Span(line_start, line_start + stop_at), line[:stop_at]))
         elif len(key) <= _SHORT_HEADING_MAX and not regex.search(r"[，,。；;：:]", key):
-            found.append(Heading(Span(line_start, line_end), line, True))
+            found.append(Heading(Span(line_start, line_end), line))
     return found
 
 
@@ -321,9 +320,9 @@ _SIGNER_LINE_RE = regex.compile(
     r"^\p{Han}[^\n，,。：:]{1,38}(?:政府|委员会|局|办公室|院|厅|委|办|中心|处|部|所|室|会|队|站|党组|党委|司法所)$")
 
 
-def _last_line(text: str, start: int) -> tuple[Span | None, int]:
-    """The last line of the report once trailing page chrome (扫一扫…, 抄送, 印发, lines of
-    letters and digits with no Chinese character) is stripped, and where the report ends."""
+def _last_line(text: str, start: int) -> Span | None:
+    """The last line of the report after start, once trailing page chrome (扫一扫…, 抄送, 印发,
+    lines of letters and digits with no Chinese character) is stripped."""
     lines = _normalized_lines(text[start:])
     while lines:
         span, key = lines[-1]
@@ -331,8 +330,8 @@ def _last_line(text: str, start: int) -> tuple[Span | None, int]:
         if _TRAILING_CHROME_RE.search(line) or _LATIN_CHROME_RE.fullmatch(key) and not _DATE_LINE_RE.search(line):
             lines.pop()
             continue
-        return Span(start + span.start, start + span.end), start + span.end
-    return None, start
+        return Span(start + span.start, start + span.end)
+    return None
 
 
 def _ends_a_report(line: str) -> bool:
@@ -420,11 +419,12 @@ def check_document(text: str, audited: str, meta: Metadata, duplicates: Duplicat
         missing = _missing_sections(audited, body_start, body_end, heads, plans)
         fields["missing_sections"] = "、".join(missing)
         if missing:
+            # the report's numbered headings show what it has; with none, its first sentence
             quoted = [h.span for h in heads if _TOP_HEADING_RE.match(audited, h.span.start)][:8]
-            if not quoted:
-                first = _normalized_lines(audited[body_start:body_end])
-                quoted = [_sentence_around(text, body_start + first[0][0].start, body_start + first[0][0].start)]\
-                    if first else []
+            first = _normalized_lines(audited[body_start:body_end])
+            if not quoted and first:
+                opening = body_start + first[0][0].start
+                quoted = [_sentence_around(text, opening, opening)]
             evidence["sections_evidence"] = quoted
     else:
         fields["missing_sections"] = None
@@ -444,7 +444,7 @@ def check_document(text: str, audited: str, meta: Metadata, duplicates: Duplicat
         evidence["metadata_evidence"] = [Span(w.start, min(w.end, w.start + _QUOTE_LIMIT)) for w in wanted]
 
     # DOC004
-    last, _ = _last_line(text, body_start)
+    last = _last_line(text, body_start)
     body_chars = len(_INVISIBLE_RE.sub("", audited[body_start:body_end]))
     ending = text[last.start:last.end] if last else ""
     fields["body_chars"] = body_chars
