@@ -48,6 +48,7 @@ def _build_corpus(root):
         "ten megabytes.txt": (ORIGINAL * (10_000_000 // len(ORIGINAL.encode("utf-8")) + 1)).encode("utf-8"),
         # 3 MB without a line break or a full stop: one "sentence" that quotes must not repeat whole.
         "one long line.txt": (("坚持依法行政,推进法治政府建设," * 30 + "全县共开展普法活动12场,") * 2200).encode("utf-8"),
+        "many blank lines.txt": ("\n" * 200_000 + PASSAGE).encode("utf-8"),  # no pattern may run over them
         "long number.txt": ("全年共办理案件" + "9" * 5000 + "件,其中受理3件。\n").encode("utf-8"),
         "嵌套/目录 一/报告 二〇二一.txt": PASSAGE.encode("utf-8"),
         "report.docx": _docx_bytes(),
@@ -136,7 +137,7 @@ def test_script_and_style_text_never_becomes_a_figure(hostile):
 def test_big_inputs_are_read_and_quotes_stay_short(hostile):
     result = hostile[2]
     status = _status(result)
-    for name in ("ten megabytes.txt", "one long line.txt", "long number.txt"):
+    for name in ("ten megabytes.txt", "one long line.txt", "long number.txt", "many blank lines.txt"):
         assert status[name][0] == "ok", name
     facts = result.frames.facts
     assert facts["sentence"].str.len().max() <= 1000

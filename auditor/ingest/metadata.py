@@ -24,7 +24,7 @@ _DATE = rf"(?P<y>\d{{4}}|[{_CN_DIGITS}]{{4}})\s*(?:[-/.]|年)\s*(?P<m>{_NUM})\s*
 # Explicit publication labels win over generic ones (生成日期, 日期) wherever they stand.
 _PUBLISHED_RE = regex.compile(rf"(?:发布时间|发布日期|公开日期|发文日期)\s*[:：]\s*{_DATE}")
 _GENERIC_DATE_RE = regex.compile(rf"(?:成文日期|日期|时间)\s*[:：]\s*{_DATE}")
-_BARE_DATE_LINE_RE = regex.compile(rf"^\s*{_DATE}\s*$", regex.M)
+_BARE_DATE_LINE_RE = regex.compile(rf"^[^\S\n]*{_DATE}[^\S\n]*$", regex.M)  # not \s: it would run over blank lines
 _SIGNATURE_DATE_RE = regex.compile(rf"^[^\S\n]*{_DATE}[^\S\n]*$", regex.M)  # crawled pages pad with NBSP
 # Right-aligned signatures flattened from HTML: 某县人民政府    2022年2月20日
 _SIGNATURE_LINE_RE = regex.compile(rf"^[^\S\n]*(?P<signer>\p{{Han}}[^\n]{{1,38}}?)[^\S\n]{{2,}}{_DATE}[^\S\n]*$", regex.M)
