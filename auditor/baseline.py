@@ -71,7 +71,7 @@ def _from_workbook(source: Path, data: bytes) -> list[dict]:
     from auditor.report.workbook import read_flag_rows  # openpyxl: only when a workbook is read
 
     try:
-        rows = read_flag_rows(data, required=("id", "rule", "report", "message", "status", "comment"))
+        rows = read_flag_rows(data, required=ENTRY_FIELDS)
     except AuditorError as err:
         raise AuditorError(f"{source}: {err}") from None
     return [_entry(row, row["status"], row["comment"]) for row in rows if row["status"] in REVIEWED_STATUSES]

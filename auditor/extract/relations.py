@@ -36,7 +36,7 @@ import regex
 
 from auditor.config import Thresholds, Vocabulary
 from auditor.extract.feasibility import base_for_rate, previous_for_change
-from auditor.extract.figures import INF, Fact
+from auditor.extract.figures import INF, VALUE_KINDS, Fact
 from auditor.extract.labels import metric_patterns
 from auditor.ingest.spans import Span
 
@@ -121,7 +121,7 @@ class Relation:
 
 def find_relations(text: str, facts: list[Fact], sentences: list[Span], paragraphs: list[Span],
                    vocabulary: Vocabulary, thresholds: Thresholds) -> list[Relation]:
-    values = [f for f in facts if f.kind in ("count", "money", "rate")]
+    values = [f for f in facts if f.kind in VALUE_KINDS]
     builder = _Builder(text, sentences, thresholds)
     clause_groups = _clause_groups(text, sentences)
     builder.listed = _name_respective_metrics(text, values, vocabulary)
@@ -139,7 +139,7 @@ def find_relations(text: str, facts: list[Fact], sentences: list[Span], paragrap
     # since the builder keeps the first relation of one whole and its parts
     for clause_facts in _group(values, clause_groups):
         _completion_relations(builder, clause_facts, vocabulary)
-    levels_and_changes = [f for f in facts if f.kind in ("count", "money", "rate", "change")]
+    levels_and_changes = [f for f in facts if f.kind in (*VALUE_KINDS, "change")]
     for clause_facts in _group(levels_and_changes, clause_groups):
         _change_relations(builder, clause_facts, vocabulary)
     restated = _restate_relations(builder, values, vocabulary)

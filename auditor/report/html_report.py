@@ -47,7 +47,6 @@ CONTEXT_LINES = 2       # lines shown either side of evidence in a shortened vie
 CONTEXT_CHARS = 2_000   # and at most this many characters either side (one giant line stays bounded)
 HEAD_CHARS = 2_000      # a shortened view always starts with the report's head (its title)
 
-SEVERITY_LABELS = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#e07b00", "info": "#1565c0"}
 _OTHER_COLOUR = "#6d4c41"
 
