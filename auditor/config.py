@@ -18,7 +18,7 @@ import yaml
 from auditor.errors import ConfigError
 
 SEVERITIES = ("error", "warning", "info")  # most to least severe
-CATEGORIES = ("arithmetic", "bound", "rate", "range", "date", "consistency", "document", "input")
+CATEGORIES = ("arithmetic", "bound", "rate", "range", "date", "consistency", "template", "document", "input")
 TABLES = ("documents", "facts", "relations")
 UNIT_KINDS = ("count", "money", "percent")
 
@@ -111,11 +111,32 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class Named:
+    """A template row, column or block: its key (where it has one) and its names."""
+    key: str
+    zh: str
+    en: str
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class DisclosureTemplate:
+    """The tables of the information-disclosure report (disclosure_template.yaml)."""
+    columns: tuple[Named, ...]      # the applicant columns, the total last
+    rows: dict[str, Named]          # TEMPLATE_ROWS -> the words that name the row
+    appeal_start_words: tuple[str, ...]
+    appeal_header_words: tuple[str, ...]
+    block_columns: tuple[Named, ...]  # the total last
+    blocks: tuple[Named, ...]
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     rules: dict[str, Rule]
     thresholds: Thresholds
     vocabulary: Vocabulary
+    template: DisclosureTemplate
     suites: dict[str, dict[str, Any]] = field(repr=False)
 
 
@@ -148,10 +169,12 @@ def load_config(root: Path | None = None) -> Config:
     rules = _load_rules(root / "rules.yaml")
     thresholds = _load_thresholds(root / "thresholds.yaml")
     vocabulary = _load_vocabulary(root / "vocabulary.yaml")
+    template = _load_template(root / "disclosure_template.yaml")
     suites = {table: _load_suite(root / "suites" / f"{table}.json", table, rules) for table in TABLES}
     _check_ranges(root / "thresholds.yaml", thresholds, vocabulary)
     _check_every_rule_has_an_expectation(root, rules, suites)
-    return Config(root=root, rules=rules, thresholds=thresholds, vocabulary=vocabulary, suites=suites)
+    return Config(root=root, rules=rules, thresholds=thresholds, vocabulary=vocabulary, template=template,
+                  suites=suites)
 
 
 # --- file readers -------------------------------------------------------------------------
@@ -347,6 +370,50 @@ def _load_vocabulary(path: Path) -> Vocabulary:
         rates=tuple(rates),
         included_words=tuple(str(w) for w in data.get("included_words") or ()),
     )
+
+
+# --- the information-disclosure template ---------------------------------------------------
+
+TEMPLATE_ROWS = ("new", "carried_in", "total", "carried_out")
+
+
+def _load_template(path: Path) -> DisclosureTemplate:
+    data = _mapping(path, _read_yaml(path), "the file")
+    applications = _mapping(path, _require(path, data, "applications", "the file"), "applications")
+    appeals = _mapping(path, _require(path, data, "appeals", "the file"), "appeals")
+    rows_entry = _mapping(path, _require(path, applications, "rows", "applications"), "applications.rows")
+    missing = [key for key in TEMPLATE_ROWS if key not in rows_entry]
+    if missing:
+        raise ConfigError(f"{path}: applications.rows lacks {', '.join(missing)}")
+    rows = {}
+    for key in TEMPLATE_ROWS:
+        entry = _mapping(path, rows_entry[key], f"applications.rows.{key}")
+        rows[key] = Named(key, str(_require(path, entry, "zh", f"applications.rows.{key}")), str(entry.get("en") or key),
+                          _strings(path, entry.get("words"), f"applications.rows.{key}.words"))
+    columns = _named_list(path, _require(path, applications, "columns", "applications"), "applications.columns",
+                          keyed=True)
+    block_columns = _named_list(path, _require(path, appeals, "block_columns", "appeals"), "appeals.block_columns")
+    if len(columns) < 2 or len(block_columns) < 2:
+        raise ConfigError(f"{path}: a table needs at least one column and its total")
+    return DisclosureTemplate(
+        columns=columns, rows=rows,
+        appeal_start_words=_strings(path, appeals.get("start_words"), "appeals.start_words"),
+        appeal_header_words=_strings(path, appeals.get("header_words"), "appeals.header_words"),
+        block_columns=block_columns,
+        blocks=_named_list(path, _require(path, appeals, "blocks", "appeals"), "appeals.blocks"),
+    )
+
+
+def _named_list(path: Path, value: Any, what: str, keyed: bool = False) -> tuple[Named, ...]:
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"{path}: {what} must be a non-empty list")
+    named = []
+    for i, entry in enumerate(value, start=1):
+        entry = _mapping(path, entry, f"{what} entry {i}")
+        zh = str(_require(path, entry, "zh", f"{what} entry {i}"))
+        key = str(_require(path, entry, "key", f"{what} entry {i}")) if keyed else zh
+        named.append(Named(key, zh, str(entry.get("en") or zh)))
+    return tuple(named)
 
 
 def _check_ranges(path: Path, thresholds: Thresholds, vocabulary: Vocabulary) -> None:

@@ -56,6 +56,12 @@ def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: s
     return [{name: flag[name] for name in FLAG_FIELDS} for flag in flags]
 
 
+def quoted(evidence: dict) -> str:
+    """An evidence quote as text; one from another report (CONS003 quotes last year's) names it."""
+    other = evidence.get("report")
+    return f"〔{other}〕{evidence['text']}" if other else evidence["text"]
+
+
 def severity_rank(severity: str) -> int:
     """0 for error, 1 for warning, 2 for info."""
     return SEVERITIES.index(severity)

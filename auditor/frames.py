@@ -15,12 +15,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from auditor.checks.outliers import OUTLIER_COLUMNS, robust_z
+from auditor.checks.year_over_year import prior_year_relations
 from auditor.config import Thresholds
 from auditor.process import FACT_FIELDS, RELATION_FIELDS, ReportRecord
 
 DOCUMENT_KEY, FACT_KEY, RELATION_KEY = "report", "fact_key", "relation_key"
 # Relation ops the relations suite checks, and those recorded for a reviewer but checked by no rule.
-CHECKED_OPS = ("eq", "le", "rate", "grim", "pct_total", "prior", "restate")
+CHECKED_OPS = ("eq", "le", "rate", "grim", "pct_total", "prior", "restate", "table", "yoy")
 RECORDED_OPS = ("change", "repeat")
 DATE_COLUMNS = ("period_end", "published_date", "signed_date", "publication_deadline")
 # Whole numbers that may be missing (a report without a year, an unreadable input).
@@ -161,6 +162,9 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds) -> Frames:
     relations = _concat(records, "relations", RELATION_FIELDS)
     relations = relations.astype({"relation_id": int, "n_parts": int, "stated_lo": float, "stated_hi": float,
                                   "computed_lo": float, "computed_hi": float})
+    yoy = prior_year_relations(documents, facts, relations)
+    if len(yoy):
+        relations = pd.concat([relations, yoy.astype(relations.dtypes.to_dict())], ignore_index=True)
     relations.insert(0, RELATION_KEY, relations["report"].astype(str) + "#" + relations["relation_id"].astype(str))
 
     return Frames(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from auditor.checks.document_checks import blank_out, check_document, find_duplicates
 from auditor.config import Config
+from auditor.extract.disclosure_table import read_tables
 from auditor.extract.figures import Fact, extract_figures
 from auditor.extract.labels import name_facts
 from auditor.extract.relations import Relation, find_relations
@@ -106,7 +107,9 @@ def read_text(text: str, document: dict, config: Config, source_line=None) -> Re
     sentence_spans, paragraph_spans = sentences(audited), paragraphs(audited)
     facts = extract_figures(audited, vocabulary, thresholds)
     name_facts(audited, facts, sentence_spans, paragraph_spans, vocabulary)
-    relations = find_relations(audited, facts, sentence_spans, paragraph_spans, vocabulary, thresholds)
+    tables = read_tables(audited, facts, config.template)
+    relations = find_relations(audited, facts, sentence_spans, paragraph_spans, vocabulary, thresholds,
+                               tables, config.template)
     meta = read_metadata(text)
     evidence = _Evidence(text, lines, sentence_spans, source_line)
     checks = check_document(text, audited, meta, duplicates)

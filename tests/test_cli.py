@@ -18,7 +18,7 @@ from tests.conftest import ROOT, SEEDS, whole_report
 runner = CliRunner()
 FLAG_KEYS = {"id", "report", "rule", "name", "category", "severity", "message", "expected", "observed",
              "region", "year", "evidence"}
-CATEGORIES = {"arithmetic", "bound", "rate", "range", "date", "consistency", "document", "input"}
+CATEGORIES = {"arithmetic", "bound", "rate", "range", "date", "consistency", "template", "document", "input"}
 
 
 def run(*args):

@@ -14,7 +14,11 @@ Readers, each a function of the figures and the text:
   占…, or parts whose counts cover the whole) (op "pct_total");
 - changes: 同比下降26% with the level it qualifies; against a whole count, the change is
   checked against the changes a whole previous count gives (op "prior"), otherwise only
-  recorded (op "change");
+  recorded (op "change"); both name the direction in their source (prior:fall, change:rise)
+  when the change stands right after its level, for the check against last year's report
+  (checks/year_over_year.py);
+- the template tables of an information-disclosure report (disclosure_table.py), whose figures
+  only the template's sums join (op "table");
 - repeats: one metric stated again elsewhere with another value. A restatement both of whose
   statements name the same specific thing and claim the whole of it (全市224个村(社区),
   220个村(社区)均已…) is checked (op "restate"); the rest are only recorded (op "repeat").
@@ -34,7 +38,8 @@ from functools import lru_cache
 
 import regex
 
-from auditor.config import Thresholds, Vocabulary
+from auditor.config import DisclosureTemplate, Thresholds, Vocabulary
+from auditor.extract.disclosure_table import DisclosureTables, table_relations
 from auditor.extract.feasibility import base_for_rate, previous_for_change
 from auditor.extract.figures import INF, VALUE_KINDS, Fact
 from auditor.extract.labels import metric_patterns
@@ -120,8 +125,12 @@ class Relation:
 
 
 def find_relations(text: str, facts: list[Fact], sentences: list[Span], paragraphs: list[Span],
-                   vocabulary: Vocabulary, thresholds: Thresholds) -> list[Relation]:
-    values = [f for f in facts if f.kind in VALUE_KINDS]
+                   vocabulary: Vocabulary, thresholds: Thresholds, tables: DisclosureTables | None = None,
+                   template: DisclosureTemplate | None = None) -> list[Relation]:
+    """Relations among the facts; the figures of template tables (read_tables) only by the
+    template's sums."""
+    cells = tables.cell_indexes() if tables else set()
+    values = [f for f in facts if f.kind in VALUE_KINDS and f.index not in cells]
     builder = _Builder(text, sentences, thresholds)
     clause_groups = _clause_groups(text, sentences)
     builder.listed = _name_respective_metrics(text, values, vocabulary)
@@ -144,6 +153,8 @@ def find_relations(text: str, facts: list[Fact], sentences: list[Span], paragrap
         _change_relations(builder, clause_facts, vocabulary)
     restated = _restate_relations(builder, values, vocabulary)
     _repeat_relations(builder, values, restated)
+    if tables and template:
+        table_relations(builder, tables, template)
     return builder.relations
 
 
@@ -602,7 +613,7 @@ def _change_relations(builder: _Builder, facts: list[Fact], vocabulary: Vocabula
             # may well be of something else (四个自治区,工业总产值增长88%)
             rising = _rising(change.label) if _adjacent(builder.text, level, change) else None
             if not builder.prior(family, change, level, rising):
-                builder.pair("change", "change", family, change, level)
+                builder.pair("change", _direction_source("change", rising), family, change, level)
 
 
 def _adjacent(text: str, level: Fact, change: Fact) -> bool:
@@ -612,6 +623,12 @@ def _adjacent(text: str, level: Fact, change: Fact) -> bool:
     if change.label and between.endswith(change.label):
         between = between[:-len(change.label)]
     return bool(_COMPARISON_ONLY_RE.fullmatch(between))
+
+
+def _direction_source(op: str, rising: bool | None) -> str:
+    """change:rise, prior:fall: a change read right after its level says which way it goes (the
+    year-over-year check across reports reads it); a change read across other words does not."""
+    return op if rising is None else f"{op}:{'rise' if rising else 'fall'}"
 
 
 def _rising(label: str) -> bool | None:
@@ -785,6 +802,7 @@ class _Builder:
         self.thresholds = thresholds
         self.relations: list[Relation] = []
         self.listed: set[int] = set()  # figures of a 分别 list: their label names the whole list
+        self.named: set[int] = set()   # table cells: their label is their name (本年新收(自然人))
         self._seen: set[tuple] = set()
 
     def interval(self, fact: Fact) -> tuple[float, float]:
@@ -852,15 +870,17 @@ class _Builder:
         ))
 
     def pair(self, op: str, source: str, family: str | None, stated: Fact, other: Fact) -> None:
-        """Two figures recorded side by side, each as its own interval, for rules to come (a
-        change and its level, one metric stated twice): nothing is summed or divided."""
+        """Two figures recorded side by side, each as its own interval (the stated one widened like
+        every stated figure): a change and its level, which checks/year_over_year.py may check
+        against last year's report, or one metric stated twice. Nothing is summed or divided."""
         key = (op, stated.index, other.index)
         if key in self._seen:
             return
         self._seen.add(key)
         self.relations.append(Relation(
             op=op, source=source, family=family, stated=stated, parts=[other],
-            stated_lo=stated.lo, stated_hi=stated.hi, computed_lo=other.lo, computed_hi=other.hi,
+            stated_lo=self.interval(stated)[0], stated_hi=self.interval(stated)[1],
+            computed_lo=other.lo, computed_hi=other.hi,
             stated_expr=self.expr(stated), computed_expr=self.expr(other), computed_value=other.text,
             sentences=self._sentences([stated, other]),
         ))
@@ -920,7 +940,7 @@ class _Builder:
         whole = f"{solution.whole}{level.unit}"
         achieved = f"{float(solution.achieved):.{places}f}%"
         self.relations.append(Relation(
-            op="prior", source="prior", family=family, stated=change, parts=[level],
+            op="prior", source=_direction_source("prior", rising), family=family, stated=change, parts=[level],
             stated_lo=float(stated[0]), stated_hi=float(stated[1]),
             computed_lo=float(solution.achieved), computed_hi=float(solution.achieved),
             stated_expr=self.expr(change),
@@ -971,7 +991,10 @@ class _Builder:
         return expr
 
     def expr(self, fact: Fact) -> str:
-        """A figure in the report's words; one of a 分别 list by its own name (受理52件, 办结50件)."""
+        """A figure in the report's words; one of a 分别 list by its own name (受理52件, 办结50件),
+        a table cell by its row and column (本年新收(自然人)25)."""
+        if fact.index in self.named:
+            return f"{fact.label}{fact.text}"
         if fact.index in self.listed and fact.metric_word:
             return f"{fact.metric_word}{fact.text}"
         return _expr(fact)

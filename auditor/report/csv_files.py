@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from auditor.flags import quoted
 from auditor.frames import CHECKED_OPS  # the ops expectations/suites/relations.json selects
 from auditor.pipeline import AuditResult
 from auditor.report.files import neutralise_frame, write_atomic
@@ -38,9 +39,11 @@ def relations_frame(result: AuditResult) -> pd.DataFrame:
     # The changes and repeats no rule checks are recorded for a reviewer, with status "unchecked".
     checked = relations["op"].isin(CHECKED_OPS)
     relations["status"] = failed.map(lambda rules: "fail" if rules else "pass").where(checked, "unchecked")
-    first = relations["evidence"].map(lambda quotes: quotes[0] if quotes else {})
-    last = relations["evidence"].map(lambda quotes: quotes[-1] if quotes else {})
-    relations["text"] = relations["evidence"].map(lambda quotes: " … ".join(q["text"] for q in quotes))
+    # offsets and line count in the relation's own report (CONS003 also quotes last year's)
+    own = relations["evidence"].map(lambda quotes: [q for q in quotes if "report" not in q])
+    first = own.map(lambda quotes: quotes[0] if quotes else {})
+    last = own.map(lambda quotes: quotes[-1] if quotes else {})
+    relations["text"] = relations["evidence"].map(lambda quotes: " … ".join(map(quoted, quotes)))
     relations["start"] = first.map(lambda q: q.get("start"))
     relations["end"] = last.map(lambda q: q.get("end"))
     relations["line"] = first.map(lambda q: q.get("line"))
@@ -54,7 +57,7 @@ def flags_frame(flags: list[dict]) -> pd.DataFrame:
         rows.append({
             **{k: flag[k] for k in FLAG_COLUMNS if k in flag},
             "line": evidence[0]["line"] if evidence else None,
-            "evidence": " … ".join(e["text"] for e in evidence),
+            "evidence": " … ".join(map(quoted, evidence)),
         })
     return pd.DataFrame(rows, columns=FLAG_COLUMNS)
 

@@ -495,7 +495,10 @@ def _evidence_links(key: str, flag: dict, shown: set[str]) -> str:
         line = item.get("line") if isinstance(item, dict) else None
         label = f"L{_esc(line)}" if line is not None else f"#{k + 1}"
         anchor = f"{key}-e{k}"
-        if anchor in shown:
+        if isinstance(item, dict) and item.get("report"):
+            links.append(f'<span class="other" title="{_esc(item["report"])}: {_esc(item.get("text", ""))}">'
+                         f'{_esc(item["report"].rsplit("/", 1)[-1])} {label}</span>')
+        elif anchor in shown:
             links.append(f'<a href="#{anchor}" title="{_esc(item.get("text", ""))}">{label}</a>')
         else:
             links.append(f'<span class="missing" title="evidence not found in the text">{label}?</span>')
@@ -521,7 +524,7 @@ def _highlights(flags: list[tuple[str, dict]]) -> list[Highlight]:
     out = []
     for key, flag in flags:
         for k, item in enumerate(flag.get("evidence") or []):
-            if not isinstance(item, dict):
+            if not isinstance(item, dict) or item.get("report"):  # a quote of another report
                 continue
             start, end = _offset(item.get("start")), _offset(item.get("end"))
             if start is not None and end is not None:
@@ -785,6 +788,7 @@ table.flags td.msg { min-width: 22em; }
 table.flags small.id { color: #9aa3ab; font-family: monospace; }
 tr.flag:target { outline: 2px solid #8b1a1a; }
 .missing { color: var(--muted); text-decoration: line-through dotted; }
+.other { color: var(--muted); }
 details.text > summary { cursor: pointer; font-weight: bold; margin: 6px 0; }
 .lines { max-height: 70vh; overflow: auto; border: 1px solid var(--line); border-radius: 4px;
          padding: 6px 8px 6px 0; background: #fcfcfd; }

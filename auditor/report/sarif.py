@@ -73,7 +73,8 @@ def _result(flag: dict, index: dict[str, int]) -> dict:
         result["ruleIndex"] = index[flag["rule"]]
     if len(evidence) > 1:
         # Further quotes (a signature date, the title) are context for the first, not separate findings.
-        result["relatedLocations"] = [_location(flag["report"], e, i) for i, e in enumerate(evidence[1:], start=1)]
+        result["relatedLocations"] = [_location(e.get("report") or flag["report"], e, i)
+                                      for i, e in enumerate(evidence[1:], start=1)]
     if "baselined" in flag:  # only when a baseline was used: otherwise "new" would be a claim we cannot make
         result["baselineState"] = "unchanged" if flag["baselined"] else "new"
     return result

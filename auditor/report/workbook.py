@@ -32,6 +32,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from auditor.config import Config
 from auditor.errors import AuditorError
+from auditor.flags import quoted
 from auditor.pipeline import AuditResult
 from auditor.report.csv_files import FACT_COLUMNS
 from auditor.report.files import neutralise, write_atomic
@@ -202,12 +203,12 @@ def _flags_sheet(sheet: Worksheet, flags: list[dict], reviews: dict[str, Review]
 
 def _flag_row(flag: dict, review: Review | None) -> list:
     evidence = flag.get("evidence") or []
-    quoted = "\n".join(f"第{e['line']}行: {e['text']}" if e.get("line") is not None else e["text"]
+    quotes = "\n".join(f"第{e['line']}行: {quoted(e)}" if e.get("line") is not None else quoted(e)
                        for e in evidence)
     values = {
         **{key: flag.get(key) for key in ("severity", "category", "rule", "report", "region", "year",
                                           "message", "expected", "observed", "id")},
-        "evidence": quoted,
+        "evidence": quotes,
         "line": evidence[0].get("line") if evidence else None,
         "status": review.status if review else PENDING,
         "comment": review.comment if review else "",
