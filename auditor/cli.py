@@ -100,13 +100,14 @@ def audit(
         config = load_config(expectations)
         accepted = _load_baseline(baseline)
         verbosity = _verbosity(quiet, verbose)
+        workers = _jobs(jobs)
         with terminal.progress_bar(None, verbosity) as progress:
-            result = run_audit(paths, config, lang.value, _jobs(jobs), progress)
+            result = run_audit(paths, config, lang.value, workers, progress)
         if accepted is not None:
             from auditor.baseline import apply_baseline
 
             apply_baseline(result.flags, accepted)
-        write_audit(out, result, config, chosen)
+        write_audit(out, result, config, chosen, workers)
         if data_docs:
             from auditor.report.gx_results import build_data_docs
 

@@ -6,6 +6,7 @@ The CLI is a thin layer over `extract()` and `audit()`; tests and other tools ca
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,11 +28,14 @@ class AuditResult:
 
 
 def read_reports(paths: Sequence[str | Path], config: Config, jobs: int = 1,
-                 progress: Callable[[int, int], None] | None = None) -> list[ReportRecord]:
+                 progress: Callable[[int, int], None] | None = None,
+                 meanwhile: Callable[[], None] | None = None) -> list[ReportRecord]:
     """Read every input; an unreadable one becomes an error record, never an exception.
 
     With jobs > 1 the files are read in worker processes; the records come back in input
-    order, so the result does not depend on the number of jobs.
+    order, so the result does not depend on the number of jobs. `meanwhile` then runs in a
+    thread of this process once the workers are started (it is idle while they read), and has
+    finished when this returns.
     """
     items, skipped = discover(paths)
     missing = [s for s in skipped if s.reason == "does not exist"]
@@ -40,21 +44,31 @@ def read_reports(paths: Sequence[str | Path], config: Config, jobs: int = 1,
     if not items and not skipped:
         raise AuditorError("no .txt, .html or .htm reports found in " + ", ".join(map(str, paths)))
     records = []
-    for record in _process_all(items, config, jobs):
+    helper: list[threading.Thread] = []
+    for record in _process_all(items, config, jobs, meanwhile, helper):
         records.append(record)
         if progress:
             progress(len(records), len(items))
+    for thread in helper:
+        thread.join()
     records.extend(_skipped_record(s) for s in skipped)
     return records
 
 
-def _process_all(items: list[InputFile], config: Config, jobs: int) -> Iterator[ReportRecord]:
+def _process_all(items: list[InputFile], config: Config, jobs: int, meanwhile: Callable[[], None] | None,
+                 helper: list[threading.Thread]) -> Iterator[ReportRecord]:
     if jobs <= 1 or len(items) < _MIN_FILES_PER_WORKER * 2:
         return (process_file(item, config) for item in items)
     workers = min(jobs, len(items) // _MIN_FILES_PER_WORKER)
     chunk = max(1, min(64, len(items) // (workers * 8)))  # big enough to amortise, small enough to balance
     executor = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(config.root,))
-    return _drain(executor, executor.map(_process_in_worker, items, chunksize=chunk))
+    results = executor.map(_process_in_worker, items, chunksize=chunk)
+    if meanwhile:
+        # Only now: the workers are forked at the first submission, and a process must not be
+        # forked while a thread of it may hold a lock (an import's, say).
+        helper.append(threading.Thread(target=meanwhile, name="auditor-meanwhile", daemon=True))
+        helper[0].start()
+    return _drain(executor, results)
 
 
 def _drain(executor: ProcessPoolExecutor, results: Iterator[ReportRecord]) -> Iterator[ReportRecord]:
@@ -76,17 +90,20 @@ def _process_in_worker(item: InputFile) -> ReportRecord:
 
 
 def extract(paths: Sequence[str | Path], config: Config, jobs: int = 1,
-            progress: Callable[[int, int], None] | None = None) -> tuple[list[ReportRecord], Frames]:
-    records = read_reports(paths, config, jobs, progress)
+            progress: Callable[[int, int], None] | None = None,
+            meanwhile: Callable[[], None] | None = None) -> tuple[list[ReportRecord], Frames]:
+    records = read_reports(paths, config, jobs, progress, meanwhile)
     return records, build_frames(records, config.thresholds)
 
 
 def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: int = 1,
           progress: Callable[[int, int], None] | None = None) -> AuditResult:
-    from auditor.checks.gx_suites import run_suites  # imports Great Expectations: seconds
+    from auditor.checks.gx_suites import import_gx, run_suites
     from auditor.flags import build_flags
 
-    records, frames = extract(paths, config, jobs, progress)
+    # Great Expectations takes seconds to import: with worker processes reading, this process
+    # imports it meanwhile.
+    records, frames = extract(paths, config, jobs, progress, meanwhile=import_gx)
     failures, validation = run_suites(frames, config)
     failed_rules: dict[str, list[str]] = {}
     for failure in failures:

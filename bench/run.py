@@ -46,39 +46,58 @@ def corpus(n: int) -> Path:
     return folder
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of the process and all its children."""
+def timed(command: list[str]) -> tuple[float, tuple[float, float]]:
+    """Wall seconds and the peak memory (MB) of the process and all its children: summed PSS,
+    and summed resident size (which counts pages a forked child shares with its parent twice)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak_pss = peak_rss = 0
     while process.poll() is None:
-        peak = max(peak, _tree_rss(process.pid))
+        pss, rss = _tree_memory(process.pid)
+        peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
         time.sleep(0.05)
     wall = time.perf_counter() - start
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {process.stderr.read().decode()[-2000:]}")
-    return wall, peak / 2**20
+    return wall, (peak_pss / 2**20, peak_rss / 2**20)
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and its descendants, read from /proc."""
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """Memory of a process and its descendants, from /proc, as (PSS, RSS) summed over them. The
+    proportional set size counts a page shared by a forked worker and its parent once; the
+    resident size counts it in each. PSS falls back to RSS where it is not readable."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(entry.name))
-            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
-    total, stack = 0, [pid]
+    pss = rss = 0
+    stack = [pid]
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
+        one_pss, one_rss = _process_memory(current)
+        pss, rss = pss + one_pss, rss + one_rss
         stack.extend(children.get(current, ()))
-    return total
+    return pss, rss
+
+
+def _process_memory(pid: int) -> tuple[int, int]:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        rss = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0, 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024, rss
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss, rss
 
 
 def score(folder: Path, out: Path) -> tuple[int, int, int]:
@@ -97,9 +116,11 @@ def score(folder: Path, out: Path) -> tuple[int, int, int]:
     return hit, miss, extra
 
 
-def median_run(command: list[str], repeats: int) -> tuple[float, float]:
+def median_run(command: list[str], repeats: int) -> tuple[float, tuple[float, float]]:
+    """The median wall time and the highest peaks (PSS, RSS) of repeated runs."""
     runs = [timed(command) for _ in range(repeats)]
-    return statistics.median(w for w, _ in runs), max(p for _, p in runs)
+    return (statistics.median(w for w, _ in runs),
+            (max(p[0] for _, p in runs), max(p[1] for _, p in runs)))
 
 
 def main() -> None:
@@ -120,7 +141,7 @@ def main() -> None:
     print(f"one report, full audit: median {single:.2f} s; import great_expectations alone: {gx_import:.2f} s; "
           f"difference {single - gx_import:.2f} s")
     print()
-    print(f"{'N':>6} {'MB':>7} {'wall s':>7} {'rep/s':>7} {'MB/s':>6} {'peak MB':>8} {'floor s':>8} "
+    print(f"{'N':>6} {'MB':>7} {'wall s':>7} {'rep/s':>7} {'MB/s':>6} {'PSS MB':>7} {'RSS MB':>7} {'floor s':>8} "
           f"{'÷floor':>7} {'found':>6} {'missed':>6} {'extra':>6}")
     previous = None
     for n in sizes:
@@ -131,7 +152,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as out:
             wall, peak = median_run([*auditor, "audit", str(folder), "--out", out, "-q", "--fail-on", "never"], repeats)
             hit, miss, extra = score(folder, Path(out))
-        print(f"{n:>6} {megabytes:>7.1f} {wall:>7.2f} {n / wall:>7.0f} {megabytes / wall:>6.2f} {peak:>8.0f} "
+        print(f"{n:>6} {megabytes:>7.1f} {wall:>7.2f} {n / wall:>7.0f} {megabytes / wall:>6.2f} {peak[0]:>7.0f} {peak[1]:>7.0f} "
               f"{floor:>8.2f} {wall / floor:>7.1f} {hit:>6} {miss:>6} {extra:>6}")
         if previous:
             print(f"{'':>6} growth from N={previous[0]}: {wall / previous[1]:.2f}x wall for {n / previous[0]:.1f}x reports")

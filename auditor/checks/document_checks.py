@@ -49,19 +49,32 @@ class Duplicates:
         return bool(self.spans)
 
 
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_EDGE_INVISIBLE = "\u200b\ufeff"
+
+
 def _normalized_lines(text: str) -> list[tuple[Span, str]]:
-    """The non-blank lines as (trimmed span, text without white space)."""
+    """The non-blank lines as (trimmed span, text without white space). str methods, not a
+    pattern per line: this runs over every line of every report."""
     lines = []
-    for match in regex.finditer(r"[^\n]+", text):
-        key = _INVISIBLE_RE.sub("", match.group())
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        key = "".join(line.split()).translate(_ZERO_WIDTH)
         if key:
-            start, end = match.start(), match.end()
-            while text[start].isspace() or text[start] in "\u200b\ufeff":
-                start += 1
-            while text[end - 1].isspace() or text[end - 1] in "\u200b\ufeff":
-                end -= 1
-            lines.append((Span(start, end), key))
+            head = _strip_edge(line, str.lstrip)
+            tail = _strip_edge(line, str.rstrip)
+            lines.append((Span(start + len(line) - len(head), end - (len(line) - len(tail))), key))
+        start = end + 1
     return lines
+
+
+def _strip_edge(line: str, strip) -> str:
+    """The line without white space and zero-width marks at one edge."""
+    previous = None
+    while previous != line:
+        previous, line = line, strip(strip(line), _EDGE_INVISIBLE)
+    return line
 
 
 def find_duplicates(text: str) -> Duplicates:
@@ -434,8 +447,8 @@ def check_document(text: str, audited: str, meta: Metadata, duplicates: Duplicat
                                               ("落款日期", "signing date", meta.signed)) if not value]
     fields["missing_metadata"] = "、".join(zh for zh, _ in absent)
     fields["missing_metadata_en"] = ", ".join(en for _, en in absent)
-    lines = _normalized_lines(text)
-    if absent and lines:
+    lines = _normalized_lines(text) if absent else []
+    if lines:
         # where the missing fields should stand: the first line for a title or a publication
         # date, the last line for a signature
         wanted = [lines[0][0]] if meta.title is None or meta.published is None else []

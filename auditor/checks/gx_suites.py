@@ -27,7 +27,7 @@ class Failure:
 
 def run_suites(frames: Frames, config: Config) -> tuple[list[Failure], dict]:
     """Validate every table; return the failing rows and the validation results as JSON."""
-    gx = _import_gx()
+    gx = import_gx()
     context = gx.get_context(mode="ephemeral")
     _quiet(context)
     source = context.data_sources.add_pandas("auditor")
@@ -49,11 +49,16 @@ def run_suites(frames: Frames, config: Config) -> tuple[list[Failure], dict]:
     return failures, results
 
 
-def _import_gx():
+def import_gx():
+    """The great_expectations module (seconds, the first time)."""
     # No usage statistics: government networks are often offline, and a run must not phone home.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
+    from tqdm import tqdm
 
+    # GX makes tqdm bars even when they are off, and tqdm then starts a monitor thread; with it,
+    # this process could not fork the workbook writer safely (report/writers.py).
+    tqdm.monitor_interval = 0
     return gx
 
 

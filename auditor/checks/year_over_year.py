@@ -17,6 +17,7 @@ the flag quotes both reports, the earlier one's quote naming its report.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 
 import pandas as pd
 
@@ -66,19 +67,26 @@ def prior_year_relations(documents: pd.DataFrame, facts: pd.DataFrame, relations
 def _previous_reports(documents: pd.DataFrame) -> dict[str, str]:
     """report -> last year's report of the same region and kind (and signer, where that decides)."""
     ok = documents[(documents["status"] == "ok") & documents["region"].notna() & documents["year"].notna()]
-    groups = {key: group for key, group in ok.groupby(["region", "report_kind", "year"], dropna=False)}
+    groups: dict[tuple, list] = defaultdict(list)
+    for row in ok[["report", "region", "report_kind", "year", "signer"]].itertuples(index=False):
+        groups[(row.region, row.report_kind, int(row.year))].append(row)
     previous = {}
     for (region, kind, year), group in groups.items():
         before = groups.get((region, kind, year - 1))
-        if before is None:
+        if not before:
             continue
-        for row in group.itertuples(index=False):
-            if len(group) == 1 and len(before) == 1:
-                candidates = before
-            else:  # several issuers share the region: the signer tells them apart
-                candidates = before[before["signer"].notna() & (before["signer"] == row.signer)]
+        if len(group) == 1 and len(before) == 1:
+            previous[group[0].report] = before[0].report
+            continue
+        # several issuers share the region: the signer tells them apart
+        by_signer: dict[str, list] = defaultdict(list)
+        for row in before:
+            if isinstance(row.signer, str):
+                by_signer[row.signer].append(row.report)
+        for row in group:
+            candidates = by_signer.get(row.signer, []) if isinstance(row.signer, str) else []
             if len(candidates) == 1:
-                previous[row.report] = candidates["report"].iloc[0]
+                previous[row.report] = candidates[0]
     return previous
 
 

@@ -38,6 +38,9 @@ VOLATILE: tuple[tuple[str, ...], ...] = (
     ("meta", "checkpoint_id"),
     ("meta", "validation_id"),                  # a uuid per ValidationDefinition
     ("meta", "batch_markers", "ge_load_time"),  # when pandas handed over the frame
+    # GX hashes a pickle of the frame when it holds dicts (the evidence): the bytes depend on which
+    # equal strings happen to be one object, so the value changes with --jobs, not with the data
+    ("meta", "batch_markers", "pandas_data_fingerprint"),
 )
 
 
@@ -75,9 +78,9 @@ def build_data_docs(out: Path, frames: Frames, config: Config) -> Path | None:
     renders all three tables at once. A Checkpoint with UpdateDataDocsAction would render the
     site once per table, because each table is a different dataframe and needs a run of its own.
     """
-    from auditor.checks.gx_suites import _import_gx, _quiet
+    from auditor.checks.gx_suites import import_gx, _quiet
 
-    gx = _import_gx()
+    gx = import_gx()
     out.mkdir(parents=True, exist_ok=True)
     target = out / "data_docs"
     # Build beside the target and swap it in: a failed build leaves the previous site intact.

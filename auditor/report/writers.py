@@ -6,6 +6,7 @@ files atomically. `--format` picks formats by name; the default is all of them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,11 +65,74 @@ def check_formats(formats: list[str] | None) -> list[str]:
     return [name for name in WRITERS if name in formats]
 
 
-def write_audit(out: Path, result: AuditResult, config: Config, formats: list[str] | None = None) -> None:
-    chosen = set(formats or WRITERS)
-    for name, writer in WRITERS.items():
-        if name in chosen:
-            writer(out, result, config)
+def write_audit(out: Path, result: AuditResult, config: Config, formats: list[str] | None = None,
+                jobs: int = 1) -> None:
+    chosen = [name for name in WRITERS if name in set(formats or WRITERS)]
+    side = _start_aside(out, result, config, chosen) if jobs > 1 else None
+    for name in chosen:
+        if side and name == side.name:
+            continue
+        if side and name == "json":
+            side.finish()  # flags.json stays the last file written
+        WRITERS[name](out, result, config)
+    if side:
+        side.finish()
+
+
+# With more than one core, the slowest writer (the workbook: openpyxl is pure Python) runs in a
+# forked process beside the others, once a run is big enough for the fork to pay.
+_ASIDE = "xlsx"
+_ASIDE_MIN_REPORTS = 500
+
+
+class _Aside:
+    """One writer running in a forked child; finish() waits for it and re-raises its error."""
+
+    def __init__(self, name: str, out: Path, result: AuditResult, config: Config) -> None:
+        import multiprocessing
+
+        self.name = name
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_write_aside, args=(name, out, result, config, send),
+                                        name=f"auditor-write-{name}")
+        self._process.start()
+        send.close()
+        self._done = False
+
+    def finish(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        error = self._receive.recv() if self._receive.poll(None) else None
+        self._process.join()
+        if error is None and self._process.exitcode != 0:
+            error = (False, f"the {self.name} writer stopped with exit status {self._process.exitcode}")
+        if error:
+            user_error, message = error
+            raise AuditorError(message) if user_error else RuntimeError(f"{self.name} writer: {message}")
+
+
+def _start_aside(out: Path, result: AuditResult, config: Config, chosen: list[str]) -> _Aside | None:
+    import threading
+
+    # fork only from a single-threaded process: a thread could hold a lock the child inherits
+    if (_ASIDE not in chosen or len(result.records) < _ASIDE_MIN_REPORTS or threading.active_count() > 1
+            or not hasattr(os, "fork")):
+        return None
+    return _Aside(_ASIDE, out, result, config)
+
+
+def _write_aside(name: str, out: Path, result: AuditResult, config: Config, send) -> None:
+    try:
+        WRITERS[name](out, result, config)
+        send.send(None)
+    except AuditorError as err:
+        send.send((True, str(err)))
+    except BaseException as err:  # reported by the parent, which exits with the internal-error status
+        send.send((False, f"{type(err).__name__}: {err}"))
+    finally:
+        send.close()
 
 
 def write_extract(out: Path, records: list[ReportRecord], frames: Frames) -> None:
