@@ -20,6 +20,7 @@ defect: the suite does, over the columns computed here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -49,7 +50,8 @@ class Duplicates:
         return bool(self.spans)
 
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_CLAUSE_MARK_RE = re.compile(r"[，,。；;：:]")  # a line holding one is a sentence, not a heading
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # re: a character class, searched per line
 _EDGE_INVISIBLE = "\u200b\ufeff"
 
 
@@ -60,13 +62,21 @@ def _normalized_lines(text: str) -> list[tuple[Span, str]]:
     start = 0
     for line in text.split("\n"):
         end = start + len(line)
-        key = "".join(line.split()).translate(_ZERO_WIDTH)
+        key = "".join(line.split())
+        if _ZERO_WIDTH_RE.search(key):
+            key = _ZERO_WIDTH_RE.sub("", key)
         if key:
             head = _strip_edge(line, str.lstrip)
             tail = _strip_edge(line, str.rstrip)
             lines.append((Span(start + len(line) - len(head), end - (len(line) - len(tail))), key))
         start = end + 1
     return lines
+
+
+def _visible_chars(text: str) -> int:
+    """Characters that are neither white space nor zero-width marks."""
+    count = sum(map(len, text.split()))
+    return count - len(_ZERO_WIDTH_RE.findall(text)) if _ZERO_WIDTH_RE.search(text) else count
 
 
 def _strip_edge(line: str, strip) -> str:
@@ -205,7 +215,7 @@ def headings(text: str, start: int, end: int) -> list[Heading]:
             stop = _HEADING_END_RE.search(line, numbered.end())
             stop_at = min(stop.start() if stop else len(line), numbered.end() + _HEADING_MAX)
             found.append(Heading(Span(line_start, line_start + stop_at), line[:stop_at]))
-        elif len(key) <= _SHORT_HEADING_MAX and not regex.search(r"[，,。；;：:]", key):
+        elif len(key) <= _SHORT_HEADING_MAX and not _CLAUSE_MARK_RE.search(key):
             found.append(Heading(Span(line_start, line_end), line))
     return found
 
@@ -250,7 +260,7 @@ def _missing_sections(audited: str, body_start: int, body_end: int, heads: list[
     topical = [h for h in heads if h.span.start < measures_end and _TOP_HEADING_RE.match(h.text)
                and not _SHORTCOMINGS_HEADING_RE.search(h.text) and not _PLANS_HEADING_RE.search(h.text)]
     measures = (any(_MEASURES_HEADING_RE.search(h.text) for h in heads) or bool(topical)
-                or len(_INVISIBLE_RE.sub("", audited[body_start:measures_end])) >= MIN_MEASURES_CHARS)
+                or _visible_chars(audited[body_start:measures_end]) >= MIN_MEASURES_CHARS)
     present = {
         "measures": measures,
         "shortcomings": shortcomings is not None,
@@ -336,14 +346,18 @@ _SIGNER_LINE_RE = regex.compile(
 def _last_line(text: str, start: int) -> Span | None:
     """The last line of the report after start, once trailing page chrome (扫一扫…, 抄送, 印发,
     lines of letters and digits with no Chinese character) is stripped."""
-    lines = _normalized_lines(text[start:])
-    while lines:
-        span, key = lines[-1]
-        line = text[start + span.start:start + span.end]
-        if _TRAILING_CHROME_RE.search(line) or _LATIN_CHROME_RE.fullmatch(key) and not _DATE_LINE_RE.search(line):
-            lines.pop()
+    end = len(text)
+    while end > start:  # line by line from the end: the body before the last lines is not needed
+        line_start = max(text.rfind("\n", start, end) + 1, start)
+        lines = _normalized_lines(text[line_start:end])
+        end = line_start - 1
+        if not lines:
             continue
-        return Span(start + span.start, start + span.end)
+        span, key = lines[0]
+        line = text[line_start + span.start:line_start + span.end]
+        if _TRAILING_CHROME_RE.search(line) or _LATIN_CHROME_RE.fullmatch(key) and not _DATE_LINE_RE.search(line):
+            continue
+        return Span(line_start + span.start, line_start + span.end)
     return None
 
 
@@ -458,7 +472,7 @@ def check_document(text: str, audited: str, meta: Metadata, duplicates: Duplicat
 
     # DOC004
     last = _last_line(text, body_start)
-    body_chars = len(_INVISIBLE_RE.sub("", audited[body_start:body_end]))
+    body_chars = _visible_chars(audited[body_start:body_end])
     ending = text[last.start:last.end] if last else ""
     fields["body_chars"] = body_chars
     fields["ending"] = ending[-20:]

@@ -34,7 +34,7 @@ def run_suites(frames: Frames, config: Config) -> tuple[list[Failure], dict]:
     failures: list[Failure] = []
     results: dict[str, dict] = {}
     for table in TABLES:
-        frame = frames.table(table)
+        frame = _columns_checked(frames.table(table), config.suites[table], KEY_COLUMN[table])
         suite = _suite(gx, table, config)
         batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("run").get_batch(
             batch_parameters={"dataframe": frame})
@@ -47,6 +47,38 @@ def run_suites(frames: Frames, config: Config) -> tuple[list[Failure], dict]:
         results[table] = validation.to_json_dict()
         failures.extend(_failures(table, validation, config))
     return failures, results
+
+
+# Expectations about the table's columns themselves need every column.
+_WHOLE_TABLE_TYPES = ("expect_table_column",)
+
+
+def _columns_checked(frame, suite: dict, key: str):
+    """The frame with only the columns the suite reads (and the key): GX copies the frame to
+    apply a row condition, and the text columns would make every copy slow."""
+    declared = suite.get("expectations", ())
+    if any(e.get("type", "").startswith(_WHOLE_TABLE_TYPES) for e in declared):
+        return frame
+    used = _column_names(declared, {key})
+    return frame[[name for name in frame.columns if name in used]]
+
+
+def _column_names(value, found: set[str]) -> set[str]:
+    """Every column a suite names: column, column_A/B, column_list, and a condition's column."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name in ("column", "column_A", "column_B") and isinstance(item, str):
+                found.add(item)
+            elif name == "column_list" and isinstance(item, list):
+                found.update(c for c in item if isinstance(c, str))
+            elif name == "column" and isinstance(item, dict) and isinstance(item.get("name"), str):
+                found.add(item["name"])
+            else:
+                _column_names(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _column_names(item, found)
+    return found
 
 
 def import_gx():

@@ -9,10 +9,9 @@ after it (有25件还在审理中); the first metric of vocabulary.yaml that mat
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-
-import regex
 
 from auditor.config import Vocabulary
 from auditor.extract.figures import Fact, naming_label
@@ -23,7 +22,7 @@ _METRIC_UNIT_OF_KIND = {"count": "count", "money": "money", "rate": "percent"}
 
 
 @lru_cache(maxsize=8)
-def _family_re(vocabulary: Vocabulary) -> tuple[regex.Pattern, dict[str, tuple[str, bool] | None]]:
+def _family_re(vocabulary: Vocabulary) -> tuple[re.Pattern, dict[str, tuple[str, bool] | None]]:
     """One pattern of all topic words; word -> (family, weak), or None for a not-topic word."""
     owner: dict[str, tuple[str, bool] | None] = {word: None for word in vocabulary.not_topic_words}
     for family, words in vocabulary.families.items():
@@ -32,12 +31,13 @@ def _family_re(vocabulary: Vocabulary) -> tuple[regex.Pattern, dict[str, tuple[s
     for family, words in vocabulary.weak_family_words.items():
         for word in words:
             owner.setdefault(word, (family, True))
-    pattern = "|".join(regex.escape(w) for w in sorted(owner, key=len, reverse=True))
-    return regex.compile(pattern), owner
+    # re, not regex: for an alternation of plain words re is about twice as fast
+    pattern = "|".join(re.escape(w) for w in sorted(owner, key=len, reverse=True))
+    return re.compile(pattern), owner
 
 
 @lru_cache(maxsize=8)
-def metric_patterns(vocabulary: Vocabulary) -> dict[str, tuple[regex.Pattern, dict[str, tuple[int, str]]]]:
+def metric_patterns(vocabulary: Vocabulary) -> dict[str, tuple[re.Pattern, dict[str, tuple[int, str]]]]:
     """Per metric unit: one pattern of all its words, and word -> (priority, metric)."""
     result = {}
     for unit in ("count", "money", "percent"):
@@ -46,8 +46,8 @@ def metric_patterns(vocabulary: Vocabulary) -> dict[str, tuple[regex.Pattern, di
             if metric.unit == unit:
                 for word in metric.words:
                     owner.setdefault(word, (priority, metric.name))
-        pattern = "|".join(regex.escape(w) for w in sorted(owner, key=len, reverse=True)) or "(?!)"
-        result[unit] = (regex.compile(pattern), owner)
+        pattern = "|".join(re.escape(w) for w in sorted(owner, key=len, reverse=True)) or "(?!)"
+        result[unit] = (re.compile(pattern), owner)
     return result
 
 
