@@ -1,5 +1,5 @@
 """Using both cores changes nothing but the time: worker processes read the reports, a thread
-imports Great Expectations meanwhile, and a forked process writes the workbook beside the other
+imports Great Expectations meanwhile, and a forked process writes the workbook and junit.xml beside the other
 writers (auditor/pipeline.py, auditor/report/writers.py)."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def reports(tmp_path_factory):
 
 @pytest.fixture
 def aside_always(monkeypatch):
-    """Fork the workbook writer whatever the run's size; record that it was."""
+    """Fork the aside writers whatever the run's size; record which were."""
     started = []
 
     class Recorded(writers._Aside):
@@ -51,7 +51,7 @@ def test_every_output_is_the_same_whatever_the_jobs(reports, tmp_path, aside_alw
     assert audit(reports, one, 1).exit_code == 0
     assert aside_always == []
     assert audit(reports, two, 2).exit_code == 0
-    assert aside_always == ["xlsx"]
+    assert aside_always == [["xlsx", "junit"]]
     names = sorted(p.name for p in one.iterdir())
     assert names == sorted(p.name for p in two.iterdir())
     assert "flags.xlsx" in names and "gx_validation.json" in names
@@ -70,7 +70,7 @@ def test_an_error_in_the_forked_writer_reaches_the_user(reports, tmp_path, aside
                                                         status):
     monkeypatch.setitem(writers.WRITERS, "xlsx", _fails("the workbook is open in another program", user_error))
     result = audit(reports, tmp_path / "out", 2)
-    assert aside_always == ["xlsx"]
+    assert aside_always == [["xlsx", "junit"]]
     assert result.exit_code == status
     assert "the workbook is open in another program" in result.output
     assert not (tmp_path / "out" / "flags.json").exists()  # written last, after the workbook

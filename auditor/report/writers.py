@@ -70,7 +70,7 @@ def write_audit(out: Path, result: AuditResult, config: Config, formats: list[st
     chosen = [name for name in WRITERS if name in set(formats or WRITERS)]
     side = _start_aside(out, result, config, chosen) if jobs > 1 else None
     for name in chosen:
-        if side and name == side.name:
+        if side and name in side.names:
             continue
         if side and name == "json":
             side.finish()  # flags.json stays the last file written
@@ -79,23 +79,24 @@ def write_audit(out: Path, result: AuditResult, config: Config, formats: list[st
         side.finish()
 
 
-# With more than one core, the slowest writer (the workbook: openpyxl is pure Python) runs in a
-# forked process beside the others, once a run is big enough for the fork to pay.
-_ASIDE = "xlsx"
+# With more than one core, some writers run in a forked process beside the others, once a run is
+# big enough for the fork to pay: the workbook (openpyxl is pure Python) and junit.xml, which at
+# 10,000 reports take about as long as the CSV files and the rest.
+_ASIDE = ("xlsx", "junit")
 _ASIDE_MIN_REPORTS = 500
 
 
 class _Aside:
-    """One writer running in a forked child; finish() waits for it and re-raises its error."""
+    """Writers running in a forked child; finish() waits for it and re-raises its error."""
 
-    def __init__(self, name: str, out: Path, result: AuditResult, config: Config) -> None:
+    def __init__(self, names: list[str], out: Path, result: AuditResult, config: Config) -> None:
         import multiprocessing
 
-        self.name = name
+        self.names = names
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_write_aside, args=(name, out, result, config, send),
-                                        name=f"auditor-write-{name}")
+        self._process = context.Process(target=_write_aside, args=(names, out, result, config, send),
+                                        name="auditor-write-aside")
         self._process.start()
         send.close()
         self._done = False
@@ -107,30 +108,32 @@ class _Aside:
         error = self._receive.recv() if self._receive.poll(None) else None
         self._process.join()
         if error is None and self._process.exitcode != 0:
-            error = (False, f"the {self.name} writer stopped with exit status {self._process.exitcode}")
+            error = (False, f"the {'/'.join(self.names)} writers stopped with exit status {self._process.exitcode}")
         if error:
             user_error, message = error
-            raise AuditorError(message) if user_error else RuntimeError(f"{self.name} writer: {message}")
+            raise AuditorError(message) if user_error else RuntimeError(message)
 
 
 def _start_aside(out: Path, result: AuditResult, config: Config, chosen: list[str]) -> _Aside | None:
     import threading
 
+    names = [name for name in _ASIDE if name in chosen]
     # fork only from a single-threaded process: a thread could hold a lock the child inherits
-    if (_ASIDE not in chosen or len(result.records) < _ASIDE_MIN_REPORTS or threading.active_count() > 1
-            or not hasattr(os, "fork")):
+    if not names or len(result.records) < _ASIDE_MIN_REPORTS or threading.active_count() > 1 or not hasattr(os, "fork"):
         return None
-    return _Aside(_ASIDE, out, result, config)
+    return _Aside(names, out, result, config)
 
 
-def _write_aside(name: str, out: Path, result: AuditResult, config: Config, send) -> None:
+def _write_aside(names: list[str], out: Path, result: AuditResult, config: Config, send) -> None:
+    name = names[0]
     try:
-        WRITERS[name](out, result, config)
+        for name in names:
+            WRITERS[name](out, result, config)
         send.send(None)
     except AuditorError as err:
         send.send((True, str(err)))
     except BaseException as err:  # reported by the parent, which exits with the internal-error status
-        send.send((False, f"{type(err).__name__}: {err}"))
+        send.send((False, f"{name} writer: {type(err).__name__}: {err}"))
     finally:
         send.close()
 
