@@ -1,6 +1,6 @@
 """Using both cores changes nothing but the time: worker processes read the reports, a thread
-imports Great Expectations meanwhile, and a forked process writes the workbook and junit.xml beside the other
-writers (auditor/pipeline.py, auditor/report/writers.py)."""
+imports Great Expectations meanwhile, and a forked process writes the workbook and junit.xml
+beside the other writers (auditor/pipeline.py, auditor/report/writers.py)."""
 
 from __future__ import annotations
 
