@@ -1,7 +1,8 @@
 """Build N seed-like reports with known anomalies, for benchmarks and recall measurements.
 
 Each report is a title, a publication line, a body and a signature, about the size of the
-sample reports (~20 KB). The body mixes prose taken from the sample reports (sentences without
+sample reports (~20 KB); one in five is an information-disclosure report (政府信息公开工作年度报告,
+~8 KB) whose template tables add up, cells separated by `|` or tabs. The body mixes prose taken from the sample reports (sentences without
 figures) with sentences written from templates whose figures obey the relations the rules check.
 At a known rate, one relation per report is broken on purpose; truth.json records which rule
 should flag it, so a run can be scored as well as timed. Apart from that, a report is
@@ -21,6 +22,8 @@ from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parent.parent / "reports_in"
 TARGET_CHARS = 6500  # ~20 KB of UTF-8, like the sample reports
+DISCLOSURE_SHARE = 0.2
+VERSION = 2  # of the corpora: bench/run.py caches them by size and version
 REGIONS = ["安平县", "临水县", "青山区", "东湖区", "白石市", "南岭县", "西河区", "北川市", "云台县", "江口区"]
 
 
@@ -146,6 +149,79 @@ def report(rng: random.Random, prose: list[str], year: int, bad: bool) -> tuple[
     return text, expected
 
 
+APPLICANTS = 6  # 自然人 and the five kinds of 法人或其他组织; the 总计 column follows
+OUTCOME_ROWS = ["三、本年度办理结果|（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                "（三）不予公开|1．属于国家秘密", "2．其他法律行政法规禁止公开", "（四）无法提供|1．本机关不掌握相关政府信息",
+                "2．没有现成信息需要另行制作", "（五）不予处理|1．信访举报投诉类申请", "2．重复申请", "（六）其他处理|3．其他"]
+
+
+def disclosure_tables(rng: random.Random, bad: bool) -> tuple[str, list[str]]:
+    """The template's two tables, consistent, or with one figure broken (truth: its rule)."""
+    def counts(high: int) -> list[int]:
+        return [rng.randint(0, high)] + [rng.choice([0, 0, 0, rng.randint(0, high // 4)]) for _ in range(APPLICANTS - 1)]
+    outcomes = [counts(rng.choice([3, 10, 40])) for _ in OUTCOME_ROWS]
+    handled = [sum(row[c] for row in outcomes) for c in range(APPLICANTS)]
+    carried_in = [min(h, rng.randint(0, 3)) for h in handled]
+    carried_out = [rng.randint(0, 3) for _ in handled]
+    new = [h + o - i for h, o, i in zip(handled, carried_out, carried_in)]
+    rows = [["一、本年新收政府信息公开申请数量", new], ["二、上年结转政府信息公开申请数量", carried_in],
+            *[[label, row] for label, row in zip(OUTCOME_ROWS, outcomes)],
+            ["（七）总计", handled], ["四、结转下年度继续办理", carried_out]]
+    appeals = [rng.randint(0, 3) for _ in range(12)]
+    blocks = [appeals[i:i + 4] + [sum(appeals[i:i + 4])] for i in (0, 4, 8)]
+    totals = {id(r[1]): sum(r[1]) for r in rows}
+    expected = []
+    if bad:  # one figure off; every flag it causes, one per column that no longer adds up
+        kind = rng.choice(["DISC001", "DISC002", "DISC003", "DISC004"])
+        if kind == "DISC001":  # carried forward misstated (its row total with it): 自然人 and 总计 columns
+            carried_out[0] += rng.randint(1, 3)
+            totals[id(carried_out)] = sum(carried_out)
+            expected += ["DISC001", "DISC001"]
+        elif kind == "DISC002":  # the total of 本年新收 mistyped: its row, and the balance of the 总计 column
+            totals[id(new)] += rng.choice([-1, 1, 10])
+            expected += ["DISC002", "DISC001"]
+        elif kind == "DISC003":  # an outcome misstated (its row total with it): 自然人 and 总计 columns
+            outcomes[0][0] += rng.randint(1, 3)
+            totals[id(outcomes[0])] = sum(outcomes[0])
+            expected += ["DISC003", "DISC003"]
+        else:
+            blocks[0][4] += rng.randint(1, 2)
+            expected.append("DISC004")
+    separator = rng.choice([" | ", "\t"])
+    lines = ["三、收到和处理政府信息公开申请情况",
+             separator.join(["申请人情况", "自然人", "法人或其他组织", "总计"]),
+             separator.join(["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"])]
+    for label, row in rows:
+        lines.append(separator.join([*label.split("|"), *map(str, row), str(totals[id(row)])]))
+    lines += ["四、政府信息公开行政复议、行政诉讼情况",
+              separator.join(["行政复议", "行政诉讼"]),
+              separator.join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"]),
+              separator.join(map(str, [x for block in blocks for x in block]))]
+    return "\n".join(lines), expected
+
+
+def disclosure_report(rng: random.Random, prose: list[str], year: int, bad: bool) -> tuple[str, list[str]]:
+    region = rng.choice(REGIONS)
+    tables, expected = disclosure_tables(rng, bad)
+    month, day = rng.randint(1, 3), rng.randint(1, 28)
+    text = "\n\n".join([
+        f"{region}人民政府办公室{year}年政府信息公开工作年度报告",
+        f"发布时间:{year + 1}-0{month}-{day:02d} 10:00  来源:{region}人民政府办公室",
+        "一、总体情况",
+        "".join(rng.sample(prose, 20)),
+        "二、主动公开政府信息情况",
+        "".join(rng.sample(prose, 4)),
+        tables,
+        "五、存在的主要问题及改进情况",
+        "".join(rng.sample(prose, 4)),
+        "六、其他需要报告的事项",
+        "本年度未收取信息处理费。",
+        f"{region}人民政府办公室",
+        f"{year + 1}年{month}月{day}日",
+    ]) + "\n"
+    return text, expected
+
+
 def generate(n: int, out: Path, seed: int = 0, anomaly_rate: float = 0.2) -> dict:
     rng = random.Random(seed)
     prose = prose_sentences()
@@ -153,7 +229,8 @@ def generate(n: int, out: Path, seed: int = 0, anomaly_rate: float = 0.2) -> dic
     truth = {}
     for i in range(n):
         year = rng.randint(2018, 2024)
-        text, expected = report(rng, prose, year, rng.random() < anomaly_rate)
+        make = disclosure_report if rng.random() < DISCLOSURE_SHARE else report
+        text, expected = make(rng, prose, year, rng.random() < anomaly_rate)
         name = f"report_{i:05d}.txt"
         (out / name).write_text(text, encoding="utf-8")
         truth[name] = expected

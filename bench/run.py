@@ -26,7 +26,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.generate import generate
+from bench.generate import VERSION, generate
 
 CACHE = Path(tempfile.gettempdir()) / "auditor-bench"
 FLOOR = """
@@ -40,7 +40,7 @@ print(count)
 
 
 def corpus(n: int) -> Path:
-    folder = CACHE / f"corpus_{n}"
+    folder = CACHE / f"corpus_{n}_v{VERSION}"
     if not (folder / "truth.json").is_file():
         generate(n, folder, seed=n)
     return folder
