@@ -33,6 +33,14 @@ def only(text, config, kind=None):
         ("共有16500多名人员参加。", "16500多名", "16500", "名", 16500, float("inf")),
         ("信息12,077条。", "12,077条", "12077", "条", 12077, 12077),
         ("聘请律师十二名。", "十二名", "12", "名", 12, 12),
+        ("日均新设企业1万6千多户。", "1万6千多户", "16000", "户", 16000, float("inf")),
+        ("高速铁路运营里程2万5千公里。", "2万5千公里", "25000", "公里", 24500, 25500),
+        ("国内生产总值达到7 4 7 7 2 亿元。", "7 4 7 7 2 亿元", "7477200000000", "元", 7477150000000, 7477250000000),
+        ("机床一萬三千五百十三台。", "一萬三千五百十三台", "13513", "台", 13512.5, 13513.5),
+        ("損失十八億餘元。", "十八億餘元", "1800000000", "元", 1800000000, float("inf")),
+        ("涉及六万万人民。", "六万万人", "600000000", "人", 550000000, 650000000),
+        ("参加人数二十几万人。", "二十几万人", "200000", "人", 200000, 300000),
+        ("共1000  万人。", "1000  万人", "10000000", "人", 9995000, 10005000),
     ],
 )
 def test_quantities(config, text, surface, value, unit, lo, hi):
@@ -64,6 +72,12 @@ def test_quantities(config, text, surface, value, unit, lo, hi):
         ("满意度达98%", "98%", "rate"),
         ("按期办结率继续保持高位,达到99.8%", "99.8%", "rate"),
         ("办结率达百分之百", "百分之百", "rate"),
+        ("历史长达2600年", "2600年", "measure"),
+        ("农业税长达2600年", "2600年", "measure"),
+        ("1 9 9 7 年国内生产总值", "1 9 9 7 年", "year"),
+        ("1 9 9 9 年1 2 月2 0 日回到祖国", "1 9 9 9 年1 2 月2 0 日", "date"),
+        ("六個百分點", "六個百分點", "change"),
+        ("平均每年遞增百分之三十六點九", "百分之三十六點九", "change"),
     ],
 )
 def test_figures_that_are_not_counts_keep_their_kind(config, text, surface, kind):
@@ -71,9 +85,26 @@ def test_figures_that_are_not_counts_keep_their_kind(config, text, surface, kind
     assert fact.kind == kind
 
 
-@pytest.mark.parametrize("text", ["一是强化组织领导", "党的十九大精神", "十分重视", "执法队伍分工", "进一步统一思想"])
+@pytest.mark.parametrize("text", ["一是强化组织领导", "党的十九大精神", "十分重视", "执法队伍分工", "进一步统一思想",
+                                  "几十万人", "千兆光网建设", "一 二 三", "参加会议", "千万不要", "5千米跑", "十兆瓦"])
 def test_chinese_numerals_in_words_are_not_figures(config, text):
     assert [f.text for f in figures(text, config) if f.kind in ("count", "money", "rate")] == []
+
+
+def test_spaced_digits_are_one_numeral_only_before_a_unit(config):
+    # A table row written with spaces is several numbers; the 1998 report's 7 4 7 7 2 亿元 is one.
+    row = [f.value for f in figures("四、结转下年度继续办理 1 0 0 0 0 0 1\n", config) if f.value is not None]
+    assert row == [Decimal(v) for v in (1, 0, 0, 0, 0, 0, 1)]
+    assert [f.value for f in figures("增长1 5 ．3 ％，", config)] == [Decimal("15.3")]
+
+
+def test_a_long_digit_run_is_no_figure(config):
+    assert [f.value for f in figures("共" + "9" * 500 + "件", config) if f.value is not None] == []
+
+
+def test_traditional_percentage_points_take_the_canonical_unit(config):
+    fact = only("提高了六個百分點", config)
+    assert (fact.value, fact.unit) == (Decimal(6), "个百分点")
 
 
 def test_every_offset_slices_back_to_the_quoted_text(config):

@@ -60,6 +60,29 @@ MULTIPLIER_CASES = [
     ("12,345万", "123450000", "10000"),
     ("-0.5亿", "-50000000", "10000000"),
     ("1", "1", "1"),
+    # A decimal without its leading zero.
+    (".5", "0.5", "0.1"),
+    ("-.5", "-0.5", "0.1"),
+    ("．25", "0.25", "0.01"),
+]
+
+# Arabic digits with Chinese place values: the ulp is the place of the last Arabic digit.
+MIXED_CASES = [
+    ("25万6千", "256000", "1000"),
+    ("3万4000", "34000", "1"),
+    ("5万4千6百", "54600", "100"),
+    ("5亿1万4千6百", "500014600", "100"),
+    ("1千零20", "1020", "1"),
+    ("1千零1", "1001", "1"),
+    ("2千零30万", "20300000", "10000"),
+    ("1万6千", "16000", "1000"),
+    ("3万5千", "35000", "1000"),
+    ("1亿5000万", "150000000", "10000"),
+    ("5亿4千万", "540000000", "10000000"),
+    ("4百零5万", "4050000", "10000"),
+    ("3万零400", "30400", "1"),
+    ("５萬４千", "54000", "1000"),
+    ("7萬5仟4佰", "75400", "100"),
 ]
 
 CHINESE_CASES = [
@@ -126,6 +149,18 @@ CHINESE_CASES = [
     ("负三十六点九", "-36.9", "0.1"),
     ("正五", "5", "1"),
     ("-一百", "-100", "100"),
+    ("負三十二", "-32", "1"),
+    # 十 right after 百 needs no digit of its own.
+    ("二百十七", "217", "1"),
+    ("一万三千五百十三", "13513", "1"),
+    ("五百十", "510", "10"),
+    # 万 right after 亿 takes the digit between them (五亿一万), 万万 is an old 亿, 兆 is 10**12
+    # when lower places follow it.
+    ("五亿一万", "500010000", "10000"),
+    ("六万万", "600000000", "100000000"),
+    ("四万万五千万", "450000000", "10000000"),
+    ("五兆六十二亿四万五千二", "5006200045200", "100"),
+    ("四十九兆九千五百九十二億", "49959200000000", "100000000"),
 ]
 
 INVALID = [
@@ -143,7 +178,9 @@ INVALID = [
     "12 34",
     "1  234",
     "1.",
-    ".5",
+    "·5",
+    ".",
+    "-.",
     "1.2.3",
     "abc",
     "1e5",
@@ -153,7 +190,13 @@ INVALID = [
     "12 345,678",
     "三 四",
     "1千",
-    "3万5千",
+    "5千",
+    "4百",
+    "12千",
+    "3亿4000",
+    "25万6",
+    "1千零05",
+    "1千零5百",
     "--5",
     "-",
     "负",
@@ -165,7 +208,11 @@ INVALID = [
     "两十",
     "二两",
     "一二百",
-    "五万万",
+    "五万万万",
+    "一亿万万",
+    "一兆",
+    "五兆",
+    "十兆五",
     "一亿二亿",
     "十二十",
     "一百零",
@@ -181,11 +228,13 @@ INVALID = [
     "三点五百",
     "三点五点六",
     "一万十五",
+    "一千十五",
+    "百十",
     "1" * 200,
 ]
 
 
-@pytest.mark.parametrize("text, value, ulp", ARABIC_CASES + MULTIPLIER_CASES + CHINESE_CASES)
+@pytest.mark.parametrize("text, value, ulp", ARABIC_CASES + MULTIPLIER_CASES + MIXED_CASES + CHINESE_CASES)
 def test_parse(text: str, value: str, ulp: str) -> None:
     number = parse_number(text)
     assert number == Number(Decimal(value), Decimal(ulp))
@@ -206,7 +255,7 @@ def test_near_misses_that_are_valid() -> None:
     assert parse_number("一零") == Number(Decimal(10), Decimal(1))
 
 
-@pytest.mark.parametrize("text", [t for t, _, _ in ARABIC_CASES + MULTIPLIER_CASES if t == t.strip()])
+@pytest.mark.parametrize("text", [t for t, _, _ in ARABIC_CASES + MULTIPLIER_CASES + MIXED_CASES if t == t.strip()])
 def test_arabic_pattern_matches_whole_surface(text: str) -> None:
     assert ARABIC_RE.fullmatch(text), text
 
@@ -224,6 +273,12 @@ def test_chinese_pattern_matches_whole_surface(text: str) -> None:
         ("下降-5.2%", ["-5.2"]),
         ("共29 757件", ["29 757"]),
         ("1,2345", ["1", "2345"]),
+        ("日均新设企业1万6千多户", ["1万6千"]),
+        ("里程2万5千公里，5千米", ["2万5千", "5"]),
+        ("25万亿元", ["25万亿"]),
+        ("3亿4000", ["3亿", "4000"]),
+        ("2019年3万4000人", ["2019", "3万4000"]),
+        ("1.2.5和.5", ["1.2", ".5"]),  # no number starts after a digit and a point
     ],
 )
 def test_arabic_pattern_in_text(text: str, found: list[str]) -> None:
@@ -239,6 +294,10 @@ def test_arabic_pattern_in_text(text: str, found: list[str]) -> None:
         ("增长三点五万人", ["三点五万"]),
         ("二〇三五年远景目标", ["二〇三五"]),
         ("负三度", ["负三"]),
+        ("一百 五 十 二个", ["一百 五 十 二"]),
+        ("四点 五个百分点", ["四点 五"]),
+        ("二十几万个", ["二十几万"]),
+        ("几十万人", []),  # 几 never starts a numeral, and nothing after it does
     ],
 )
 def test_chinese_pattern_in_text(text: str, found: list[str]) -> None:

@@ -16,7 +16,7 @@ from functools import lru_cache
 import regex
 
 from auditor.config import Thresholds, Vocabulary
-from auditor.extract.numerals import ARABIC_NUMBER_PATTERN, CHINESE_NUMBER_PATTERN, parse_number
+from auditor.extract.numerals import ARABIC_NUMBER_PATTERN, CHINESE_NUMBER_PATTERN, Number, parse_number
 
 INF = float("inf")
 NAN = float("nan")
@@ -28,26 +28,50 @@ _CN_SMALL = "一二三四五六七八九十"
 _LEFT_BRACKETS = regex.escape("〔[［【(（")
 _RIGHT_BRACKETS = regex.escape("〕]］】)）")
 _DATE_TAIL = r"(?:份|底|初|末|中旬|上旬|下旬)?"
+# Digits of a year, month or day, perhaps spaced out (1 9 9 9 年1 2 月2 0 日, the 1998 report)
+_YYYY = r"(?:\d{4}|\d(?:\x20\d){3})"
+_DD = r"(?:\d\x20\d(?!\d)|\d{1,2})"
+# Four digits and 年 after these are a length of time, not a year: 长达2600年.
+_DURATION = "(?:长达|長達|历时|歷時|逾|超过|超過)"
+# Digits spaced out by the page layout (the 1998 report as published: 7 4 7 7 2 亿元, 1 5 ．3 ％)
+# and Arabic digits with spaced place values (7 万5 千4 百, 7万 5千 4百). Single digits only: in
+# 12 34 the space separates two numbers. Spaced digits are one numeral only before a multiplier,
+# a percent sign or a unit ({spaced_follow}, from the vocabulary): a table row written with spaces
+# (结转下年度继续办理 1 0 0 0 0 0 1) is several. The extractor reads the numeral without the spaces.
+_SPACED = (r"(?=\d)(?<![\d.．]\x20?)"
+           r"(?:(?:\d(?:\x20\d)++(?!\d)(?:\x20?[.．]\x20?\d(?:\x20\d)*+(?!\d))?"
+           r"|\d(?:\x20[.．]\x20?|[.．]\x20)\d(?:\x20\d)*+(?!\d)){spaced_follow}"
+           r"|\d++(?=[\d万亿萬億千仟百佰零]*\x20)(?:\x20?[万亿萬億千仟百佰零]++\x20?\d++)+(?:\x20?[万亿萬億千仟百佰])?)")
+
+# Where the vocabulary goes into the pattern (figure_re): a Chinese numeral is a figure only before
+# a unit or a qualifier, so the pattern does not stop at the 一 of 进一步, 一些, 统一.
+_FOLLOW = "{follow}"
+_SPACED_FOLLOW = "{spaced_follow}"
+# The characters a figure can start with, tested once per position before the branches are tried.
+_FIRST = (rf"(?=[\d.．\-+−－＋负負正{_LEFT_BRACKETS}第百{_CN}壹贰貳貮叁參叄肆伍陆陸柒捌玖两兩十拾廿卅])")
 
 _FIGURE_PATTERN = rf"""
   (?P<docno>[{_LEFT_BRACKETS}]\s*\d{{4}}\s*[{_RIGHT_BRACKETS}]\s*第?\s*\d+\s*号)
 | (?P<period>\d{{4}}\s*年?\s*(?:[-—–~～]|至|到)\s*\d{{4}}\s*年?度?)
 | (?P<date>\d{{4}}\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*\d{{1,2}}(?!\d)
-         |\d{{4}}\s*年\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?{_DATE_TAIL}
+         |{_YYYY}\s*年\s*{_DD}\s*月(?:\s*{_DD}\s*日)?{_DATE_TAIL}
          |[{_CN}]{{4}}\s*年\s*[{_CN_SMALL}]{{1,3}}\s*月(?:\s*[{_CN_SMALL}]{{1,3}}\s*日)?
          |(?<!\d)\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]
          |(?<![\d.])\d{{1,2}}\s*月{_DATE_TAIL}(?![\d份])(?!度))
-| (?P<year>\d{{4}}(?=\s*(?:年|版|届))(?:\s*年度?)?|[{_CN}]{{4}}\s*年度?)
+| (?P<year>(?=\d)(?<!{_DURATION})(?:[1１]\d{{3}}|[2２][0０]\d{{2}}|[12](?:\x20\d){{3}})(?=\s*(?:年|版|届))(?:\s*年度?)?
+         |[{_CN}]{{4}}\s*年度?)
 | (?P<time>(?<!\d)\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?(?!\d))
 | (?P<ratio>(?<!\d)\d+\s*[:：]\s*\d+)
 | (?P<ordinal>第\s*(?:\d+|[{_CN}十百千两]+)\s*(?:次|批|届|个|号|期|轮|条|款|章|项|位|名|季度|阶段|书)?)
 | (?P<slogan>(?<![\d.])\d+(?:\s*\+\s*(?:\d+|[A-Za-z]))+)
-| (?P<percent_words>百分之\s?(?P<percent_number>{ARABIC_NUMBER_PATTERN}|{CHINESE_NUMBER_PATTERN}|百(?![分之])))
-| (?P<number>{ARABIC_NUMBER_PATTERN}|(?P<chinese>{CHINESE_NUMBER_PATTERN}))
+| (?P<percent_words>百[\x20\u3000]*分[\x20\u3000]*之[\x20\u3000]*(?P<percent_number>{ARABIC_NUMBER_PATTERN}|{CHINESE_NUMBER_PATTERN}|百(?![分之])))
+| (?P<number>(?P<spaced>{_SPACED})|{ARABIC_NUMBER_PATTERN}|(?P<chinese>{CHINESE_NUMBER_PATTERN}){_FOLLOW})
 """
-_FIGURE_RE = regex.compile(_FIGURE_PATTERN, regex.VERBOSE)
 # Section numbers: "1.优化…" at the start of a line or sentence, "(1)" anywhere.
-_SECTION_RE = regex.compile(r"(?:^|(?<=[。；;\n]))[ \t\u3000]*(?P<n>\d{1,2})\s*[.．、](?!\d)|[(（](?P<n>\d{1,2})[)）]", regex.M)
+# Read at a plain number's start only: one or two digits, then a point or 、 (after a line or
+# sentence break and blanks) or a closing bracket (after an opening one).
+_SECTION_DOT_RE = regex.compile(r"\d{1,2}\s*[.．、](?!\d)")
+_SECTION_BRACKET_RE = regex.compile(r"\d{1,2}[)）]")
 _QUOTED_RE = regex.compile(r"[“\"「『][^”\"」』\n]{1,15}[”\"」』]")
 # Where a figure's label begins: the last clause break or figure before it.
 _LABEL_BREAK = "，,；;。：:！？!?\n（()）【】"
@@ -57,8 +81,20 @@ _FILLER_LABEL_RE = regex.compile(r"(?:继续|保持|达到|达|为|是|均为|�
 _LOOK_BACK = 20
 _PLAIN_KINDS = frozenset({"docno", "period", "date", "year", "time", "ratio", "ordinal", "slogan"})
 _YEAR_SUFFIX_RE = regex.compile(r"\s*年度?$")
-_RARE_SINGLE_NUMERALS = set("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟廿")  # alone, these are words (队伍)
-_MULTIPLIERS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+_RARE_SINGLE_NUMERALS = set("參肆伍陆陸拾佰仟廿")  # alone, these are words (參加, 队伍, 大陆, 收拾)
+_MULTIPLIERS = {"百": 100, "佰": 100, "千": 1000, "仟": 1000}  # after digits, before 多/余
+_SIMPLIFIED = str.maketrans("個點", "个点")
+_BIG_UNITS = frozenset("万萬亿億")
+# Numbers are immutable and the same few surfaces (一, 两, 10, 2020) recur on every page.
+_parse = lru_cache(maxsize=4096)(parse_number)
+_JI = "几"
+# Only a run with Chinese place values or spaces in it is read up to a prefix, and only a short one.
+_PREFIXED_RE = regex.compile(r"[\x20\p{Han}]")
+_MAX_PREFIX = 40
+# A spaced digit string (三 四) is several numerals; 几 must be the last digit stated, followed
+# only by place values (二十几万, 一百零几万, 十几), and stand once.
+_CN_DIGIT_STRING_RE = regex.compile(r"[-+−－＋负負正]?[〇零一二三四五六七八九壹贰貳貮叁參叄肆伍陆陸柒捌玖两兩]+")
+_JI_RE = regex.compile(r"[^几幾]*[^几幾点點][几幾][十拾百佰千仟万萬亿億]*")
 
 
 @dataclass(slots=True)
@@ -85,6 +121,20 @@ class Fact:
 
 
 @lru_cache(maxsize=8)
+def _figure_re(vocabulary: Vocabulary) -> regex.Pattern:
+    """Every candidate figure. After a Chinese numeral must come a space or the first character of
+    a unit or of a qualifier written after a figure (余, 多)."""
+    q = vocabulary.qualifiers
+    words = (*vocabulary.count_units, *vocabulary.money_units, *vocabulary.percent_units,
+             *vocabulary.measure_units, *q["lower_bound_after"])
+    first = regex.escape("".join(sorted({w[0] for w in words if w})))
+    follow = rf"(?=[\x20\u3000{first}])"
+    spaced_follow = rf"(?=\x20?[万亿萬億%％‰{first}])"
+    pattern = _FIGURE_PATTERN.replace(_FOLLOW, follow).replace(_SPACED_FOLLOW, spaced_follow)
+    return regex.compile(_FIRST + "(?:" + pattern + ")", regex.VERBOSE)
+
+
+@lru_cache(maxsize=8)
 def _unit_re(vocabulary: Vocabulary) -> regex.Pattern:
     """Unit, qualifier and tail that may follow a number; longest unit first."""
     units = sorted(
@@ -98,10 +148,15 @@ def _unit_re(vocabulary: Vocabulary) -> regex.Pattern:
         + vocabulary.qualifiers["upper_bound_tail"], key=len, reverse=True,
     )
     tail = "|".join(map(regex.escape, tails)) or "(?!)"
+    # A unit may be spaced out too (个 百 分点); Fact.unit is written without the spaces.
+    spaced_units = "|".join("\\x20?".join(map(regex.escape, unit)) for unit in units)
     return regex.compile(
-        # 1100多万人: a qualifier may stand before the multiplier as well as after it
-        rf"(?P<q0>{after})?(?:[ \u3000]?(?P<mult>[万萬亿億]+))?(?P<q>{after})?[ \u3000]?"
-        rf"(?P<unit>{'|'.join(map(regex.escape, units))})?"
+        # 1100多万人: a qualifier may stand before the multiplier as well as after it; spaces may
+        # stand between the number and what follows it (500 余万, 1000  万, 一百五十    个百分点)
+        # (5千多户: after digits, 千 and 百 are multipliers only before 多/余, for 5千米 is 5 km)
+        rf"[ \u3000]*(?P<q0>{after})?(?:[ \u3000]*(?P<mult>[万萬亿億]+|[千仟百佰](?={after})))?"
+        rf"(?P<q>{after})?(?(q)(?P<mult2>[万萬亿億])?)[ \u3000]*"
+        rf"(?P<unit>{spaced_units})?"
         rf"(?P<per>\s*(?:/|每)\s*\p{{Han}}{{1,3}})?(?P<tail>{tail})?"
     )
 
@@ -109,15 +164,16 @@ def _unit_re(vocabulary: Vocabulary) -> regex.Pattern:
 def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -> list[Fact]:
     unit_re = _unit_re(vocabulary)
     quoted = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
-    section_starts = {m.start("n") for m in _SECTION_RE.finditer(text)}
     facts: list[Fact] = []
-    for match in _FIGURE_RE.finditer(text):
-        fact = _read(match, text, unit_re, vocabulary, thresholds)
+    search = _figure_re(vocabulary).search
+    pos = 0
+    while (match := search(text, pos)) is not None:
+        fact, pos = _read(match, text, unit_re, vocabulary, thresholds)
         if fact is None:
             continue
         if fact.kind in ("count", "number", "money", "rate", "measure") and _inside(quoted, fact.start, fact.end):
             fact.kind = "name"  # “12345”热线, “4枚印章”, “一件事”: names, not quantities
-        elif fact.kind == "number" and fact.start in section_starts:
+        elif fact.kind == "number" and _is_section_number(text, fact.start):
             fact.kind = "section"
         fact.index = len(facts)
         facts.append(fact)
@@ -129,6 +185,16 @@ def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -
             fact.kind = "percent"  # 完成计划的150%: a percentage, but not a share of a whole
         previous = fact  # 分别占40%、55%: the second share is listed with the first
     return facts
+
+
+def _is_section_number(text: str, start: int) -> bool:
+    """Section numbers: "1.优化…" at the start of a line or sentence, "(1)" anywhere."""
+    if start > 0 and text[start - 1] in "(（":
+        return _SECTION_BRACKET_RE.match(text, start) is not None
+    if _SECTION_DOT_RE.match(text, start) is None:
+        return False
+    before = text[max(0, start - 40):start].rstrip(" \t\u3000")
+    return not before or before[-1] in "。；;\n"
 
 
 def _is_proportion(label: str, vocabulary: Vocabulary) -> bool:
@@ -151,13 +217,55 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def _read(match: regex.Match, text: str, unit_re: regex.Pattern, vocabulary: Vocabulary,
-          thresholds: Thresholds) -> Fact | None:
+          thresholds: Thresholds) -> tuple[Fact | None, int]:
+    """The figure a match stands for, if any, and where to look for the next one: the end of
+    the match, unless only a prefix of its numeral was read (百分之七十百分位)."""
     kind = match.lastgroup  # the outermost named group that matched: nested groups close first
     if kind in _PLAIN_KINDS:
-        return _plain(kind, match)
+        return _plain(kind, match), match.end()
     if kind == "percent_words":
         return _percent_words(match, text, vocabulary, thresholds)
     return _quantity(match, text, unit_re, vocabulary, thresholds)
+
+
+def _numeral(surface: str) -> tuple[Number, int, bool] | None:
+    """The value of the longest prefix of `surface` that is a numeral, the prefix's length, and
+    whether it has a 几 digit. A numeral run may take in the start of the next word (百分之七十百分位
+    takes 七十百), so a run that does not parse is read up to its longest numeral prefix."""
+    try:
+        number, approximate = _parse_spaced(surface)
+    except ValueError:
+        pass
+    else:
+        return number, len(surface), approximate
+    if len(surface) > _MAX_PREFIX or not _PREFIXED_RE.search(surface):
+        return None  # an Arabic run that does not parse is no numeral at all (nor is 9999…9)
+    for end in range(len(surface) - 1, 0, -1):
+        if surface[end - 1] == " ":
+            continue
+        try:
+            number, approximate = _parse_spaced(surface[:end])
+        except ValueError:
+            continue
+        return number, end, approximate
+    return None
+
+
+def _parse_spaced(surface: str) -> tuple[Number, bool]:
+    """parse_number on a numeral that may be spaced out or have a 几 digit (二十几万 is 200000:
+    the 几 is read as 0 and the figure becomes a lower bound)."""
+    if " " in surface:
+        surface = surface.replace(" ", "")
+        if _CN_DIGIT_STRING_RE.fullmatch(surface):
+            raise ValueError("a spaced digit string is several numerals")  # 三 四
+    if "几" not in surface and "幾" not in surface:
+        return _parse(surface), False
+    if not _JI_RE.fullmatch(surface):
+        raise ValueError("misplaced 几")
+    # 几 as 一 makes it the last stated digit, so its place is the ulp: 二十一万 - 1万 = 二十万
+    number = _parse(surface.replace("几", "一").replace("幾", "一"))
+    step = -number.ulp if number.value < 0 else number.ulp
+    return Number(number.value - step, number.ulp), True
 
 
 def _plain(kind: str, match: regex.Match) -> Fact:
@@ -165,27 +273,28 @@ def _plain(kind: str, match: regex.Match) -> Fact:
     value = None
     if kind == "year":
         try:
-            value = parse_number(_YEAR_SUFFIX_RE.sub("", surface).replace("○", "〇")).value
+            value = parse_number(_YEAR_SUFFIX_RE.sub("", surface).replace("○", "〇").replace(" ", "")).value
         except ValueError:
             value = None
     number = float(value) if value is not None else NAN
     return Fact(0, kind, value, "", "", number, number, None, False, surface, match.start(), match.end())
 
 
-def _percent_words(match, text, vocabulary, thresholds) -> Fact | None:
+def _percent_words(match, text, vocabulary, thresholds) -> tuple[Fact | None, int]:
     words = match.group("percent_number")
-    try:
-        number = parse_number("一百" if words == "百" else words)  # 百分之百
-    except ValueError:
-        return None
+    read = _numeral("一百" if words == "百" else words)  # 百分之百
+    if read is None or read[2]:
+        return None, match.end()
+    number, length, _ = read
+    number_end = match.end() if words == "百" else match.start("percent_number") + length
     ulp = min(number.ulp, Decimal(1))  # 百分之三十 is stated to the whole percent, not to ten
-    tail = _tail_at(text, match.end(), vocabulary)  # 百分之九十五以上
-    end = match.end() + len(tail)
+    tail = _tail_at(text, number_end, vocabulary)  # 百分之九十五以上
+    end = number_end + len(tail)
     fact = Fact(0, "rate", number.value, "%", "", 0.0, 0.0, ulp, True, text[match.start():end], match.start(), end)
     _qualify(fact, text, vocabulary, thresholds, tail=tail)
     if _is_change(text, match.start(), vocabulary):
         fact.kind = "change"
-    return fact
+    return fact, end
 
 
 def _tail_at(text: str, pos: int, vocabulary: Vocabulary) -> str:
@@ -194,57 +303,85 @@ def _tail_at(text: str, pos: int, vocabulary: Vocabulary) -> str:
     return next((w for w in sorted(words, key=len, reverse=True) if text.startswith(w, pos)), "")
 
 
-def _quantity(match, text, unit_re, vocabulary, thresholds) -> Fact | None:
+def _quantity(match, text, unit_re, vocabulary, thresholds) -> tuple[Fact | None, int]:
     surface = match.group("number")
     start = match.start()
-    if surface[0] in "正负" and start > 0 and regex.match(r"\p{Han}", text[start - 1]) and text[start - 1] not in "为是达至":
-        surface, start = surface[1:], start + 1  # 纠正6件: the 正 belongs to the word before
-    try:
-        number = parse_number(surface)
-    except ValueError:
-        return None
-    value, ulp = number.value, number.ulp
-    follow = unit_re.match(text, match.end())
-    mult_text = follow.group("mult") or ""
-    if mult_text:
-        try:
-            extra = parse_number("1" + mult_text)
-        except ValueError:
-            mult_text, extra = "", None
-        if extra is not None:
-            value, ulp = value * extra.value, ulp * extra.value
-    unit_text = follow.group("unit") or ""
-    qualifier = follow.group("q0") or follow.group("q") or ""
-    kind, unit = _kind_and_unit(unit_text, vocabulary)
     chinese = match.group("chinese")
+    if surface[0] in "正负負" and start > 0 and regex.match(r"\p{Han}", text[start - 1]) and text[start - 1] not in "为是达至":
+        surface, start = surface[1:], start + 1  # 纠正6件: the 正 belongs to the word before
+        if chinese is not None:
+            chinese = surface
+    resume = match.end()
+    follow = unit_re.match(text, resume)
+    if chinese is not None and follow.group("unit") is None:
+        return None, resume  # the common case, settled before parsing: 一些, 一方面
+    read = _numeral(surface)
+    if read is None:
+        return None, resume
+    number, length, approximate = read
+    number_end = start + length
+    if length < len(surface):
+        if text[number_end] in "万萬亿億":
+            return None, resume  # 一百五万 is not 一百五 and a unit 万元
+        surface = surface[:length]
+        resume = number_end
+        if chinese is not None:
+            chinese = surface
+        follow = unit_re.match(text, number_end)
+    value, ulp = number.value, number.ulp
+    mult_text, mult2, unit_text, q0, q, per, tail = follow.group("mult", "mult2", "unit", "q0", "q", "per", "tail")
+    mult_text = mult_text or ""
+    if mult2:
+        mult_text += mult2  # 3千多万
+    if mult_text:
+        extra = _MULTIPLIERS.get(mult_text)
+        if extra is None:
+            try:
+                extra = parse_number("1" + mult_text).value
+            except ValueError:
+                mult_text = ""
+        elif chinese is not None:
+            return None, resume  # 七十百余: the run ended where no numeral could
+        if mult_text:
+            value, ulp = value * extra, ulp * extra
+    unit_text = unit_text or ""
+    if " " in unit_text:
+        unit_text = unit_text.replace(" ", "")
+    qualifier = q0 or q or ""
+    kind, unit = _kind_and_unit(unit_text, vocabulary)
     if chinese is not None and (kind == "number" or chinese in _RARE_SINGLE_NUMERALS
                                 or (kind == "measure" and len(chinese) == 1)):
         # A Chinese numeral is a figure only before a unit, and one character before a measure is
         # a word: 一是, 十九大, 十分, 一度, 队伍 (but 一百零八亿度 is a figure).
-        return None
+        return None, resume
     if unit_text in vocabulary.money_units:
         scale = vocabulary.money_units[unit_text]
         value, ulp = value * scale, ulp * scale
-    end = follow.end() if unit_text or qualifier or mult_text else match.end()
-    if follow.group("per") and unit_text:
+    end = follow.end() if unit_text or qualifier or mult_text else number_end
+    if per and unit_text:
         kind, end = "ratio", follow.end("per")  # 4.5批次/千人
-    tail = follow.group("tail") or ""
     if tail and unit_text:
         end = follow.end()
     else:
         tail = ""
-    has_multiplier = mult_text or any(ch in surface for ch in "万萬亿億")
+    has_multiplier = mult_text or not _BIG_UNITS.isdisjoint(surface)
     rounded = kind == "rate" or bool(has_multiplier) or ulp < 1 or (ulp > 1 and kind == "money")
     if kind == "number" and not has_multiplier and _looks_like_year(surface, value):
         kind = "year"
     fact = Fact(0, kind, value, unit, "", 0.0, 0.0, ulp, rounded, text[start:end], start, end)
     fact.qualifier = qualifier
     _qualify(fact, text, vocabulary, thresholds, tail=tail)
+    if approximate:
+        # 二十几万: more than 200000, less than 300000
+        fact.qualifier = fact.qualifier or _JI
+        fact.lo = float(value)
+        if fact.qualifier == _JI:
+            fact.hi = float(value + 10 * ulp)
     if kind in ("count", "rate", "money") and _is_change(text, start, vocabulary):
         fact.kind = "change"
-    if unit_text == "个百分点":
+    if unit == "个百分点":
         fact.kind = "change"
-    return fact
+    return fact, max(resume, end)
 
 
 def _looks_like_year(surface: str, value: Decimal) -> bool:
@@ -257,7 +394,10 @@ def _kind_and_unit(unit_text: str, vocabulary: Vocabulary) -> tuple[str, str]:
     if unit_text in vocabulary.money_units:
         return "money", "元"
     if unit_text in vocabulary.percent_units:
-        return "rate", "%" if unit_text in ("%", "％") else unit_text
+        if unit_text in ("%", "％"):
+            return "rate", "%"
+        simplified = unit_text.translate(_SIMPLIFIED)  # 個百分點 is 个百分点
+        return "rate", simplified if simplified in vocabulary.percent_units else unit_text
     if unit_text in vocabulary.count_units:
         return "count", unit_text
     return "measure", unit_text
@@ -308,11 +448,18 @@ def _is_change(text: str, start: int, vocabulary: Vocabulary) -> bool:
 def _attach_context(text: str, facts: list[Fact]) -> None:
     """Give each figure its label (words before it) and the words after it, within its clause."""
     previous_end = 0
+    last_break, next_break = _LAST_BREAK_RE.search, _BREAK_RE.search
+    n = len(facts)
     for i, fact in enumerate(facts):
-        start = max(previous_end, _last_break(text, fact.start) + 1, fact.start - 40)
+        start = max(previous_end, fact.start - 40)
+        found = last_break(text, start, fact.start)
+        if found is not None:
+            start = found.end()
         fact.label = text[start:fact.start].strip()
-        next_start = facts[i + 1].start if i + 1 < len(facts) else len(text)
-        stop = min(next_start, fact.end + 20, _next_break(text, fact.end))
+        stop = min(facts[i + 1].start if i + 1 < n else len(text), fact.end + 20)
+        found = next_break(text, fact.end, stop)
+        if found is not None:
+            stop = found.start()
         fact.after = text[fact.end:stop].strip()
         previous_end = fact.end
 
