@@ -120,6 +120,9 @@ RELATIONS_SCHEMA = pa.DataFrameSchema(
         "stated_hi": pa.Column(float),
         "computed_lo": pa.Column(float),
         "computed_hi": pa.Column(float),
+        # how far apart the stated and the computed intervals lie; 0 where they meet (the suite's
+        # two-sided checks read this one column: one expectation per rule instead of two)
+        "interval_gap": pa.Column(float, pa.Check.ge(0)),
         "evidence": pa.Column(object),
     },
     checks=[
@@ -166,6 +169,9 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds) -> Frames:
     if len(yoy):
         relations = pd.concat([relations, yoy.astype(relations.dtypes.to_dict())], ignore_index=True)
     relations.insert(0, RELATION_KEY, relations["report"].astype(str) + "#" + relations["relation_id"].astype(str))
+    gaps = pd.concat([relations["computed_lo"] - relations["stated_hi"],
+                      relations["stated_lo"] - relations["computed_hi"]], axis=1)
+    relations["interval_gap"] = gaps.max(axis=1).clip(lower=0).fillna(0.0)  # inf - inf: unbounded sides meet
 
     return Frames(
         documents=DOCUMENTS_SCHEMA.validate(documents, lazy=True),

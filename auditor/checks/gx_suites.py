@@ -88,8 +88,8 @@ def import_gx():
     import great_expectations as gx
     from tqdm import tqdm
 
-    # GX makes tqdm bars even when they are off, and tqdm then starts a monitor thread; with it,
-    # this process could not fork the workbook writer safely (report/writers.py).
+    # GX makes tqdm bars even when they are off, and tqdm then starts a monitor thread that
+    # outlives the validation; a process with a stray thread cannot fork safely.
     tqdm.monitor_interval = 0
     return gx
 

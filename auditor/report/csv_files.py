@@ -23,9 +23,19 @@ REPORT_COLUMNS = ["report", "status", "reason", "sha256", "encoding", "title", "
                   "signed", "signer", "docno", "facts", "relations", "errors", "warnings", "infos"]
 
 
+_CHUNK_ROWS = 50_000  # facts.csv quotes a sentence per figure: at 10,000 reports it is ~190 MB
+
+
 def write_csv(path: Path, frame: pd.DataFrame) -> None:
-    safe = neutralise_frame(frame)
-    write_atomic(path, safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"))
+    write_atomic(path, _csv_pieces(frame))
+
+
+def _csv_pieces(frame: pd.DataFrame):
+    """The CSV in pieces of _CHUNK_ROWS rows, neutralised one piece at a time."""
+    yield "\ufeff".encode()  # the byte-order mark Excel needs to read UTF-8
+    for start in range(0, max(len(frame), 1), _CHUNK_ROWS):
+        chunk = neutralise_frame(frame.iloc[start:start + _CHUNK_ROWS])
+        yield chunk.to_csv(index=False, header=start == 0, lineterminator="\r\n").encode("utf-8")
 
 
 def facts_frame(facts: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 # A cell starting with one of these is run as a formula by Excel, WPS and LibreOffice.
@@ -17,13 +18,15 @@ _FILE_MODE = _file_mode()
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename: readers never see half a file."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write to a temporary file beside the target, then rename: readers never see half a file.
+    data may come in pieces, so that a large file is never whole in memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                out.write(piece)
         os.chmod(temporary, _FILE_MODE)  # mkstemp makes files private; outputs are meant to be shared
         os.replace(temporary, path)
     except BaseException:

@@ -6,7 +6,6 @@ files atomically. `--format` picks formats by name; the default is all of them.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,77 +64,14 @@ def check_formats(formats: list[str] | None) -> list[str]:
     return [name for name in WRITERS if name in formats]
 
 
-def write_audit(out: Path, result: AuditResult, config: Config, formats: list[str] | None = None,
-                jobs: int = 1) -> None:
-    chosen = [name for name in WRITERS if name in set(formats or WRITERS)]
-    side = _start_aside(out, result, config, chosen) if jobs > 1 else None
-    for name in chosen:
-        if side and name in side.names:
-            continue
-        if side and name == "json":
-            side.finish()  # flags.json stays the last file written
-        WRITERS[name](out, result, config)
-    if side:
-        side.finish()
-
-
-# With more than one core, some writers run in a forked process beside the others, once a run is
-# big enough for the fork to pay: the workbook (openpyxl is pure Python) and junit.xml, which at
-# 10,000 reports take about as long as the CSV files and the rest.
-_ASIDE = ("xlsx", "junit")
-_ASIDE_MIN_REPORTS = 500
-
-
-class _Aside:
-    """Writers running in a forked child; finish() waits for it and re-raises its error."""
-
-    def __init__(self, names: list[str], out: Path, result: AuditResult, config: Config) -> None:
-        import multiprocessing
-
-        self.names = names
-        context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_write_aside, args=(names, out, result, config, send),
-                                        name="auditor-write-aside")
-        self._process.start()
-        send.close()
-        self._done = False
-
-    def finish(self) -> None:
-        if self._done:
-            return
-        self._done = True
-        error = self._receive.recv() if self._receive.poll(None) else None
-        self._process.join()
-        if error is None and self._process.exitcode != 0:
-            error = (False, f"the {'/'.join(self.names)} writers stopped with exit status {self._process.exitcode}")
-        if error:
-            user_error, message = error
-            raise AuditorError(message) if user_error else RuntimeError(message)
-
-
-def _start_aside(out: Path, result: AuditResult, config: Config, chosen: list[str]) -> _Aside | None:
-    import threading
-
-    names = [name for name in _ASIDE if name in chosen]
-    # fork only from a single-threaded process: a thread could hold a lock the child inherits
-    if not names or len(result.records) < _ASIDE_MIN_REPORTS or threading.active_count() > 1 or not hasattr(os, "fork"):
-        return None
-    return _Aside(names, out, result, config)
-
-
-def _write_aside(names: list[str], out: Path, result: AuditResult, config: Config, send) -> None:
-    name = names[0]
-    try:
-        for name in names:
-            WRITERS[name](out, result, config)
-        send.send(None)
-    except AuditorError as err:
-        send.send((True, str(err)))
-    except BaseException as err:  # reported by the parent, which exits with the internal-error status
-        send.send((False, f"{name} writer: {type(err).__name__}: {err}"))
-    finally:
-        send.close()
+def write_audit(out: Path, result: AuditResult, config: Config, formats: list[str] | None = None) -> None:
+    # One after the other, in this process. Writing the workbook in a forked process beside the
+    # others saved a few seconds at 10,000 reports but doubled the peak memory: reference counting
+    # writes to every object the child touches, so copy-on-write copies them all.
+    chosen = set(formats or WRITERS)
+    for name, writer in WRITERS.items():
+        if name in chosen:
+            writer(out, result, config)
 
 
 def write_extract(out: Path, records: list[ReportRecord], frames: Frames) -> None:
