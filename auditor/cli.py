@@ -169,8 +169,12 @@ def rules(
         from auditor.config import load_config
 
         config = load_config(expectations)
-        for rule in config.rules.values():
-            typer.echo(f"{rule.code}  {rule.name:<32} {rule.category:<11} {rule.severity:<8} {rule.summary}")
+        rules = list(config.rules.values())
+        code, name, category = (max((len(getattr(r, field)) for r in rules), default=0)
+                                for field in ("code", "name", "category"))
+        for rule in rules:
+            typer.echo(f"{rule.code:<{code}}  {rule.name:<{name}}  {rule.category:<{category}}  {rule.severity:<7}  "
+                       f"{rule.summary}")
 
 
 @app.command()
