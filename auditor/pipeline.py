@@ -105,12 +105,17 @@ def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: i
     # imports it meanwhile.
     records, frames = extract(paths, config, jobs, progress, meanwhile=import_gx)
     failures, validation = run_suites(frames, config)
-    failed_rules: dict[str, list[str]] = {}
-    for failure in failures:
-        if failure.table == "relations" and failure.rule not in failed_rules.get(failure.key, []):
-            failed_rules.setdefault(failure.key, []).append(failure.rule)
     flags = build_flags(failures, frames, config, lang)
-    return AuditResult(records, frames, flags, validation, failed_rules)
+    return AuditResult(records, frames, flags, validation, failed_rules(failures))
+
+
+def failed_rules(failures) -> dict[str, list[str]]:
+    """relation_key -> the codes of the rules it failed, each once, in order."""
+    failed: dict[str, list[str]] = {}
+    for failure in failures:
+        if failure.table == "relations" and failure.rule not in failed.get(failure.key, []):
+            failed.setdefault(failure.key, []).append(failure.rule)
+    return failed
 
 
 def _skipped_record(skipped: Skipped) -> ReportRecord:

@@ -38,7 +38,7 @@ def main() -> None:
     with phase("import pandas, pandera"):
         from auditor.config import load_config
         from auditor.frames import build_frames
-        from auditor.pipeline import AuditResult, read_reports
+        from auditor.pipeline import AuditResult, failed_rules, read_reports
     config = load_config()
     with phase(f"read and extract ({args.jobs} jobs)"):
         records = read_reports([folder], config, args.jobs)
@@ -53,11 +53,7 @@ def main() -> None:
     with phase("flags"):
         from auditor.flags import build_flags
         flags = build_flags(failures, frames, config)
-        failed: dict[str, list[str]] = {}
-        for failure in failures:
-            if failure.table == "relations":
-                failed.setdefault(failure.key, []).append(failure.rule)
-    result = AuditResult(records, frames, flags, validation, failed)
+    result = AuditResult(records, frames, flags, validation, failed_rules(failures))
     from auditor.report.writers import WRITERS
     with tempfile.TemporaryDirectory() as out:
         for name, writer in WRITERS.items():

@@ -21,10 +21,11 @@ from collections import defaultdict
 
 import pandas as pd
 
+from auditor.extract.relations import direction_source
 from auditor.process import RELATION_FIELDS
 
 CHANGE_OPS = ("change", "prior")
-_SOURCES = {f"{op}:{way}": way == "rise" for op in CHANGE_OPS for way in ("rise", "fall")}
+_SOURCES = {direction_source(op, rising): rising for op in CHANGE_OPS for rising in (True, False)}
 _LABEL_CHARS = 14
 
 
@@ -37,26 +38,26 @@ def prior_year_relations(documents: pd.DataFrame, facts: pd.DataFrame, relations
     by_key = facts.set_index(["report", "fact_id"], drop=False)
     prior_values = _single_values(facts[facts["report"].isin(set(previous.values()))])
     next_id = relations.groupby("report")["relation_id"].max().to_dict()
+    years = dict(zip(documents["report"], documents["year"]))
     rows = []
     for relation in changes.itertuples(index=False):
         change = by_key.loc[(relation.report, relation.stated_fact)]
         level = by_key.loc[(relation.report, int(relation.part_facts))]
         prior_report = previous[relation.report]
         last = prior_values.get((prior_report, level["family"], level["metric"], level["kind"], level["unit"]))
-        if last is None or not level["family"] or not level["metric"]:
+        if last is None:  # _single_values holds named metrics only
             continue
         computed = _implied_change(level, last, change["unit"], _SOURCES[relation.source])
         if computed is None:
             continue
         next_id[relation.report] += 1
-        year = documents.loc[documents["report"] == prior_report, "year"].iloc[0]
         rows.append({
             "report": relation.report, "relation_id": next_id[relation.report], "op": "yoy", "source": "yoy",
             "family": relation.family, "n_parts": 1, "stated_fact": relation.stated_fact,
             "part_facts": relation.part_facts,
             "stated_expr": f"{_named(level)}, {change['label']}{change['text']}",
             "stated_lo": relation.stated_lo, "stated_hi": relation.stated_hi,
-            "computed_expr": f"{year}年报告所述{_named(last)}",
+            "computed_expr": f"{years[prior_report]}年报告所述{_named(last)}",
             "computed_value": _describe(computed, change["unit"], level["unit"], _SOURCES[relation.source]),
             "computed_lo": computed[0], "computed_hi": computed[1],
             "evidence": [*relation.evidence, _quote(last, prior_report)],

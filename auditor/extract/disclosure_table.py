@@ -35,13 +35,13 @@ _ITEM_MARK_RE = regex.compile(r"^(?:[一二三四五六七八九十]+、|[（(][
 _ASIDE_RE = regex.compile(r"[（(][^（()）]*[)）]$")
 _NAME_CHARS = 12
 _MAX_ROWS = 60  # the template has about 30; past this the stream is no table
-_PROSE_MARKS = ("。", "；")  # a label cell holding these is a sentence: the table has ended
+_PROSE_MARKS = ("。", "；")
 
 
 @dataclass
 class TableRow:
     key: str               # new, carried_in, outcome, total, carried_out
-    name: str              # its label, short: 本年新收, 属于国家秘密
+    name: str              # the template's name for the row (本年新收), an outcome's own (属于国家秘密)
     cells: list[Fact]      # one per column, the total last
 
 
@@ -64,11 +64,9 @@ def read_tables(text: str, facts: list[Fact], template: DisclosureTemplate) -> D
                               appeals=_appeal_cells(text, by_start, template))
     if not tables.rows and not tables.appeals:
         return None
-    columns = template.columns
     for row in tables.rows:
-        row_name = template.rows[row.key].zh if row.key in template.rows else row.name
-        for fact, column in zip(row.cells, columns):
-            _rename(fact, f"{row.key}.{column.key}", f"{row_name}({column.zh})")
+        for fact, column in zip(row.cells, template.columns):
+            _rename(fact, f"{row.key}.{column.key}", f"{row.name}({column.zh})")
     width = len(template.block_columns)
     for i, fact in enumerate(tables.appeals):
         block, column = template.blocks[i // width], template.block_columns[i % width]
@@ -120,11 +118,12 @@ def _application_rows(text: str, by_start: dict[int, Fact], template: Disclosure
     for label, cells in _rows(text, text.rfind("\n", 0, min(anchors)) + 1, by_start, width):
         key = _row_key(label, rows, template)
         if key is None:
-            if rows and any(mark in label for mark in _PROSE_MARKS):
+            if rows and _is_prose(label):
                 break
             continue
         if cells is not None:
-            rows.append(TableRow(key, _short_name(label), cells))
+            name = template.rows[key].zh if key in template.rows else _short_name(label)
+            rows.append(TableRow(key, name, cells))
         if key == "carried_out" or len(rows) > _MAX_ROWS:
             break
     return rows if any(r.key == "new" for r in rows) else []
@@ -200,6 +199,11 @@ def _appeal_cells(text: str, by_start: dict[int, Fact], template: DisclosureTemp
     for label, cells in _rows(text, min(starts), by_start, width):
         if all(w in label for w in template.appeal_header_words):
             return cells or []
-        if any(mark in label for mark in _PROSE_MARKS):
+        if _is_prose(label):
             return []
     return []
+
+
+def _is_prose(label: str) -> bool:
+    """A label cell holding a full stop or a semicolon is a sentence: the table has ended."""
+    return any(mark in label for mark in _PROSE_MARKS)

@@ -613,7 +613,7 @@ def _change_relations(builder: _Builder, facts: list[Fact], vocabulary: Vocabula
             # may well be of something else (四个自治区,工业总产值增长88%)
             rising = _rising(change.label) if _adjacent(builder.text, level, change) else None
             if not builder.prior(family, change, level, rising):
-                builder.pair("change", _direction_source("change", rising), family, change, level)
+                builder.pair("change", direction_source("change", rising), family, change, level)
 
 
 def _adjacent(text: str, level: Fact, change: Fact) -> bool:
@@ -625,7 +625,7 @@ def _adjacent(text: str, level: Fact, change: Fact) -> bool:
     return bool(_COMPARISON_ONLY_RE.fullmatch(between))
 
 
-def _direction_source(op: str, rising: bool | None) -> str:
+def direction_source(op: str, rising: bool | None) -> str:
     """change:rise, prior:fall: a change read right after its level says which way it goes (the
     year-over-year check across reports reads it); a change read across other words does not."""
     return op if rising is None else f"{op}:{'rise' if rising else 'fall'}"
@@ -877,10 +877,10 @@ class _Builder:
         if key in self._seen:
             return
         self._seen.add(key)
+        stated_lo, stated_hi = self.interval(stated)
         self.relations.append(Relation(
             op=op, source=source, family=family, stated=stated, parts=[other],
-            stated_lo=self.interval(stated)[0], stated_hi=self.interval(stated)[1],
-            computed_lo=other.lo, computed_hi=other.hi,
+            stated_lo=stated_lo, stated_hi=stated_hi, computed_lo=other.lo, computed_hi=other.hi,
             stated_expr=self.expr(stated), computed_expr=self.expr(other), computed_value=other.text,
             sentences=self._sentences([stated, other]),
         ))
@@ -940,7 +940,7 @@ class _Builder:
         whole = f"{solution.whole}{level.unit}"
         achieved = f"{float(solution.achieved):.{places}f}%"
         self.relations.append(Relation(
-            op="prior", source=_direction_source("prior", rising), family=family, stated=change, parts=[level],
+            op="prior", source=direction_source("prior", rising), family=family, stated=change, parts=[level],
             stated_lo=float(stated[0]), stated_hi=float(stated[1]),
             computed_lo=float(solution.achieved), computed_hi=float(solution.achieved),
             stated_expr=self.expr(change),
