@@ -2,6 +2,7 @@
 
     python -m bench.extraction                 # 5 runs, corpus from ../shared/corpora
     python -m bench.extraction --runs 9 --corpus PATH
+    python -m bench.extraction --corpus reports_in/   # a folder of report files (the seeds)
 
 Times, in this process (one core), the median of `--runs` passes over every report's text
 (MB = 10**6 bytes of its UTF-8 encoding, 1954–2025, about 3.3 MB):
@@ -26,12 +27,19 @@ from pathlib import Path
 
 from auditor.config import load_config
 from auditor.extract.figures import extract_figures
-from auditor.process import read_text
+from auditor.ingest.discover import discover
+from auditor.process import read_text, text_view
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "government_work_reports.jsonl"
 
 
 def load_reports(path: Path) -> list[tuple[str, str]]:
+    """(name, text) of each report: the lines of a JSON-lines corpus, or the files of a folder
+    as `auditor audit` decodes them."""
+    path = Path(path)
+    if path.is_dir():
+        files, _ = discover([path])
+        return [(item.display, text_view(item.path.read_bytes(), item.path.suffix).text) for item in files]
     reports = []
     with path.open(encoding="utf-8") as lines:
         for i, line in enumerate(lines):
@@ -54,9 +62,9 @@ def median_seconds(work, runs: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.extraction", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed passes per method (median is reported)")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="JSON lines with title, content, year")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="JSON lines with title, content, year; or a folder of report files")
     args = parser.parse_args(argv)
-    if not args.corpus.is_file():
+    if not args.corpus.exists():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
 

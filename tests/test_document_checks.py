@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.checks.document_checks import (RULE_OF_LAW, WORK_REPORT, blank_out, check_document, find_duplicates,
-                                            report_kind)
+from auditor.checks.document_checks import (_EDGE, RULE_OF_LAW, WORK_REPORT, _normalized_lines, blank_out,
+                                            check_document, find_duplicates, report_kind)
 from auditor.ingest.metadata import read_metadata
 from auditor.ingest.spans import Span
 from tests.conftest import ROOT, SEEDS, whole_report
@@ -81,6 +81,14 @@ def flags_of(flags, rule):
 ])
 def test_short_repeated_lines_are_not_duplicates(text):
     assert not find_duplicates(text)
+
+
+def test_lines_are_trimmed_of_every_white_space_and_edge_mark():
+    white_space = {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert set(_EDGE) == white_space | {"\u200b", "\ufeff"}
+    text = "\u3000\ufeff 第一行\u200b\xa0\n\u2003\u200b\n \u200c\n\t第二\u200d行 \r"
+    lines = _normalized_lines(text)
+    assert [(text[span.start:span.end], key) for span, key in lines] == [("第一行", "第一行"), ("第二\u200d行", "第二行")]
 
 
 # --- report kinds and sections --------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import shutil
+import time
 import zipfile
 from io import BytesIO
 
@@ -13,8 +14,8 @@ import pytest
 
 from auditor.pipeline import AuditResult, audit
 from auditor.report.csv_files import FACT_COLUMNS
-from auditor.report.workbook import (FACTS_SHEET, FLAG_HEADERS, FLAGS_SHEET, REPORTS_SHEET, STATUSES,
-                                     reviewed_path, write_workbook)
+from auditor.report.workbook import (FACTS_SHEET, FLAG_HEADERS, FLAGS_SHEET, REPORT_HEADERS, REPORTS_SHEET, STATUSES,
+                                     Review, reviewed_path, workbook_bytes, write_workbook)
 from tests.conftest import SEEDS
 
 HENGXIAN = SEEDS / "000_bffc2002e0c26100.txt"
@@ -70,6 +71,8 @@ def test_workbook_has_its_sheets_frozen_headers_filters_and_status_dropdown(tmp_
     status = openpyxl.utils.get_column_letter(column("status"))
     assert validation.type == "list" and validation.formula1 == '"' + ",".join(STATUSES) + '"'
     assert str(validation.sqref) == f"{status}2:{status}{len(result.flags) + 1}"
+    assert validation.allow_blank and validation.showErrorMessage and validation.errorTitle == "审核状态"
+    assert validation.error == "请从列表中选择: 待核实、确认问题、误报、已整改"
     for row, flag in enumerate(result.flags, start=2):
         assert flags.cell(row, column("id")).value == flag["id"]
         assert flags.cell(row, column("status")).value == "待核实"
@@ -85,6 +88,27 @@ def test_flag_rows_quote_evidence_by_line_and_colour_severity(tmp_path, result, 
     assert row[column("evidence") - 1].value == f"第61行: {arith['evidence'][0]['text']}"
     assert row[column("line") - 1].value == 61
     assert row[column("severity") - 1].fill.fgColor.rgb.endswith("FFC7CE")
+    assert row[column("severity") - 1].font.color.rgb.endswith("9C0006")
+
+
+def test_styles_mark_the_reviewer_columns_and_unreadable_reports(tmp_path, result, config):
+    record = dataclasses.replace(result.records[0], document={**result.records[0].document, "status": "error"})
+    write_workbook(tmp_path, dataclasses.replace(result, records=[record, *result.records[1:]]), config)
+    book = openpyxl.load_workbook(tmp_path / "flags.xlsx")
+    flags = book[FLAGS_SHEET]
+    for key in ("status", "comment"):
+        header = flags.cell(1, column(key))
+        assert header.font.b and header.fill.fgColor.rgb.endswith("FFF2CC")
+    comment = flags.cell(2, column("comment"))  # empty, yet styled: the reviewer types here
+    assert comment.value is None and comment.has_style and comment.alignment.wrap_text
+    assert comment.font.name == "Microsoft YaHei" and comment.font.sz == 10 and comment.alignment.vertical == "top"
+    assert flags.cell(2, column("status")).alignment.vertical == "top"
+    assert flags.column_dimensions["G"].width >= 50  # 问题描述: a fixed width, not fitted
+
+    status = list(REPORT_HEADERS).index("status") + 1
+    reports = book[REPORTS_SHEET]
+    assert reports.cell(2, status).value == "error" and reports.cell(2, status).fill.fgColor.rgb.endswith("FFC7CE")
+    assert reports.cell(3, status).value == "ok" and reports.cell(3, status).fill.fill_type is None
 
 
 def test_reports_and_facts_sheets(tmp_path, result, config):
@@ -116,22 +140,43 @@ def test_formula_injection_stays_inert(tmp_path, result, config):
     assert not any(b"<f>" in xml or b"<f " in xml for xml in sheets)
 
 
+def test_text_that_looks_like_a_formula_number_link_or_markup_stays_text(result):
+    # Rich-text markup would otherwise go into the sheet's XML unescaped, here with a formula cell.
+    markup = '<r><t>a</t></r></is></c><c r="Z9"><f>HYPERLINK("http://x")</f></c><c><is><r><t>b</t></r>'
+    flag = {**result.flags[0], "message": '=HYPERLINK("x")', "expected": "+1", "observed": "http://x",
+            "region": "123", "category": markup}
+    data = workbook_bytes(dataclasses.replace(result, flags=[flag]), {flag["id"]: Review("误报", "=1+1")})
+    sheet = openpyxl.load_workbook(BytesIO(data))[FLAGS_SHEET]
+    cells = {key: sheet.cell(2, column(key)) for key in ("message", "expected", "observed", "region", "category",
+                                                          "comment")}
+    assert {key: cell.value for key, cell in cells.items()} == {
+        "message": """'=HYPERLINK("x")""", "expected": "'+1", "observed": "http://x", "region": "123",
+        "category": "'" + markup, "comment": "'=1+1"}
+    assert all(cell.data_type == "s" and cell.hyperlink is None for cell in cells.values())
+    assert sheet.max_column == len(FLAG_HEADERS) and sheet.max_row == 2
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+
+
 def test_control_characters_cannot_uncover_a_formula(tmp_path, result, config):
-    flag = {**result.flags[0], "message": "\x01=1+1", "expected": "-2+3", "baselined": True}
+    flag = {**result.flags[0], "message": "\x01=1+1", "expected": "-2+3", "observed": "a\r\nb\rc", "baselined": True}
     write_workbook(tmp_path, dataclasses.replace(result, flags=[flag]), config)
     row = flag_rows(tmp_path / "flags.xlsx")[flag["id"]]
     assert row[column("message") - 1].value == "'=1+1"
+    assert row[column("observed") - 1].value == "a\nb\nc"  # as XML reads a carriage return back
     assert row[column("expected") - 1].value == "'-2+3"
     assert row[column("baselined") - 1].value == "已基线"
 
 
 def test_two_writes_give_identical_bytes(tmp_path, result, config):
     write_workbook(tmp_path / "a", result, config)
+    time.sleep(2.1)  # past the 2-second resolution of zip entry times
     write_workbook(tmp_path / "b", result, config)
     first = (tmp_path / "a" / "flags.xlsx").read_bytes()
     assert first == (tmp_path / "b" / "flags.xlsx").read_bytes()
     with zipfile.ZipFile(BytesIO(first)) as archive:
-        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        (stamp,) = {info.date_time for info in archive.infolist()}
+        assert stamp[0] == 1980  # a fixed time, not the time of writing
         assert b"2000-01-01T00:00:00Z" in archive.read("docProps/core.xml")
 
 

@@ -52,7 +52,9 @@ class Duplicates:
 
 _CLAUSE_MARK_RE = re.compile(r"[，,。；;：:]")  # a line holding one is a sentence, not a heading
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # re: a character class, searched per line
-_EDGE_INVISIBLE = "\u200b\ufeff"
+# What a line is trimmed of at its edges: white space (str.isspace) and two zero-width marks.
+_EDGE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x20\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+         "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" "\u200b\ufeff")
 
 
 def _normalized_lines(text: str) -> list[tuple[Span, str]]:
@@ -60,15 +62,16 @@ def _normalized_lines(text: str) -> list[tuple[Span, str]]:
     pattern per line: this runs over every line of every report."""
     lines = []
     start = 0
+    zero_width = _ZERO_WIDTH_RE.search(text) is not None  # rare: look in each line only then
     for line in text.split("\n"):
         end = start + len(line)
         key = "".join(line.split())
-        if _ZERO_WIDTH_RE.search(key):
+        if zero_width and key:
             key = _ZERO_WIDTH_RE.sub("", key)
         if key:
-            head = _strip_edge(line, str.lstrip)
-            tail = _strip_edge(line, str.rstrip)
-            lines.append((Span(start + len(line) - len(head), end - (len(line) - len(tail))), key))
+            head = len(line) - len(line.lstrip(_EDGE))
+            tail = len(line) - len(line.rstrip(_EDGE))
+            lines.append((Span(start + head, end - tail), key))
         start = end + 1
     return lines
 
@@ -77,14 +80,6 @@ def _visible_chars(text: str) -> int:
     """Characters that are neither white space nor zero-width marks."""
     count = sum(map(len, text.split()))
     return count - len(_ZERO_WIDTH_RE.findall(text)) if _ZERO_WIDTH_RE.search(text) else count
-
-
-def _strip_edge(line: str, strip) -> str:
-    """The line without white space and zero-width marks at one edge."""
-    previous = None
-    while previous != line:
-        previous, line = line, strip(strip(line), _EDGE_INVISIBLE)
-    return line
 
 
 def find_duplicates(text: str) -> Duplicates:

@@ -30,6 +30,7 @@ The recorded-only changes and repeats hold the two figures, each as its interval
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -45,7 +46,7 @@ from auditor.extract.figures import INF, VALUE_KINDS, Fact
 from auditor.extract.labels import metric_patterns
 from auditor.ingest.spans import Span
 
-_CLAUSE_BREAK_RE = regex.compile(r"[；;]")
+_CLAUSE_BREAK_RE = re.compile(r"[；;]")
 _BRACKET_RE = regex.compile(r"[()（）]")
 _HEAD_FILLER_RE = regex.compile(r"(?:的|有|为|是|共计|共|达到|达|了)+$")
 _ASIDE_RE = regex.compile(r"[(（][^()（）]*[)）]")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-import regex
+import re
 
 # A sentence ends at 。！？!? or at a line break; semicolons stay inside it because reports
 # use them to separate the items of one list (其中,A 3条;B 4条;…).
-_SENTENCE_RE = regex.compile(r"[^\s。！？!?][^。！？!?\n]*(?:[。！？!?]+[”’」』)）]*)?|[。！？!?]+[”’」』)）]*")
-_LINE_RE = regex.compile(r"[^\s][^\n]*")
+# re, not regex: these scan every character of every report, and re is faster at it.
+_SENTENCE_RE = re.compile(r"[^\s。！？!?][^。！？!?\n]*(?:[。！？!?]+[”’」』)）]*)?|[。！？!?]+[”’」』)）]*")
+_LINE_RE = re.compile(r"[^\s][^\n]*")
 
 
 @dataclass(frozen=True)

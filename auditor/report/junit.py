@@ -38,16 +38,17 @@ def write_junit(out: Path, result: AuditResult, config: Config) -> None:
 def build_junit(result: AuditResult, config: Config) -> ET.Element:
     """The <testsuites> element: one <testsuite> per report, in the order of result.records."""
     by_case: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    flagged: dict[str, set[str]] = defaultdict(set)  # report -> the categories of its flags
     for flag in result.flags:
         by_case[(flag["report"], flag["category"])].append(flag)
+        flagged[flag["report"]].add(flag["category"])
     configured = [c for c in CATEGORIES if any(rule.category == c for rule in config.rules.values())]
     root = ET.Element("testsuites", name=SUITE_NAME)
     for record in result.records:
         report = record.document["report"]
         if record.document["status"] == "ok":
             # Categories of the report's own flags too, in case a flag belongs to none of the configured ones.
-            flagged = {category for (name, category) in by_case if name == report}
-            categories = [c for c in CATEGORIES if c in configured or c in flagged]
+            categories = [c for c in CATEGORIES if c in configured or c in flagged.get(report, ())]
             cases = [_testcase(report, c, by_case.get((report, c), [])) for c in categories]
         else:
             cases = [_unreadable_case(report, record.document.get("reason") or "", by_case.get((report, "input"), []))]

@@ -6,6 +6,8 @@ reviewer), 「报告」 (one row per input) and 「数据」 (the figures, those
 A reviewer's work is never lost: when the existing flags.xlsx carries any review, it is moved
 aside to flags.reviewed-<sha256 prefix>.xlsx and its statuses and comments are carried over, by
 flag id, into the new workbook. The bytes are deterministic: the same result gives the same file.
+
+Written with XlsxWriter (fast, rows streamed in order), read back with openpyxl.
 """
 
 from __future__ import annotations
@@ -13,22 +15,18 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import unicodedata
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from auditor.config import Config
 from auditor.errors import AuditorError
@@ -59,25 +57,18 @@ REPORT_HEADERS: dict[str, str] = {
 
 # A font present on every Windows since Vista and bundled with WPS, with full CJK coverage.
 FONT_NAME = "Microsoft YaHei"
-_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the columns the reviewer fills in
-_SEVERITY_STYLE = {
-    "error": (PatternFill("solid", fgColor="FFC7CE"), Font(name=FONT_NAME, size=10, color="9C0006")),
-    "warning": (PatternFill("solid", fgColor="FFEB9C"), Font(name=FONT_NAME, size=10, color="9C5700")),
-    "info": (PatternFill("solid", fgColor="DDEBF7"), Font(name=FONT_NAME, size=10, color="1F4E78")),
-}
-# Named styles: one lookup per cell instead of one per attribute, which matters on the facts sheet.
-_HEADER, _BODY, _WRAPPED = "auditor 表头", "auditor 正文", "auditor 换行"
-_STYLES = (
-    NamedStyle(_HEADER, font=Font(name=FONT_NAME, size=10, bold=True), fill=PatternFill("solid", fgColor="D9D9D9"),
-               alignment=Alignment(vertical="center")),
-    NamedStyle(_BODY, font=Font(name=FONT_NAME, size=10), alignment=Alignment(vertical="top")),
-    NamedStyle(_WRAPPED, font=Font(name=FONT_NAME, size=10), alignment=Alignment(vertical="top", wrap_text=True)),
-)
+_INPUT_FILL = "#FFF2CC"  # the columns the reviewer fills in
+# severity -> (fill, font colour) of its cell
+_SEVERITY_STYLE = {"error": ("#FFC7CE", "#9C0006"), "warning": ("#FFEB9C", "#9C5700"), "info": ("#DDEBF7", "#1F4E78")}
 
-# Fixed stamps: docProps and zip entry times would otherwise make every run's bytes differ.
-_STAMP = datetime(2000, 1, 1)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_MAX_CELL = 32767  # Excel's limits: characters in a cell, rows in a sheet
+# constant_memory streams each row to a temporary file as the next begins (rows must come in
+# order). No string conversions: report text must never become a formula, number or link.
+_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+            "strings_to_urls": False}
+_STAMP = datetime(2000, 1, 1)  # the document's creation date, fixed so the bytes are too
+# The C0 controls XML 1.0 cannot carry (tab, line feed and carriage return it can).
+_ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+_MAX_CELL = 32767  # Excel's limit on the characters in a cell
 _MAX_FACT_ROWS = 5_000
 _WIDTH = {"message": 50, "evidence": 70, "sentence": 60}  # wrapped or long text: fixed widths
 
@@ -109,15 +100,15 @@ def reviewed_path(path: Path, data: bytes) -> Path:
 
 def workbook_bytes(result: AuditResult, reviews: dict[str, Review] | None = None) -> bytes:
     """The workbook of one audit, with the given reviews (flag id -> status, comment) filled in."""
-    book = Workbook()
-    for style in _STYLES:
-        book.add_named_style(style)
-    _flags_sheet(book.active, result.flags, reviews or {})
-    _reports_sheet(book.create_sheet(REPORTS_SHEET), result)
-    _facts_sheet(book.create_sheet(FACTS_SHEET), result)
-    book.properties.creator = "auditor"
-    book.properties.created = book.properties.modified = _STAMP
-    return _save(book)
+    buffer = BytesIO()
+    book = xlsxwriter.Workbook(buffer, _OPTIONS)
+    book.set_properties({"author": "auditor", "created": _STAMP})
+    formats = _formats(book)
+    _flags_sheet(book.add_worksheet(FLAGS_SHEET), formats, result.flags, reviews or {})
+    _reports_sheet(book.add_worksheet(REPORTS_SHEET), formats, result)
+    _facts_sheet(book.add_worksheet(FACTS_SHEET), formats, result)
+    book.close()  # zips the parts with a fixed entry time (their temporary files stamped 1980-01-31)
+    return buffer.getvalue()
 
 
 def read_flag_rows(data: bytes, required: Iterable[str] = ("id", "status", "comment")) -> list[dict[str, str]]:
@@ -126,6 +117,8 @@ def read_flag_rows(data: bytes, required: Iterable[str] = ("id", "status", "comm
     Raises AuditorError (without a file name: the caller knows it) when the bytes are not an
     xlsx workbook or lack the sheet or a required column.
     """
+    from openpyxl import load_workbook  # here, not at the top: most runs have no workbook to read
+
     try:
         book = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises a zoo of exception types on a damaged file
@@ -185,20 +178,13 @@ def _rows_by_header(rows: Iterable[Sequence], required: Iterable[str]) -> list[d
 
 # --- the sheets ------------------------------------------------------------------------------
 
-def _flags_sheet(sheet: Worksheet, flags: list[dict], reviews: dict[str, Review]) -> None:
-    sheet.title = FLAGS_SHEET
+def _flags_sheet(sheet: Worksheet, formats: dict[str, Format], flags: list[dict],
+                 reviews: dict[str, Review]) -> None:
     rows = [_flag_row(flag, reviews.get(flag["id"])) for flag in flags]
-    _table(sheet, FLAG_HEADERS, rows, wrapped={"message", "evidence", "comment"})
-    keys = list(FLAG_HEADERS)
-    for row_number, flag in enumerate(flags, start=2):
-        if flag["severity"] in _SEVERITY_STYLE:
-            cell = sheet.cell(row_number, keys.index("severity") + 1)
-            cell.fill, cell.font = _SEVERITY_STYLE[flag["severity"]]
-    for key in ("status", "comment"):
-        sheet.cell(1, keys.index(key) + 1).fill = _INPUT_FILL
-        for row_number in range(2, len(flags) + 2):  # styled even while empty: the reviewer types here
-            sheet.cell(row_number, keys.index(key) + 1).style = _WRAPPED if key == "comment" else _BODY
-    _status_dropdown(sheet, get_column_letter(keys.index("status") + 1), len(flags))
+    _table(sheet, formats, FLAG_HEADERS, rows, wrapped={"message", "evidence", "comment"},
+           inputs={"status", "comment"},
+           style=lambda key, value: formats[value] if key == "severity" and value in _SEVERITY_STYLE else None)
+    _status_dropdown(sheet, list(FLAG_HEADERS).index("status"), len(flags))
 
 
 def _flag_row(flag: dict, review: Review | None) -> list:
@@ -217,14 +203,13 @@ def _flag_row(flag: dict, review: Review | None) -> list:
     return [values[key] for key in FLAG_HEADERS]
 
 
-def _status_dropdown(sheet: Worksheet, column: str, count: int) -> None:
-    rule = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
-                          showErrorMessage=True, errorTitle="审核状态", error="请从列表中选择: " + "、".join(STATUSES))
-    rule.add(f"{column}2:{column}{max(count, 1) + 1}")
-    sheet.add_data_validation(rule)
+def _status_dropdown(sheet: Worksheet, col: int, count: int) -> None:
+    sheet.data_validation(1, col, max(count, 1), col, {
+        "validate": "list", "source": list(STATUSES), "ignore_blank": True,
+        "error_title": "审核状态", "error_message": "请从列表中选择: " + "、".join(STATUSES)})
 
 
-def _reports_sheet(sheet: Worksheet, result: AuditResult) -> None:
+def _reports_sheet(sheet: Worksheet, formats: dict[str, Format], result: AuditResult) -> None:
     rows = []
     for entry in report_entries(result.records, result.flags):
         meta, counts = entry["metadata"], entry["counts"]
@@ -232,15 +217,12 @@ def _reports_sheet(sheet: Worksheet, result: AuditResult) -> None:
                   **{k: meta.get(k) for k in ("title", "region", "year", "published", "signed")},
                   **{k: counts.get(k) for k in ("facts", "relations", "error", "warning", "info")}}
         rows.append([values[key] for key in REPORT_HEADERS])
-    _table(sheet, REPORT_HEADERS, rows)
-    status_col = list(REPORT_HEADERS).index("status") + 1
-    for row_number, row in enumerate(rows, start=2):
-        if row[status_col - 1] != "ok":  # an unreadable input
-            cell = sheet.cell(row_number, status_col)
-            cell.fill, cell.font = _SEVERITY_STYLE["error"]
+    # A status other than "ok" is an unreadable input.
+    _table(sheet, formats, REPORT_HEADERS, rows,
+           style=lambda key, value: formats["error"] if key == "status" and value != "ok" else None)
 
 
-def _facts_sheet(sheet: Worksheet, result: AuditResult) -> None:
+def _facts_sheet(sheet: Worksheet, formats: dict[str, Format], result: AuditResult) -> None:
     """The figures a reviewer checks flags against: those of the flagged reports first, then the
     rest, up to _MAX_FACT_ROWS (a workbook is for reading, and slow to write; facts.csv has all)."""
     facts = result.frames.facts
@@ -250,36 +232,55 @@ def _facts_sheet(sheet: Worksheet, result: AuditResult) -> None:
     rows = [list(row) for row in chosen[FACT_COLUMNS].itertuples(index=False, name=None)]
     if len(facts) > len(chosen):
         rows.append([f"… 另有 {len(facts) - len(chosen)} 行未列出, 完整数据见 facts.csv"])
-    _table(sheet, {name: name for name in FACT_COLUMNS}, rows)
+    _table(sheet, formats, {name: name for name in FACT_COLUMNS}, rows)
 
 
 # --- cells and layout ------------------------------------------------------------------------
 
-def _table(sheet: Worksheet, columns: dict[str, str], rows: list[list], wrapped: set[str] = frozenset()) -> None:
-    """A header row (column key -> header) over the rows: frozen, filtered, sized; wrapped keys wrap."""
+def _formats(book: xlsxwriter.Workbook) -> dict[str, Format]:
+    """The cell formats by name: header, input (a header the reviewer fills in), body, wrapped, and
+    one per severity."""
+    body = {"font_name": FONT_NAME, "font_size": 10, "valign": "top"}
+    header = {"font_name": FONT_NAME, "font_size": 10, "bold": True, "valign": "vcenter", "pattern": 1}
+    formats = {"header": book.add_format({**header, "bg_color": "#D9D9D9"}),
+               "input": book.add_format({**header, "bg_color": _INPUT_FILL}),
+               "body": book.add_format(body),
+               "wrapped": book.add_format({**body, "text_wrap": True})}
+    for severity, (fill, colour) in _SEVERITY_STYLE.items():
+        formats[severity] = book.add_format({**body, "pattern": 1, "bg_color": fill, "font_color": colour})
+    return formats
+
+
+def _table(sheet: Worksheet, formats: dict[str, Format], columns: dict[str, str], rows: list[list], *,
+           wrapped: set[str] = frozenset(), inputs: set[str] = frozenset(),
+           style: Callable[[str, object], Format | None] = lambda key, value: None) -> None:
+    """A header row (column key -> header) over the rows: frozen, filtered, sized. Wrapped keys wrap;
+    input keys (the reviewer's) have a marked header and are styled even while empty; STYLE(key,
+    value) may give a cell its own format."""
     keys = list(columns)
-    for col, key in enumerate(keys, start=1):
-        _put(sheet, 1, col, _cell_value(columns[key])).style = _HEADER
-    styles = [_WRAPPED if key in wrapped else _BODY for key in keys]
-    for row_number, row in enumerate(rows, start=2):
-        for col, value in enumerate(row, start=1):
-            value = _cell_value(value)
-            if value not in (None, ""):  # an empty cell is not written: smaller, faster files
-                _put(sheet, row_number, col, value).style = styles[col - 1]
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{len(rows) + 1}"
-    for col, key in enumerate(keys, start=1):
-        width = _WIDTH.get(key) or _fit_width(columns[key], (row[col - 1] for row in rows if col <= len(row)))
-        sheet.column_dimensions[get_column_letter(col)].width = width
+    for col, key in enumerate(keys):
+        _write(sheet, 0, col, columns[key], formats["input" if key in inputs else "header"])
+        width = _WIDTH.get(key) or _fit_width(columns[key], (row[col] for row in rows if col < len(row)))
+        sheet.set_column(col, col, width)
+    bodies = [formats["wrapped" if key in wrapped else "body"] for key in keys]
+    for row_number, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            key = keys[col]
+            _write(sheet, row_number, col, value, style(key, value) or bodies[col], blank=key in inputs)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(rows), len(keys) - 1)
 
 
-def _put(sheet: Worksheet, row: int, col: int, value):
-    """Set a cell to a value _cell_value() made safe."""
-    cell = sheet.cell(row, col)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # never "f": report text must not become a formula
-    return cell
+def _write(sheet: Worksheet, row: int, col: int, value, cell_format: Format, blank: bool = False) -> None:
+    """Write a value _cell_value() makes safe: text always as text, never a formula. An empty cell
+    is not written (smaller, faster files) unless BLANK: then only its format is."""
+    value = _cell_value(value)
+    if isinstance(value, str) and value:
+        sheet.write_string(row, col, value, cell_format)
+    elif isinstance(value, (int, float)):
+        sheet.write_number(row, col, value, cell_format)
+    elif blank:
+        sheet.write_blank(row, col, None, cell_format)
 
 
 def _cell_value(value):
@@ -301,9 +302,14 @@ def _cell_value(value):
 
 def _safe_text(text: str) -> str:
     # Control characters first: dropping one may uncover a leading "=" that neutralise must see.
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    # A carriage return reads back as a line feed from XML (XlsxWriter would write it as _x000D_).
+    text = _ILLEGAL_CHARACTERS_RE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     if len(text) >= _MAX_CELL:
         text = text[:_MAX_CELL - 2] + "…"
+    if text.startswith("<r>") and text.endswith("</r>"):
+        # XlsxWriter copies such text into the sheet's XML unescaped, as rich-text runs: a report
+        # could inject any cell, a formula included. The quote makes it plain text.
+        return "'" + text
     return neutralise(text)
 
 
@@ -315,27 +321,3 @@ def _fit_width(header, values: Iterable) -> float:
 def _display_width(value) -> int:
     text = "" if value is None else str(value)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text.split("\n")[0])
-
-
-# --- saving ----------------------------------------------------------------------------------
-
-def _save(book: Workbook) -> bytes:
-    """The workbook's bytes, identical for identical content."""
-    buffer = BytesIO()
-    # ExcelWriter, not book.save(): save() stamps properties.modified with the current time.
-    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
-    return _stable_zip(buffer.getvalue())
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """Rewrite the zip with fixed entry times and attributes (openpyxl stamps the current time)."""
-    source = zipfile.ZipFile(BytesIO(data))
-    buffer = BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return buffer.getvalue()
