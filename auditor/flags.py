@@ -88,7 +88,7 @@ def _assign_ids(flags: list[dict]) -> None:
 def _template_fields(row: pd.Series) -> dict[str, str]:
     fields = {name: _text(value) for name, value in row.items() if not isinstance(value, (list, dict))}
     low, high = row.get("plausible_min"), row.get("plausible_max")
-    if low is not None and not _missing(low):
+    if low is not None and not is_missing(low):
         fields["plausible"] = f"{_number(low)}%–{_number(high)}%"
     return fields
 
@@ -137,12 +137,13 @@ def _quotes(row: pd.Series, columns: tuple[str, ...]) -> list[dict]:
     return quotes
 
 
-def _missing(value) -> bool:
+def is_missing(value) -> bool:
+    """A cell with no value: None, NaN, NaT or pd.NA."""
     return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
 def _text(value) -> str:
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
@@ -157,7 +158,7 @@ def _number(value: float) -> str:
 
 def _plain(value):
     """A JSON-friendly scalar: None for missing, int for whole numbers."""
-    if _missing(value):
+    if is_missing(value):
         return None
     if hasattr(value, "item"):
         value = value.item()

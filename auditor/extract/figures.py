@@ -434,9 +434,7 @@ def _qualify(fact: Fact, text: str, vocabulary: Vocabulary, thresholds: Threshol
     half = float(fact.ulp) / 2 if fact.rounded and fact.ulp is not None else 0.0
     lo, hi = value - half, value + half
     qual = fact.qualifier
-    if not qual:
-        pass  # most figures
-    elif qual in words.lower:
+    if qual in words.lower:
         lo, hi = value, INF
     elif qual in words.approximate:
         tolerance = abs(value) * thresholds.approximate_tolerance

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from auditor.flags import quoted
+from auditor.flags import is_missing, quoted
 from auditor.frames import CHECKED_OPS  # the ops expectations/suites/relations.json selects
 from auditor.pipeline import AuditResult
 from auditor.report.files import neutralise, neutralise_frame, write_atomic
@@ -63,13 +63,9 @@ def _plain_cells(column: pd.Series) -> list | None:
     if kind == "f":
         return [None if value != value else value for value in values]  # NaN
     if kind == "O" or pd.api.types.is_string_dtype(column.dtype):
-        return [neutralise(value) if isinstance(value, str) else None if _missing(value) else value
+        return [neutralise(value) if isinstance(value, str) else None if is_missing(value) else value
                 for value in values]
     return None
-
-
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def facts_frame(facts: pd.DataFrame) -> pd.DataFrame:

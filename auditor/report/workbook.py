@@ -30,7 +30,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from auditor.config import Config
 from auditor.errors import AuditorError
-from auditor.flags import quoted
+from auditor.flags import is_missing, quoted
 from auditor.pipeline import AuditResult
 from auditor.report.csv_files import FACT_COLUMNS
 from auditor.report.files import neutralise, write_atomic
@@ -287,7 +287,7 @@ def _cell_value(value):
     """A value a spreadsheet shows as is: text made inert, missing as empty, infinity as ∞."""
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()  # numpy scalar -> Python
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return None
     if isinstance(value, bool):
         return "是" if value else "否"
