@@ -107,7 +107,7 @@ def audit(
             from auditor.baseline import apply_baseline
 
             apply_baseline(result.flags, accepted)
-        write_audit(out, result, config, chosen)
+        write_audit(out, result, config, chosen, workers)
         if data_docs:
             from auditor.report.gx_results import build_data_docs
 

@@ -173,10 +173,12 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds) -> Frames:
                       relations["stated_lo"] - relations["computed_hi"]], axis=1)
     relations["interval_gap"] = gaps.max(axis=1).clip(lower=0).fillna(0.0)  # inf - inf: unbounded sides meet
 
+    # inplace: the frames are this function's own, so pandera need not copy them first (0.5 s at
+    # 10,000 reports)
     return Frames(
-        documents=DOCUMENTS_SCHEMA.validate(documents, lazy=True),
-        facts=FACTS_SCHEMA.validate(facts, lazy=True),
-        relations=RELATIONS_SCHEMA.validate(relations, lazy=True),
+        documents=DOCUMENTS_SCHEMA.validate(documents, lazy=True, inplace=True),
+        facts=FACTS_SCHEMA.validate(facts, lazy=True, inplace=True),
+        relations=RELATIONS_SCHEMA.validate(relations, lazy=True, inplace=True),
     )
 
 

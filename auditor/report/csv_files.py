@@ -12,7 +12,7 @@ import pandas as pd
 from auditor.flags import is_missing, quoted
 from auditor.frames import CHECKED_OPS  # the ops expectations/suites/relations.json selects
 from auditor.pipeline import AuditResult
-from auditor.report.files import neutralise, neutralise_frame, write_atomic
+from auditor.report.files import neutralise, neutralise_frame, neutralise_texts, write_atomic
 from auditor.report.json_report import report_entries
 
 FACT_COLUMNS = ["report", "fact_id", "kind", "value", "unit", "qualifier", "lo", "hi", "text", "start", "end",
@@ -62,6 +62,8 @@ def _plain_cells(column: pd.Series) -> list | None:
         return values
     if kind == "f":
         return [None if value != value else value for value in values]  # NaN
+    if isinstance(column.dtype, pd.StringDtype) and not column.hasnans:
+        return neutralise_texts(values)  # every cell a string: the common case, checked in one pass
     if kind == "O" or pd.api.types.is_string_dtype(column.dtype):
         return [neutralise(value) if isinstance(value, str) else None if is_missing(value) else value
                 for value in values]
@@ -73,21 +75,23 @@ def facts_frame(facts: pd.DataFrame) -> pd.DataFrame:
 
 
 def relations_frame(result: AuditResult) -> pd.DataFrame:
-    relations = result.frames.relations.copy()
-    failed = relations["relation_key"].map(lambda key: ";".join(result.failed_rules.get(key, [])))
-    relations["failed_rules"] = failed
+    relations = result.frames.relations
+    failed = [";".join(result.failed_rules.get(key, ())) for key in relations["relation_key"].tolist()]
     # The changes and repeats no rule checks are recorded for a reviewer, with status "unchecked".
-    checked = relations["op"].isin(CHECKED_OPS)
-    relations["status"] = failed.map(lambda rules: "fail" if rules else "pass").where(checked, "unchecked")
-    # offsets and line count in the relation's own report (CONS003 also quotes last year's)
-    own = relations["evidence"].map(lambda quotes: [q for q in quotes if "report" not in q])
-    first = own.map(lambda quotes: quotes[0] if quotes else {})
-    last = own.map(lambda quotes: quotes[-1] if quotes else {})
-    relations["text"] = relations["evidence"].map(lambda quotes: " … ".join(map(quoted, quotes)))
-    relations["start"] = first.map(lambda q: q.get("start"))
-    relations["end"] = last.map(lambda q: q.get("end"))
-    relations["line"] = first.map(lambda q: q.get("line"))
-    return relations[RELATION_COLUMNS]
+    checked = relations["op"].isin(CHECKED_OPS).tolist()
+    status = ["fail" if rules else "pass" if is_checked else "unchecked" for rules, is_checked in zip(failed, checked)]
+    text, start, end, line = [], [], [], []
+    for quotes in relations["evidence"].tolist():
+        text.append(" … ".join(map(quoted, quotes)))
+        # offsets and line count in the relation's own report (CONS003 also quotes last year's)
+        own = [quote for quote in quotes if "report" not in quote]
+        start.append(own[0].get("start") if own else None)
+        end.append(own[-1].get("end") if own else None)
+        line.append(own[0].get("line") if own else None)
+    added = {"failed_rules": failed, "status": status, "text": text, "start": start, "end": end, "line": line}
+    columns = {name: pd.Series(added[name], index=relations.index) if name in added else relations[name]
+               for name in RELATION_COLUMNS}
+    return pd.DataFrame(columns)
 
 
 def flags_frame(flags: list[dict]) -> pd.DataFrame:

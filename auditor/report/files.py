@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import os
 import tempfile
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ def _file_mode() -> int:
 
 _FILE_MODE = _file_mode()
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FIRST_CHARACTER = operator.itemgetter(slice(0, 1))
 
 
 def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
@@ -39,6 +41,14 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def neutralise_texts(texts: list[str]) -> list[str]:
+    """neutralise() over a list of strings. Formula-like text is rare: the set of the cells' first
+    characters, built in C, shows that none is, far faster than a test per cell."""
+    if set(_FORMULA_STARTS).isdisjoint(map(_FIRST_CHARACTER, texts)):
+        return texts
+    return ["'" + text if text.startswith(_FORMULA_STARTS) else text for text in texts]
 
 
 def neutralise_frame(frame):

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
+
 from auditor import __version__
 from auditor.config import CATEGORIES, SEVERITIES, Config
 from auditor.pipeline import AuditResult
@@ -256,12 +258,18 @@ class _Rate:
         return (self.low is not None and self.value < self.low) or (self.high is not None and self.value > self.high)
 
 
-def _mediation_rates(result: AuditResult) -> list[_Rate]:
-    facts = result.frames.facts
+def mediation_facts(facts: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The figures the mediation chart draws: every people's-mediation success rate, in order."""
     if facts is None or facts.empty:
-        return []
-    rows = facts[(facts["kind"] == "rate") & (facts["metric"] == "success_rate")
+        return None
+    return facts[(facts["kind"] == "rate") & (facts["metric"] == "success_rate")
                  & (facts["family"] == "people_mediation")]
+
+
+def _mediation_rates(result: AuditResult) -> list[_Rate]:
+    rows = mediation_facts(result.frames.facts)
+    if rows is None:
+        return []
     rates = []
     for row in rows.itertuples(index=False):
         if _missing(row.value_num) or not math.isfinite(row.value_num):

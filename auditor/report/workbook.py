@@ -23,6 +23,7 @@ from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -225,14 +226,21 @@ def _reports_sheet(sheet: Worksheet, formats: dict[str, Format], result: AuditRe
 def _facts_sheet(sheet: Worksheet, formats: dict[str, Format], result: AuditResult) -> None:
     """The figures a reviewer checks flags against: those of the flagged reports first, then the
     rest, up to _MAX_FACT_ROWS (a workbook is for reading, and slow to write; facts.csv has all)."""
-    facts = result.frames.facts
-    flagged = facts["report"].isin({f["report"] for f in result.flags})
-    ordered = pd.concat([facts[flagged], facts[~flagged]]) if len(facts) else facts
-    chosen = ordered.head(_MAX_FACT_ROWS)
+    chosen = listed_facts(result.frames.facts, result.flags)
     rows = [list(row) for row in chosen[FACT_COLUMNS].itertuples(index=False, name=None)]
-    if len(facts) > len(chosen):
-        rows.append([f"… 另有 {len(facts) - len(chosen)} 行未列出, 完整数据见 facts.csv"])
+    total = sum(record.n_facts for record in result.records)  # the run's, whatever frames.facts holds
+    if total > len(chosen):
+        rows.append([f"… 另有 {total - len(chosen)} 行未列出, 完整数据见 facts.csv"])
     _table(sheet, formats, {name: name for name in FACT_COLUMNS}, rows)
+
+
+def listed_facts(facts: pd.DataFrame, flags: list[dict]) -> pd.DataFrame:
+    """The figures 「数据」 lists: the flagged reports' first, then the rest, in the run's order,
+    up to _MAX_FACT_ROWS. Chosen from any subset of facts holding these rows, in the same order,
+    it gives the same rows (the writers beside the CSV files receive only such a subset)."""
+    flagged = facts["report"].isin({f["report"] for f in flags}).to_numpy()
+    order = np.concatenate([np.flatnonzero(flagged), np.flatnonzero(~flagged)])
+    return facts.iloc[order[:_MAX_FACT_ROWS]]  # positions first: only the rows listed are copied
 
 
 # --- cells and layout ------------------------------------------------------------------------

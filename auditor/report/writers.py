@@ -15,10 +15,10 @@ from auditor.frames import Frames
 from auditor.pipeline import AuditResult
 from auditor.process import ReportRecord
 from auditor.report.gx_results import write_gx_results
-from auditor.report.html_report import write_html
+from auditor.report.html_report import mediation_facts, write_html
 from auditor.report.junit import write_junit
 from auditor.report.sarif import write_sarif
-from auditor.report.workbook import write_workbook
+from auditor.report.workbook import listed_facts, write_workbook
 from auditor.report.csv_files import facts_frame, flags_frame, relations_frame, reports_frame, write_csv
 from auditor.report.json_report import write_flags_json
 from auditor.report.markdown import write_summary
@@ -64,14 +64,72 @@ def check_formats(formats: list[str] | None) -> list[str]:
     return [name for name in WRITERS if name in formats]
 
 
-def write_audit(out: Path, result: AuditResult, config: Config, formats: list[str] | None = None) -> None:
-    # One after the other, in this process. Writing the workbook in a forked process beside the
-    # others saved a few seconds at 10,000 reports but doubled the peak memory: reference counting
-    # writes to every object the child touches, so copy-on-write copies them all.
-    chosen = set(formats or WRITERS)
-    for name, writer in WRITERS.items():
-        if name in chosen:
-            writer(out, result, config)
+def write_audit(out: Path, result: AuditResult, config: Config, formats: list[str] | None = None,
+                jobs: int = 1) -> None:
+    chosen = [name for name in WRITERS if name in set(formats or WRITERS)]
+    aside = _Aside.start(out, result, config, chosen) if jobs > 1 else None
+    try:
+        for name in chosen:
+            if aside and name in aside.names:
+                continue
+            if aside and name == "json":
+                aside.finish()  # flags.json stays the last file written
+            WRITERS[name](out, result, config)
+    finally:
+        if aside:
+            aside.finish()
+
+
+# With more than one core, the writers that need few of the figures run in another process while
+# this one writes the CSV files, which quote every figure: at 10,000 reports each side takes about
+# 4 s. The process is spawned, not forked: a forked child shares this process's pages, and the CSV
+# writer's reference counting would then copy every page it reads (the peak memory grew by half).
+# Below _ASIDE_MIN_REPORTS, starting it (about 1 s) costs more than it saves.
+_ASIDE = ("md", "xlsx", "html", "junit", "sarif", "gx")
+_ASIDE_MIN_REPORTS = 2000
+
+
+class _Aside:
+    """Writers running in a spawned process; finish() waits for them and re-raises their error."""
+
+    def __init__(self, names: list[str], future, executor) -> None:
+        self.names = names
+        self._future, self._executor = future, executor
+
+    @classmethod
+    def start(cls, out: Path, result: AuditResult, config: Config, chosen: list[str]) -> _Aside | None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        names = [name for name in _ASIDE if name in chosen]
+        if not names or len(result.records) < _ASIDE_MIN_REPORTS:
+            return None
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        future = executor.submit(_write, names, out, _for_aside(result), config)
+        return cls(names, future, executor)
+
+    def finish(self) -> None:
+        """Wait for the writers; their error, a user's or a bug, is raised here as it was there."""
+        with self._executor:
+            self._future.result()
+
+
+def _write(names: list[str], out: Path, result: AuditResult, config: Config) -> None:
+    for name in names:
+        WRITERS[name](out, result, config)
+
+
+def _for_aside(result: AuditResult) -> AuditResult:
+    """The result as the aside writers read it, a few MB to send: every record, document and flag,
+    and of the figures only those the workbook lists and the HTML report charts. Each of them
+    chooses its figures again from these and finds the same rows."""
+    facts = result.frames.facts
+    shown = listed_facts(facts, result.flags).index
+    charted = mediation_facts(facts)
+    if charted is not None:
+        shown = shown.union(charted.index)  # sorted: the run's order
+    frames = Frames(result.frames.documents, facts.loc[shown.sort_values()], result.frames.relations.iloc[:0])
+    return AuditResult(result.records, frames, result.flags, result.validation, {})
 
 
 def write_extract(out: Path, records: list[ReportRecord], frames: Frames) -> None:
