@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import html
 
 import pytest
 
-from auditor.pipeline import audit
+from auditor.pipeline import audit, no_cyclic_gc
 from tests.conftest import SEEDS
 
 HENGXIAN = SEEDS / "000_bffc2002e0c26100.txt"
@@ -74,3 +75,17 @@ def test_html_report_is_read_without_its_scripts_and_chrome(tmp_path, config):
     for flag in result.flags:
         line = flag["evidence"][0]["line"]
         assert flag["evidence"][0]["text"][:10] in html.unescape(source[line - 1])
+
+
+def test_the_cyclic_collector_is_off_only_inside_no_cyclic_gc():
+    assert gc.isenabled()
+    with no_cyclic_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with no_cyclic_gc():
+            pass
+        assert not gc.isenabled()  # the state it found, restored
+    finally:
+        gc.enable()

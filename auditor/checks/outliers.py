@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 MAD_SCALE = 1.4826      # MAD x this estimates the standard deviation of normal data
@@ -28,9 +29,10 @@ def robust_z(facts: pd.DataFrame, min_reports: int) -> pd.DataFrame:
     """One row per fact with OUTLIER_COLUMNS; NaN where the fact is no rate, or fewer than
     min_reports reports of the run state its family and metric."""
     columns = pd.DataFrame(math.nan, index=facts.index, columns=list(OUTLIER_COLUMNS))
-    eligible = ((facts["kind"] == "rate") & (facts["family"] != "") & ~facts["metric"].isin(_NOT_COMPARABLE_METRICS)
-                & facts["value_num"].map(lambda v: isinstance(v, float) and math.isfinite(v)))
-    for _, group in facts[eligible].groupby(["family", "metric"], sort=False):
+    rates = facts[facts["kind"] == "rate"]
+    eligible = ((rates["family"] != "") & ~rates["metric"].isin(_NOT_COMPARABLE_METRICS)
+                & np.isfinite(rates["value_num"].to_numpy(dtype=float)))
+    for _, group in rates[eligible].groupby(["family", "metric"], sort=False):
         per_report = group.groupby("report")["value_num"].median()
         if len(per_report) < min_reports:
             continue

@@ -71,6 +71,7 @@ _STAMP = datetime(2000, 1, 1)  # the document's creation date, fixed so the byte
 _ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _MAX_CELL = 32767  # Excel's limit on the characters in a cell
 _MAX_FACT_ROWS = 5_000
+_MAX_WIDTH = 40  # of a fitted column
 _WIDTH = {"message": 50, "evidence": 70, "sentence": 60}  # wrapped or long text: fixed widths
 
 
@@ -293,7 +294,9 @@ def _write(sheet: Worksheet, row: int, col: int, value, cell_format: Format, bla
 
 def _cell_value(value):
     """A value a spreadsheet shows as is: text made inert, missing as empty, infinity as ∞."""
-    if hasattr(value, "item") and not isinstance(value, str):
+    if type(value) is str:  # most cells: skip the tests below
+        return _safe_text(value)
+    if hasattr(value, "item"):
         value = value.item()  # numpy scalar -> Python
     if is_missing(value):
         return None
@@ -322,8 +325,14 @@ def _safe_text(text: str) -> str:
 
 
 def _fit_width(header, values: Iterable) -> float:
-    widest = max([_display_width(header), *(_display_width(v) for v in values)])
-    return float(min(max(widest + 2, 6), 40))
+    widest = _display_width(header)
+    for value in values:
+        # A character is at most two columns wide: only a value that may be wider is measured.
+        if value is not None and 2 * len(str(value)) > widest:
+            widest = max(widest, _display_width(value))
+            if widest + 2 >= _MAX_WIDTH:
+                break
+    return float(min(max(widest + 2, 6), _MAX_WIDTH))
 
 
 def _display_width(value) -> int:
