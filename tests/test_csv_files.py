@@ -37,8 +37,8 @@ def test_dates_and_nullable_integers_are_left_to_pandas(monkeypatch):
         day=pd.to_datetime(["2020-02-25", None, "2021-01-01", "2021-03-31", None, "2022-12-31"]),
         year=pd.array([2020, None, 2021, 2021, None, 2022], dtype="Int64"),
     )
-    assert csv_files._plain_cells(frame["day"]) is None
-    assert csv_files._plain_cells(frame["year"]) is None
+    assert csv_files._fields(frame["day"]) is None
+    assert csv_files._fields(frame["year"]) is None
     written = b"".join(csv_files._csv_pieces(frame))
     assert written == _pandas_csv(frame)
     assert "2020-02-25,2020".encode() in written and b"<NA>" not in written
@@ -47,3 +47,14 @@ def test_dates_and_nullable_integers_are_left_to_pandas(monkeypatch):
 def test_text_that_looks_like_a_formula_is_quoted():
     written = b"".join(csv_files._csv_pieces(_mixed_frame())).decode("utf-8-sig")
     assert "'=HYPERLINK" in written and "\r\n'-3," in written and "'@x" in written
+
+
+def test_fields_are_quoted_only_where_the_csv_module_would_quote_them():
+    frame = pd.DataFrame({
+        "plain": pd.array(["收案62件", "办结率97.3%", "", "x"], dtype="str"),
+        "quoted": pd.array(['a,b', 'say "yes"', "two\nlines", "cr\rhere"], dtype="str"),
+        "mixed": pd.Series([1.5, "x,y", None, 3], dtype=object),
+    })
+    written = b"".join(csv_files._csv_pieces(frame))
+    assert written == _pandas_csv(frame)
+    assert '"say ""yes"""' in written.decode("utf-8-sig") and '"x,y"' in written.decode("utf-8-sig")
