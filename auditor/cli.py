@@ -93,7 +93,7 @@ def audit(
     with _user_errors(debug):
         from auditor.config import load_config
         from auditor.pipeline import audit as run_audit, no_cyclic_gc
-        from auditor.report.writers import check_formats, write_audit
+        from auditor.report.writers import AsideWriters, check_formats, write_audit
         from auditor import terminal
 
         chosen = check_formats(_split(formats))
@@ -101,14 +101,17 @@ def audit(
         accepted = _load_baseline(baseline)
         verbosity = _verbosity(quiet, verbose)
         workers = _jobs(jobs)
-        with no_cyclic_gc():  # measured: the same peak memory without it at 10,000 reports
+        # The cyclic collector off: the same peak memory without it at 10,000 reports. The writers
+        # that run beside the CSV writer start up while the checks run.
+        with no_cyclic_gc(), AsideWriters(chosen, workers) as aside:
             with terminal.progress_bar(None, verbosity) as progress:
-                result = run_audit(paths, config, lang.value, workers, progress)
+                result = run_audit(paths, config, lang.value, workers, progress,
+                                   after_reading=lambda records: aside.prepare(len(records)))
             if accepted is not None:
                 from auditor.baseline import apply_baseline
 
                 apply_baseline(result.flags, accepted)
-            write_audit(out, result, config, chosen, workers)
+            write_audit(out, result, config, chosen, workers, aside)
         if data_docs:
             from auditor.report.gx_results import build_data_docs
 

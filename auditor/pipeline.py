@@ -109,19 +109,24 @@ def _process_in_worker(item: InputFile) -> ReportRecord:
 
 def extract(paths: Sequence[str | Path], config: Config, jobs: int = 1,
             progress: Callable[[int, int], None] | None = None,
-            meanwhile: Callable[[], None] | None = None) -> tuple[list[ReportRecord], Frames]:
+            meanwhile: Callable[[], None] | None = None,
+            after_reading: Callable[[list[ReportRecord]], None] | None = None) -> tuple[list[ReportRecord], Frames]:
+    """Read every input and assemble the frames; AFTER_READING gets the records in between."""
     records = read_reports(paths, config, jobs, progress, meanwhile)
+    if after_reading:
+        after_reading(records)
     return records, build_frames(records, config.thresholds)
 
 
 def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: int = 1,
-          progress: Callable[[int, int], None] | None = None) -> AuditResult:
+          progress: Callable[[int, int], None] | None = None,
+          after_reading: Callable[[list[ReportRecord]], None] | None = None) -> AuditResult:
     from auditor.checks.gx_suites import import_gx, run_suites
     from auditor.flags import build_flags
 
     # Great Expectations takes seconds to import: with worker processes reading, this process
     # imports it meanwhile.
-    records, frames = extract(paths, config, jobs, progress, meanwhile=import_gx)
+    records, frames = extract(paths, config, jobs, progress, meanwhile=import_gx, after_reading=after_reading)
     failures, validation = run_suites(frames, config)
     flags = build_flags(failures, frames, config, lang)
     return AuditResult(records, frames, flags, validation, failed_rules(failures))

@@ -34,24 +34,24 @@ def audit(folder, out, jobs):
 def aside_always(monkeypatch):
     """Write beside the CSV files whatever the run's size; record which writers went aside."""
     started = []
-    start = writers._Aside.start
+    write = writers.AsideWriters.write
 
-    def recorded(*args):
-        aside = start(*args)
-        started.append(aside.names if aside else None)
-        return aside
+    def recorded(self, *args):
+        names = write(self, *args)
+        started.append(names)
+        return names
 
     monkeypatch.setattr(writers, "_ASIDE_MIN_REPORTS", 1)
-    monkeypatch.setattr(writers._Aside, "start", staticmethod(recorded))
+    monkeypatch.setattr(writers.AsideWriters, "write", recorded)
     return started
 
 
 def test_every_output_is_the_same_whatever_the_jobs(reports, tmp_path, aside_always):
     one, two = tmp_path / "one", tmp_path / "two"
     assert audit(reports, one, 1).exit_code == 0
-    assert aside_always == []
+    assert aside_always == [[]]
     assert audit(reports, two, 2).exit_code == 0
-    assert aside_always == [list(writers._ASIDE)]
+    assert aside_always[-1] == list(writers._ASIDE)
     names = sorted(p.name for p in one.iterdir())
     assert names == sorted(p.name for p in two.iterdir())
     assert "flags.xlsx" in names and "gx_validation.json" in names
@@ -63,7 +63,7 @@ def test_an_error_of_the_aside_writers_reaches_the_user(reports, tmp_path, aside
     out = tmp_path / "out"
     (out / "flags.xlsx").mkdir(parents=True)  # the workbook cannot be written, nor read for reviews
     result = audit(reports, out, 2)
-    assert aside_always == [list(writers._ASIDE)]
+    assert aside_always[-1] == list(writers._ASIDE)
     assert result.exit_code == 2
     assert "flags.xlsx" in result.output
     assert (out / "facts.csv").exists()  # written meanwhile, here
@@ -82,3 +82,16 @@ def test_the_aside_writers_choose_the_same_figures_from_what_they_receive(seed_a
     assert len(charted) and html_report.mediation_facts(slim.frames.facts).equals(charted)
     assert workbook.workbook_bytes(slim) == workbook.workbook_bytes(seed_audit)
     assert html_report.render_html(slim, config) == html_report.render_html(seed_audit, config)
+
+
+def test_the_aside_process_is_stopped_when_the_run_fails_before_writing(monkeypatch):
+    monkeypatch.setattr(writers, "_ASIDE_MIN_REPORTS", 1)
+    with pytest.raises(RuntimeError, match="the checks failed"):
+        with writers.AsideWriters(None, jobs=2) as aside:
+            aside.prepare(1)
+            processes = list(aside._executor._processes.values())
+            raise RuntimeError("the checks failed")
+    assert aside._executor is None
+    for process in processes:
+        process.join(timeout=10)
+        assert not process.is_alive()

@@ -65,53 +65,80 @@ def check_formats(formats: list[str] | None) -> list[str]:
 
 
 def write_audit(out: Path, result: AuditResult, config: Config, formats: list[str] | None = None,
-                jobs: int = 1) -> None:
+                jobs: int = 1, aside: AsideWriters | None = None) -> None:
+    """Write the chosen formats into OUT. With ASIDE (or with jobs > 1 and a big enough run), the
+    writers that need few figures run in another process meanwhile."""
     chosen = [name for name in WRITERS if name in set(formats or WRITERS)]
-    aside = _Aside.start(out, result, config, chosen) if jobs > 1 else None
-    try:
+    with aside or AsideWriters(chosen, jobs) as beside:
+        beside.prepare(len(result.records))
+        elsewhere = beside.write(out, result, config)
         for name in chosen:
-            if aside and name in aside.names:
+            if name in elsewhere:
                 continue
-            if aside and name == "json":
-                aside.finish()  # flags.json stays the last file written
+            if name == "json":
+                beside.finish()  # flags.json stays the last file written
             WRITERS[name](out, result, config)
-    finally:
-        if aside:
-            aside.finish()
+        beside.finish()
 
 
 # With more than one core, the writers that need few of the figures run in another process while
-# this one writes the CSV files, which quote every figure: at 10,000 reports each side takes about
+# this one writes the CSV files, which quote every figure: at 10,000 reports each side takes 3 to
 # 4 s. The process is spawned, not forked: a forked child shares this process's pages, and the CSV
 # writer's reference counting would then copy every page it reads (the peak memory grew by half).
-# Below _ASIDE_MIN_REPORTS, starting it (about 1 s) costs more than it saves.
+# Below _ASIDE_MIN_REPORTS, starting it (about 1 s of a core) costs more than it saves.
 _ASIDE = ("md", "xlsx", "html", "junit", "sarif", "gx")
 _ASIDE_MIN_REPORTS = 2000
 
 
-class _Aside:
-    """Writers running in a spawned process; finish() waits for them and re-raises their error."""
+class AsideWriters:
+    """The writers that need few figures, run in a spawned process beside this one's.
 
-    def __init__(self, names: list[str], future, executor) -> None:
-        self.names = names
-        self._future, self._executor = future, executor
+    prepare() starts the process once the run's size is known, so that its start-up (Python,
+    pandas, XlsxWriter: about 1 s) overlaps the checks; write() hands it the result; finish()
+    waits for it and raises its error, a user's or a bug, as it was raised there. As a context
+    manager it never leaves the process behind."""
 
-    @classmethod
-    def start(cls, out: Path, result: AuditResult, config: Config, chosen: list[str]) -> _Aside | None:
+    def __init__(self, formats: list[str] | None, jobs: int) -> None:
+        chosen = formats or list(WRITERS)
+        self.names = [name for name in _ASIDE if name in chosen] if jobs > 1 else []
+        self._executor = self._future = None
+
+    def prepare(self, n_reports: int) -> None:
+        if self._executor or not self.names or n_reports < _ASIDE_MIN_REPORTS:
+            return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        names = [name for name in _ASIDE if name in chosen]
-        if not names or len(result.records) < _ASIDE_MIN_REPORTS:
-            return None
-        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        future = executor.submit(_write, names, out, _for_aside(result), config)
-        return cls(names, future, executor)
+        self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._executor.submit(_ready)
+
+    def write(self, out: Path, result: AuditResult, config: Config) -> list[str]:
+        """Start the writers there; the names of those started (none without prepare())."""
+        if not self._executor:
+            return []
+        self._future = self._executor.submit(_write, self.names, out, _for_aside(result), config)
+        return self.names
 
     def finish(self) -> None:
-        """Wait for the writers; their error, a user's or a bug, is raised here as it was there."""
-        with self._executor:
-            self._future.result()
+        executor, future, self._executor, self._future = self._executor, self._future, None, None
+        if executor:
+            with executor:
+                if future:
+                    future.result()
+
+    def __enter__(self) -> AsideWriters:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if error is None:
+            self.finish()
+        elif self._executor:  # an error here already: stop the other process, report this one
+            self._executor.shutdown(cancel_futures=True)
+            self._executor = self._future = None
+
+
+def _ready() -> None:
+    """Nothing: the spawned process imports this module, and every writer, to run it."""
 
 
 def _write(names: list[str], out: Path, result: AuditResult, config: Config) -> None:
