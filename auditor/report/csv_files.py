@@ -45,7 +45,7 @@ def _csv_pieces(frame: pd.DataFrame):
             lines = map(",".join, zip(*columns))
             if start == 0:
                 lines = chain([",".join(_quoted(list(map(str, chunk.columns))))], lines)
-            text = "".join(line + "\r\n" for line in lines)
+            text = "\r\n".join(lines) + "\r\n"
         yield text.encode("utf-8")
 
 
