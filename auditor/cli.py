@@ -6,6 +6,7 @@ Expectations are imported inside the commands that use them.
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 from enum import Enum
@@ -274,7 +275,26 @@ class _user_errors:
 
 
 def main() -> None:
-    app()
+    """The console script: the commands, then an exit that leaves the memory to the OS. Freeing a
+    big run's objects one by one took 1.4 s at 10,000 reports; the exit handlers (temporary
+    folders, worker processes) still run, and the output streams are flushed."""
+    try:
+        app()
+        status = 0
+    except SystemExit as stop:
+        status = stop.code
+    if status is None:
+        status = 0
+    elif not isinstance(status, int):
+        print(status, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can reach it
+            pass
+    os._exit(status)
 
 
 if __name__ == "__main__":

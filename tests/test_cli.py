@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -232,3 +233,21 @@ def test_debug_shows_the_traceback_of_a_user_error(tmp_path):
     debug = run("audit", SEEDS, "--out", tmp_path / "out", "--expectations", broken, "--debug")
     assert debug.exit_code != 0 and isinstance(debug.exception, Exception)
     assert "rules.yaml" in str(debug.exception)
+
+
+@pytest.mark.parametrize(("args", "status", "printed"), [
+    (["--version"], 0, f"auditor {__version__}"),
+    (["audit", "no/such/folder"], 2, "no such file or folder"),
+    (["audit", str(SEEDS), "--format", "json"], 1, "5 report(s), 0 unreadable"),
+])
+def test_the_console_script_exits_with_the_status_and_everything_printed(tmp_path, args, status, printed):
+    # main() leaves the process without freeing its objects one by one; the status, the printed
+    # lines and the files must all still be there.
+    if args[0] == "audit":
+        args = [*args, "--out", str(tmp_path / "out")]
+    done = subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
+                          env={**os.environ, "CI": "1"})
+    assert done.returncode == status
+    assert printed in done.stdout + done.stderr
+    if status == 1:
+        assert json.loads((tmp_path / "out" / "flags.json").read_text(encoding="utf-8"))["flags"]
