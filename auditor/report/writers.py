@@ -6,6 +6,7 @@ files atomically. `--format` picks formats by name; the default is all of them.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 
@@ -116,7 +117,10 @@ class AsideWriters:
         """Start the writers there; the names of those started (none without prepare())."""
         if not self._executor:
             return []
-        self._future = self._executor.submit(_write, self.names, out, _for_aside(result), config)
+        # Pickled here, at once: left to the executor, a thread of this process pickles it while
+        # the CSV writer holds the interpreter, and the other process waited a second for it.
+        job = pickle.dumps((self.names, out, _for_aside(result), config), protocol=pickle.HIGHEST_PROTOCOL)
+        self._future = self._executor.submit(_write, job)
         return self.names
 
     def finish(self) -> None:
@@ -141,7 +145,8 @@ def _ready() -> None:
     """Nothing: the spawned process imports this module, and every writer, to run it."""
 
 
-def _write(names: list[str], out: Path, result: AuditResult, config: Config) -> None:
+def _write(job: bytes) -> None:
+    names, out, result, config = pickle.loads(job)
     for name in names:
         WRITERS[name](out, result, config)
 
