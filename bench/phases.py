@@ -3,10 +3,12 @@
     python -m bench.phases --size 10000 [--jobs 2]
 
 Builds (or reuses) the benchmark corpus of that size and runs the audit's phases one after the
-other, as `auditor audit` does: reading (with the worker processes), assembling and validating
-the frames, importing and running Great Expectations, building the flags, then each writer. It
-prints the seconds of each phase and its share of the whole. Use it to choose what to speed up;
-`python -m bench.run` gives the end-to-end numbers.
+other, as `auditor audit` does (the cyclic garbage collector off): reading (with the worker
+processes), assembling and validating the frames, importing and running Great Expectations,
+building the flags, then each writer alone, and last every writer as a run writes them (with
+more than one job, the writers that need few figures in another process beside the CSV writer).
+It prints the seconds of each phase and its share of the sum of the phases before the last.
+Use it to choose what to speed up; `python -m bench.run` gives the end-to-end numbers.
 """
 
 from __future__ import annotations
@@ -37,9 +39,23 @@ def main() -> None:
 
     with phase("import pandas, pandera"):
         from auditor.config import load_config
-        from auditor.frames import build_frames
-        from auditor.pipeline import AuditResult, failed_rules, read_reports
+        from auditor.pipeline import no_cyclic_gc  # and with it the frames: pandas, pandera
     config = load_config()
+    with no_cyclic_gc():
+        _phases(folder, args, config, phase, times)
+    total = sum(seconds for name, seconds in times.items() if name != _ALL_WRITERS)
+    for name, seconds in times.items():
+        print(f"{name:<40} {seconds:7.2f} s  {seconds / total:6.1%}")
+    print(f"{'total (phases one after the other)':<40} {total:7.2f} s")
+
+
+_ALL_WRITERS = "write all, as a run does"
+
+
+def _phases(folder: Path, args, config, phase, times: dict[str, float]) -> None:
+    from auditor.frames import build_frames
+    from auditor.pipeline import AuditResult, failed_rules, read_reports
+
     with phase(f"read and extract ({args.jobs} jobs)"):
         records = read_reports([folder], config, args.jobs)
     with phase("frames + pandera"):
@@ -54,17 +70,15 @@ def main() -> None:
         from auditor.flags import build_flags
         flags = build_flags(failures, frames, config)
     result = AuditResult(records, frames, flags, validation, failed_rules(failures))
-    from auditor.report.writers import WRITERS
+    from auditor.report.writers import WRITERS, write_audit
     with tempfile.TemporaryDirectory() as out:
         for name, writer in WRITERS.items():
             with phase(f"write {name}"):
                 writer(Path(out), result, config)
-    total = sum(times.values())
+    with tempfile.TemporaryDirectory() as out, phase(_ALL_WRITERS):
+        write_audit(Path(out), result, config, jobs=args.jobs)
     print(f"{args.size} reports, {len(frames.facts):,} facts, {len(frames.relations):,} relations, "
           f"{len(flags):,} flags")
-    for name, seconds in times.items():
-        print(f"{name:<32} {seconds:7.2f} s  {seconds / total:6.1%}")
-    print(f"{'total':<32} {total:7.2f} s")
 
 
 if __name__ == "__main__":
