@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from itertools import chain
+from operator import methodcaller
 
 import numpy as np
 import pandas as pd
@@ -159,7 +160,7 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds) -> Frames:
     documents["reason"] = documents["reason"].fillna("").astype(str)
 
     facts = _concat(records, "facts", FACT_FIELDS, _FACT_NUMBERS)
-    facts.insert(0, FACT_KEY, facts["report"].astype(str) + "#" + facts["fact_id"].astype(str))
+    facts.insert(0, FACT_KEY, _keys(facts["report"], facts["fact_id"]))
     facts["plausible_min"], facts["plausible_max"] = _plausible(facts, thresholds)
     facts[list(OUTLIER_COLUMNS)] = robust_z(facts, thresholds.outlier_min_reports)
 
@@ -167,7 +168,7 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds) -> Frames:
     yoy = prior_year_relations(documents, facts, relations)
     if len(yoy):
         relations = pd.concat([relations, yoy.astype(relations.dtypes.to_dict())], ignore_index=True)
-    relations.insert(0, RELATION_KEY, relations["report"].astype(str) + "#" + relations["relation_id"].astype(str))
+    relations.insert(0, RELATION_KEY, _keys(relations["report"], relations["relation_id"]))
     gaps = pd.concat([relations["computed_lo"] - relations["stated_hi"],
                       relations["stated_lo"] - relations["computed_hi"]], axis=1)
     relations["interval_gap"] = gaps.max(axis=1).clip(lower=0).fillna(0.0)  # inf - inf: unbounded sides meet
@@ -189,13 +190,18 @@ _RELATION_NUMBERS = {"relation_id": np.int64, "n_parts": np.int64, "stated_lo": 
                      "stated_hi": np.float64, "computed_lo": np.float64, "computed_hi": np.float64}
 
 
+def _keys(reports: pd.Series, ids: pd.Series) -> list[str]:
+    """report#id, one per row (built in Python: a third of the time of adding string Series)."""
+    return [f"{report}#{index}" for report, index in zip(reports.tolist(), ids.tolist())]
+
+
 def _concat(records: list[ReportRecord], attribute: str, fields: tuple[str, ...],
             numbers: dict[str, type]) -> pd.DataFrame:
     """One frame from every record's columns, releasing the records' copies as it goes."""
     present = [getattr(r, attribute) for r in records if getattr(r, attribute)]
     data = {}
     for name in fields:
-        values = list(chain.from_iterable(columns.pop(name) for columns in present))
+        values = list(chain.from_iterable(map(methodcaller("pop", name), present)))
         data[name] = np.array(values, dtype=numbers[name]) if name in numbers else values
     for record in records:
         setattr(record, attribute, None)
