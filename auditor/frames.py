@@ -242,5 +242,6 @@ def _plausible(facts: pd.DataFrame, thresholds: Thresholds) -> tuple[pd.Series, 
         hit = rates["metric"] == r.metric
         if r.family != "*":
             hit &= rates["family"] == r.family
-        low[hit[hit].index], high[hit[hit].index] = r.min, r.max
+        rows = hit.index[hit]
+        low[rows], high[rows] = r.min, r.max
     return low, high

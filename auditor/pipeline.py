@@ -5,9 +5,9 @@ The CLI is a thin layer over `extract()` and `audit()`; tests and other tools ca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
 import gc
 import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
