@@ -15,7 +15,7 @@ from string import Formatter
 import pandas as pd
 
 from auditor.checks.gx_suites import KEY_COLUMN, Failure
-from auditor.config import SEVERITIES, Config, Rule
+from auditor.config import SEVERITIES, Config
 from auditor.frames import Frames
 
 FLAG_FIELDS = ("id", "report", "rule", "name", "category", "severity", "message", "expected", "observed",

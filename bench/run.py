@@ -73,37 +73,35 @@ def _tree_memory(pid: int) -> tuple[int, int]:
     proportional set size counts a page shared by a forked worker and its parent once; the
     resident size counts it in each. PSS falls back to RSS where it is not readable."""
     children: dict[int, list[int]] = {}
+    resident: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(entry.name))
+            resident[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
     pss = rss = 0
     stack = [pid]
     while stack:
         current = stack.pop()
-        one_pss, one_rss = _process_memory(current)
-        pss, rss = pss + one_pss, rss + one_rss
+        if current in resident:
+            pss, rss = pss + _pss(current, resident[current]), rss + resident[current]
         stack.extend(children.get(current, ()))
     return pss, rss
 
 
-def _process_memory(pid: int) -> tuple[int, int]:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        rss = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0, 0
+def _pss(pid: int, rss: int) -> int:
+    """A process's proportional set size, or its resident size where PSS is not readable."""
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024, rss
+                return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
-    return rss, rss
+    return rss
 
 
 def score(folder: Path, out: Path) -> tuple[int, int, int]:

@@ -24,8 +24,9 @@ _DATE = rf"(?P<y>\d{{4}}|[{_CN_DIGITS}]{{4}})\s*(?:[-/.]|年)\s*(?P<m>{_NUM})\s*
 # Explicit publication labels win over generic ones (生成日期, 日期) wherever they stand.
 _PUBLISHED_RE = regex.compile(rf"(?:发布时间|发布日期|公开日期|发文日期)\s*[:：]\s*{_DATE}")
 _GENERIC_DATE_RE = regex.compile(rf"(?:成文日期|日期|时间)\s*[:：]\s*{_DATE}")
-_BARE_DATE_LINE_RE = regex.compile(rf"^[^\S\n]*{_DATE}[^\S\n]*$", regex.M)  # not \s: it would run over blank lines
-_SIGNATURE_DATE_RE = regex.compile(rf"^[^\S\n]*{_DATE}[^\S\n]*$", regex.M)  # crawled pages pad with NBSP
+# A line holding only a date: a bare publication date, or a signature's. [^\S\n], not \s: crawled
+# pages pad with NBSP, and \s would run over blank lines.
+_DATE_LINE_RE = regex.compile(rf"^[^\S\n]*{_DATE}[^\S\n]*$", regex.M)
 # Right-aligned signatures flattened from HTML: 某县人民政府    2022年2月20日
 _SIGNATURE_LINE_RE = regex.compile(rf"^[^\S\n]*(?P<signer>\p{{Han}}[^\n]{{1,38}}?)[^\S\n]{{2,}}{_DATE}[^\S\n]*$", regex.M)
 _DOCNO_RE = regex.compile(r"\p{Han}{1,10}[〔\[［【(（](?P<y>\d{4})[〕\]］】)）]\s*\d+\s*号")
@@ -124,7 +125,7 @@ def _int(text: str) -> int:
 
 
 def _published(header: str, spans: dict[str, Span]) -> date | None:
-    for pattern in (_PUBLISHED_RE, _GENERIC_DATE_RE, _BARE_DATE_LINE_RE):
+    for pattern in (_PUBLISHED_RE, _GENERIC_DATE_RE, _DATE_LINE_RE):
         for match in pattern.finditer(header):
             line_start = header.rfind("\n", 0, match.start()) + 1
             line_end = header.find("\n", match.end())
@@ -149,7 +150,7 @@ def _signature(text: str, body_start: int, spans: dict[str, Span]) -> tuple[str 
     """The last signature in the tail: a date alone on its line under the signing body, or both
     on one line."""
     tail_start = max(body_start, len(text) - 2000)
-    candidates = [(m, None) for m in _SIGNATURE_DATE_RE.finditer(text, tail_start)]
+    candidates = [(m, None) for m in _DATE_LINE_RE.finditer(text, tail_start)]
     candidates += [(m, m.group("signer").strip()) for m in _SIGNATURE_LINE_RE.finditer(text, tail_start)]
     for match, signer in sorted(candidates, key=lambda c: c[0].start(), reverse=True):
         signed = _to_date(match)

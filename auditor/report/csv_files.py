@@ -39,6 +39,8 @@ def _csv_pieces(frame: pd.DataFrame):
     for start in range(0, max(len(frame), 1), _CHUNK_ROWS):
         chunk = frame.iloc[start:start + _CHUNK_ROWS]
         columns = [_fields(chunk[name]) for name in chunk.columns]
+        # pandas for a dtype it formats its own way, and for a single column (whose empty field
+        # the csv module writes as "")
         if len(columns) < 2 or any(fields is None for fields in columns):
             text = neutralise_frame(chunk).to_csv(index=False, header=start == 0, lineterminator="\r\n")
         else:

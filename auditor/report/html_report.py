@@ -33,6 +33,7 @@ import pandas as pd
 
 from auditor import __version__
 from auditor.config import CATEGORIES, SEVERITIES, Config
+from auditor.flags import is_missing
 from auditor.pipeline import AuditResult
 from auditor.process import ReportRecord, UnreadableReport, text_view
 from auditor.report.files import write_atomic
@@ -95,18 +96,9 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN, NaT
-    except (TypeError, ValueError):
-        return True  # pd.NA refuses to be a bool
-
-
 def _show(value: object) -> str:
     """A metadata value as escaped text: dates as ISO dates, whole floats as integers."""
-    if _missing(value) or value == "":
+    if is_missing(value) or value == "":
         return '<span class="none">—</span>'
     if isinstance(value, datetime):
         value = value.date()
@@ -272,10 +264,10 @@ def _mediation_rates(result: AuditResult) -> list[_Rate]:
         return []
     rates = []
     for row in rows.itertuples(index=False):
-        if _missing(row.value_num) or not math.isfinite(row.value_num):
+        if is_missing(row.value_num) or not math.isfinite(row.value_num):
             continue
-        low = None if _missing(row.plausible_min) else float(row.plausible_min)
-        high = None if _missing(row.plausible_max) else float(row.plausible_max)
+        low = None if is_missing(row.plausible_min) else float(row.plausible_min)
+        high = None if is_missing(row.plausible_max) else float(row.plausible_max)
         rates.append(_Rate(str(row.report), float(row.value_num), low, high, str(row.text), int(row.line)))
     return rates
 
@@ -541,7 +533,7 @@ def _highlights(flags: list[tuple[str, dict]]) -> list[Highlight]:
 
 
 def _offset(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or _missing(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or is_missing(value):
         return None
     return int(value) if float(value).is_integer() else None
 
