@@ -118,6 +118,7 @@ def audit(
 
             build_data_docs(out, result.frames, config)
         terminal.print_summary(result.records, result.flags, out, verbosity)
+    _report_lost_reports(result.records, debug)
     raise typer.Exit(_exit_status(result.flags, fail_on))
 
 
@@ -146,6 +147,7 @@ def extract(
         if verbosity:
             ok = sum(r.document["status"] == "ok" for r in records)
             typer.echo(f"{len(records)} report(s), {ok} read, {len(frames.facts)} figure(s) -> {out}/facts.csv")
+    _report_lost_reports(records, debug)
 
 
 @app.command()
@@ -221,6 +223,20 @@ def _exit_status(flags: list[dict], fail_on: FailOn) -> int:
     threshold = severity_rank(fail_on.value)
     counted = [f for f in flags if not f.get("baselined")]
     return EXIT_FLAGS if any(severity_rank(f["severity"]) <= threshold for f in counted) else EXIT_OK
+
+
+def _report_lost_reports(records, debug: bool) -> None:
+    """A bug met while reading some reports: the run went on and wrote every output, and now
+    names each report it lost (with --debug, its traceback) and exits 3, never 0 or 1."""
+    lost = [r for r in records if r.internal_error]
+    for record in lost:
+        typer.echo(f"auditor: {record.document['report']}: {record.document['reason']}", err=True)
+        if debug:
+            typer.echo(record.internal_error, err=True)
+    if lost:
+        typer.echo(f"auditor: internal error: {len(lost)} report(s) could not be audited; every other report "
+                   "was, and the outputs are written", err=True)
+        raise typer.Exit(EXIT_INTERNAL)
 
 
 def _split(values: list[str] | None) -> list[str] | None:

@@ -8,6 +8,7 @@ not travel beyond the quoted evidence.
 from __future__ import annotations
 
 import hashlib
+import traceback
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ class ReportRecord:
     document: dict
     facts: dict[str, list] | None = None
     relations: dict[str, list] | None = None
+    internal_error: str | None = None  # the traceback of a bug met while reading this report
+
 
     @property
     def n_facts(self) -> int:
@@ -58,10 +61,33 @@ def process_file(item: InputFile, config: Config) -> ReportRecord:
     document["sha256"] = hashlib.sha256(data).hexdigest()
     try:
         view = text_view(data, Path(item.path).suffix)
+        document["encoding"] = view.encoding
+        return read_text(view.text, document, config, view.source_line)
     except UnreadableReport as err:
         return ReportRecord({**document, "status": "error", "reason": str(err)})
-    document["encoding"] = view.encoding
-    return read_text(view.text, document, config, view.source_line)
+    except Exception as err:  # noqa: BLE001 - a bug while reading one report must not cost the others
+        return failed_record(document, err)
+
+
+def failed_record(document: dict, err: Exception) -> ReportRecord:
+    """The record of a report whose reading raised: status error, no figures, and the exception's
+    type and place as the reason, so the run can go on, say which report it lost and why."""
+    place = _innermost_auditor_frame(err)
+    where = f" at {place}" if place else ""
+    reason = f"internal error while reading (a bug in auditor): {type(err).__name__}: {err}{where}"
+    document = {key: document.get(key) for key in ("report", "path", "sha256", "encoding")}
+    trace = "".join(traceback.format_exception(err))
+    return ReportRecord({**document, "status": "error", "reason": reason}, internal_error=trace)
+
+
+def _innermost_auditor_frame(err: Exception) -> str | None:
+    """file:line (function) of the deepest frame of auditor's own code in the traceback."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if "/auditor/" in f.filename.replace("\\", "/")]
+    if not frames:
+        return None
+    last = frames[-1]
+    path = last.filename.replace("\\", "/")
+    return f"{path[path.rindex('/auditor/') + 1:]}:{last.lineno} ({last.name})"
 
 
 class UnreadableReport(Exception):

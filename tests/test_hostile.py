@@ -209,6 +209,53 @@ def test_an_interrupted_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["flags.json"]
 
 
+# --- one bad report never costs the others ---------------------------------------------------
+
+ZERO_BEFORE_QIZHONG = "2021年，全县共收到行政复议申请0件，其中受理0件。\n"
+
+
+def test_a_zero_total_before_qizhong_is_read(tmp_path, config):
+    (tmp_path / "zero.txt").write_text(ZERO_BEFORE_QIZHONG, encoding="utf-8")
+    [record] = read_reports([tmp_path], config)
+    assert record.document["status"] == "ok" and record.internal_error is None
+    assert record.relations["computed_expr"] == ["受理0件"]  # 0 = 0: one part, no flag
+
+
+def test_a_reader_that_fails_on_one_report_loses_only_that_one(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from auditor import process
+    from auditor.cli import app
+
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / name).write_text(PASSAGE if name != "b.txt" else "全年受理案件13件。\n" + PASSAGE,
+                                            encoding="utf-8")
+    real = process.read_text
+
+    def fails_on_b(text, document, *args, **kwargs):
+        if document["report"].endswith("b.txt"):
+            raise ZeroDivisionError("forced")
+        return real(text, document, *args, **kwargs)
+
+    monkeypatch.setattr(process, "read_text", fails_on_b)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["audit", str(tmp_path / "in"), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 3, result.output
+    assert "b.txt" in result.stderr and "ZeroDivisionError" in result.stderr
+    report = json.loads((out / "flags.json").read_text(encoding="utf-8"))
+    status = {r["path"].rsplit("/", 1)[-1]: r for r in report["reports"]}
+    assert status["b.txt"]["status"] == "error"
+    assert "internal error" in status["b.txt"]["reason"]
+    assert "ZeroDivisionError: forced at auditor/process.py" in status["b.txt"]["reason"]  # type and place
+    assert status["a.txt"]["status"] == status["c.txt"]["status"] == "ok"
+    rules = {(f["report"].rsplit("/", 1)[-1], f["rule"]) for f in report["flags"]}
+    assert ("b.txt", "INPUT001") in rules
+    assert ("a.txt", "RATE001") in rules and ("c.txt", "RATE001") in rules  # 1900 / 2000 = 95%, not 96.5%
+    assert "b.txt" in (out / "summary.md").read_text(encoding="utf-8")
+    assert {p.name for p in out.iterdir()} >= {"flags.json", "flags.csv", "facts.csv", "report.html", "flags.xlsx"}
+
+
 # --- properties of the figure reader ---------------------------------------------------------
 
 REPORTISH = st.text(

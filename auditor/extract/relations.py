@@ -276,7 +276,7 @@ def _qizhong_relations(builder: _Builder, facts: list[Fact], vocabulary: Vocabul
                 break
             if parts and _ends_list(text, parts, fact, total, siblings, outcomes):
                 break
-            if running >= total.value and not _continues(text, parts, fact):
+            if parts and running >= total.value and not _continues(text, parts, fact):
                 break  # the list is complete; what follows is something else
             parts.append(fact)
             running += fact.value
