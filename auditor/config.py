@@ -35,6 +35,7 @@ class Rule:
     expected: str
     observed: str
     docs: dict[str, str]
+    tried: dict[str, str] = field(default_factory=dict)  # added to the message: the other readings tried
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,70 @@ class Vocabulary:
     bounds: tuple[BoundTemplate, ...]
     rates: tuple[RateTemplate, ...]
     included_words: tuple[str, ...]
+    unit_dimensions: dict[str, str]  # unit -> its dimension: 件, 宗 and 起 count one kind of thing
+
+
+@dataclass(frozen=True)
+class ListShapes:
+    subset_markers: tuple[str, ...]
+    total_words: tuple[str, ...]
+    not_total_words: tuple[str, ...]
+    closing_words: tuple[str, ...]
+    joiners: tuple[str, ...]
+    catch_all_words: tuple[str, ...]
+    partial_words: tuple[str, ...]
+    near_complete_shortfall: float
+    scope_openers: tuple[str, ...]
+    scope_closers: tuple[str, ...]
+    scope_fillers: tuple[str, ...]
+    scope_list_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RestShapes:
+    completion_words: tuple[str, ...]
+    completion_fillers: tuple[str, ...]
+    except_not_words: tuple[str, ...]
+    rest_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ShareShapes:
+    generic_bases: tuple[str, ...]
+    respective_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChangeShapes:
+    rise_words: tuple[str, ...]
+    fall_words: tuple[str, ...]
+    fillers: tuple[str, ...]
+    negations: tuple[str, ...]
+    previous_level_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RestatementShapes:
+    subset_words: tuple[str, ...]
+    generic_nouns: tuple[str, ...]
+    administrative_units: tuple[str, ...]
+    whole_words: tuple[str, ...]
+    whole_year_words: tuple[str, ...]
+    whole_after_words: tuple[str, ...]
+    whole_claim_words: tuple[str, ...]
+    not_yet_words: tuple[str, ...]
+    verbs_after_noun: tuple[str, ...]
+    other_time_words: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: patterns built from it are cached
+class Shapes:
+    """The sentence shapes of shapes.yaml: the words the relation readers read structure by."""
+    lists: ListShapes
+    rest: RestShapes
+    shares: ShareShapes
+    changes: ChangeShapes
+    restatements: RestatementShapes
 
 
 @dataclass(frozen=True)
@@ -137,6 +202,7 @@ class Config:
     thresholds: Thresholds
     vocabulary: Vocabulary
     template: DisclosureTemplate
+    shapes: Shapes
     suites: dict[str, dict[str, Any]] = field(repr=False)
 
 
@@ -170,11 +236,12 @@ def load_config(root: Path | None = None) -> Config:
     thresholds = _load_thresholds(root / "thresholds.yaml")
     vocabulary = _load_vocabulary(root / "vocabulary.yaml")
     template = _load_template(root / "disclosure_template.yaml")
+    shapes = _load_shapes(root / "shapes.yaml")
     suites = {table: _load_suite(root / "suites" / f"{table}.json", table, rules) for table in TABLES}
     _check_ranges(root / "thresholds.yaml", thresholds, vocabulary)
     _check_every_rule_has_an_expectation(root, rules, suites)
     return Config(root=root, rules=rules, thresholds=thresholds, vocabulary=vocabulary, template=template,
-                  suites=suites)
+                  shapes=shapes, suites=suites)
 
 
 # --- file readers -------------------------------------------------------------------------
@@ -236,6 +303,9 @@ def _load_rules(path: Path) -> dict[str, Rule]:
         message = _mapping(path, _require(path, entry, "message", where), f"{where} message")
         for lang in ("zh", "en"):
             _require(path, message, lang, f"{where} message")
+        tried = _mapping(path, entry.get("tried") or {}, f"{where} tried")
+        if tried and not all(isinstance(tried.get(lang), str) and "{tried}" in tried[lang] for lang in ("zh", "en")):
+            raise ConfigError(f"{path}: {where} tried needs zh and en templates that each hold {{tried}}")
         docs = _mapping(path, _require(path, entry, "docs", where), f"{where} docs")
         for key in ("what", "why", "fail", "pass"):
             _require(path, docs, key, f"{where} docs")
@@ -244,7 +314,7 @@ def _load_rules(path: Path) -> dict[str, Rule]:
             severity=severity, table=table, summary=str(_require(path, entry, "summary", where)),
             message={k: str(v) for k, v in message.items()},
             expected=str(_require(path, entry, "expected", where)), observed=str(_require(path, entry, "observed", where)),
-            docs={k: str(v) for k, v in docs.items()},
+            docs={k: str(v) for k, v in docs.items()}, tried={k: str(v) for k, v in tried.items()},
         )
     if not rules:
         raise ConfigError(f"{path}: no rules declared")
@@ -373,6 +443,49 @@ def _load_vocabulary(path: Path) -> Vocabulary:
         bounds=tuple(bounds),
         rates=tuple(rates),
         included_words=tuple(str(w) for w in data.get("included_words") or ()),
+        unit_dimensions=_unit_dimensions(path, data.get("unit_dimensions") or {}),
+    )
+
+
+def _unit_dimensions(path: Path, data: Any) -> dict[str, str]:
+    """unit -> dimension, from dimension -> [units]; a unit stands in one dimension only."""
+    dimensions: dict[str, str] = {}
+    for name, units in _mapping(path, data, "unit_dimensions").items():
+        for unit in _strings(path, units, f"unit_dimensions.{name}"):
+            if unit in dimensions:
+                raise ConfigError(f"{path}: unit '{unit}' stands in two unit_dimensions ({dimensions[unit]}, {name})")
+            dimensions[unit] = str(name)
+    return dimensions
+
+
+# --- sentence shapes ----------------------------------------------------------------------
+
+def _load_shapes(path: Path) -> Shapes:
+    data = _mapping(path, _read_yaml(path), "the file")
+
+    def section(name: str, kind: type, numbers: tuple[str, ...] = ()):
+        entry = _mapping(path, _require(path, data, name, "the file"), name)
+        values = {}
+        for key in kind.__dataclass_fields__:
+            where = f"{name}.{key}"
+            if key in numbers:
+                value = _require(path, entry, key, name)
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+                    raise ConfigError(f"{path}: {where} must be a number in [0, 1)")
+                values[key] = float(value)
+            else:
+                values[key] = _strings(path, entry.get(key), where)
+        unknown = set(entry) - set(values)
+        if unknown:
+            raise ConfigError(f"{path}: {name} has unknown key(s): {', '.join(sorted(map(str, unknown)))}")
+        return kind(**values)
+
+    return Shapes(
+        lists=section("lists", ListShapes, numbers=("near_complete_shortfall",)),
+        rest=section("rest", RestShapes),
+        shares=section("shares", ShareShapes),
+        changes=section("changes", ChangeShapes),
+        restatements=section("restatements", RestatementShapes),
     )
 
 

@@ -46,7 +46,8 @@ def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: s
             "name": rule.name,
             "category": rule.category,
             "severity": rule.severity,
-            "message": _fill(rule.message[lang], fields),
+            "message": _fill(rule.message[lang], fields) + (_fill(rule.tried[lang], fields)
+                                                            if rule.tried and fields.get("tried") else ""),
             "expected": _fill(rule.expected, fields),
             "observed": _fill(rule.observed, fields),
             "region": _plain(document["region"]),

@@ -19,15 +19,14 @@ import pandera.pandas as pa
 from auditor.checks.outliers import OUTLIER_COLUMNS, robust_z
 from auditor.checks.year_over_year import prior_year_relations
 from auditor.config import Thresholds
+# The relation ops the relations suite checks, and those recorded for a reviewer only.
+from auditor.extract.relations.kinds import CHECKED_OPS, RECORDED_OPS
 from auditor.process import FACT_FIELDS, RELATION_FIELDS, ReportRecord
 
 DOCUMENT_KEY, FACT_KEY, RELATION_KEY = "report", "fact_key", "relation_key"
-# Relation ops the relations suite checks, and those recorded for a reviewer but checked by no rule.
-CHECKED_OPS = ("eq", "le", "rate", "grim", "pct_total", "prior", "restate", "table", "yoy")
-RECORDED_OPS = ("change", "repeat")
 DATE_COLUMNS = ("period_end", "published_date", "signed_date", "publication_deadline")
 # Whole numbers that may be missing (a report without a year, an unreadable input).
-INT_COLUMNS = ("year", "docno_year", "n_facts", "n_relations", "signed_year", "title_year", "body_year",
+INT_COLUMNS = ("year", "docno_year", "n_facts", "n_relations", "n_checked", "signed_year", "title_year", "body_year",
                "dates_outside_period", "duplicated_chars", "duplicated_paragraphs", "body_chars")
 REPORT_KINDS = ["rule_of_law", "disclosure", "work_report", "other"]
 
@@ -56,6 +55,7 @@ DOCUMENTS_SCHEMA = pa.DataFrameSchema(
         "docno_year": pa.Column("Int64", nullable=True),
         "n_facts": pa.Column("Int64", pa.Check.ge(0), nullable=True),
         "n_relations": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "n_checked": pa.Column("Int64", pa.Check.ge(0), nullable=True),  # relations some rule checks
         # document checks (auditor/checks/document_checks.py); missing for an unreadable input
         "report_kind": pa.Column(str, pa.Check.isin(REPORT_KINDS), nullable=True, coerce=True),
         "signed_year": pa.Column("Int64", nullable=True),
@@ -210,7 +210,7 @@ def _concat(records: list[ReportRecord], attribute: str, fields: tuple[str, ...]
 
 _DOCUMENT_COLUMNS = ["report", "path", "sha256", "status", "reason", "encoding", "title", "region", "year",
                      "period_end", "published_date", "signed_date", "signer", "docno", "docno_year", "n_chars",
-                     "n_lines", "n_facts", "n_relations", "published_evidence", "signed_evidence",
+                     "n_lines", "n_facts", "n_relations", "n_checked", "published_evidence", "signed_evidence",
                      "title_evidence", "docno_evidence",
                      # document checks, then the evidence their flags quote
                      "report_kind", "publication_deadline", "signed_year", "title_year", "body_year",

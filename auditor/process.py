@@ -20,6 +20,7 @@ from auditor.extract.disclosure_table import read_tables
 from auditor.extract.figures import Fact, extract_figures
 from auditor.extract.labels import name_facts
 from auditor.extract.relations import Relation, find_relations
+from auditor.extract.relations.kinds import KINDS
 from auditor.ingest.decode import DecodeError, decode_bytes
 from auditor.ingest.discover import InputFile
 from auditor.ingest.html_text import html_to_text
@@ -134,15 +135,15 @@ def read_text(text: str, document: dict, config: Config, source_line=None) -> Re
     facts = extract_figures(audited, vocabulary, thresholds)
     name_facts(audited, facts, sentence_spans, paragraph_spans, vocabulary)
     tables = read_tables(audited, facts, config.template)
-    relations = find_relations(audited, facts, sentence_spans, paragraph_spans, vocabulary, thresholds,
-                               tables, config.template)
+    relations = find_relations(audited, facts, sentence_spans, paragraph_spans, config, tables)
     meta = read_metadata(text)
     evidence = _Evidence(text, lines, sentence_spans, source_line)
     checks = check_document(text, audited, meta, duplicates)
     report = document["report"]
     document.update(_document_fields(meta, evidence), **checks.fields,
                     **{name: _quotes(evidence, spans) for name, spans in checks.evidence.items()},
-                    n_chars=len(text), n_lines=lines.line(len(text)), n_facts=len(facts), n_relations=len(relations))
+                    n_chars=len(text), n_lines=lines.line(len(text)), n_facts=len(facts), n_relations=len(relations),
+                    n_checked=sum(KINDS[r.op].checked for r in relations))
     return ReportRecord(document, _fact_columns(report, facts, evidence), _relation_columns(report, relations, evidence))
 
 
@@ -209,7 +210,7 @@ FACT_FIELDS = ("report", "fact_id", "kind", "value", "value_num", "unit", "quali
                "end", "line", "label", "family", "metric", "sentence", "sentence_start", "sentence_end")
 RELATION_FIELDS = ("report", "relation_id", "op", "source", "family", "n_parts", "stated_fact", "part_facts",
                    "stated_expr", "stated_lo", "stated_hi", "computed_expr", "computed_value", "computed_lo",
-                   "computed_hi", "evidence")
+                   "computed_hi", "reading", "tried", "direction", "evidence")
 
 
 def _fact_columns(report: str, facts: list[Fact], evidence: _Evidence) -> dict[str, list]:
@@ -236,7 +237,8 @@ def _relation_columns(report: str, relations: list[Relation], evidence: _Evidenc
          len(relation.parts) if relation.op != "rate" else 1, relation.stated.index,
          ";".join(str(p.index) for p in relation.parts), relation.stated_expr, relation.stated_lo,
          relation.stated_hi, relation.computed_expr, relation.computed_value, relation.computed_lo,
-         relation.computed_hi, [evidence.quote(s) for s in _relation_quotes(relation, evidence)])
+         relation.computed_hi, relation.reading, relation.tried, relation.direction,
+         [evidence.quote(s) for s in _relation_quotes(relation, evidence)])
         for index, relation in enumerate(relations)
     ]
     return _columns(RELATION_FIELDS, rows)

@@ -102,8 +102,7 @@ def test_prose_is_no_table(config):
 
 def test_table_cells_enter_only_the_template_sums(config):
     facts, tables = read(TABLE, config)
-    relations = find_relations(TABLE, facts, sentences(TABLE), paragraphs(TABLE), config.vocabulary,
-                               config.thresholds, tables, config.template)
+    relations = find_relations(TABLE, facts, sentences(TABLE), paragraphs(TABLE), config, tables)
     cells = tables.cell_indexes()
     touching = [r for r in relations if r.stated.index in cells or any(p.index in cells for p in r.parts)]
     assert touching and all(r.op == "table" for r in touching)

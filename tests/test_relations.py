@@ -296,7 +296,9 @@ def test_no_repeat_for_what_is_not_one_metric_restated(config, text):
 # --- checked and recorded ops ----------------------------------------------------------------
 
 def test_suites_check_exactly_the_checked_ops(config):
-    """Every relations expectation selects its rows by op: each checked op, never change or repeat."""
+    """Every relations expectation selects its rows by op, and the rules that select each op are
+    the rules kinds.KINDS names for it: checked ops by theirs, change and repeat by none."""
+    from auditor.extract.relations.kinds import KINDS
     from auditor.frames import CHECKED_OPS, RECORDED_OPS
 
     def ops(condition):
@@ -304,9 +306,13 @@ def test_suites_check_exactly_the_checked_ops(config):
             return {op for c in condition["conditions"] for op in ops(c)}
         return {condition["parameter"]} if condition.get("column", {}).get("name") == "op" else set()
 
-    selected = [ops(e["kwargs"]["row_condition"]) for e in config.suites["relations"]["expectations"]]
-    assert all(selected) and set().union(*selected) == set(CHECKED_OPS), json.dumps(selected)
-    assert not set(RECORDED_OPS) & set(CHECKED_OPS)
+    selected: dict[str, set[str]] = {}
+    for expectation in config.suites["relations"]["expectations"]:
+        found = ops(expectation["kwargs"]["row_condition"])
+        assert len(found) == 1, json.dumps(expectation, ensure_ascii=False)
+        selected.setdefault(found.pop(), set()).add(expectation["meta"]["rule"])
+    assert selected == {op: set(kind.rules) for op, kind in KINDS.items() if kind.checked}
+    assert set(selected) == set(CHECKED_OPS) and not set(RECORDED_OPS) & set(CHECKED_OPS)
 
 
 def test_recorded_changes_and_repeats_raise_no_flags(tmp_path, config):

@@ -10,7 +10,7 @@ value only, the stated change is checked against the two reports' figures, each 
 
 A metric last year's report states with different values (a total and a district's share of it
 under the same words) is ambiguous and left alone, as is a change not read right after its level
-(relations.py records its direction only then). The rows join the relations frame with op "yoy";
+(the change reader records its direction only then). The rows join the relations frame with op "yoy";
 the flag quotes both reports, the earlier one's quote naming its report.
 """
 
@@ -21,18 +21,17 @@ from collections import defaultdict
 
 import pandas as pd
 
-from auditor.extract.relations import direction_source
 from auditor.process import RELATION_FIELDS
 
 CHANGE_OPS = ("change", "prior")
-_SOURCES = {direction_source(op, rising): rising for op in CHANGE_OPS for rising in (True, False)}
 _LABEL_CHARS = 14
 
 
 def prior_year_relations(documents: pd.DataFrame, facts: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
     """New relation rows (RELATION_FIELDS, op "yoy"), one per change that last year's report can check."""
     previous = _previous_reports(documents)
-    changes = relations[relations["source"].isin(list(_SOURCES)) & relations["report"].isin(list(previous))]
+    changes = relations[relations["op"].isin(CHANGE_OPS) & relations["direction"].isin(["rise", "fall"])
+                        & relations["report"].isin(list(previous))]
     if changes.empty:
         return pd.DataFrame(columns=list(RELATION_FIELDS))
     by_key = facts.set_index(["report", "fact_id"], drop=False)
@@ -47,7 +46,8 @@ def prior_year_relations(documents: pd.DataFrame, facts: pd.DataFrame, relations
         last = prior_values.get((prior_report, level["family"], level["metric"], level["kind"], level["unit"]))
         if last is None:  # _single_values holds named metrics only
             continue
-        computed = _implied_change(level, last, change["unit"], _SOURCES[relation.source])
+        rising = relation.direction == "rise"
+        computed = _implied_change(level, last, change["unit"], rising)
         if computed is None:
             continue
         next_id[relation.report] += 1
@@ -58,8 +58,9 @@ def prior_year_relations(documents: pd.DataFrame, facts: pd.DataFrame, relations
             "stated_expr": f"{_named(level)}, {change['label']}{change['text']}",
             "stated_lo": relation.stated_lo, "stated_hi": relation.stated_hi,
             "computed_expr": f"{years[prior_report]}年报告所述{_named(last)}",
-            "computed_value": _describe(computed, change["unit"], level["unit"], _SOURCES[relation.source]),
-            "computed_lo": computed[0], "computed_hi": computed[1],
+            "computed_value": _describe(computed, change["unit"], level["unit"], rising),
+            "computed_lo": computed[0], "computed_hi": computed[1], "reading": "last year's report",
+            "tried": "", "direction": relation.direction,
             "evidence": [*relation.evidence, _quote(last, prior_report)],
         })
     return pd.DataFrame(rows, columns=list(RELATION_FIELDS))

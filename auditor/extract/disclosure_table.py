@@ -25,7 +25,7 @@ from auditor.config import DisclosureTemplate
 from auditor.extract.figures import Fact
 
 if TYPE_CHECKING:
-    from auditor.extract.relations import _Builder
+    from auditor.extract.relations import Builder
 
 FAMILY = "information_disclosure"
 UNIT = "件"
@@ -74,7 +74,7 @@ def read_tables(text: str, facts: list[Fact], template: DisclosureTemplate) -> D
     return tables
 
 
-def table_relations(builder: _Builder, tables: DisclosureTables, template: DisclosureTemplate) -> None:
+def table_relations(builder: Builder, tables: DisclosureTables, template: DisclosureTemplate) -> None:
     """The sums the template implies (rules DISC001–DISC004 check them)."""
     builder.named |= tables.cell_indexes()
     width = len(template.columns)
@@ -95,7 +95,7 @@ def table_relations(builder: _Builder, tables: DisclosureTables, template: Discl
         _sum(builder, "table:appeals", cells[-1], cells[:-1])
 
 
-def _sum(builder: _Builder, source: str, whole: Fact, parts: list[Fact]) -> None:
+def _sum(builder: Builder, source: str, whole: Fact, parts: list[Fact]) -> None:
     # Zero cells add nothing and would crowd the message; one is kept when all are zero.
     stated = [p for p in parts if p.value] or parts[:1]
     builder.sum("table", source, FAMILY, whole, stated)

@@ -19,7 +19,7 @@ FACT_COLUMNS = ["report", "fact_id", "kind", "value", "unit", "qualifier", "lo",
                 "line", "label", "family", "metric", "sentence"]
 RELATION_COLUMNS = ["report", "relation_id", "status", "failed_rules", "op", "source", "family", "stated_expr",
                     "stated_lo", "stated_hi", "computed_expr", "computed_value", "computed_lo", "computed_hi",
-                    "stated_fact", "part_facts", "text", "start", "end", "line"]
+                    "reading", "tried", "direction", "stated_fact", "part_facts", "text", "start", "end", "line"]
 FLAG_COLUMNS = ["id", "severity", "category", "rule", "name", "report", "region", "year", "line", "message",
                 "expected", "observed", "evidence"]
 REPORT_COLUMNS = ["report", "status", "reason", "sha256", "encoding", "title", "region", "year", "published",

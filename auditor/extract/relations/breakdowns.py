@@ -1,0 +1,401 @@
+"""Breakdowns: a total and the parts a passage lists for it. The structure reader: it runs
+before the readers that pair figures by their metric words, and they defer to it.
+
+Reads:
+  共收到申请45件,其中受理40件,不予受理3件               -> 40 + 3 <= 45 (the list may be partial)
+  主动公开信息2251条,其中规范性文件1条,…,其他动态类信息1859条 -> 1 + … + 1859 = 2251 (the last part
+                                                             is the rest: the list is complete)
+  在主动公开的信息中,机构职能类信息37条,法规文件类信息71条,… -> the parts of 主动公开…417条 before it
+  共受理655件(2012年191件、2013年206件、2014年258件)      -> a bracket listing the parts of 655
+Leaves:
+  全年共办理45件,其中受理40件。另办理咨询12件              -> the list ends with its sentence
+  年均2040亿元,其中去年2573亿元                          -> an average breaks down into nothing
+
+Which total a list breaks down is a reading: the figure right before 其中 (favoured), the total
+the figures before it add up to (共收到3059条,部门收到1904条,县区收到1155条,其中…), each of the
+totals of the sentence 其中 opens after (…275条,…52条。其中…) and their sum, or a figure the
+phrase 在…中 names. The list passes when one reading explains it; metric words narrow the
+readings where they know the parts' whole (维持, 撤销 are parts of 审结).
+
+A list that names every part (its last part is 其他/其余) must make its total (op eq, ARITH001);
+any other must not exceed it (op le, BOUND001). One whose parts are of distinct kinds, with no
+word saying it is partial (等, 主要), and that falls short of its total by a sliver (shapes.yaml
+near_complete_shortfall) reads as complete with a part missed (op near, ARITH003).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+
+import regex
+
+from auditor.config import Vocabulary
+from auditor.extract.figures import Fact
+from auditor.extract.relations.model import SumReading
+from auditor.extract.relations.passage import QUANTITY_KINDS, Breakdown, Passage
+from auditor.extract.relations.words import is_total_label
+from auditor.ingest.spans import Span
+
+_HEAD_FILLER_RE = regex.compile(r"(?:的|有|为|是|共计|共|达到|达|了|\s)+$")
+_BREAK_RE = regex.compile(r"[，,；;。]")
+_SEMICOLON_RE = regex.compile(r"[；;]")
+_SCOPE_REACH = 3        # paragraphs before a 在…中 phrase in which the whole it names may stand
+_MIN_KEY = 2            # characters a scope's words and a label must share
+
+
+def read(passage: Passage) -> None:
+    quantities = [f for f in passage.values if f.kind in QUANTITY_KINDS]
+    if not quantities:
+        return
+    for facts in passage.grouped(quantities, passage.paragraphs):
+        paragraph = passage.paragraph_of(facts[0].start)
+        for match in passage.words.subset.finditer(passage.text, paragraph.start, paragraph.end):
+            _subset_list(passage, match, facts, quantities)
+        _bracket_lists(passage, facts)
+        _scope_lists(passage, facts, quantities)
+
+
+# --- 其中 lists ---------------------------------------------------------------------------------
+
+def _subset_list(passage: Passage, match: regex.Match, facts: list[Fact], quantities: list[Fact]) -> None:
+    sentence = passage.sentence_of(match.start())
+    bracket = passage.enclosing_bracket(match.start(), sentence.end)
+    limit = bracket.end if bracket else sentence.end
+    asides = passage.brackets(match.end(), limit)
+    after = [f for f in facts if match.end() <= f.start < limit and not _inside(asides, f)]
+    if not after:
+        return
+    totals = _totals_before(passage, facts, match.start(), sentence, after[0], bracket, quantities)
+    if not totals:
+        return
+    parts, closing = _walk(passage, after, totals[0][0])
+    _state(passage, totals, parts, match.start(), "qizhong", closing)
+
+
+def _totals_before(passage: Passage, facts: list[Fact], pos: int, sentence: Span, first: Fact,
+                   bracket: Span | None, quantities: list[Fact]) -> list[tuple[Fact, str, list[Fact]]]:
+    """(total, how, extras) readings of what a 其中 list breaks down, favoured first."""
+    head_end = bracket.start if bracket else pos
+    asides = passage.brackets(sentence.start, head_end)
+    in_sentence = [f for f in facts if sentence.start <= f.start and f.end <= head_end and passage.alike(f, first)
+                   and not _inside(asides, f)]
+    readings: list[tuple[Fact, str, list[Fact]]] = []
+    if in_sentence:
+        readings.append((in_sentence[-1], "before 其中", []))
+        readings += [(t, "the total the figures before 其中 make", []) for t in _closed_totals(in_sentence)]
+    else:
+        previous = passage.previous_sentence(sentence)
+        before = [f for f in facts if previous and previous.start <= f.start < previous.end and passage.alike(f, first)
+                  and not _inside(passage.brackets(previous.start, previous.end), f)]
+        if before:
+            readings.append((before[-1], "closing the sentence before 其中", []))
+            readings += [(t, "a total of the sentence before 其中", []) for t in reversed(before[:-1])]
+            if len(before) > 1:
+                readings.append((before[0], "the totals of the sentence before 其中, summed", before[1:]))
+        else:
+            readings += _scope_totals_before(passage, sentence, first, quantities)
+    if readings and any(w in readings[0][0].label for w in passage.vocabulary.average_words):
+        return []  # 年均2040亿元,其中去年2573亿元: an average, not a sum
+    return readings
+
+
+def _closed_totals(before: list[Fact]) -> list[Fact]:
+    """Totals the figures after them make exactly, up to the last: 3059 in 共收到3059条,部门收到
+    1904条,县区收到1155条 (1904 + 1155 = 3059)."""
+    found = []
+    for i, total in enumerate(before[:-1]):
+        if total.value is None or total.qualifier:
+            continue
+        rest = before[i + 1:]
+        if len(rest) >= 2 and all(f.value is not None for f in rest) and \
+                sum((f.value for f in rest), Decimal(0)) == total.value:
+            found.append(total)
+    return found
+
+
+def _walk(passage: Passage, after: list[Fact], total: Fact) -> tuple[list[Fact], Fact | None]:
+    """The parts of a list, from its first item on, and the figure that states their sum (…,合计
+    120件) when one closes it. The list ends at a figure of another kind, a new total, a nested
+    其中, another family past a clause break, a metric that is no sibling of the first part's, or
+    a clause that does not go on in the list's manner once the parts reach the total."""
+    parts: list[Fact] = []
+    running = Decimal(0)
+    vocabulary, words = passage.vocabulary, passage.words
+    siblings, outcomes = _siblings(vocabulary), _outcomes(vocabulary)
+    for fact in after:
+        if not passage.alike(fact, total) or fact.value is None:
+            break
+        if parts:
+            gap = _outside_brackets(passage, parts[-1].end, fact.start)
+            if words.closing.search(fact.label) and len(parts) >= 2:
+                return parts, fact
+            if words.subset.search(gap) or is_total_label(fact.label, words):
+                break  # a nested list, or a new total (共办理45件)
+            if total.family and fact.family and fact.family != total.family and _SEMICOLON_RE.search(gap):
+                break  # …;办理行政应诉案件35件: past a semicolon, another family's figures
+            if _other_metric(parts[0], fact, siblings, outcomes):
+                break
+            if (_SEMICOLON_RE.search(gap) or running >= total.value) and not _continues(passage, parts, fact, gap):
+                break  # the clause does not go on in the list's manner
+        parts.append(fact)
+        running += fact.value
+    return parts, None
+
+
+def _other_metric(first: Fact, fact: Fact, siblings: dict[str, set[str]], outcomes: set[str]) -> bool:
+    if fact.metric is None or fact.metric == first.metric:
+        return False
+    if first.metric is None:
+        return fact.metric in outcomes  # 其中婚姻纠纷420件、邻里纠纷385件,调解成功1338件
+    return fact.metric not in siblings.get(first.metric, set())  # 其中受理58件,不予受理4件,审结23件
+
+
+def _continues(passage: Passage, parts: list[Fact], fact: Fact, gap: str) -> bool:
+    """A figure listed like the parts before it: joined by 、, of the same metric, or with the same
+    head word (A类…, B类…; …方面的N件)."""
+    if "、" in gap and not _BREAK_RE.search(gap):
+        return True
+    first = parts[0]
+    if first.metric and fact.metric == first.metric:
+        return True
+    heads = {_head(p.label) for p in parts} - {""}
+    return _head(fact.label) in heads
+
+
+def _head(label: str) -> str:
+    return _HEAD_FILLER_RE.sub("", label)[-1:]
+
+
+def _outside_brackets(passage: Passage, start: int, end: int) -> str:
+    """The text between two figures, bracketed asides taken out (a nested (其中…) is no end)."""
+    text = passage.text[start:end]
+    for span in reversed(passage.brackets(start, end)):
+        text = text[:span.start - start] + text[span.end - start:]
+    return text
+
+
+@lru_cache(maxsize=8)
+def _siblings(vocabulary: Vocabulary) -> dict[str, set[str]]:
+    """Metrics that are parts of one whole in vocabulary.yaml, and so may share a list."""
+    siblings: dict[str, set[str]] = {}
+    for template in vocabulary.sums:
+        members = set(template.parts) | set(template.optional_parts)
+        for metric in members:
+            siblings.setdefault(metric, set()).update(members - {metric})
+    return siblings
+
+
+@lru_cache(maxsize=8)
+def _outcomes(vocabulary: Vocabulary) -> set[str]:
+    return {b.part for b in vocabulary.bounds}
+
+
+@lru_cache(maxsize=8)
+def _wholes_of(vocabulary: Vocabulary) -> dict[str, set[str]]:
+    """metric -> the metrics vocabulary.yaml names as its whole (维持 -> 审结)."""
+    wholes: dict[str, set[str]] = {}
+    for template in vocabulary.sums:
+        for metric in (*template.parts, *template.optional_parts):
+            wholes.setdefault(metric, set()).add(template.whole)
+    for bound in vocabulary.bounds:
+        wholes.setdefault(bound.part, set()).update(bound.wholes)
+    return wholes
+
+
+# --- lists in brackets ----------------------------------------------------------------------
+
+def _bracket_lists(passage: Passage, facts: list[Fact]) -> None:
+    """共受理655件(2012年191件、2013年206件、2014年258件): a bracket right after a figure that lists
+    two or more figures of its kind lists its parts (not (含上年结转3件), not (其中…), read above)."""
+    included = passage.vocabulary.included_words
+    by_end = {f.end: f for f in facts}
+    for span in passage.brackets(facts[0].start, facts[-1].end):
+        total = next((by_end[e] for e in (span.start, span.start - 1) if e in by_end), None)
+        inner = passage.text[span.start + 1:span.end - 1]
+        if total is None or passage.words.subset.search(inner) or any(w in inner for w in included):
+            continue
+        nested = passage.brackets(span.start + 1, span.end - 1)
+        items = [f for f in facts if span.start < f.start < span.end and not _inside(nested, f)]
+        if len(items) >= 2 and all(passage.alike(f, total) for f in items):
+            _state(passage, [(total, "the figure before the bracket", [])], items, span.start, "bracket", None)
+
+
+# --- lists under a phrase naming their whole ----------------------------------------------------
+
+def _scope_lists(passage: Passage, facts: list[Fact], quantities: list[Fact]) -> None:
+    """在主动公开的信息中,机构职能类信息37条,…; 主动公开政府信息的主要类别有:…: the phrase names
+    the whole; its parts follow, and may go on over several sentences in one manner."""
+    paragraph = passage.paragraph_of(facts[0].start)
+    for found in _scope_phrases(passage, paragraph):
+        after = [f for f in facts if f.start >= found.end()]
+        if not after or passage.words.subset.search(passage.text, found.end(), after[0].start):
+            continue  # …中,其中: the 其中 reader reads it
+        totals = _named_totals(passage, found.group("words"), found.start(), after[0], quantities)
+        if not totals:
+            continue
+        parts, closing = _walk_across(passage, after, totals[0][0])
+        _state(passage, totals, parts, found.start(), "scope", closing)
+
+
+def _scope_phrases(passage: Passage, span: Span) -> list[regex.Match]:
+    words = passage.words
+    found = list(words.scope.finditer(passage.text, span.start, span.end))
+    found += list(words.scope_list.finditer(passage.text, span.start, span.end))
+    return sorted(found, key=lambda m: m.start())
+
+
+def _scope_totals_before(passage: Passage, sentence: Span, first: Fact,
+                         quantities: list[Fact]) -> list[tuple[Fact, str, list[Fact]]]:
+    """A 其中 with no figure before it, under a phrase naming its whole in the sentence before:
+    在主动公开的信息中,公开的内容主要有…。其中,政策法规类的信息25条."""
+    previous = passage.previous_sentence(sentence)
+    for span in (sentence, previous):
+        if span is None:
+            continue
+        for found in _scope_phrases(passage, span):
+            totals = _named_totals(passage, found.group("words"), found.start(), first, quantities)
+            if totals:
+                return totals
+    return []
+
+
+def _named_totals(passage: Passage, phrase: str, pos: int, first: Fact,
+                  quantities: list[Fact]) -> list[tuple[Fact, str, list[Fact]]]:
+    return [(fact, how, []) for fact, how in named_wholes(passage, phrase, pos, first, quantities)]
+
+
+def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
+                 quantities: list[Fact] | None = None) -> list[tuple[Fact, str]]:
+    """The figures of like's kind before pos (in its paragraph and a few before) whose label
+    shares the words of a phrase naming a whole: 主动公开 in 在主动公开的信息中 and 共主动公开政府
+    信息417条; the longest shared words first, then the nearest."""
+    if quantities is None:
+        quantities = [f for f in passage.values if f.kind in QUANTITY_KINDS]
+    first = like
+    key = passage.words.scope_fillers.sub("", phrase)
+    if len(key) < _MIN_KEY:
+        return []
+    generic = set(passage.shapes.restatements.generic_nouns)
+    reach = _reach_start(passage, pos)
+    scored = []
+    for fact in quantities:
+        if fact.start >= pos:
+            break
+        if fact.start < reach or not passage.alike(fact, first):
+            continue
+        shared = longest_common(key, fact.label)
+        if len(shared) >= _MIN_KEY and shared not in generic:
+            scored.append((len(shared), fact.start, fact))
+    scored.sort(key=lambda s: (-s[0], -s[1]))
+    return [(fact, f"named by “{phrase}”") for _, _, fact in scored]
+
+
+def _reach_start(passage: Passage, pos: int) -> int:
+    starts = [p.start for p in passage.paragraphs if p.start <= pos]
+    return starts[-_SCOPE_REACH - 1] if len(starts) > _SCOPE_REACH else 0
+
+
+def longest_common(a: str, b: str) -> str:
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    return best
+
+
+def _walk_across(passage: Passage, after: list[Fact], total: Fact) -> tuple[list[Fact], Fact | None]:
+    """_walk, going on past a full stop while the next sentence lists in the same manner:
+    涉及经济建设方面的196件,占35%。政治建设方面的47件,占8.3%。…"""
+    parts: list[Fact] = []
+    closing = None
+    start = 0
+    while start < len(after):
+        sentence = passage.sentence_of(after[start].start)
+        chunk = [f for f in after[start:] if f.start < sentence.end]
+        walked, closing = _walk(passage, chunk, total)
+        if not walked or (parts and not _continues(passage, parts, walked[0], "")):
+            break
+        parts += walked
+        if closing is not None or len(walked) < len(chunk):
+            break
+        start += len(chunk)
+    return parts, closing
+
+
+# --- stating a list ----------------------------------------------------------------------------
+
+def _state(passage: Passage, totals: list[tuple[Fact, str, list[Fact]]], parts: list[Fact], start: int,
+           marker: str, closing: Fact | None) -> None:
+    if not parts:
+        return
+    totals = _narrowed(passage, totals, parts)
+    text = passage.text[start:parts[-1].end]
+    complete = len(parts) >= 2 and bool(passage.words.catch_all.match(parts[-1].label))
+    partial = not complete and bool(passage.words.partial.search(text))
+    breakdown = Breakdown([(t, how) for t, how, _ in totals], parts, complete, partial, marker, start, parts[-1].end)
+    passage.breakdowns.append(breakdown)
+    family = totals[0][0].family
+    builder = passage.builder
+    if _vocabulary_states(passage, totals[0][0], parts):
+        return  # 审结60件,其中维持42件,…: a sum of vocabulary.yaml, which the vocabulary reader states
+    if closing is not None:  # …,合计120件: the list's own sum
+        builder.sum("eq", f"{marker}:closing", family, closing, parts, how="the sum stated after the list")
+    if len(parts) >= 2 and _independent(passage, parts):
+        for part in parts:  # each part its own subset, measured by its own rate: none adds up
+            builder.sums("le", marker, family, [SumReading(t, [part], how, extras) for t, how, extras in totals])
+        return
+    readings = [SumReading(t, parts, how, extras) for t, how, extras in totals]
+    op = "eq" if complete else "le"
+    near = None
+    if op == "le" and not partial and len(parts) >= 2 and _distinct(passage, parts):
+        near = passage.shapes.lists.near_complete_shortfall
+    builder.sums(op, marker, family, readings, near=near)
+
+
+def _vocabulary_states(passage: Passage, total: Fact, parts: list[Fact]) -> bool:
+    """The total and every part are the whole and parts of one sum of vocabulary.yaml, which
+    knows better whether the parts must cover the whole (outcomes leave out 撤回) and what else
+    may add (上年结转, a withdrawal)."""
+    metrics = {p.metric for p in parts}
+    return any(t.whole == total.metric and metrics <= {*t.parts, *t.optional_parts}
+               for t in passage.vocabulary.sums)
+
+
+def _narrowed(passage: Passage, totals, parts: list[Fact]):
+    """The readings whose total is what the parts' metrics are parts of (审结 for 维持, 撤销),
+    where the vocabulary knows it and some reading has it; else all of them."""
+    wholes_of = _wholes_of(passage.vocabulary)
+    known = [wholes_of[p.metric] for p in parts if p.metric in wholes_of]
+    if not known:
+        return totals
+    wholes = set.intersection(*known)
+    kept = [t for t in totals if t[0].metric in wholes]
+    return kept or totals
+
+
+def _independent(passage: Passage, parts: list[Fact]) -> bool:
+    """Parts each measured by a rate of their own (报送备案的45件,备案及时率63.5%;符合要求的49件,
+    备案规范率68%) are subsets of the total by different measures, not a partition of it."""
+    values = passage.values
+    rated = 0
+    for part in parts:
+        nxt = next((f for f in values if f.start >= part.end), None)
+        if nxt is not None and nxt.kind == "rate" and "占" not in nxt.label and not _BREAK_RE.search(
+                passage.text, part.end, max(part.end, nxt.start - len(nxt.label))):
+            rated += 1
+    return rated >= 2
+
+
+def _distinct(passage: Passage, parts: list[Fact]) -> bool:
+    """No part is, by the vocabulary, a part of another (审结 of 受理): the parts are distinct kinds."""
+    wholes_of = _wholes_of(passage.vocabulary)
+    metrics = {p.metric for p in parts if p.metric}
+    return not any(wholes_of.get(m, set()) & metrics for m in metrics)
+
+
+def _inside(spans: list[Span], fact: Fact) -> bool:
+    return any(s.start < fact.start < s.end for s in spans)

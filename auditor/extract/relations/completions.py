@@ -1,0 +1,57 @@
+"""另 completions: a total, its parts, and a last part introduced by 另/另外/其余 as the rest.
+
+Reads:  共审结行政复议案件4件,1件已公开,另外3件无需公开   -> 4 = 1 + 3
+        行政复议案件总数为36件,31件已审结,另外5件正在审理中 -> 36 = 31 + 5
+Leaves: 全年共办理法律援助案件880件,为农民工讨薪案件120件,另有咨询300件
+                                                       -> 另有 introduces something else (咨询)
+
+The total is the figure a total word labels (共/合计/总…), else the first figure before parts
+named only by the words after them (1件已公开). It runs after the breakdown and vocabulary
+readers: a list they read (其中…,另两次…) keeps their reading.
+"""
+
+from __future__ import annotations
+
+from auditor.extract.figures import Fact
+from auditor.extract.relations.passage import QUANTITY_KINDS, Passage
+from auditor.extract.relations.words import is_total_label
+
+
+def read(passage: Passage) -> None:
+    for facts in passage.grouped(passage.values, passage.clauses):
+        _read_clause(passage, facts)
+
+
+def _read_clause(passage: Passage, facts: list[Fact]) -> None:
+    text, words, vocabulary = passage.text, passage.words, passage.vocabulary
+    joiners = "".join(passage.words.joiners)
+    for i, last in enumerate(facts):
+        label = last.label.lstrip(joiners)
+        intro = words.completion.match(label)
+        if last.kind not in QUANTITY_KINDS or intro is None:
+            continue
+        earlier = [f for f in facts[:i] if f.unit == last.unit and f.kind == last.kind]
+        total = next((f for f in reversed(earlier) if is_total_label(f.label, words)), None)
+        if total is None and earlier and all(_bare(passage, f.label) for f in earlier[1:]):
+            total = earlier[0]  # 审结4件,1件已公开,另外3件…: the parts are named after their figure
+        if total is None:
+            continue
+        asides = passage.brackets(total.end, last.start)  # (含上年结转1件): inside a part, not one of them
+        parts = [f for f in earlier if f.start > total.start and not any(w in f.label for w in vocabulary.included_words)
+                 and not any(a.start < f.start < a.end for a in asides)]
+        parts.append(last)
+        if len(parts) < 2 or words.subset.search(text, total.end, last.start):
+            continue  # nothing but the rest, or a 其中 list, which its own reader reads
+        if total.family and last.family and total.family != last.family:
+            continue  # …;另外办理行政应诉案件: another family's count
+        if any(p.lo > total.hi for p in parts):
+            continue  # a figure above the total is another count, not one of its parts
+        noun = words.completion_fillers.sub("", label[intro.end():])
+        if noun and not any(noun in f.label for f in [total, *parts[:-1]]):
+            continue  # 另有咨询300件, 另外办理行政应诉案件12件: something else, not the rest of the total
+        passage.builder.sum("eq", "completion", total.family, total, parts, how="另: the total, its parts and the rest")
+
+
+def _bare(passage: Passage, label: str) -> bool:
+    """A label with no name of its own: the figure is named by the words after it (1件已公开)."""
+    return not passage.words.completion_fillers.sub("", label)

@@ -1,0 +1,147 @@
+"""One report as the relation readers see it: its figures, its spans and its structure so far.
+
+Readers run in the order of registry.READERS and share this object: the structure readers
+(breakdowns) record the lists they read in `breakdowns`, and the readers after them consult it,
+so that where the metric words and the structure disagree, the structure wins.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from auditor.config import Shapes, Thresholds, Vocabulary
+from auditor.extract.figures import Fact
+from auditor.extract.relations.model import Builder
+from auditor.extract.relations.words import Words
+from auditor.ingest.spans import Span
+
+_CLAUSE_BREAKS = "；;"
+_OPEN, _CLOSE = "(（", ")）"
+QUANTITY_KINDS = ("count", "money")
+
+
+@dataclass
+class Breakdown:
+    """A total and the parts a passage lists for it (其中…, a list under 在…中, a bracket)."""
+    totals: list[tuple[Fact, str]]  # every total the list may break down, favoured first, with how
+    parts: list[Fact]
+    complete: bool                  # it names every part (ends with 其他, or is all of a 分别 list)
+    partial: bool                   # it says it names some (等, 主要)
+    marker: str                     # qizhong, scope, bracket
+    start: int                      # the list's text, from its marker to its last part
+    end: int
+
+    @property
+    def total(self) -> Fact:
+        return self.totals[0][0]
+
+
+@dataclass
+class Passage:
+    text: str
+    facts: list[Fact]        # every figure of the report
+    values: list[Fact]       # the quantities relations are made of (table cells left out)
+    sentences: list[Span]
+    paragraphs: list[Span]
+    clauses: list[Span]      # sentences cut at semicolons
+    vocabulary: Vocabulary
+    shapes: Shapes
+    words: Words
+    thresholds: Thresholds
+    builder: Builder
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    share_lists: list = field(default_factory=list)  # shares.ShareList, for the readers after shares
+    _sentence_starts: list[int] = field(default_factory=list)
+    _paragraph_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._sentence_starts = [s.start for s in self.sentences]
+        self._paragraph_starts = [p.start for p in self.paragraphs]
+
+    # --- spans --------------------------------------------------------------------------------
+
+    def sentence_index(self, offset: int) -> int:
+        return max(0, bisect_right(self._sentence_starts, offset) - 1)
+
+    def sentence_of(self, offset: int) -> Span:
+        return self.sentences[self.sentence_index(offset)] if self.sentences else Span(0, len(self.text))
+
+    def paragraph_of(self, offset: int) -> Span:
+        i = max(0, bisect_right(self._paragraph_starts, offset) - 1)
+        return self.paragraphs[i] if self.paragraphs else Span(0, len(self.text))
+
+    def previous_sentence(self, sentence: Span) -> Span | None:
+        """The sentence before this one when no line break stands between them."""
+        i = self.sentence_index(sentence.start)
+        if i > 0 and "\n" not in self.text[self.sentences[i - 1].end:sentence.start]:
+            return self.sentences[i - 1]
+        return None
+
+    def grouped(self, facts: list[Fact], spans: list[Span]) -> list[list[Fact]]:
+        """The facts by the span they start in, in order (spans sorted, not overlapping)."""
+        starts = [s.start for s in spans]
+        groups: dict[int, list[Fact]] = {}
+        for fact in facts:
+            groups.setdefault(bisect_right(starts, fact.start) - 1, []).append(fact)
+        return [groups[k] for k in sorted(groups)]
+
+    # --- brackets -----------------------------------------------------------------------------
+
+    def brackets(self, start: int, end: int) -> list[Span]:
+        """Bracketed asides between start and end (an unclosed one runs to end)."""
+        spans, depth, opened = [], 0, start
+        for i in range(start, end):
+            char = self.text[i]
+            if char in _OPEN:
+                if depth == 0:
+                    opened = i
+                depth += 1
+            elif char in _CLOSE and depth:
+                depth -= 1
+                if depth == 0:
+                    spans.append(Span(opened, i + 1))
+        if depth:
+            spans.append(Span(opened, end))
+        return spans
+
+    def enclosing_bracket(self, pos: int, limit: int) -> Span | None:
+        """The bracket pos stands in, within its sentence: (其中…) -> from ( to )."""
+        sentence = self.sentence_of(pos)
+        opened = max(self.text.rfind("(", sentence.start, pos), self.text.rfind("（", sentence.start, pos))
+        closed = max(self.text.rfind(")", sentence.start, pos), self.text.rfind("）", sentence.start, pos))
+        if opened <= closed:
+            return None
+        ends = [i for i in (self.text.find(")", pos, limit), self.text.find("）", pos, limit)) if i != -1]
+        return Span(opened, min(ends) + 1 if ends else limit)
+
+    # --- figures ------------------------------------------------------------------------------
+
+    def dimension(self, fact: Fact) -> str:
+        """What a figure counts: 件, 宗 and 起 count cases alike (vocabulary.yaml unit_dimensions)."""
+        if fact.kind == "money":
+            return "money"
+        return self.vocabulary.unit_dimensions.get(fact.unit, fact.unit)
+
+    def alike(self, a: Fact, b: Fact) -> bool:
+        """Two quantities of one kind and dimension, which may add up."""
+        return a.kind == b.kind and a.kind in QUANTITY_KINDS and self.dimension(a) == self.dimension(b)
+
+    def breakdown_of_part(self, fact: Fact) -> Breakdown | None:
+        return next((b for b in self.breakdowns if any(p is fact for p in b.parts)), None)
+
+    def between(self, a: Fact, b: Fact) -> str:
+        return self.text[a.end:b.start]
+
+
+def clause_spans(text: str, sentences: list[Span]) -> list[Span]:
+    """The sentences cut at semicolons."""
+    clauses = []
+    for s in sentences:
+        start = s.start
+        for i in range(s.start, s.end):
+            if text[i] in _CLAUSE_BREAKS:
+                clauses.append(Span(start, i))
+                start = i + 1
+        clauses.append(Span(start, s.end))
+    return clauses

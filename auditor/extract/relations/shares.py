@@ -1,0 +1,179 @@
+"""Shares (占比, 占…的P%) against the count they qualify and the whole they are a share of.
+
+Reads:  全县1366项,…有742项,占比54.32%                       -> 54.32% = 742 / 1366
+        共办理500件,其中民事300件,占60%;刑事150件,占30%     -> both shares of 500, not of each other
+        立案4979件。……立案的提案中:经济建设方面1911件,占38.4%;… -> shares of the 4979 the phrase names
+        网络申请39件,占88.6%,信函申请5件,占11.4%             -> shares of 44, the sum of a list whose
+                                                              shares make 100%
+Leaves: 纠纷数量最多,达2005件,占22.3%                        -> no whole stated for it
+
+The shares after one another, each right after its own count, form a list with one base. Which
+whole that is, is a reading: the whole a share names (占受理案件总数的30%: the figure the words
+受理案件 label, in this sentence or an earlier one), the total of the list its counts belong to
+(其中, 在…中), the sum of its counts when its shares make 100%, or, when nothing else offers, the
+first figure of the sentence. A share passes when one reading gives it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from auditor.extract.figures import Fact
+from auditor.extract.relations.breakdowns import named_wholes
+from auditor.extract.relations.model import RateReading
+from auditor.extract.relations.passage import QUANTITY_KINDS, Passage
+from auditor.extract.relations.respective import respective_word
+
+# between a count and the 占 of its share: punctuation, and particles that name nothing
+_OWN_COUNT_GAP_RE = regex.compile(r"[\s，,、；;：:（(）)]*(?:其中|均|共|约|所|分别|依次|则)*")
+_BASE_TAIL = ("的比例", "的比重", "比例", "比重", "的", "为", "达", "约", "了", "是")
+
+
+@dataclass
+class ShareList:
+    shares: list[Fact]
+    parts: list              # the count each share qualifies (None where it names no count), in order
+    base_words: str          # what the first share names as its whole ("" for a bare 占)
+    respective: bool         # 分别占40%、55%: the shares follow all their counts
+
+
+def read(passage: Passage) -> None:
+    passage.share_lists = share_lists(passage)
+    for listed in passage.share_lists:
+        if any(p is None for p in listed.parts):
+            continue  # shares of names, not of counts: share_totals reads them
+        readings = base_readings(passage, listed)
+        family = listed.parts[0].family
+        for share, part in zip(listed.shares, listed.parts):
+            passage.builder.rates("share", part.family or family, share,
+                                  [RateReading([part], base, how) for base, how in readings])
+
+
+def is_share(fact: Fact) -> bool:
+    return fact.kind == "rate" and "占" in fact.label
+
+
+def share_lists(passage: Passage) -> list[ShareList]:
+    """The shares of the report, in lists of one base: the shares one after another, each right
+    after its own count (or each right after its own name: 其中维持占60%、撤销占25%), that name the
+    same whole or none; a 分别 list of shares with the counts before it."""
+    values = passage.values
+    lists: list[ShareList] = []
+    current: ShareList | None = None
+    skip: set[int] = set()
+    for i, fact in enumerate(values):
+        if fact.index in skip:
+            continue
+        if not is_share(fact):
+            if fact.kind == "rate":
+                current = None  # another rate ends a list of shares
+            continue
+        if respective_word(passage, fact.label) != -1:  # 分别占40%、55%: the counts before, in order
+            shares = [fact, *_listed_after(passage, values, i)]
+            skip.update(f.index for f in shares)
+            counts = [f for f in values[:i] if f.kind in QUANTITY_KINDS]
+            parts = counts[-len(shares):] if len(counts) >= len(shares) else [None] * len(shares)
+            if any(p is None for p in parts) or not all(passage.alike(p, parts[0]) for p in parts):
+                parts = [None] * len(shares)
+            lists.append(ShareList(shares, parts, _base_words(fact.label), True))
+            current = None
+            continue
+        part = _own_count(passage, values, i)
+        base = _base_words(fact.label)
+        if current is not None and _goes_on(passage, current, fact, part, base):
+            current.shares.append(fact)
+            current.parts.append(part)
+            continue
+        current = ShareList([fact], [part], base, False)
+        lists.append(current)
+    return lists
+
+
+def _goes_on(passage: Passage, current: ShareList, share: Fact, part: Fact | None, base: str) -> bool:
+    """A share continues a list: the same whole named (or none), in the same paragraph, its count
+    of the list's kind (or, in a list without counts, in the same sentence)."""
+    if base not in ("", current.base_words):
+        return False
+    last, first = current.shares[-1], current.parts[0]
+    if passage.paragraph_of(share.start) != passage.paragraph_of(last.start):
+        return False
+    if part is None or first is None:
+        return part is None and first is None and passage.sentence_of(share.start) == passage.sentence_of(last.start)
+    return passage.alike(part, first)
+
+
+def _listed_after(passage: Passage, values: list[Fact], i: int) -> list[Fact]:
+    followers = []
+    for follower in values[i + 1:]:
+        if follower.kind != "rate" or follower.label.strip("".join(passage.words.joiners)) != "":
+            break
+        followers.append(follower)
+    return followers
+
+
+def _own_count(passage: Passage, values: list[Fact], i: int) -> Fact | None:
+    """The count a share qualifies: the quantity right before it, with nothing but punctuation
+    and particles between (网络申请39件,占88.6%; 20条,所占比例为30%). A share with a name of its
+    own before 占 (其中维持占60%) qualifies no count."""
+    share = values[i]
+    previous = values[i - 1] if i else None
+    if previous is None or previous.kind not in QUANTITY_KINDS:
+        return None
+    between = passage.text[previous.end:share.start]
+    at = between.rfind("占")
+    if at == -1 or passage.sentence_of(previous.start) != passage.sentence_of(share.start):
+        return None
+    return previous if _OWN_COUNT_GAP_RE.fullmatch(between[:at]) else None
+
+
+def _base_words(label: str) -> str:
+    """What a share names as its whole: 受理案件总数 in 占受理案件总数的30%; "" for a bare 占."""
+    words = label[label.rfind("占") + 1:]
+    words = words.removeprefix("比")
+    changed = True
+    while changed:
+        changed = False
+        for tail in _BASE_TAIL:
+            if words.endswith(tail):
+                words, changed = words[:-len(tail)], True
+    return words
+
+
+def base_readings(passage: Passage, listed: ShareList) -> list[tuple[list[Fact], str]]:
+    first = listed.parts[0]
+    readings: list[tuple[list[Fact], str]] = []
+    words = listed.base_words
+    if words and not passage.words.generic_base.fullmatch(words):
+        for whole, how in named_wholes(passage, words, first.start, first):
+            if all(whole is not p for p in listed.parts):
+                readings.append(([whole], f"the whole named by 占{words}"))
+    breakdown = passage.breakdown_of_part(first)
+    if breakdown is not None:
+        readings += [([total], f"the total of the list ({how})") for total, how in breakdown.totals]
+    if len(listed.parts) >= 2 and _make_hundred(passage, listed.shares):
+        readings.append((list(listed.parts), "the sum of the listed counts, whose shares make 100%"))
+    if not readings:
+        head = _head(passage, listed)
+        if head is not None:
+            readings.append(([head], "the first figure of the sentence"))
+    return readings
+
+
+def _make_hundred(passage: Passage, shares: list[Fact]) -> bool:
+    lo, hi = passage.builder.total(shares)
+    return lo <= 100 <= hi
+
+
+def _head(passage: Passage, listed: ShareList) -> Fact | None:
+    """全县1366项…有742项,占比54.32%: the first figure of the sentence, of the parts' kind."""
+    first = listed.parts[0]
+    sentence = passage.sentence_of(first.start)
+    for fact in passage.values:
+        if fact.start >= first.start:
+            return None
+        if fact.start >= sentence.start and passage.alike(fact, first):
+            return fact
+    return None
+

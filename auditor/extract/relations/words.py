@@ -1,0 +1,129 @@
+"""The patterns the relation readers match, compiled once per shapes.yaml and vocabulary.yaml.
+
+The words come from those files; what stays here is grammar that no reviewer tunes: the
+particles a label may start or end with (的, 为, 是), and how the words combine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from auditor.config import Shapes, Vocabulary
+
+# Particles around a label's words: 共受理了 -> 受理; 占…的 -> 占…
+_LEAD_PARTICLES = ("有", "的", "是", "为", "：", ":", "、", "，", ",")
+_TAIL_PARTICLES = ("为", "达", "是", "有", "的", "了", "约")
+# Characters that end the noun after a count (224个村(社区)均已…): adverbs, particles, joiners
+_NOUN_STOP = "均已都全也还将正在被并且的是和与及或等共"
+
+
+def _alternation(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
+
+
+@dataclass(frozen=True)
+class Words:
+    total: regex.Pattern          # total words and the words that merely contain 共 (tell them apart)
+    not_total: frozenset[str]
+    closing: regex.Pattern        # at a label's end: the list's sum follows (…,合计120件)
+    catch_all: regex.Pattern      # at a label's start: the last part is the rest of the whole
+    partial: regex.Pattern
+    subset: regex.Pattern         # 其中
+    joiners: tuple[str, ...]
+    scope: regex.Pattern          # 在…中, …中: a phrase naming a whole
+    scope_fillers: regex.Pattern
+    scope_list: regex.Pattern
+    lead: regex.Pattern           # display: what a short label starts with and loses
+    tail: regex.Pattern
+    completion: regex.Pattern
+    completion_fillers: regex.Pattern
+    except_word: regex.Pattern    # 除…外
+    rest: regex.Pattern           # what may stand between 外 and the rest
+    respective_share: regex.Pattern
+    generic_base: regex.Pattern
+    rise: frozenset[str]
+    direction: regex.Pattern
+    delta_label: regex.Pattern    # a change label that names no subject of its own
+    previous_level: regex.Pattern
+    whole_scope: regex.Pattern    # 全市…, 所有… right before a count
+    whole_year: regex.Pattern     # 全年…, 本年度共… anywhere in a label
+    whole_after: regex.Pattern
+    whole_claim: regex.Pattern
+    noun_after: regex.Pattern
+    verb_after_noun: regex.Pattern
+    other_time: regex.Pattern
+
+
+@lru_cache(maxsize=8)
+def words_of(shapes: Shapes, vocabulary: Vocabulary) -> Words:
+    lists, rest, shares, changes, restate = (shapes.lists, shapes.rest, shapes.shares, shapes.changes,
+                                             shapes.restatements)
+    not_total = frozenset(lists.not_total_words)
+    units = _alternation(restate.administrative_units)
+    delta = {w for w in (*vocabulary.change_markers, *vocabulary.comparison_words, *changes.fillers)
+             if w not in ("由", "从") and not w.endswith(("到", "至"))}
+    openers, closers = _alternation(lists.scope_openers), _alternation(lists.scope_closers)
+    return Words(
+        total=regex.compile(_alternation([*lists.total_words, *not_total])),
+        not_total=not_total,
+        closing=regex.compile(rf"(?:{_alternation(lists.closing_words)})[^，,。；;、]{{0,6}}$"),
+        catch_all=regex.compile(rf"^[、，,；;\s和及与]*(?:{_alternation(lists.catch_all_words)})"),
+        partial=regex.compile(_alternation(lists.partial_words)),
+        subset=regex.compile(_alternation(lists.subset_markers)),
+        joiners=tuple(lists.joiners),
+        # 在主动公开的信息中, 立案的提案中: an opener is optional; the phrase ends a clause
+        scope=regex.compile(rf"(?:^|[，,。；;：:\s])(?:{openers})?(?P<words>[^，,。；;：:、\s\d]{{2,16}}?)"
+                            rf"(?:{closers})(?=[，,：:])"),
+        scope_fillers=regex.compile(_alternation(lists.scope_fillers)),
+        scope_list=regex.compile(rf"(?P<words>[^，,。；;：:\d]{{2,24}}?)(?:{_alternation(lists.scope_list_words)})"
+                                 rf"[：:]"),
+        lead=regex.compile(rf"^(?:{_alternation([*lists.subset_markers, *lists.total_words, *rest.completion_words, '全年', *_LEAD_PARTICLES])}|\s)+"),
+        tail=regex.compile(rf"(?:{_alternation([*_TAIL_PARTICLES, *lists.total_words])})+$"),
+        completion=regex.compile(_alternation(rest.completion_words)),
+        completion_fillers=regex.compile(rf"{_alternation(rest.completion_fillers)}|[、：:]|\s"),
+        except_word=regex.compile(rf"(?:{_alternation(rest.except_not_words)})|除了?(?P<inside>[^，,。；;！？!?\n]{{1,50}}?)以?外"),
+        rest=regex.compile(rf"[,，]?(?:{_alternation(rest.rest_words)})*"),
+        respective_share=regex.compile(rf"(?:{_alternation(shares.respective_words)})(?:占比?|为|是|达)"),
+        generic_base=regex.compile(_alternation(shares.generic_bases)),
+        rise=frozenset(changes.rise_words),
+        direction=regex.compile(_alternation([*changes.rise_words, *changes.fall_words])),
+        delta_label=regex.compile(rf"(?:{_alternation(delta)})+"),
+        # 上年为, (2023年为…, 比2023年的…: last year's level, stated beside this year's
+        previous_level=regex.compile(rf"(?:{_alternation(changes.previous_level_words)})$"
+                                     rf"|^(?:{_alternation(vocabulary.comparison_words)})?"
+                                     rf"(?:\d{{4}}年度?|上年度?|去年|上一年)(?:同期)?(?:为|的)$"),
+        whole_scope=regex.compile(rf"(?:全(?:{units})|{_alternation(restate.whole_words)})(?:共有|共计|共|有|的|\s)*$"),
+        whole_year=regex.compile(rf"全(?:{units}|年)|{_alternation(restate.whole_year_words)}"),
+        whole_after=regex.compile(rf"^(?:{_alternation(restate.whole_after_words)})"),
+        whole_claim=regex.compile(_alternation(restate.whole_claim_words)),
+        noun_after=regex.compile(rf"(?:(?![{_NOUN_STOP}])\p{{Han}}|[(（][\p{{Han}}]{{1,4}}[)）])+"),
+        verb_after_noun=regex.compile(_alternation(restate.verbs_after_noun)),
+        other_time=regex.compile(_alternation(restate.other_time_words)),
+    )
+
+
+def is_total_label(label: str, words: Words) -> bool:
+    """共受理, 合计, 总数为: the label states a total (公共法律服务 does not)."""
+    return any(m.group() not in words.not_total for m in words.total.finditer(label))
+
+
+def without_total_words(label: str, words: Words) -> str:
+    """全年共受理 -> 全年受理: the label less its total words (公共 stays)."""
+    return words.total.sub(lambda m: m.group() if m.group() in words.not_total else "", label)
+
+
+def split_at_total(label: str, words: Words) -> str:
+    """各级人民调解委员会共受理 -> 受理: the words after the last total word."""
+    last = None
+    for match in words.total.finditer(label):
+        if match.group() not in words.not_total:
+            last = match
+    return label[last.end():] if last else label
+
+
+def short_label(label: str, words: Words) -> str:
+    """A figure's label as a message shows it: 其中受理 -> 受理; 共审结了 -> 审结."""
+    return words.tail.sub("", words.lead.sub("", split_at_total(label, words)))
