@@ -108,6 +108,7 @@ class ListShapes:
     scope_closers: tuple[str, ...]
     scope_fillers: tuple[str, ...]
     scope_list_words: tuple[str, ...]
+    negation_words: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ class RestShapes:
 
 @dataclass(frozen=True)
 class ShareShapes:
+    share_words: tuple[str, ...]
+    classification_words: tuple[str, ...]
     generic_bases: tuple[str, ...]
     respective_words: tuple[str, ...]
 

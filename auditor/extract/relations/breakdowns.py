@@ -34,7 +34,7 @@ from auditor.config import Vocabulary
 from auditor.extract.figures import Fact
 from auditor.extract.relations.model import SumReading
 from auditor.extract.relations.passage import QUANTITY_KINDS, Breakdown, Passage
-from auditor.extract.relations.words import is_total_label
+from auditor.extract.relations.words import is_total_label, share_position
 from auditor.ingest.spans import Span
 
 _HEAD_FILLER_RE = regex.compile(r"(?:的|有|为|是|共计|共|达到|达|了|\s)+$")
@@ -64,8 +64,9 @@ def _subset_list(passage: Passage, match: regex.Match, facts: list[Fact], quanti
     limit = bracket.end if bracket else sentence.end
     asides = passage.brackets(match.end(), limit)
     after = [f for f in facts if match.end() <= f.start < limit and not _inside(asides, f)]
-    if not after:
-        return
+    first_value = next((f for f in passage.values if f.start >= match.end()), None)
+    if not after or first_value is not after[0] or is_total_label(after[0].label, passage.words):
+        return  # 其中全文电子化率达100%: 其中 introduces a rate; 其中…总计2739条: a new total
     totals = _totals_before(passage, facts, match.start(), sentence, after[0], bracket, quantities)
     if not totals:
         return
@@ -285,10 +286,15 @@ def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
         if fact.start < reach or not passage.alike(fact, first):
             continue
         shared = longest_common(key, fact.label)
-        if len(shared) >= _MIN_KEY and shared not in generic:
+        if len(shared) >= _MIN_KEY and shared not in generic and _same_polarity(passage, key, fact.label):
             scored.append((len(shared), fact.start, fact))
     scored.sort(key=lambda s: (-s[0], -s[1]))
     return [(fact, f"named by “{phrase}”") for _, _, fact in scored]
+
+
+def _same_polarity(passage: Passage, key: str, label: str) -> bool:
+    """未予立案的提案 names the complement of 立案: a negation in one and not the other."""
+    return bool(passage.words.negation.search(key)) == bool(passage.words.negation.search(label))
 
 
 def _reach_start(passage: Passage, pos: int) -> int:
@@ -384,7 +390,7 @@ def _independent(passage: Passage, parts: list[Fact]) -> bool:
     rated = 0
     for part in parts:
         nxt = next((f for f in values if f.start >= part.end), None)
-        if nxt is not None and nxt.kind == "rate" and "占" not in nxt.label and not _BREAK_RE.search(
+        if nxt is not None and nxt.kind == "rate" and share_position(nxt.label, passage.words) == -1 and not _BREAK_RE.search(
                 passage.text, part.end, max(part.end, nxt.start - len(nxt.label))):
             rated += 1
     return rated >= 2

@@ -20,9 +20,7 @@ import regex
 
 from auditor.extract.relations.passage import Passage
 from auditor.extract.relations.respective import respective_word
-from auditor.extract.relations.shares import ShareList, base_readings
-
-_HEAD_FILLER_RE = regex.compile(r"(?:的|有|为|是|共计|共|达到|达|了|\s)+$")
+from auditor.extract.relations.shares import ShareList, base_readings, head_word
 
 
 def read(passage: Passage) -> None:
@@ -48,7 +46,7 @@ def _names(passage: Passage, listed: ShareList) -> list[str]:
         names = [n.strip() for n in regex.split(pattern, names_text) if n.strip()]
         if len(names) == len(listed.shares):
             return names
-        return [passage.builder.expr(p) + "占" if p is not None else "" for p in listed.parts]
+        return [passage.builder.expr(p) if p is not None else "" for p in listed.parts]
     names = []
     for share, part in zip(listed.shares, listed.parts):
         if part is not None:
@@ -80,9 +78,10 @@ def _complete(passage: Passage, listed: ShareList, names: list[str]) -> bool:
 
 
 def _one_classification(passage: Passage, listed: ShareList) -> bool:
-    """The parts are kinds of one classification, so they cannot overlap: their labels end in one
-    head word (…类信息, …方面的), or the list of their counts reads as one list."""
+    """The parts are kinds of one classification, so they cannot overlap: each label holds a
+    classification word (…类信息, …方面的) and all end in one head word."""
     if any(p is None for p in listed.parts):
         return False
-    heads = {_HEAD_FILLER_RE.sub("", p.label)[-1:] for p in listed.parts}
-    return len(heads) == 1 and "" not in heads
+    if not all(passage.words.classification.search(p.label) for p in listed.parts):
+        return False
+    return len({head_word(p.label) for p in listed.parts}) == 1 and head_word(listed.parts[0].label) != ""

@@ -25,6 +25,7 @@ from auditor.extract.relations.breakdowns import named_wholes
 from auditor.extract.relations.model import RateReading
 from auditor.extract.relations.passage import QUANTITY_KINDS, Passage
 from auditor.extract.relations.respective import respective_word
+from auditor.extract.relations.words import share_position
 
 # between a count and the 占 of its share: punctuation, and particles that name nothing
 _OWN_COUNT_GAP_RE = regex.compile(r"[\s，,、；;：:（(）)]*(?:其中|均|共|约|所|分别|依次|则)*")
@@ -51,8 +52,8 @@ def read(passage: Passage) -> None:
                                   [RateReading([part], base, how) for base, how in readings])
 
 
-def is_share(fact: Fact) -> bool:
-    return fact.kind == "rate" and "占" in fact.label
+def is_share(passage: Passage, fact: Fact) -> bool:
+    return fact.kind == "rate" and share_position(fact.label, passage.words) != -1
 
 
 def share_lists(passage: Passage) -> list[ShareList]:
@@ -66,7 +67,7 @@ def share_lists(passage: Passage) -> list[ShareList]:
     for i, fact in enumerate(values):
         if fact.index in skip:
             continue
-        if not is_share(fact):
+        if not is_share(passage, fact):
             if fact.kind == "rate":
                 current = None  # another rate ends a list of shares
             continue
@@ -77,11 +78,11 @@ def share_lists(passage: Passage) -> list[ShareList]:
             parts = counts[-len(shares):] if len(counts) >= len(shares) else [None] * len(shares)
             if any(p is None for p in parts) or not all(passage.alike(p, parts[0]) for p in parts):
                 parts = [None] * len(shares)
-            lists.append(ShareList(shares, parts, _base_words(fact.label), True))
+            lists.append(ShareList(shares, parts, _base_words(passage, fact.label), True))
             current = None
             continue
         part = _own_count(passage, values, i)
-        base = _base_words(fact.label)
+        base = _base_words(passage, fact.label)
         if current is not None and _goes_on(passage, current, fact, part, base):
             current.shares.append(fact)
             current.parts.append(part)
@@ -93,7 +94,8 @@ def share_lists(passage: Passage) -> list[ShareList]:
 
 def _goes_on(passage: Passage, current: ShareList, share: Fact, part: Fact | None, base: str) -> bool:
     """A share continues a list: the same whole named (or none), in the same paragraph, its count
-    of the list's kind (or, in a list without counts, in the same sentence)."""
+    of the list's kind (or, in a list without counts, in the same sentence); past a full stop, a
+    count named in the list's manner (…方面的196件,占35%。政治建设方面的47件,占8.3%)."""
     if base not in ("", current.base_words):
         return False
     last, first = current.shares[-1], current.parts[0]
@@ -101,7 +103,28 @@ def _goes_on(passage: Passage, current: ShareList, share: Fact, part: Fact | Non
         return False
     if part is None or first is None:
         return part is None and first is None and passage.sentence_of(share.start) == passage.sentence_of(last.start)
-    return passage.alike(part, first)
+    if not passage.alike(part, first):
+        return False
+    if passage.sentence_of(share.start) != passage.sentence_of(last.start):
+        return same_manner(passage, current.parts[-1], part)
+    return True
+
+
+def same_manner(passage: Passage, listed: Fact, fact: Fact) -> bool:
+    """Two counts named alike: the same head word (…类信息, …方面的), and a classification word in
+    both or neither."""
+    words = passage.words
+    if bool(words.classification.search(listed.label)) != bool(words.classification.search(fact.label)):
+        return False
+    return head_word(listed.label) == head_word(fact.label) != ""
+
+
+_HEAD_FILLER_RE = regex.compile(r"(?:的|有|为|是|共计|共|达到|达|了|\s)+$")
+
+
+def head_word(label: str) -> str:
+    """The last character of a label, less particles: 息 in 机构职能类信息, 面 in …方面的."""
+    return _HEAD_FILLER_RE.sub("", label)[-1:]
 
 
 def _listed_after(passage: Passage, values: list[Fact], i: int) -> list[Fact]:
@@ -122,15 +145,15 @@ def _own_count(passage: Passage, values: list[Fact], i: int) -> Fact | None:
     if previous is None or previous.kind not in QUANTITY_KINDS:
         return None
     between = passage.text[previous.end:share.start]
-    at = between.rfind("占")
+    at = share_position(between, passage.words)
     if at == -1 or passage.sentence_of(previous.start) != passage.sentence_of(share.start):
         return None
     return previous if _OWN_COUNT_GAP_RE.fullmatch(between[:at]) else None
 
 
-def _base_words(label: str) -> str:
+def _base_words(passage: Passage, label: str) -> str:
     """What a share names as its whole: 受理案件总数 in 占受理案件总数的30%; "" for a bare 占."""
-    words = label[label.rfind("占") + 1:]
+    words = label[share_position(label, passage.words) + 1:]
     words = words.removeprefix("比")
     changed = True
     while changed:

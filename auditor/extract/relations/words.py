@@ -43,6 +43,9 @@ class Words:
     except_word: regex.Pattern    # 除…外
     rest: regex.Pattern           # what may stand between 外 and the rest
     respective_share: regex.Pattern
+    share: regex.Pattern          # 占, 佔
+    classification: regex.Pattern
+    negation: regex.Pattern
     generic_base: regex.Pattern
     rise: frozenset[str]
     direction: regex.Pattern
@@ -75,7 +78,7 @@ def words_of(shapes: Shapes, vocabulary: Vocabulary) -> Words:
         subset=regex.compile(_alternation(lists.subset_markers)),
         joiners=tuple(lists.joiners),
         # 在主动公开的信息中, 立案的提案中: an opener is optional; the phrase ends a clause
-        scope=regex.compile(rf"(?:^|[，,。；;：:\s])(?:{openers})?(?P<words>[^，,。；;：:、\s\d]{{2,16}}?)"
+        scope=regex.compile(rf"(?<![^，,。；;：:\s])(?:{openers})?(?P<words>[^，,。；;：:、\s\d]{{2,16}}?)"
                             rf"(?:{closers})(?=[，,：:])"),
         scope_fillers=regex.compile(_alternation(lists.scope_fillers)),
         scope_list=regex.compile(rf"(?P<words>[^，,。；;：:\d]{{2,24}}?)(?:{_alternation(lists.scope_list_words)})"
@@ -86,8 +89,11 @@ def words_of(shapes: Shapes, vocabulary: Vocabulary) -> Words:
         completion_fillers=regex.compile(rf"{_alternation(rest.completion_fillers)}|[、：:]|\s"),
         except_word=regex.compile(rf"(?:{_alternation(rest.except_not_words)})|除了?(?P<inside>[^，,。；;！？!?\n]{{1,50}}?)以?外"),
         rest=regex.compile(rf"[,，]?(?:{_alternation(rest.rest_words)})*"),
-        respective_share=regex.compile(rf"(?:{_alternation(shares.respective_words)})(?:占比?|为|是|达)"),
+        respective_share=regex.compile(rf"(?:{_alternation(shares.respective_words)})(?:(?:{_alternation(shares.share_words)})比?|为|是|达)"),
         generic_base=regex.compile(_alternation(shares.generic_bases)),
+        share=regex.compile(_alternation(shares.share_words)),
+        classification=regex.compile(_alternation(shares.classification_words)),
+        negation=regex.compile(_alternation(lists.negation_words)),
         rise=frozenset(changes.rise_words),
         direction=regex.compile(_alternation([*changes.rise_words, *changes.fall_words])),
         delta_label=regex.compile(rf"(?:{_alternation(delta)})+"),
@@ -127,3 +133,9 @@ def split_at_total(label: str, words: Words) -> str:
 def short_label(label: str, words: Words) -> str:
     """A figure's label as a message shows it: 其中受理 -> 受理; 共审结了 -> 审结."""
     return words.tail.sub("", words.lead.sub("", split_at_total(label, words)))
+
+
+def share_position(label: str, words: Words) -> int:
+    """Where the last share word (占) stands in a label, -1 when none does."""
+    found = [m.start() for m in words.share.finditer(label)]
+    return found[-1] if found else -1
