@@ -33,14 +33,12 @@ import regex
 from auditor.config import Vocabulary
 from auditor.extract.figures import Fact
 from auditor.extract.relations.model import SumReading
-from auditor.extract.relations.passage import QUANTITY_KINDS, Breakdown, Passage
+from auditor.extract.relations.passage import QUANTITY_KINDS, Breakdown, Passage, head_word
 from auditor.extract.relations.words import is_total_label, share_position
 from auditor.ingest.spans import Span
 
-_HEAD_FILLER_RE = regex.compile(r"(?:的|有|为|是|共计|共|达到|达|了|\s)+$")
 _BREAK_RE = regex.compile(r"[，,；;。]")
 _SEMICOLON_RE = regex.compile(r"[；;]")
-_SCOPE_REACH = 3        # paragraphs before a 在…中 phrase in which the whole it names may stand
 _MIN_KEY = 2            # characters a scope's words and a label must share
 
 
@@ -160,12 +158,8 @@ def _continues(passage: Passage, parts: list[Fact], fact: Fact, gap: str) -> boo
     first = parts[0]
     if first.metric and fact.metric == first.metric:
         return True
-    heads = {_head(p.label) for p in parts} - {""}
-    return _head(fact.label) in heads
-
-
-def _head(label: str) -> str:
-    return _HEAD_FILLER_RE.sub("", label)[-1:]
+    heads = {head_word(p.label) for p in parts} - {""}
+    return head_word(fact.label) in heads
 
 
 def _outside_brackets(passage: Passage, start: int, end: int) -> str:
@@ -278,7 +272,7 @@ def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
     if len(key) < _MIN_KEY:
         return []
     generic = set(passage.shapes.restatements.generic_nouns)
-    reach = _reach_start(passage, pos)
+    reach = passage.reach_start(pos)
     scored = []
     for fact in quantities:
         if fact.start >= pos:
@@ -287,7 +281,8 @@ def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
             continue
         shared = longest_common(key, fact.label)
         if len(shared) >= _MIN_KEY and shared not in generic and _same_polarity(passage, key, fact.label):
-            scored.append((len(shared), fact.start, fact))
+            # words that qualify the phrase's noun (立案 in 立案的提案) say more than the noun itself
+            scored.append((len(shared) + (0.5 if not key.endswith(shared) else 0), fact.start, fact))
     scored.sort(key=lambda s: (-s[0], -s[1]))
     return [(fact, f"named by “{phrase}”") for _, _, fact in scored]
 
@@ -295,11 +290,6 @@ def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
 def _same_polarity(passage: Passage, key: str, label: str) -> bool:
     """未予立案的提案 names the complement of 立案: a negation in one and not the other."""
     return bool(passage.words.negation.search(key)) == bool(passage.words.negation.search(label))
-
-
-def _reach_start(passage: Passage, pos: int) -> int:
-    starts = [p.start for p in passage.paragraphs if p.start <= pos]
-    return starts[-_SCOPE_REACH - 1] if len(starts) > _SCOPE_REACH else 0
 
 
 def longest_common(a: str, b: str) -> str:
@@ -323,8 +313,11 @@ def _walk_across(passage: Passage, after: list[Fact], total: Fact) -> tuple[list
         sentence = passage.sentence_of(after[start].start)
         chunk = [f for f in after[start:] if f.start < sentence.end]
         walked, closing = _walk(passage, chunk, total)
-        if not walked or (parts and not _continues(passage, parts, walked[0], "")):
+        if not walked:
             break
+        if parts and (not passage.same_manner(parts[-1], walked[0])
+                      or passage.words.subset.search(passage.text, walked[0].end, sentence.end)):
+            break  # another manner, or a new total that a 其中 breaks down in its turn
         parts += walked
         if closing is not None or len(walked) < len(chunk):
             break

@@ -206,6 +206,10 @@ class Builder:
         ))
         return True
 
+    def rated(self, fact: Fact) -> bool:
+        """A rate some reader has checked already."""
+        return ("rated", fact.index) in self._seen
+
     def _ratio_expr(self, reading: RateReading) -> str:
         return f"{self._sum_expr(reading.numerators)} / {self._sum_expr(reading.base)}"
 

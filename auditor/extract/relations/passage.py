@@ -10,6 +10,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+import regex
+
 from auditor.config import Shapes, Thresholds, Vocabulary
 from auditor.extract.figures import Fact
 from auditor.extract.relations.model import Builder
@@ -17,6 +19,7 @@ from auditor.extract.relations.words import Words
 from auditor.ingest.spans import Span
 
 _CLAUSE_BREAKS = "；;"
+_REACH = 3  # paragraphs before a passage in which the whole it names (在…中, 占总数) may stand
 _OPEN, _CLOSE = "(（", ")）"
 QUANTITY_KINDS = ("count", "money")
 
@@ -70,6 +73,11 @@ class Passage:
     def paragraph_of(self, offset: int) -> Span:
         i = max(0, bisect_right(self._paragraph_starts, offset) - 1)
         return self.paragraphs[i] if self.paragraphs else Span(0, len(self.text))
+
+    def reach_start(self, pos: int) -> int:
+        """Where the paragraphs a passage may refer back to begin: its own and _REACH before it."""
+        i = max(0, bisect_right(self._paragraph_starts, pos) - 1)
+        return self.paragraphs[max(0, i - _REACH)].start if self.paragraphs else 0
 
     def previous_sentence(self, sentence: Span) -> Span | None:
         """The sentence before this one when no line break stands between them."""
@@ -132,6 +140,22 @@ class Passage:
 
     def between(self, a: Fact, b: Fact) -> str:
         return self.text[a.end:b.start]
+
+    def same_manner(self, listed: Fact, fact: Fact) -> bool:
+        """Two counts named alike: the same head word (…类信息, …方面的), and a classification
+        word (类, 方面) in both or in neither."""
+        classification = self.words.classification
+        if bool(classification.search(listed.label)) != bool(classification.search(fact.label)):
+            return False
+        return head_word(listed.label) == head_word(fact.label) != ""
+
+
+_HEAD_FILLER_RE = regex.compile(r"(?:的|有|为|是|共计|共|达到|达|了|\s)+$")
+
+
+def head_word(label: str) -> str:
+    """The last character of a label, less particles: 息 in 机构职能类信息, 面 in …方面的."""
+    return _HEAD_FILLER_RE.sub("", label)[-1:]
 
 
 def clause_spans(text: str, sentences: list[Span]) -> list[Span]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from auditor.extract.relations import (breakdowns, changes, completions, remainders, respective, restatements,
-                                       share_totals, shares, vocabulary_relations)
+from auditor.extract.relations import (breakdowns, changes, completions, part_rates, remainders, respective,
+                                       restatements, share_totals, shares, specialisations, vocabulary_relations)
 from auditor.extract.relations.passage import Passage
 
 READERS: tuple[tuple[str, Callable[[Passage], None]], ...] = (
@@ -19,8 +19,10 @@ READERS: tuple[tuple[str, Callable[[Passage], None]], ...] = (
     ("vocabulary", vocabulary_relations.read),
     ("shares", shares.read),
     ("share_totals", share_totals.read),
+    ("part_rates", part_rates.read),
     ("remainders", remainders.read),
     ("completions", completions.read),
+    ("specialisations", specialisations.read),
     ("changes", changes.read),
     ("restatements", restatements.read),
 )

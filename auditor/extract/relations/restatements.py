@@ -27,6 +27,7 @@ _NOUN_CHARS = 6
 _SHARE_METRIC = "share"
 _HAN_RE = regex.compile(r"[^\p{Han}]")
 _MIN_OWN_WORDS = 6  # Han characters a label must hold to name a count by its own words
+_MAX_HEAD_WORDS = 40  # …and a sentence head longer than this is no name that repeats
 
 
 def read(passage: Passage) -> None:
@@ -39,6 +40,8 @@ def _restatements(passage: Passage) -> set[int]:
     restated: set[int] = set()
     for fact in passage.values:
         key, how = _restate_key(passage, fact)
+        if key is None:
+            key, how = _same_words_key(passage, fact)
         if key is None:
             continue
         earlier = seen.setdefault(key, [])
@@ -77,6 +80,26 @@ def _restate_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
         if fact.metric_word in named and any(w in named for w in passage.vocabulary.families.get(fact.family, ())):
             return (fact.family, fact.metric, passage.dimension(fact), named), "the same metric of one family, for the year"
     return None, ""
+
+
+def _same_words_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
+    """A count at the end of the same words from its sentence's start, long enough to name one
+    thing (2010年,我街主动公开政府信息4条), with no word of a subset or of another time: the same
+    words twice are one count stated twice. The whole sentence head counts, not the label alone:
+    区执法应急局…共梳理法律法规530部 and 区经济发展局…共梳理法律法规21部 are two bodies' counts."""
+    if fact.kind != "count" or fact.qualifier or fact.metric == _SHARE_METRIC:
+        return None, ""
+    words, shapes = passage.words, passage.shapes.restatements
+    sentence = passage.sentence_of(fact.start)
+    head = passage.text[sentence.start:fact.start]
+    if any(w in head for w in shapes.subset_words) or words.other_time.search(head):
+        return None, ""
+    if any(f.kind in ("count", "money", "rate") for f in passage.values if sentence.start <= f.start < fact.start):
+        return None, ""  # the first quantity of its sentence: a later one may count a part of it
+    named = _HAN_RE.sub("", without_total_words(head, words))
+    if not _MIN_OWN_WORDS <= len(_HAN_RE.sub("", fact.label)) or len(named) > _MAX_HEAD_WORDS:
+        return None, ""
+    return ("words", passage.dimension(fact), named), "the same words from the start of the sentence"
 
 
 def _specific(passage: Passage, noun: str) -> bool:

@@ -20,7 +20,8 @@ import regex
 
 from auditor.extract.relations.passage import Passage
 from auditor.extract.relations.respective import respective_word
-from auditor.extract.relations.shares import ShareList, base_readings, head_word
+from auditor.extract.relations.passage import head_word
+from auditor.extract.relations.shares import ShareList, base_readings
 
 
 def read(passage: Passage) -> None:

@@ -28,7 +28,10 @@ from auditor.extract.relations.respective import respective_word
 from auditor.extract.relations.words import share_position
 
 # between a count and the 占 of its share: punctuation, and particles that name nothing
-_OWN_COUNT_GAP_RE = regex.compile(r"[\s，,、；;：:（(）)]*(?:其中|均|共|约|所|分别|依次|则)*")
+# (an aside that says what the count holds may stand between: 554条,包括统计信息等内容,占91.42%)
+_OWN_COUNT_GAP_RE = regex.compile(r"(?:[，,](?:包括|包含|含|即|主要是|主要为)[^，,。；;]{0,30})?"
+                                  r"[\s，,、；;：:（(）)]*(?:其中|均|共|约|所|分别|依次|则)*")
+_ADJACENT_RE = regex.compile(r"[\s，,、；;。]*")
 _BASE_TAIL = ("的比例", "的比重", "比例", "比重", "的", "为", "达", "约", "了", "是")
 
 
@@ -41,7 +44,7 @@ class ShareList:
 
 
 def read(passage: Passage) -> None:
-    passage.share_lists = share_lists(passage)
+    passage.share_lists = share_lists(passage)  # all of them first: a whole is no part of any
     for listed in passage.share_lists:
         if any(p is None for p in listed.parts):
             continue  # shares of names, not of counts: share_totals reads them
@@ -93,38 +96,24 @@ def share_lists(passage: Passage) -> list[ShareList]:
 
 
 def _goes_on(passage: Passage, current: ShareList, share: Fact, part: Fact | None, base: str) -> bool:
-    """A share continues a list: the same whole named (or none), in the same paragraph, its count
-    of the list's kind (or, in a list without counts, in the same sentence); past a full stop, a
-    count named in the list's manner (…方面的196件,占35%。政治建设方面的47件,占8.3%)."""
+    """A share continues a list: the same whole named (or none), its count of the list's kind
+    (in a list without counts: in the same sentence), and either right after the list's last
+    share (one item a line: 同意公开1件,占总数的33.3%⏎信息不存在1件,占总数的33.3%), in the same
+    sentence, or past a full stop named in the list's manner (…方面的196件,占35%。政治建设方面的
+    47件,占8.3%)."""
     if base not in ("", current.base_words):
         return False
     last, first = current.shares[-1], current.parts[0]
-    if passage.paragraph_of(share.start) != passage.paragraph_of(last.start):
-        return False
     if part is None or first is None:
         return part is None and first is None and passage.sentence_of(share.start) == passage.sentence_of(last.start)
     if not passage.alike(part, first):
         return False
-    if passage.sentence_of(share.start) != passage.sentence_of(last.start):
-        return same_manner(passage, current.parts[-1], part)
-    return True
-
-
-def same_manner(passage: Passage, listed: Fact, fact: Fact) -> bool:
-    """Two counts named alike: the same head word (…类信息, …方面的), and a classification word in
-    both or neither."""
-    words = passage.words
-    if bool(words.classification.search(listed.label)) != bool(words.classification.search(fact.label)):
-        return False
-    return head_word(listed.label) == head_word(fact.label) != ""
-
-
-_HEAD_FILLER_RE = regex.compile(r"(?:的|有|为|是|共计|共|达到|达|了|\s)+$")
-
-
-def head_word(label: str) -> str:
-    """The last character of a label, less particles: 息 in 机构职能类信息, 面 in …方面的."""
-    return _HEAD_FILLER_RE.sub("", label)[-1:]
+    if _ADJACENT_RE.fullmatch(passage.text, last.end, part.start - len(part.label)):
+        return True
+    if passage.sentence_of(share.start) == passage.sentence_of(last.start):
+        return True
+    return passage.paragraph_of(share.start) == passage.paragraph_of(last.start) and \
+        passage.same_manner(current.parts[-1], part)
 
 
 def _listed_after(passage: Passage, values: list[Fact], i: int) -> list[Fact]:
@@ -172,6 +161,10 @@ def base_readings(passage: Passage, listed: ShareList) -> list[tuple[list[Fact],
         for whole, how in named_wholes(passage, words, first.start, first):
             if all(whole is not p for p in listed.parts):
                 readings.append(([whole], f"the whole named by 占{words}"))
+    elif words:  # 占总数的17.3%: the whole, whatever it is called: the nearest figure that can hold the list
+        whole = _nearest_whole(passage, listed)
+        if whole is not None:
+            readings.append(([whole], f"the nearest figure before the list that holds it (占{words})"))
     breakdown = passage.breakdown_of_part(first)
     if breakdown is not None:
         readings += [([total], f"the total of the list ({how})") for total, how in breakdown.totals]
@@ -182,6 +175,25 @@ def base_readings(passage: Passage, listed: ShareList) -> list[tuple[list[Fact],
         if head is not None:
             readings.append(([head], "the first figure of the sentence"))
     return readings
+
+
+def _nearest_whole(passage: Passage, listed: ShareList) -> Fact | None:
+    """The last figure of the parts' kind before the list, in its paragraph or the few before,
+    that is at least the sum of the list's counts."""
+    first = listed.parts[0]
+    if any(p.value is None for p in listed.parts):
+        return None
+    needed = sum(p.value for p in listed.parts)
+    reach = passage.reach_start(first.start)
+    shared = {p.index for other in passage.share_lists for p in other.parts if p is not None}
+    for fact in reversed(passage.values):
+        if fact.start >= first.start or fact.index in shared:
+            continue  # a count with a share of its own is a part of some list, not a whole
+        if fact.start < reach:
+            return None
+        if passage.alike(fact, first) and fact.value is not None and fact.value >= needed:
+            return fact
+    return None
 
 
 def _make_hundred(passage: Passage, shares: list[Fact]) -> bool:

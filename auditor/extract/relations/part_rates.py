@@ -1,0 +1,58 @@
+"""Rates stated right after a part of a list, of a kind the vocabulary does not know.
+
+Reads:  共制发规范性文件72件…。其中,在法定期限内报送备案的45件,备案及时率63.5%
+                                      -> 63.5% against 45 / 72: the part over the list's total
+Leaves: 开展培训12次,培训覆盖率98%    -> 12 is the part of no list: nothing names the whole
+        其中,办结156件,办结率99.4%      -> a rate vocabulary.yaml knows (结案率): read there
+
+Two readings: the part over each total its list may break down, or the part as the base of a
+count the passage leaves unstated (of the 45 filed, some whole number 63.5% gives). The rate is
+checked only when the second is impossible for any whole count, and flagged only when no total
+gives it either.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from auditor.extract.figures import Fact
+from auditor.extract.relations.model import RateReading
+from auditor.extract.relations.passage import QUANTITY_KINDS, Passage
+from auditor.extract.relations.words import share_position
+
+
+def read(passage: Passage) -> None:
+    values, builder = passage.values, passage.builder
+    for i, rate in enumerate(values):
+        if rate.kind != "rate" or i == 0 or builder.rated(rate) or share_position(rate.label, passage.words) != -1:
+            continue
+        part = values[i - 1]
+        if part.kind not in QUANTITY_KINDS or not _right_after(passage, part, rate):
+            continue
+        breakdown = passage.breakdown_of_part(part)
+        if breakdown is None or _some_count_gives(builder, part, rate):
+            continue
+        builder.rates("part_rate", part.family, rate,
+                      [RateReading([part], [total], f"the part over the list's total ({how})")
+                       for total, how in breakdown.totals])
+
+
+def _right_after(passage: Passage, part: Fact, rate: Fact) -> bool:
+    """Only the rate's own label between: 45件,备案及时率63.5%."""
+    between = passage.text[part.end:rate.start - len(rate.label)]
+    return between.strip("，, ") == "" and "率" in rate.label
+
+
+def _some_count_gives(builder, part: Fact, rate: Fact) -> bool:
+    """Some whole count k of the part's (0 <= k <= part) gives the rate: the part may be its base."""
+    bounds = builder.exact(rate)
+    if bounds is None or part.value is None or part.value != part.value.to_integral_value():
+        return True  # no whole-number test possible: the part may well be the base
+    lo, hi = bounds
+    base = Fraction(part.value)
+    if base <= 0:
+        return True
+    for k in (int(lo * base / 100), int(lo * base / 100) + 1):
+        if 0 <= k <= base and lo <= Fraction(k) / base * 100 <= hi:
+            return True
+    return False
