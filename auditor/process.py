@@ -138,7 +138,7 @@ def read_text(text: str, document: dict, config: Config, source_line=None) -> Re
                                tables, config.template)
     meta = read_metadata(text)
     evidence = _Evidence(text, lines, sentence_spans, source_line)
-    checks = check_document(text, audited, meta, duplicates)
+    checks = check_document(text, audited, meta, duplicates, config.report_text, thresholds)
     report = document["report"]
     document.update(_document_fields(meta, evidence), **checks.fields,
                     **{name: _quotes(evidence, spans) for name, spans in checks.evidence.items()},
