@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ SEVERITIES = ("error", "warning", "info")  # most to least severe
 CATEGORIES = ("arithmetic", "bound", "rate", "range", "date", "consistency", "template", "document", "input")
 TABLES = ("documents", "facts", "relations")
 UNIT_KINDS = ("count", "money", "percent")
+REPORT_KINDS = ("rule_of_law", "disclosure", "work_report", "other")
+ISSUERS = ("any", "government", "department")  # who a publication deadline binds
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,23 @@ class PlausibleRange:
 
 
 @dataclass(frozen=True)
+class PublicationDeadline:
+    """DATE003: a report of this kind on a year in [first_year, last_year], by this issuer, must
+    be published by month/day of the following year."""
+    kind: str
+    month: int
+    day: int
+    basis: dict[str, str]             # the provision that sets it: {"zh": …, "en": …}
+    first_year: int | None = None     # None: no lower bound
+    last_year: int | None = None      # None: no upper bound
+    issuer: str = "any"               # one of ISSUERS
+
+    def covers(self, year: int) -> bool:
+        return ((self.first_year is None or year >= self.first_year)
+                and (self.last_year is None or year <= self.last_year))
+
+
+@dataclass(frozen=True)
 class Thresholds:
     allow_truncation: bool
     approximate_tolerance: float
@@ -176,6 +196,26 @@ class Thresholds:
     suite_parameters: dict[str, Any]
     plausible_ranges: tuple[PlausibleRange, ...]
     outlier_min_reports: int = 5  # reports that must state a rate before RANGE003 compares them
+    publication_deadlines: tuple[PublicationDeadline, ...] = ()
+    # {"zh", "en"}: added to the basis named when the issuer is unknown and the later deadline is taken
+    unknown_issuer_note: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: patterns built from it are cached
+class ReportText:
+    """What marks the parts of a report's text (report_text.yaml): the page chrome after the
+    body, the closing words that end a report, and the words that tell who issued it."""
+    chrome_line_max: int                 # a line this long or shorter holding a marker is page chrome
+    chrome_markers: tuple[str, ...]      # anywhere in a short line
+    chrome_line_starts: tuple[str, ...]  # a line (or a trailing piece of a long line) that starts so
+    chrome_line_ends: tuple[str, ...]
+    chrome_whole_lines: tuple[str, ...]
+    attachment_extensions: tuple[str, ...]
+    separator_chars: str
+    closing_words: tuple[str, ...]       # a report may end on these without a full stop (特此报告)
+    nothing_words: tuple[str, ...]       # a closing clause opening with one is complete (无其他需要报告的事项)
+    table_units: tuple[str, ...]         # the units of a table's cells run together (行政复议数条00)
+    issuer_endings: dict[str, tuple[str, ...]]  # government / department / unknown -> name endings
 
 
 @dataclass(frozen=True)
@@ -206,6 +246,7 @@ class Config:
     vocabulary: Vocabulary
     template: DisclosureTemplate
     shapes: Shapes
+    report_text: ReportText
     suites: dict[str, dict[str, Any]] = field(repr=False)
 
 
@@ -240,11 +281,12 @@ def load_config(root: Path | None = None) -> Config:
     vocabulary = _load_vocabulary(root / "vocabulary.yaml")
     template = _load_template(root / "disclosure_template.yaml")
     shapes = _load_shapes(root / "shapes.yaml")
+    report_text = _load_report_text(root / "report_text.yaml")
     suites = {table: _load_suite(root / "suites" / f"{table}.json", table, rules) for table in TABLES}
     _check_ranges(root / "thresholds.yaml", thresholds, vocabulary)
     _check_every_rule_has_an_expectation(root, rules, suites)
     return Config(root=root, rules=rules, thresholds=thresholds, vocabulary=vocabulary, template=template,
-                  shapes=shapes, suites=suites)
+                  shapes=shapes, report_text=report_text, suites=suites)
 
 
 # --- file readers -------------------------------------------------------------------------
@@ -354,7 +396,44 @@ def _load_thresholds(path: Path) -> Thresholds:
         relation_scope=scope,
         suite_parameters=_mapping(path, data.get("suite_parameters") or {}, "suite_parameters"),
         plausible_ranges=tuple(ranges),
+        publication_deadlines=_load_deadlines(path, data.get("publication_deadlines") or {}),
+        unknown_issuer_note={str(k): str(v) for k, v in
+                             _mapping(path, data.get("unknown_issuer_note") or {}, "unknown_issuer_note").items()},
     )
+
+
+def _load_deadlines(path: Path, data: Any) -> tuple[PublicationDeadline, ...]:
+    deadlines = []
+    for kind, entries in _mapping(path, data, "publication_deadlines").items():
+        if kind not in REPORT_KINDS:
+            raise ConfigError(f"{path}: publication_deadlines names report kind '{kind}', expected one of "
+                              f"{', '.join(REPORT_KINDS)}")
+        if not isinstance(entries, list):
+            raise ConfigError(f"{path}: publication_deadlines.{kind} must be a list")
+        for i, entry in enumerate(entries, start=1):
+            where = f"publication_deadlines.{kind} entry {i}"
+            entry = _mapping(path, entry, where)
+            month, day = _require(path, entry, "month", where), _require(path, entry, "day", where)
+            first, last = entry.get("from"), entry.get("to")
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in (month, day)):
+                raise ConfigError(f"{path}: {where} needs a whole month and day")
+            try:
+                date(2001, month, day)  # a year without 29 February: the deadline must exist every year
+            except ValueError:
+                raise ConfigError(f"{path}: {where} has no such day: month {month}, day {day}") from None
+            if any(v is not None and (isinstance(v, bool) or not isinstance(v, int)) for v in (first, last)) \
+                    or (first is not None and last is not None and first > last):
+                raise ConfigError(f"{path}: {where} needs whole years with from <= to")
+            issuer = entry.get("issuer", "any")
+            if issuer not in ISSUERS:
+                raise ConfigError(f"{path}: {where} has issuer '{issuer}', expected one of {', '.join(ISSUERS)}")
+            basis = _mapping(path, _require(path, entry, "basis", where), f"{where} basis")
+            for lang in ("zh", "en"):
+                _require(path, basis, lang, f"{where} basis")
+            deadlines.append(PublicationDeadline(kind=kind, month=month, day=day,
+                                                 basis={k: str(v) for k, v in basis.items()},
+                                                 first_year=first, last_year=last, issuer=issuer))
+    return tuple(deadlines)
 
 
 # --- vocabulary ---------------------------------------------------------------------------
@@ -489,6 +568,41 @@ def _load_shapes(path: Path) -> Shapes:
         shares=section("shares", ShareShapes),
         changes=section("changes", ChangeShapes),
         restatements=section("restatements", RestatementShapes),
+    )
+
+
+# --- the words that mark the parts of a report's text --------------------------------------
+
+ISSUER_CLASSES = ("government", "department", "unknown")
+
+
+def _load_report_text(path: Path) -> ReportText:
+    data = _mapping(path, _read_yaml(path), "the file")
+    chrome = _mapping(path, _require(path, data, "page_chrome", "the file"), "page_chrome")
+    endings = _mapping(path, _require(path, data, "endings", "the file"), "endings")
+    issuers = _mapping(path, _require(path, data, "issuers", "the file"), "issuers")
+    line_max = chrome.get("max_line_chars", 120)
+    if isinstance(line_max, bool) or not isinstance(line_max, int) or line_max < 1:
+        raise ConfigError(f"{path}: page_chrome.max_line_chars must be a positive whole number")
+    separators = chrome.get("separator_chars", "")
+    if not isinstance(separators, str) or not separators:
+        raise ConfigError(f"{path}: page_chrome.separator_chars must be a string of characters")
+    unknown = set(issuers) - set(ISSUER_CLASSES)
+    if unknown:
+        raise ConfigError(f"{path}: unknown issuer class(es): {', '.join(sorted(unknown))}; "
+                          f"expected {', '.join(ISSUER_CLASSES)}")
+    return ReportText(
+        chrome_line_max=line_max,
+        chrome_markers=_strings(path, chrome.get("markers"), "page_chrome.markers"),
+        chrome_line_starts=_strings(path, chrome.get("line_starts"), "page_chrome.line_starts"),
+        chrome_line_ends=tuple(str(w) for w in chrome.get("line_ends") or ()),
+        chrome_whole_lines=tuple(str(w) for w in chrome.get("whole_lines") or ()),
+        attachment_extensions=_strings(path, chrome.get("attachment_extensions"), "page_chrome.attachment_extensions"),
+        separator_chars=separators,
+        closing_words=_strings(path, endings.get("closing_words"), "endings.closing_words"),
+        nothing_words=_strings(path, endings.get("nothing_words"), "endings.nothing_words"),
+        table_units=_strings(path, endings.get("table_units"), "endings.table_units"),
+        issuer_endings={name: _strings(path, issuers.get(name), f"issuers.{name}") for name in ISSUER_CLASSES},
     )
 
 

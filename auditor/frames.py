@@ -18,7 +18,7 @@ import pandera.pandas as pa
 
 from auditor.checks.outliers import OUTLIER_COLUMNS, robust_z
 from auditor.checks.year_over_year import prior_year_relations
-from auditor.config import Thresholds
+from auditor.config import REPORT_KINDS, Thresholds
 # The relation ops the relations suite checks, and those recorded for a reviewer only.
 from auditor.extract.relations.kinds import CHECKED_OPS, RECORDED_OPS
 from auditor.process import FACT_FIELDS, RELATION_FIELDS, ReportRecord
@@ -28,7 +28,6 @@ DATE_COLUMNS = ("period_end", "published_date", "signed_date", "publication_dead
 # Whole numbers that may be missing (a report without a year, an unreadable input).
 INT_COLUMNS = ("year", "docno_year", "n_facts", "n_relations", "n_checked", "signed_year", "title_year", "body_year",
                "dates_outside_period", "duplicated_chars", "duplicated_paragraphs", "body_chars")
-REPORT_KINDS = ["rule_of_law", "disclosure", "work_report", "other"]
 
 _KINDS = ["count", "money", "rate", "percent", "change", "measure", "ratio", "number", "name", "section",
           "year", "date", "docno", "ordinal", "period", "time", "slogan"]
@@ -57,7 +56,9 @@ DOCUMENTS_SCHEMA = pa.DataFrameSchema(
         "n_relations": pa.Column("Int64", pa.Check.ge(0), nullable=True),
         "n_checked": pa.Column("Int64", pa.Check.ge(0), nullable=True),  # relations some rule checks
         # document checks (auditor/checks/document_checks.py); missing for an unreadable input
-        "report_kind": pa.Column(str, pa.Check.isin(REPORT_KINDS), nullable=True, coerce=True),
+        "report_kind": pa.Column(str, pa.Check.isin(list(REPORT_KINDS)), nullable=True, coerce=True),
+        "deadline_rule": _optional_text(),     # DATE003: which deadline applied, and its basis
+        "deadline_rule_en": _optional_text(),
         "signed_year": pa.Column("Int64", nullable=True),
         "title_year": pa.Column("Int64", nullable=True),
         "body_year": pa.Column("Int64", nullable=True),
@@ -213,11 +214,11 @@ _DOCUMENT_COLUMNS = ["report", "path", "sha256", "status", "reason", "encoding",
                      "n_lines", "n_facts", "n_relations", "n_checked", "published_evidence", "signed_evidence",
                      "title_evidence", "docno_evidence",
                      # document checks, then the evidence their flags quote
-                     "report_kind", "publication_deadline", "signed_year", "title_year", "body_year",
-                     "dates_outside_period", "first_outside_date", "duplicated_chars", "duplicated_paragraphs",
-                     "missing_sections", "missing_metadata", "missing_metadata_en", "truncated", "body_chars",
-                     "ending", "body_year_evidence", "outside_date_evidence", "duplicated_evidence",
-                     "sections_evidence", "metadata_evidence", "ending_evidence"]
+                     "report_kind", "publication_deadline", "deadline_rule", "deadline_rule_en", "signed_year",
+                     "title_year", "body_year", "dates_outside_period", "first_outside_date", "duplicated_chars",
+                     "duplicated_paragraphs", "missing_sections", "missing_metadata", "missing_metadata_en",
+                     "truncated", "body_chars", "ending", "body_year_evidence", "outside_date_evidence",
+                     "duplicated_evidence", "sections_evidence", "metadata_evidence", "ending_evidence"]
 
 
 def _int_or_none(value):

@@ -138,7 +138,7 @@ def read_text(text: str, document: dict, config: Config, source_line=None) -> Re
     relations = find_relations(audited, facts, sentence_spans, paragraph_spans, config, tables)
     meta = read_metadata(text)
     evidence = _Evidence(text, lines, sentence_spans, source_line)
-    checks = check_document(text, audited, meta, duplicates)
+    checks = check_document(text, audited, meta, duplicates, config.report_text, thresholds)
     report = document["report"]
     document.update(_document_fields(meta, evidence), **checks.fields,
                     **{name: _quotes(evidence, spans) for name, spans in checks.evidence.items()},
@@ -186,11 +186,19 @@ class _Evidence:
         return Span(max(span.start, offset - margin), min(span.end, end + margin))
 
     def line_of_span(self, span: Span) -> dict:
-        """The whole line a metadata field stands on, as evidence."""
+        """The whole line a metadata field stands on, as evidence; on a page flattened onto one
+        long line, a window of it around the field."""
         start = self.text.rfind("\n", 0, span.start) + 1
         end = self.text.find("\n", span.end)
         end = len(self.text) if end == -1 else end
-        return self.quote(Span(start, end)) | {"text": self.text[start:end].strip()}
+        if end - start > _QUOTE_LIMIT:
+            margin = max(0, (_QUOTE_LIMIT - (span.end - span.start)) // 2)
+            start, end = max(start, span.start - margin), min(end, span.end + margin)
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return self.quote(Span(start, end))
 
 
 def _document_fields(meta: Metadata, evidence: _Evidence) -> dict:

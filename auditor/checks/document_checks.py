@@ -8,14 +8,14 @@ defect: the suite does, over the columns computed here.
 | fields | rule |
 | --- | --- |
 | report_kind | which rules apply: rule_of_law (法治政府建设), disclosure (政府信息公开), work_report (政府工作报告), other |
-| publication_deadline | DATE003: 1 April of the year after the report year (法治政府建设 reports on 2019 onward) |
+| publication_deadline, deadline_rule(_en) | DATE003: the deadline for the report's kind, year and issuer, and its basis |
 | signed_year | DATE004, against the document number's year |
 | title_year, body_year | DATE005 (read by ingest.metadata) |
 | dates_outside_period, first_outside_date | DATE006 |
 | duplicated_chars, duplicated_paragraphs | DOC001 (find_duplicates) |
 | missing_sections | DOC002 |
 | missing_metadata, missing_metadata_en | DOC003 |
-| truncated, body_chars, ending | DOC004 |
+| truncated, body_chars, ending | DOC004 (where the body ends: checks.report_end) |
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from datetime import date
 
 import regex
 
+from auditor.checks.report_end import SIGNER_RE, ends_a_report, find_ending, last_visible_line, line_key
+from auditor.config import PublicationDeadline, ReportText, Thresholds
 from auditor.extract.numerals import parse_number
 from auditor.ingest.metadata import Metadata
 from auditor.ingest.spans import Span
@@ -34,7 +36,6 @@ from auditor.ingest.spans import Span
 
 MIN_REPEATED_PARAGRAPH = 60  # characters (white space ignored): a paragraph this long repeated verbatim is a duplicate
 MIN_REPEATED_RUN = 120       # …or a run of at least three repeated short lines this long (a short body pasted twice)
-_INVISIBLE_RE = regex.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 
 
 @dataclass(frozen=True)
@@ -137,23 +138,38 @@ def blank_out(text: str, spans: tuple[Span, ...] | list[Span]) -> str:
 
 # --- report kind ----------------------------------------------------------------------------
 
-# 《法治政府建设与责任落实督察工作规定》 (2019) sets the sections and the 1 April deadline: the
-# reports on 2019 onward are the first written under it.
+# 《法治政府建设与责任落实督察工作规定》 (2019) sets the sections (its 1 April deadline is in
+# thresholds.yaml): the reports on 2019 onward are the first written under it.
 RULES_OF_2019_FIRST_YEAR = 2019
 RULE_OF_LAW, DISCLOSURE, WORK_REPORT, OTHER = "rule_of_law", "disclosure", "work_report", "other"
 _RULE_OF_LAW_TITLE_WORDS = ("法治政府", "法治建设", "依法行政", "依法治")
 _WORK_REPORT_MARKERS_RE = regex.compile(r"各位代表|向大会报告|代表国务院|政府工作报告")
 
 
+_HEADER_LINE_MAX = 60  # a header line this short may be a title that does not end in 报告 (…政府信息公开总结)
+# …naming a year, and neither a labelled field nor a breadcrumb (首页>政务公开>政府信息公开)
+_HEADER_TITLE_RE = regex.compile(r"^[^:：>＞]*(?:19|20)\d{2}\s*年[^:：>＞]*$")
+
+
+def _kind_of_title(title: str) -> str | None:
+    if "信息公开" in title:
+        return DISCLOSURE
+    if any(word in title for word in _RULE_OF_LAW_TITLE_WORDS):
+        return RULE_OF_LAW
+    if "政府工作报告" in title:
+        return WORK_REPORT
+    return None
+
+
 def report_kind(title: str | None, text: str, body_start: int) -> str:
-    """What kind of annual report this is, from its title, or from its opening when it has none."""
-    if title:
-        if "信息公开" in title:
-            return DISCLOSURE
-        if any(word in title for word in _RULE_OF_LAW_TITLE_WORDS):
-            return RULE_OF_LAW
-        if "政府工作报告" in title:
-            return WORK_REPORT
+    """What kind of annual report this is, from its title; with none, from the short lines of
+    its header (河北省教育厅2013年度政府信息公开总结), then from its opening."""
+    titles = [title] if title else [line.strip() for line in text[:body_start].split("\n")
+                                     if len(line.strip()) <= _HEADER_LINE_MAX and _HEADER_TITLE_RE.match(line.strip())]
+    for candidate in titles:
+        kind = _kind_of_title(candidate)
+        if kind:
+            return kind
     opening = text[:body_start + 3000]
     if _WORK_REPORT_MARKERS_RE.search(text, 0, body_start + 500):
         return WORK_REPORT
@@ -171,6 +187,9 @@ _TOP_HEADING_RE = regex.compile(rf"[\s\u3000]*(?:[{_CN}]{{1,3}}\s*[、.．]|第[
 _HEADING_END_RE = regex.compile(r"[。；;：:！!？?]")
 _SHORT_HEADING_MAX = 20  # an unnumbered line this short, without a comma or a full stop, is a heading
 _HEADING_MAX = 40
+# A numbered heading run into the text after a sentence (a page flattened onto one line):
+# …提升民警的执法能力。八、下一步工作计划进一步建立…
+_INLINE_HEADING_RE = regex.compile(rf"(?<=[。！？!?；;])[^\S\n]*[{_CN}]{{1,3}}\s*、")
 
 SECTIONS = {  # section -> its name in the message
     "measures": "主要举措和成效",
@@ -190,6 +209,8 @@ _PLANS_HEADING_RE = regex.compile(
     r"(?:19|20)\d{2}\s*年度?的?(?:工作)?(?:计划|安排|打算|思路|重点|目标|展望)")
 _DUTY_RE = regex.compile(r"第一责任人|述法")
 MIN_MEASURES_CHARS = 200
+# 2022年是…的关键一年,我县将…: how far into a sentence opening with next year its 将 may stand
+_PLANS_VERB_WITHIN = 60
 
 
 @dataclass(frozen=True)
@@ -207,12 +228,21 @@ def headings(text: str, start: int, end: int) -> list[Heading]:
         line = text[line_start:line_end]
         numbered = _TOP_HEADING_RE.match(line)
         if numbered:
-            stop = _HEADING_END_RE.search(line, numbered.end())
-            stop_at = min(stop.start() if stop else len(line), numbered.end() + _HEADING_MAX)
-            found.append(Heading(Span(line_start, line_start + stop_at), line[:stop_at]))
+            found.append(_numbered_heading(line, line_start, 0, numbered.end()))
         elif len(key) <= _SHORT_HEADING_MAX and not _CLAUSE_MARK_RE.search(key):
             found.append(Heading(Span(line_start, line_end), line))
+        for inline in _INLINE_HEADING_RE.finditer(line):
+            at = inline.start() + len(inline.group()) - len(inline.group().lstrip())
+            found.append(_numbered_heading(line, line_start, at, inline.end()))
     return found
+
+
+def _numbered_heading(line: str, line_start: int, start: int, number_end: int) -> Heading:
+    """The heading that starts at line[start:] with its number: up to its first full stop or
+    colon, at most _HEADING_MAX characters after the number."""
+    stop = _HEADING_END_RE.search(line, number_end)
+    stop_at = min(stop.start() if stop else len(line), number_end + _HEADING_MAX)
+    return Heading(Span(line_start + start, line_start + stop_at), line[start:stop_at])
 
 
 def _plans_start(text: str, heads: list[Heading], body_start: int, body_end: int, year: int | None) -> int | None:
@@ -224,7 +254,8 @@ def _plans_start(text: str, heads: list[Heading], body_start: int, body_end: int
     years = [str(year + 1)] if year else []
     openers = "|".join(["下一步", "下一阶段", "今后", "明年", *[f"{y}\\s*年度?" for y in years]])
     # [^\S\n]: white space within the line only (a blanked-out repeat is long runs of spaces and line breaks)
-    pattern = regex.compile(rf"(?:^|(?<=[。！？!?\n]))[^\S\n]*(?:{openers})[,，]?[^。！？!?\n]{{0,12}}?(?:将|要|计划)", regex.M)
+    pattern = regex.compile(rf"(?:^|(?<=[。！？!?\n]))[^\S\n]*(?:{openers})[,，]?[^。！？!?\n]{{0,{_PLANS_VERB_WITHIN}}}?"
+                            r"(?:将|要|计划)", regex.M)
     match = pattern.search(text, body_start, body_end)
     return match.start() if match else None
 
@@ -292,15 +323,37 @@ def _year_of(text: str) -> int | None:
     return int(digits) if len(digits) == 4 and digits.isdigit() else None
 
 
+_SENTENCE_CLOSE = "。！？!?；;"
+_CLAUSE_BREAK_RE = regex.compile(r"[。！？!?；;\s]+")
+
+
+def _is_dateline(text: str, match: regex.Match) -> bool:
+    """A date that stands as a document's date, not in a sentence: alone between white space,
+    after a sentence or a signing body (…日常化。 二○一二年二月二十日 附件1：…; …保障。 某县人民政府
+    2024年2月23日), as pages flattened onto one line carry their signature and their attachment's
+    date."""
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    before = text[line_start:match.start()]
+    if before and not before[-1].isspace():
+        return False
+    after = text[match.end():match.end() + 1]
+    if after and not after.isspace():
+        return False
+    before = before.rstrip()
+    last_piece = _CLAUSE_BREAK_RE.split(before)[-1] if before else ""
+    return not before or before[-1] in _SENTENCE_CLOSE or bool(SIGNER_RE.match(last_piece))
+
+
 def _dates_outside(audited: str, start: int, end: int, year: int) -> list[regex.Match]:
     """Dated events (2020年3月27日, 2020年3月) between start and end whose year is not the report
     year. Month-day dates (3月12日) take the report year, so they are never outside. Dates in
-    titles and citations (《…》, 〔2020〕5号) and the ends of periods (自2019年1月起, 截至2021年2月,
-    2021年3月底前) are not events."""
+    titles and citations (《…》, 〔2020〕5号), the ends of periods (自2019年1月起, 截至2021年2月,
+    2021年3月底前) and datelines (a date standing alone after a sentence or a signing body) are
+    not events."""
     skip = [m.span() for m in _CITATION_RE.finditer(audited, start, end)]
     outside = []
     for match in _BODY_DATE_RE.finditer(audited, start, end):
-        if any(a <= match.start() < b for a, b in skip):
+        if any(a <= match.start() < b for a, b in skip) or _is_dateline(audited, match):
             continue
         before = audited[max(start, match.start() - 3):match.start()].rstrip()
         if before.endswith(_NOT_AN_EVENT_BEFORE) or _NOT_AN_EVENT_AFTER.match(audited, match.end()):
@@ -319,47 +372,77 @@ def _dates_outside(audited: str, start: int, end: int, year: int) -> list[regex.
     return outside
 
 
-# --- the end of the text (DOC004) -----------------------------------------------------------
+# --- the end of the text (DOC004) and the publication deadline (DATE003) ------------------
 
 MIN_BODY_CHARS = 300
-_TRAILING_CHROME_RE = regex.compile(
-    r"扫一扫|手机打开|打印本页|关闭窗口|【\s*打印\s*】|【\s*关闭\s*】|^\s*(?:打印|关闭|返回|顶部|收藏)\s*$|分享到|"
-    r"责任编辑|编辑\s*[:：]|来源\s*[:：]|浏览次数|访问量|阅读次数|相关链接|相关阅读|相关文件|上一篇|下一篇|网站标识码|"
-    r"ICP|备案号|版权所有|主办单位|承办单位|联系我们|联系电话|^\s*附件|抄送|印发\s*$|发布机构|字号|"
-    r"^\s*【\s*字体|^\s*\[\s*(?:打印|关闭)")
-# A line with letters or digits but no Chinese character (Public domain, false, TOP, Copyright ©…);
-# a line of punctuation alone (。 split off by a link) still ends the text.
-_LATIN_CHROME_RE = regex.compile(r"[^\p{Han}]*[A-Za-z0-9][^\p{Han}]*")
-_SENTENCE_END = "。！？!?…；;.．"
-_CLOSING = "）)】]〕」』》”’\"'"
-_DATE_LINE_RE = regex.compile(
-    rf"(?:(?:19|20)\d{{2}}|[〇○零一二三四五六七八九]{{4}})\s*(?:年\s*{_NUM}\s*月\s*{_NUM}\s*日|[-/.]\d{{1,2}}[-/.]\d{{1,2}})\s*$")
-_SIGNER_LINE_RE = regex.compile(
-    r"^\p{Han}[^\n，,。：:]{1,38}(?:政府|委员会|局|办公室|院|厅|委|办|中心|处|部|所|室|会|队|站|党组|党委|司法所)$")
 
 
-def _last_line(text: str, start: int) -> Span | None:
-    """The last line of the report after start, once trailing page chrome (扫一扫…, 抄送, 印发,
-    lines of letters and digits with no Chinese character) is stripped."""
-    end = len(text)
-    while end > start:  # line by line from the end: the body before the last lines is not needed
-        line_start = max(text.rfind("\n", start, end) + 1, start)
-        lines = _normalized_lines(text[line_start:end])
-        end = line_start - 1
-        if not lines:
-            continue
-        span, key = lines[0]
-        line = text[line_start + span.start:line_start + span.end]
-        if _TRAILING_CHROME_RE.search(line) or _LATIN_CHROME_RE.fullmatch(key) and not _DATE_LINE_RE.search(line):
-            continue
-        return Span(line_start + span.start, line_start + span.end)
-    return None
+def _repeated_lines(text: str, meta: Metadata) -> frozenset[str]:
+    """The title and the header lines, as keys: their repeat at the end of a page is chrome."""
+    keys = {line_key(line) for line in text[:meta.body_start].split("\n")}
+    if meta.title:
+        keys.add(line_key(meta.title))
+    return frozenset(key for key in keys if key)
 
 
-def _ends_a_report(line: str) -> bool:
-    line = line.rstrip()
-    return (line[-1] in _SENTENCE_END or line[-1] in _CLOSING or bool(_DATE_LINE_RE.search(line))
-            or bool(_SIGNER_LINE_RE.match(_INVISIBLE_RE.sub("", line))) or line.endswith("特此报告"))
+_ISSUER_YEAR_RE = regex.compile(r"(?:19|20)\d{2}\s*年")
+_ABOUT = "关于"  # 关于某市司法局2022年度…的报告: the issuer follows it
+
+
+def issuer_name(meta: Metadata, text: str) -> str:
+    """Who issued the report: the name before the year in its title (河北省教育厅2023年…), the
+    line above a title that opens with its year (洪泽区人民政府 / 2023 年政府信息公开工作年度报告),
+    else the signing body."""
+    if meta.title:
+        year = _ISSUER_YEAR_RE.search(meta.title)
+        name = meta.title[:year.start()] if year else ""
+        name = "".join(name.split()).removeprefix(_ABOUT)
+        if name:
+            return name
+        if year and "title" in meta.spans:
+            above = text[:meta.spans["title"].start].rstrip().rsplit("\n", 1)[-1].strip()
+            if 0 < len(above) <= 20 and not _CLAUSE_MARK_RE.search(above):
+                return "".join(above.split())
+    return meta.signer or ""
+
+
+def issuer_class(name: str, words: ReportText) -> str:
+    """government, department or unknown: the class of the longest issuer ending the name ends
+    with (管理委员会 is a government's, 委员会 a department's)."""
+    best, best_length = "unknown", 0
+    for issuer, endings in words.issuer_endings.items():
+        for ending in endings:
+            if len(ending) > best_length and name.endswith(ending):
+                best, best_length = issuer, len(ending)
+    return best
+
+
+def publication_deadline(kind: str, year: int | None, issuer: str,
+                         deadlines: tuple[PublicationDeadline, ...]) -> PublicationDeadline | None:
+    """The deadline that applies to a report of this kind, year and issuer class; for an issuer
+    that cannot be told, the latest of those that may apply."""
+    if year is None:
+        return None
+    rules = [d for d in deadlines if d.kind == kind and d.covers(year)]
+    if issuer != "unknown":
+        rules = [d for d in rules if d.issuer in (issuer, "any")]
+    return max(rules, key=lambda d: (d.month, d.day), default=None)
+
+
+def _deadline_fields(kind: str, meta: Metadata, text: str, words: ReportText, thresholds: Thresholds) -> dict:
+    """DATE003's columns: the deadline, and the provision it comes from (with a note when the
+    issuer could not be told and the later of several deadlines was taken)."""
+    deadlines = thresholds.publication_deadlines
+    issuer = issuer_class(issuer_name(meta, text), words)
+    rule = publication_deadline(kind, meta.year, issuer, deadlines)
+    if rule is None or meta.year is None:
+        return {"publication_deadline": None, "deadline_rule": "", "deadline_rule_en": ""}
+    basis = dict(rule.basis)
+    candidates = {(d.month, d.day) for d in deadlines if d.kind == kind and d.covers(meta.year)}
+    if issuer == "unknown" and len(candidates) > 1:
+        basis = {lang: said + thresholds.unknown_issuer_note.get(lang, "") for lang, said in basis.items()}
+    return {"publication_deadline": date(meta.year + 1, rule.month, rule.day), "deadline_rule": basis["zh"],
+            "deadline_rule_en": basis["en"]}
 
 
 # --- evidence helpers -----------------------------------------------------------------------
@@ -390,12 +473,14 @@ class DocumentChecks:
     evidence: dict[str, list[Span]] = field(default_factory=dict)    # *_evidence column -> spans to quote
 
 
-def check_document(text: str, audited: str, meta: Metadata, duplicates: Duplicates) -> DocumentChecks:
+def check_document(text: str, audited: str, meta: Metadata, duplicates: Duplicates, words: ReportText,
+                   thresholds: Thresholds) -> DocumentChecks:
     """Every document-level field of one report.
 
     text is the decoded report; audited the same text with its repeated copies blanked out
     (blank_out), so that what is read once is counted once. The end of the text is judged on
-    text itself: a page that repeats its body ends where its repeat ends.
+    text itself: a page that repeats its body ends where its repeat ends. words are those of
+    expectations/report_text.yaml; thresholds holds the publication deadlines.
     """
     kind = report_kind(meta.title, text, meta.body_start)
     body_start = meta.body_start
@@ -409,9 +494,7 @@ def check_document(text: str, audited: str, meta: Metadata, duplicates: Duplicat
         "title_year": meta.title_year,
         "body_year": meta.body_year,
         "signed_year": meta.signed.year if meta.signed else None,
-        "publication_deadline": (date(meta.year + 1, 4, 1)
-                                 if kind == RULE_OF_LAW and meta.year and meta.year >= RULES_OF_2019_FIRST_YEAR
-                                 else None),
+        **_deadline_fields(kind, meta, text, words, thresholds),
     }
     if "body_year" in meta.spans:
         span = meta.spans["body_year"]
@@ -465,13 +548,15 @@ def check_document(text: str, audited: str, meta: Metadata, duplicates: Duplicat
             wanted.append(lines[-1][0])
         evidence["metadata_evidence"] = [Span(w.start, min(w.end, w.start + _QUOTE_LIMIT)) for w in wanted]
 
-    # DOC004
-    last = _last_line(text, body_start)
+    # DOC004: what the ending quotes is never empty; a page of nothing but chrome after its
+    # header quotes its last visible line
+    last = find_ending(text, body_start, words, _repeated_lines(text, meta))
     body_chars = _visible_chars(audited[body_start:body_end])
-    ending = text[last.start:last.end] if last else ""
     fields["body_chars"] = body_chars
-    fields["ending"] = ending[-20:]
-    fields["truncated"] = body_chars < MIN_BODY_CHARS or not last or not _ends_a_report(ending)
-    if fields["truncated"] and last:
-        evidence["ending_evidence"] = [Span(max(last.start, last.end - _QUOTE_LIMIT), last.end)]
+    fields["truncated"] = (body_chars < MIN_BODY_CHARS or last is None
+                           or not ends_a_report(text[last.start:last.end], words))
+    quoted = last or last_visible_line(text)
+    fields["ending"] = text[max(quoted.start, quoted.end - 20):quoted.end] if quoted else ""
+    if fields["truncated"] and quoted:
+        evidence["ending_evidence"] = [Span(max(quoted.start, quoted.end - _QUOTE_LIMIT), quoted.end)]
     return DocumentChecks(fields, evidence)

@@ -29,10 +29,22 @@ _GENERIC_DATE_RE = regex.compile(rf"(?:成文日期|日期|时间)\s*[:：]\s*{_
 _DATE_LINE_RE = regex.compile(rf"^[^\S\n]*{_DATE}[^\S\n]*$", regex.M)
 # Right-aligned signatures flattened from HTML: 某县人民政府    2022年2月20日
 _SIGNATURE_LINE_RE = regex.compile(rf"^[^\S\n]*(?P<signer>\p{{Han}}[^\n]{{1,38}}?)[^\S\n]{{2,}}{_DATE}[^\S\n]*$", regex.M)
+# A page flattened onto one line keeps its signature at the end of that line, after the last
+# sentence: …提供有力支撑和法治保障。 某某管委会 2024年2月23日
+_SIGNATURE_AFTER_SENTENCE_RE = regex.compile(
+    rf"(?<=[。！？!?；;][^\S\n]*)(?P<signer>\p{{Han}}[^\s，,。：:；;]{{1,38}}?)[^\S\n]+{_DATE}[^\S\n]*$", regex.M)
 _DOCNO_RE = regex.compile(r"\p{Han}{1,10}[〔\[［【(（](?P<y>\d{4})[〕\]］】)）]\s*\d+\s*号")
 _TITLE_RE = regex.compile(r"(?:报告|工作报告)[\s\u3000]*$")
-_CHROME_RE = regex.compile(r"当前位置|您的位置|>|》\s*正文|扫一扫|今天是|今日|来源\s*[:：]|浏览次数|字号|打印本页|关闭窗口")
-_TODAY_RE = regex.compile(r"今天是|今日|当前时间|现在时间")  # a site's clock, not the report's date
+# A site's list cuts a long title: 河北省科学技术厅2017年政府信息公开工作年度报...
+_CUT_TITLE_RE = regex.compile(r"(?:19|20)\d{2}\s*年\S{2,}?报(?:\.{2,}|…+)[\s\u3000]*$")
+# A crawler's label names the title whatever its last word (标题: 某区2021年法治政府建设情况)
+_TITLE_LABEL_RE = regex.compile(r"^[\s\u3000]*标题[\s\u3000]*[:：][\s\u3000]*")
+# A breadcrumb's arrow (首页>政务公开>…), not a bracket of a title written <…> or an HTML
+# comment's end (-->) left in the text
+_ARROW = r"(?<!<[^<>\n]{0,80})(?<!-)>"
+_CHROME_RE = regex.compile(rf"当前位置|您的位置|{_ARROW}|》\s*正文|扫一扫|今天是|今日|来源\s*[:：]|浏览次数|字号|打印本页|关闭窗口")
+_TODAY_RE = regex.compile(r"(?:今天是|今日|当前时间|现在时间)[^\n]{0,12}$")  # a site's clock, not the report's date
+_TODAY_WINDOW = 30  # characters before a date in which a clock's words are looked for
 _YEAR_IN_TITLE_RE = regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年")
 _BODY_OPENING_YEAR_RE = regex.compile(r"[\s\u3000\u200b]*(?P<y>(?:19|20)\d{2})\s*年")
 _REPORTED_YEAR_RE = regex.compile(r"现将[^。，,：:]{0,20}?(?P<y>(?:19|20)\d{2})\s*年")
@@ -42,6 +54,11 @@ _REGION_SCAN_CHARS = 20_000  # the place a report is about is named early and of
 _NOT_A_PLACE = set("全本我该各市县区乡镇省委级")
 _SIGNER_END_RE = regex.compile(r"(?:政府|委员会|局|办公室|院|厅|委|办|中心|处|部|所|室|会|队|站)$")
 _BODY_LINE_MIN = 8  # the first punctuated line of at least this length, outside the page chrome, starts the body
+# A line this long is a page flattened onto one line: chrome in it (当前位置：…来源：…时间：…) comes
+# before its body, which starts at its first punctuated piece without chrome.
+_FLAT_PAGE_LINE = 200
+_PIECE_RE = regex.compile(r"\S+")
+_CLAUSE_RE = regex.compile(r"[，,。；;]")
 
 
 @dataclass(frozen=True)
@@ -86,10 +103,22 @@ def _body_start(text: str) -> int:
     offset = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        if len(stripped) >= _BODY_LINE_MIN and regex.search(r"[，,。；;]", stripped) and not _CHROME_RE.search(stripped):
-            return offset
+        if len(stripped) >= _BODY_LINE_MIN and _CLAUSE_RE.search(stripped):
+            if not _CHROME_RE.search(stripped):
+                return offset
+            if len(stripped) >= _FLAT_PAGE_LINE:
+                for piece in _PIECE_RE.finditer(line):
+                    if _is_body_piece(piece.group()):
+                        return offset + piece.start()
         offset += len(line) + 1
     return 0  # no header recognised: the whole text is body
+
+
+def _is_body_piece(piece: str) -> bool:
+    """A piece of a flattened page (between white space) that opens its body: punctuated, long
+    enough, no chrome in its first characters (a long piece runs on into the body)."""
+    return len(piece) >= _BODY_LINE_MIN and bool(_CLAUSE_RE.search(piece)) \
+        and not _CHROME_RE.search(piece[:_FLAT_PAGE_LINE])
 
 
 def _lines(text: str, base: int = 0):
@@ -100,9 +129,16 @@ def _lines(text: str, base: int = 0):
 
 
 def _title(header: str, spans: dict[str, Span]) -> str | None:
-    for offset, line in _lines(header):
-        stripped = line.strip()
-        if not stripped or _CHROME_RE.search(stripped) or not _TITLE_RE.search(stripped):
+    """The first header line that ends in 报告 (a document number before it aside), or that a
+    site's list cut short (…年度报...); a line labelled 标题: wins."""
+    lines = list(_lines(header))
+    labelled = [(offset, line) for offset, line in lines if _TITLE_LABEL_RE.match(line)]
+    for offset, line in labelled + lines:
+        label = _TITLE_LABEL_RE.match(line)
+        stripped = line[label.end():].strip() if label else line.strip()
+        if not stripped or _CHROME_RE.search(stripped):
+            continue
+        if not label and not (_TITLE_RE.search(stripped) or _CUT_TITLE_RE.search(stripped)):
             continue
         docno = _DOCNO_RE.match(stripped)
         title = stripped[docno.end():].strip() if docno else stripped
@@ -128,8 +164,7 @@ def _published(header: str, spans: dict[str, Span]) -> date | None:
     for pattern in (_PUBLISHED_RE, _GENERIC_DATE_RE, _DATE_LINE_RE):
         for match in pattern.finditer(header):
             line_start = header.rfind("\n", 0, match.start()) + 1
-            line_end = header.find("\n", match.end())
-            if _TODAY_RE.search(header[line_start:line_end if line_end != -1 else len(header)]):
+            if _TODAY_RE.search(header[max(line_start, match.start() - _TODAY_WINDOW):match.start()]):
                 continue  # a site's "today is" date, not the report's
             found = _to_date(match)
             if found:
@@ -147,11 +182,13 @@ def _docno(header: str, spans: dict[str, Span]) -> tuple[str | None, int | None]
 
 
 def _signature(text: str, body_start: int, spans: dict[str, Span]) -> tuple[str | None, date | None]:
-    """The last signature in the tail: a date alone on its line under the signing body, or both
-    on one line."""
+    """The last signature in the tail: a date alone on its line under the signing body, both on
+    one line, or both after the last sentence of a page flattened onto one line."""
     tail_start = max(body_start, len(text) - 2000)
     candidates = [(m, None) for m in _DATE_LINE_RE.finditer(text, tail_start)]
     candidates += [(m, m.group("signer").strip()) for m in _SIGNATURE_LINE_RE.finditer(text, tail_start)]
+    candidates += [(m, m.group("signer")) for m in _SIGNATURE_AFTER_SENTENCE_RE.finditer(text, tail_start)
+                   if m.end() == len(text.rstrip())]  # the end of the page only: not a date in its text
     for match, signer in sorted(candidates, key=lambda c: c[0].start(), reverse=True):
         signed = _to_date(match)
         if signed is None:
