@@ -339,3 +339,19 @@ def test_statistics_identities_name_known_rows(tmp_path):
                     encoding="utf-8")
     with pytest.raises(ConfigError, match="names unknown row"):
         load_config(folder)
+
+
+@pytest.mark.parametrize("sep", [" ", "\n"])
+def test_appeals_printed_in_stacked_parts(config, sep):
+    text = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议\n结果维持 结果纠正 其他结果 尚未审结 总计\n"
+            + sep.join("10004") + "\n行政诉讼\n未经复议直接起诉 复议后起诉\n结果维持 结果纠正 其他结果 尚未审结 总计 "
+            "结果维持 结果纠正 其他结果 尚未审结 总计\n" + sep.join("2010300000") + "\n五、存在的主要问题及改进情况。")
+    _, tables = read(text, config)
+    assert [c.value for c in tables.appeal_cells] == [1, 0, 0, 0, 4, 2, 0, 1, 0, 3, 0, 0, 0, 0, 0]
+
+
+def test_a_part_of_the_appeals_alone_is_not_read(config):
+    text = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议\n结果维持 结果纠正 其他结果 尚未审结 总计\n1 0 0 0 1\n"
+            "五、存在的主要问题及改进情况。")
+    _, tables = read(text, config)
+    assert tables.appeals.rows[0].status == "blank" and not tables.appeal_cells

@@ -147,7 +147,8 @@ def _appeals_at(text: str, start: int, template: DisclosureTemplate, runs_split:
     columns = tuple(f"{b.zh}{c.zh}" for b in template.blocks for c in template.block_columns)
     table = Table("appeals", columns)
     label = ""
-    for seg in segments(text, start, min(len(text), start + MAX_TABLE_CHARS // 4)):
+    stream = segments(text, start, min(len(text), start + MAX_TABLE_CHARS // 4))
+    for i, seg in enumerate(stream):
         label += seg.label
         if is_prose(label) or seg.run is None:
             return None
@@ -156,9 +157,38 @@ def _appeals_at(text: str, start: int, template: DisclosureTemplate, runs_split:
         if is_stray(seg.run, width):
             label += seg.run.tokens[0].text
             continue
-        table.rows.append(_row("appeals", "政府信息公开行政复议、行政诉讼", label, seg, text))
+        run = _stacked(seg.run, stream[i + 1:], width, _header_words(template))
+        table.rows.append(Row("appeals", "政府信息公开行政复议、行政诉讼", label, run.start, run.end,
+                              text[run.start:run.end], run.inline, label_start=seg.label_start))
         row_sums = [Sum(tuple(range(b, b + block - 1)), (b + block - 1,)) for b in range(0, width, block)]
-        table.runs_split = runs_split or may_split([seg.run], width)
-        table.unfit = settle(table, {0: seg.run}, width, row_sums, [], table.runs_split)
+        table.runs_split = runs_split or may_split([run], width)
+        table.unfit = settle(table, {0: run}, width, row_sums, [], table.runs_split)
         return table
     return None
+
+
+def _stacked(run: Run, following: list[Segment], width: int, header: tuple[str, ...]) -> Run:
+    """A wide table printed in stacked parts (行政复议's block, then 行政诉讼's two under their own
+    header): the runs after the first, each under a label of header words only, joined while
+    they fill the row exactly; otherwise the first run as it stands."""
+    tokens = list(run.tokens)
+    for seg in following:
+        if len(tokens) >= width or seg.run is None or not _only_header(seg.label, header):
+            break
+        tokens += seg.run.tokens
+    if len(tokens) != width or len(tokens) == len(run.tokens):
+        return run
+    return Run(tokens, explicit=True, inline=False)  # each part's tokens are whole cells
+
+
+def _header_words(template: DisclosureTemplate) -> tuple[str, ...]:
+    words = {c.zh for c in template.block_columns}
+    for b in template.blocks:
+        words |= {w for w in regex.split(r"[()（）]", b.zh) if w}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _only_header(label: str, header: tuple[str, ...]) -> bool:
+    for word in header:
+        label = label.replace(word, "")
+    return not regex.sub(r"[\p{P}\s]", "", label)
