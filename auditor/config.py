@@ -227,6 +227,46 @@ class Named:
     words: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class StatisticsIdentity:
+    """Rows of the pre-2020 statistics table that must add up: the parts are at most the whole,
+    and equal to it when one of complete_with is among them (a 其他 row closes the list); where
+    the table says its parts may overlap (overlap_words), each part alone is at most the whole."""
+    whole: str
+    parts: tuple[str, ...]
+    complete_with: tuple[str, ...] = ()
+    overlap_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatisticsTemplate:
+    """The 政府信息公开情况统计表 of the reports before 2020 (disclosure_template.yaml)."""
+    start_words: tuple[str, ...]
+    units: tuple[str, ...]
+    columns: tuple[Named, ...]      # value columns, named by words of the header
+    rows: tuple[Named, ...]
+    identities: tuple[StatisticsIdentity, ...]
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    """A figure the prose states that a template table holds too (收到申请N件 = 本年新收)."""
+    key: str
+    zh: str
+    words: tuple[str, ...]          # the figure's topic, right before it or right after its unit
+    units: tuple[str, ...]
+    targets: tuple[str, ...]        # the table values the figure may name (TEXT_TARGETS)
+    verbs: tuple[str, ...] = ()     # when given, one stands in the clause before the figure
+
+
+@dataclass(frozen=True)
+class TextTemplate:
+    whole_words: tuple[str, ...]    # the whole year's figure: 全年, 全区, 本年度 …
+    subset_words: tuple[str, ...]   # a part of it: 其中, 各单位 …
+    max_gap: int                    # characters between the topic and the figure
+    checks: tuple[TextCheck, ...]
+
+
 @dataclass(frozen=True, eq=False)
 class DisclosureTemplate:
     """The tables of the information-disclosure report (disclosure_template.yaml)."""
@@ -236,6 +276,8 @@ class DisclosureTemplate:
     appeal_header_words: tuple[str, ...]
     block_columns: tuple[Named, ...]  # the total last
     blocks: tuple[Named, ...]
+    statistics: StatisticsTemplate | None = None
+    text: TextTemplate | None = None
 
 
 @dataclass(frozen=True)
@@ -629,13 +671,84 @@ def _load_template(path: Path) -> DisclosureTemplate:
     block_columns = _named_list(path, _require(path, appeals, "block_columns", "appeals"), "appeals.block_columns")
     if len(columns) < 2 or len(block_columns) < 2:
         raise ConfigError(f"{path}: a table needs at least one column and its total")
+    statistics = data.get("statistics")
+    text = data.get("text")
     return DisclosureTemplate(
         columns=columns, rows=rows,
         appeal_start_words=_strings(path, appeals.get("start_words"), "appeals.start_words"),
         appeal_header_words=_strings(path, appeals.get("header_words"), "appeals.header_words"),
         block_columns=block_columns,
         blocks=_named_list(path, _require(path, appeals, "blocks", "appeals"), "appeals.blocks"),
+        statistics=_load_statistics(path, statistics) if statistics is not None else None,
+        text=_load_text_checks(path, text) if text is not None else None,
     )
+
+
+# what a prose figure may be checked against (disclosure_template.yaml text.checks[].targets)
+TEXT_TARGETS = ("applications.new", "applications.new+carried_in", "applications.total",
+                "appeals.reconsideration", "statistics.published", "statistics.requests",
+                "statistics.reconsideration", "statistics.litigation")
+
+
+def _load_statistics(path: Path, value: Any) -> StatisticsTemplate:
+    entry = _mapping(path, value, "statistics")
+    rows = _worded_list(path, _require(path, entry, "rows", "statistics"), "statistics.rows")
+    keys = {row.key for row in rows}
+    identities = []
+    for i, item in enumerate(entry.get("identities") or (), start=1):
+        where = f"statistics.identities entry {i}"
+        item = _mapping(path, item, where)
+        identity = StatisticsIdentity(
+            whole=str(_require(path, item, "whole", where)),
+            parts=_strings(path, _require(path, item, "parts", where), f"{where} parts"),
+            complete_with=tuple(str(w) for w in item.get("complete_with") or ()),
+            overlap_words=tuple(str(w) for w in item.get("overlap_words") or ()))
+        unknown = sorted({identity.whole, *identity.parts, *identity.complete_with} - keys)
+        if unknown:
+            raise ConfigError(f"{path}: {where} names unknown row(s) {', '.join(unknown)}")
+        identities.append(identity)
+    return StatisticsTemplate(
+        start_words=_strings(path, entry.get("start_words"), "statistics.start_words"),
+        units=_strings(path, entry.get("units"), "statistics.units"),
+        columns=_worded_list(path, _require(path, entry, "columns", "statistics"), "statistics.columns"),
+        rows=rows, identities=tuple(identities))
+
+
+def _load_text_checks(path: Path, value: Any) -> TextTemplate:
+    entry = _mapping(path, value, "text")
+    checks = []
+    for i, item in enumerate(_require(path, entry, "checks", "text"), start=1):
+        where = f"text.checks entry {i}"
+        item = _mapping(path, item, where)
+        check = TextCheck(
+            key=str(_require(path, item, "key", where)), zh=str(_require(path, item, "zh", where)),
+            words=_strings(path, item.get("words"), f"{where} words"),
+            units=_strings(path, item.get("units"), f"{where} units"),
+            targets=_strings(path, item.get("targets"), f"{where} targets"),
+            verbs=tuple(str(w) for w in item.get("verbs") or ()))
+        unknown = sorted(set(check.targets) - set(TEXT_TARGETS))
+        if unknown:
+            raise ConfigError(f"{path}: {where} names unknown target(s) {', '.join(unknown)}")
+        checks.append(check)
+    gap = entry.get("max_gap", 4)
+    if not isinstance(gap, int) or gap < 0:
+        raise ConfigError(f"{path}: text.max_gap must be a whole number of characters")
+    return TextTemplate(whole_words=_strings(path, entry.get("whole_words"), "text.whole_words"),
+                        subset_words=_strings(path, entry.get("subset_words"), "text.subset_words"),
+                        max_gap=gap, checks=tuple(checks))
+
+
+def _worded_list(path: Path, value: Any, what: str) -> tuple[Named, ...]:
+    """Entries with a key, names and the words that name them in a report."""
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"{path}: {what} must be a non-empty list")
+    named = []
+    for i, entry in enumerate(value, start=1):
+        entry = _mapping(path, entry, f"{what} entry {i}")
+        zh = str(_require(path, entry, "zh", f"{what} entry {i}"))
+        named.append(Named(str(_require(path, entry, "key", f"{what} entry {i}")), zh, str(entry.get("en") or zh),
+                           _strings(path, entry.get("words"), f"{what} entry {i} words")))
+    return tuple(named)
 
 
 def _named_list(path: Path, value: Any, what: str, keyed: bool = False) -> tuple[Named, ...]:

@@ -29,7 +29,8 @@ KINDS: dict[str, Kind] = {k.op: k for k in (
     Kind("prior", ("CONS002",), "some whole count last year gives the change"),
     Kind("yoy", ("CONS003",), "last year's report gives the change"),
     Kind("delta", ("CONS004",), "the two stated levels give the change"),
-    Kind("table", ("DISC001", "DISC002", "DISC003", "DISC004"), "a sum of the disclosure template"),
+    Kind("table", ("DISC001", "DISC002", "DISC003", "DISC004", "DISC005", "DISC006", "DISC007", "DISC008",
+                   "DISC009"), "an identity of the disclosure template, or the text against its table"),
     Kind("change", (), "a change and its level, recorded for a reviewer"),
     Kind("repeat", (), "one metric stated again with another value, recorded for a reviewer"),
 )}
