@@ -68,7 +68,7 @@ def _subset_list(passage: Passage, match: regex.Match, facts: list[Fact], quanti
     totals = _totals_before(passage, facts, match.start(), sentence, after[0], bracket, quantities)
     if not totals:
         return
-    parts, closing = _walk(passage, after, totals[0][0])
+    parts, closing = _walk(passage, after, _largest(totals))
     _state(passage, totals, parts, match.start(), "qizhong", closing)
 
 
@@ -97,6 +97,12 @@ def _totals_before(passage: Passage, facts: list[Fact], pos: int, sentence: Span
     if readings and any(w in readings[0][0].label for w in passage.vocabulary.average_words):
         return []  # 年均2040亿元,其中去年2573亿元: an average, not a sum
     return readings
+
+
+def _largest(totals: list[tuple[Fact, str, list[Fact]]]) -> Fact:
+    """The largest total a list may break down: its parts run on until they reach that one."""
+    return max((t for t, _, extras in totals if not extras and t.value is not None), key=lambda t: t.value,
+               default=totals[0][0])
 
 
 def _closed_totals(before: list[Fact]) -> list[Fact]:
@@ -226,10 +232,17 @@ def _scope_lists(passage: Passage, facts: list[Fact], quantities: list[Fact]) ->
         after = [f for f in facts if f.start >= found.end()]
         if not after or passage.words.subset.search(passage.text, found.end(), after[0].start):
             continue  # …中,其中: the 其中 reader reads it
-        totals = _named_totals(passage, found.group("words"), found.start(), after[0], quantities)
+        inside = [f for f in facts if found.start() <= f.start < found.end() and passage.alike(f, after[0])]
+        if inside:  # 在受理的1,640件公证事项中: the phrase holds its whole
+            totals = [(inside[-1], "the figure of the phrase 在…中", [])]
+        else:
+            totals = _named_totals(passage, found.group("words"), found.start(), after[0], quantities)
         if not totals:
             continue
-        parts, closing = _walk_across(passage, after, totals[0][0])
+        parts, closing = _walk_across(passage, after, _largest(totals))
+        if parts and any(m.group("inside") for m in passage.words.except_word.finditer(
+                passage.text, found.end(), passage.sentence_of(parts[-1].start).end)):
+            continue  # 全市60个村中,除3个村外,57个村…: a total, the excepted and the rest (remainders)
         _state(passage, totals, parts, found.start(), "scope", closing)
 
 
@@ -280,16 +293,20 @@ def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
         if fact.start < reach or not passage.alike(fact, first):
             continue
         shared = longest_common(key, fact.label)
-        if len(shared) >= _MIN_KEY and shared not in generic and _same_polarity(passage, key, fact.label):
+        if len(shared) >= _MIN_KEY and shared not in generic and _same_polarity(passage, shared, key, fact.label):
             # words that qualify the phrase's noun (立案 in 立案的提案) say more than the noun itself
             scored.append((len(shared) + (0.5 if not key.endswith(shared) else 0), fact.start, fact))
     scored.sort(key=lambda s: (-s[0], -s[1]))
     return [(fact, f"named by “{phrase}”") for _, _, fact in scored]
 
 
-def _same_polarity(passage: Passage, key: str, label: str) -> bool:
-    """未予立案的提案 names the complement of 立案: a negation in one and not the other."""
-    return bool(passage.words.negation.search(key)) == bool(passage.words.negation.search(label))
+def _same_polarity(passage: Passage, shared: str, key: str, label: str) -> bool:
+    """未予立案的提案 names a part of the 提案 and the complement of the 立案: a phrase that negates
+    matches a label that does not only by its last words, the thing itself (收到提案5641件)."""
+    negation = passage.words.negation
+    if bool(negation.search(key)) == bool(negation.search(label)):
+        return True
+    return key.endswith(shared)
 
 
 def longest_common(a: str, b: str) -> str:
@@ -304,8 +321,10 @@ def longest_common(a: str, b: str) -> str:
 
 
 def _walk_across(passage: Passage, after: list[Fact], total: Fact) -> tuple[list[Fact], Fact | None]:
-    """_walk, going on past a full stop while the next sentence lists in the same manner:
-    涉及经济建设方面的196件,占35%。政治建设方面的47件,占8.3%。…"""
+    """_walk, going on past a full stop while the next sentence lists kinds of one classification
+    in the same manner (涉及经济建设方面的196件,占35%。政治建设方面的47件,占8.3%。…), and no
+    word for the rest (其他…) closed the list before it, no new phrase naming a whole opens."""
+    classification = passage.words.classification
     parts: list[Fact] = []
     closing = None
     start = 0
@@ -316,8 +335,11 @@ def _walk_across(passage: Passage, after: list[Fact], total: Fact) -> tuple[list
         if not walked:
             break
         if parts and (not passage.same_manner(parts[-1], walked[0])
+                      or not classification.search(walked[0].label)
+                      or passage.words.catch_all_word.search(passage.text, parts[-1].end, walked[0].start)
+                      or _scope_phrases(passage, Span(parts[-1].end, walked[0].start))
                       or passage.words.subset.search(passage.text, walked[0].end, sentence.end)):
-            break  # another manner, or a new total that a 其中 breaks down in its turn
+            break  # another manner, the rest named, a new whole, or a new total that 其中 breaks down
         parts += walked
         if closing is not None or len(walked) < len(chunk):
             break

@@ -2,6 +2,10 @@
 
 Reads:  共审结行政复议案件4件,1件已公开,另外3件无需公开   -> 4 = 1 + 3
         行政复议案件总数为36件,31件已审结,另外5件正在审理中 -> 36 = 31 + 5
+        收到200件,已办结150件,其中来信90件、来访60件,另有50件正在办理
+                                                       -> 200 = 150 + 50: the 其中 list closes 150
+                                                          (90 + 60), and 另有 completes the total
+                                                          before it
 Leaves: 全年共办理法律援助案件880件,为农民工讨薪案件120件,另有咨询300件
                                                        -> 另有 introduces something else (咨询)
 
@@ -20,6 +24,32 @@ from auditor.extract.relations.words import is_total_label
 def read(passage: Passage) -> None:
     for facts in passage.grouped(passage.values, passage.clauses):
         _read_clause(passage, facts)
+    for facts in passage.grouped(passage.values, passage.sentences):
+        _read_after_closed_list(passage, facts)
+
+
+def _read_after_closed_list(passage: Passage, facts: list[Fact]) -> None:
+    """A 其中 list that makes its total exactly, then 另 and a figure: the total and the figure
+    are the parts of the figure before the total (收到200件,已办结150件,其中…,另有50件…)."""
+    words = passage.words
+    joiners = "".join(words.joiners)
+    for breakdown in passage.breakdowns:
+        total, parts = breakdown.total, breakdown.parts
+        if breakdown.marker != "qizhong" or any(p.value is None for p in parts) or total.value is None \
+                or sum(p.value for p in parts) != total.value or not any(f is parts[-1] for f in facts):
+            continue
+        after = [f for f in facts if f.start > parts[-1].end]
+        rest = after[0] if after else None
+        if rest is None or not passage.alike(rest, total) or not words.completion.match(rest.label.lstrip(joiners)):
+            continue
+        noun = words.completion_fillers.sub("", rest.label.lstrip(joiners)[words.completion.match(
+            rest.label.lstrip(joiners)).end():])
+        if noun:
+            continue  # 另有咨询300件: something else
+        outer = [f for f in facts if f.end <= total.start and passage.alike(f, total)]
+        if outer:
+            passage.builder.sum("eq", "completion", outer[-1].family, outer[-1], [total, rest],
+                                how="另 after a list that makes its total: the total and the rest make the figure before")
 
 
 def _read_clause(passage: Passage, facts: list[Fact]) -> None:

@@ -175,8 +175,8 @@ class Builder:
         stated_lo, stated_hi = self.interval(rate)
         evaluated = []
         for reading in readings:
-            if not reading.base or any(n in reading.base for n in reading.numerators):
-                continue
+            if not reading.base or [b.index for b in reading.base] == [n.index for n in reading.numerators]:
+                continue  # a figure over itself (the sum of a list may hold its part: 39件 / (39件 + 5件))
             n_lo, n_hi = self.total(reading.numerators)
             if reading.open_ended:
                 n_hi = INF

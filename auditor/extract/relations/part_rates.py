@@ -6,9 +6,10 @@ Leaves: 开展培训12次,培训覆盖率98%    -> 12 is the part of no list: no
         其中,办结156件,办结率99.4%      -> a rate vocabulary.yaml knows (结案率): read there
 
 Two readings: the part over each total its list may break down, or the part as the base of a
-count the passage leaves unstated (of the 45 filed, some whole number 63.5% gives). The rate is
-checked only when the second is impossible for any whole count, and flagged only when no total
-gives it either.
+count the passage leaves unstated (of the 45 filed, some whole number 63.5% gives). The second
+is out when the rate's name repeats the part's own words (网上申请60件,网上申请率75%; 报送备案的
+45件,备案及时率…): the part is what the rate counts. Otherwise the rate is checked only when no
+whole count of the part gives it. It is flagged when no total gives it either.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def read(passage: Passage) -> None:
         if part.kind not in QUANTITY_KINDS or not _right_after(passage, part, rate):
             continue
         breakdown = passage.breakdown_of_part(part)
-        if breakdown is None or _some_count_gives(builder, part, rate):
+        if breakdown is None or (not _names_the_part(rate, part) and _some_count_gives(builder, part, rate)):
             continue
         builder.rates("part_rate", part.family, rate,
                       [RateReading([part], [total], f"the part over the list's total ({how})")
@@ -41,6 +42,12 @@ def _right_after(passage: Passage, part: Fact, rate: Fact) -> bool:
     """Only the rate's own label between: 45件,备案及时率63.5%."""
     between = passage.text[part.end:rate.start - len(rate.label)]
     return between.strip("，, ") == "" and "率" in rate.label
+
+
+def _names_the_part(rate: Fact, part: Fact) -> bool:
+    """备案及时率 after 报送备案的45件: the rate's name holds two characters of the part's label."""
+    name = rate.label[:rate.label.rfind("率")]
+    return any(name[i:i + 2] in part.label for i in range(len(name) - 1))
 
 
 def _some_count_gives(builder, part: Fact, rate: Fact) -> bool:

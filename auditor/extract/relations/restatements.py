@@ -26,6 +26,7 @@ _SENTENCE_REST_CHARS = 40
 _NOUN_CHARS = 6
 _SHARE_METRIC = "share"
 _HAN_RE = regex.compile(r"[^\p{Han}]")
+_WORDS_AND_DIGITS_RE = regex.compile(r"[^\p{Han}\d]")
 _MIN_OWN_WORDS = 6  # Han characters a label must hold to name a count by its own words
 _MAX_HEAD_WORDS = 40  # …and a sentence head longer than this is no name that repeats
 
@@ -76,7 +77,7 @@ def _restate_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
         # what is counted, in the report's words less those of time and totality: 全年共受理行政复议
         # 案件 -> 受理行政复议案件; it must name its family itself (行政复议), not take it from a
         # sentence before, and two counts are one metric only when these words are the same
-        named = words.tail.sub("", without_total_words(words.whole_year.sub("", label), words)).strip()
+        named = words.tail.sub("", words.lead.sub("", without_total_words(words.whole_year.sub("", label), words))).strip()
         if fact.metric_word in named and any(w in named for w in passage.vocabulary.families.get(fact.family, ())):
             return (fact.family, fact.metric, passage.dimension(fact), named), "the same metric of one family, for the year"
     return None, ""
@@ -96,7 +97,7 @@ def _same_words_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
         return None, ""
     if any(f.kind in ("count", "money", "rate") for f in passage.values if sentence.start <= f.start < fact.start):
         return None, ""  # the first quantity of its sentence: a later one may count a part of it
-    named = _HAN_RE.sub("", without_total_words(head, words))
+    named = _WORDS_AND_DIGITS_RE.sub("", without_total_words(head, words))  # years stay: 2021年 ≠ 2022年
     if not _MIN_OWN_WORDS <= len(_HAN_RE.sub("", fact.label)) or len(named) > _MAX_HEAD_WORDS:
         return None, ""
     return ("words", passage.dimension(fact), named), "the same words from the start of the sentence"
@@ -138,6 +139,12 @@ def _noun_after(passage: Passage, fact: Fact) -> str | None:
     return noun if len(noun) >= 2 else None
 
 
+def _in_one_list(passage: Passage, a: Fact, b: Fact) -> bool:
+    """One is a part of a list the other is a total of: a breakdown, not a repeat."""
+    return any((any(t is a for t, _ in d.totals) and any(p is b for p in d.parts))
+               or (any(t is b for t, _ in d.totals) and any(p is a for p in d.parts)) for d in passage.breakdowns)
+
+
 def _repeats(passage: Passage, restated: set[int]) -> None:
     """One metric stated more than once with different values, recorded unchecked (op repeat,
     the first statement against each later value) unless a restatement checks it. The same
@@ -156,7 +163,7 @@ def _repeats(passage: Passage, restated: set[int]) -> None:
             continue  # the same value again (a report that repeats its own body) is consistent
         sentence = passage.sentence_of(fact.start)
         first = next((e for e in earlier if passage.sentence_of(e.start) != sentence), None)
-        if first is not None:
+        if first is not None and not _in_one_list(passage, first, fact):
             passage.builder.pair("repeat", "repeat", fact.family, first, fact)
         earlier.append(fact)
 

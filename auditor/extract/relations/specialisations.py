@@ -19,6 +19,8 @@ from auditor.extract.figures import Fact
 from auditor.extract.relations.passage import Passage
 
 _HAN_RE = regex.compile(r"\p{Han}+")
+# after the classification word: nothing, or 的 and the noun of what is counted (方面的投诉)
+_NAMES_A_CATEGORY_RE = regex.compile(r"(?:的?\p{Han}{1,3})?[的有为是\s]*")
 _MIN_KIND = 2
 
 
@@ -40,8 +42,8 @@ def _kind_words(passage: Passage, category: Fact) -> str | None:
     break of the label's own scope (…中, 其中)."""
     label = category.label
     found = list(passage.words.classification.finditer(label))
-    if not found or label[found[-1].end():].strip("的有为是 "):
-        return None  # the classification word must end the label: 投诉举报类12件
+    if not found or not _NAMES_A_CATEGORY_RE.fullmatch(label[found[-1].end():]):
+        return None  # 投诉举报类12件, 食品安全方面的投诉230件: the classification word ends the name
     head = label[:found[-1].start()]
     for marker in (*passage.shapes.lists.subset_markers, *passage.shapes.lists.scope_closers):
         at = head.rfind(marker)

@@ -14,7 +14,8 @@ import regex
 from auditor.config import Shapes, Vocabulary
 
 # Particles around a label's words: 共受理了 -> 受理; 占…的 -> 占…
-_LEAD_PARTICLES = ("有", "的", "是", "为", "：", ":", "、", "，", ",")
+_LEAD_PARTICLES = ("有", "的", "是", "为", "：", ":", "、", "，", ",", "…", "...")
+_LEAD_WORDS = ("全年", "另外", "另")  # …but not 其他: 其他纠纷260件 keeps its name
 _TAIL_PARTICLES = ("为", "达", "是", "有", "的", "了", "约")
 # Characters that end the noun after a count (224个村(社区)均已…): adverbs, particles, joiners
 _NOUN_STOP = "均已都全也还将正在被并且的是和与及或等共"
@@ -30,6 +31,7 @@ class Words:
     not_total: frozenset[str]
     closing: regex.Pattern        # at a label's end: the list's sum follows (…,合计120件)
     catch_all: regex.Pattern      # at a label's start: the last part is the rest of the whole
+    catch_all_word: regex.Pattern  # anywhere: the rest named (…,其他则通过当面方式提出)
     partial: regex.Pattern
     subset: regex.Pattern         # 其中
     joiners: tuple[str, ...]
@@ -74,16 +76,18 @@ def words_of(shapes: Shapes, vocabulary: Vocabulary) -> Words:
         not_total=not_total,
         closing=regex.compile(rf"(?:{_alternation(lists.closing_words)})[^，,。；;、]{{0,6}}$"),
         catch_all=regex.compile(rf"^[、，,；;\s和及与]*(?:{_alternation(lists.catch_all_words)})"),
+        catch_all_word=regex.compile(_alternation(lists.catch_all_words)),
         partial=regex.compile(_alternation(lists.partial_words)),
         subset=regex.compile(_alternation(lists.subset_markers)),
         joiners=tuple(lists.joiners),
         # 在主动公开的信息中, 立案的提案中: an opener is optional; the phrase ends a clause
-        scope=regex.compile(rf"(?<![^，,。；;：:\s])(?:{openers})?(?P<words>[^，,。；;：:、\s\d]{{2,16}}?)"
+        # (a figure may stand inside: 在受理的1,640件公证事项中)
+        scope=regex.compile(rf"(?<![^，,。；;：:\s])(?:{openers})?(?P<words>(?:[^，,。；;：:、\s]|(?<=\d)[,，](?=\d{{3}})){{2,24}}?)"
                             rf"(?:{closers})(?=[，,：:])"),
         scope_fillers=regex.compile(_alternation(lists.scope_fillers)),
         scope_list=regex.compile(rf"(?P<words>[^，,。；;：:\d]{{2,24}}?)(?:{_alternation(lists.scope_list_words)})"
                                  rf"[：:]"),
-        lead=regex.compile(rf"^(?:{_alternation([*lists.subset_markers, *lists.total_words, *rest.completion_words, '全年', *_LEAD_PARTICLES])}|\s)+"),
+        lead=regex.compile(rf"^(?:{_alternation([*lists.subset_markers, *lists.total_words, *_LEAD_WORDS, *_LEAD_PARTICLES])}|\s)+"),
         tail=regex.compile(rf"(?:{_alternation([*_TAIL_PARTICLES, *lists.total_words])})+$"),
         completion=regex.compile(_alternation(rest.completion_words)),
         completion_fillers=regex.compile(rf"{_alternation(rest.completion_fillers)}|[、：:]|\s"),
