@@ -106,6 +106,7 @@ class ListShapes:
     joiners: tuple[str, ...]
     catch_all_words: tuple[str, ...]
     partial_words: tuple[str, ...]
+    overlapping_groups: tuple[str, ...]
     near_complete_shortfall: float
     scope_openers: tuple[str, ...]
     scope_closers: tuple[str, ...]

@@ -141,6 +141,8 @@ def _walk(passage: Passage, after: list[Fact], total: Fact) -> tuple[list[Fact],
                 break  # …;办理行政应诉案件35件: past a semicolon, another family's figures
             if _other_metric(parts[0], fact, siblings, outcomes):
                 break
+            if running >= total.value and _BREAK_RE.search(gap):
+                break  # the parts made the total: what follows past a break is something else
             if (_SEMICOLON_RE.search(gap) or running >= total.value) and not _continues(passage, parts, fact, gap):
                 break  # the clause does not go on in the list's manner
         parts.append(fact)
@@ -164,6 +166,9 @@ def _continues(passage: Passage, parts: list[Fact], fact: Fact, gap: str) -> boo
     first = parts[0]
     if first.metric and fact.metric == first.metric:
         return True
+    classification = passage.words.classification
+    if classification.search(fact.label) and all(classification.search(p.label) for p in parts):
+        return True  # 咨询类诉求…,举报类…: kinds of one classification
     heads = {head_word(p.label) for p in parts} - {""}
     return head_word(fact.label) in heads
 
@@ -290,7 +295,7 @@ def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
     for fact in quantities:
         if fact.start >= pos:
             break
-        if fact.start < reach or not passage.alike(fact, first):
+        if fact.start < reach or not passage.alike(fact, first) or not _can_hold(passage, fact, first):
             continue
         shared = longest_common(key, fact.label)
         if len(shared) >= _MIN_KEY and shared not in generic and _same_polarity(passage, shared, key, fact.label):
@@ -298,6 +303,15 @@ def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
             scored.append((len(shared) + (0.5 if not key.endswith(shared) else 0), fact.start, fact))
     scored.sort(key=lambda s: (-s[0], -s[1]))
     return [(fact, f"named by “{phrase}”") for _, _, fact in scored]
+
+
+def _can_hold(passage: Passage, whole: Fact, part: Fact) -> bool:
+    """A whole named from afar must be a level at least as large as the part: not a change (减少
+    0.41人), not an average (平均2.71人)."""
+    if whole.value is None or part.value is None or whole.value < part.value:
+        return False
+    label = whole.label
+    return not passage.words.direction.search(label[-4:]) and not any(w in label for w in passage.vocabulary.average_words)
 
 
 def _same_polarity(passage: Passage, shared: str, key: str, label: str) -> bool:
@@ -365,7 +379,7 @@ def _state(passage: Passage, totals: list[tuple[Fact, str, list[Fact]]], parts: 
         return  # 审结60件,其中维持42件,…: a sum of vocabulary.yaml, which the vocabulary reader states
     if closing is not None:  # …,合计120件: the list's own sum
         builder.sum("eq", f"{marker}:closing", family, closing, parts, how="the sum stated after the list")
-    if len(parts) >= 2 and _independent(passage, parts):
+    if len(parts) >= 2 and (_independent(passage, parts) or _overlapping(passage, parts)):
         for part in parts:  # each part its own subset, measured by its own rate: none adds up
             builder.sums("le", marker, family, [SumReading(t, [part], how, extras) for t, how, extras in totals])
         return
@@ -409,6 +423,13 @@ def _independent(passage: Passage, parts: list[Fact]) -> bool:
                 passage.text, part.end, max(part.end, nxt.start - len(nxt.label))):
             rated += 1
     return rated >= 2
+
+
+def _overlapping(passage: Passage, parts: list[Fact]) -> bool:
+    """Groups of people by attributes that one person may share (老年人, 妇女, 农民工): cases by
+    such groups may be counted in two of them."""
+    groups = passage.shapes.lists.overlapping_groups
+    return sum(any(g in p.label for g in groups) for p in parts) >= 2
 
 
 def _distinct(passage: Passage, parts: list[Fact]) -> bool:

@@ -24,9 +24,12 @@ from auditor.extract.relations.words import share_position
 
 def read(passage: Passage) -> None:
     values, builder = passage.values, passage.builder
+    known = {template.rate for template in passage.vocabulary.rates}
     for i, rate in enumerate(values):
         if rate.kind != "rate" or i == 0 or builder.rated(rate) or share_position(rate.label, passage.words) != -1:
             continue
+        if rate.metric in known:
+            continue  # 败诉率: its base is what vocabulary.yaml names (审结), not the part's list
         part = values[i - 1]
         if part.kind not in QUANTITY_KINDS or not _right_after(passage, part, rate):
             continue

@@ -51,8 +51,14 @@ def read(passage: Passage) -> None:
         readings = base_readings(passage, listed)
         family = listed.parts[0].family
         for share, part in zip(listed.shares, listed.parts):
-            passage.builder.rates("share", part.family or family, share,
-                                  [RateReading([part], base, how) for base, how in readings])
+            together = _listed_with(passage, part) if len(listed.shares) == 1 else []
+            plausible = [(base, how) for base, how in readings if _plausible(passage, share, [part], base, how)]
+            passage.builder.rates("share", part.family or family, share, [
+                *(RateReading([part], base, how) for base, how in plausible),
+                # 交通类783件、城建类579件、政法类562件,占工单总量的77%: the three together
+                *(RateReading(together, base, f"the counts listed together, {how}") for base, how in readings
+                  if together and all(b not in together for b in base)),
+            ])
 
 
 def is_share(passage: Passage, fact: Fact) -> bool:
@@ -151,6 +157,40 @@ def _base_words(passage: Passage, label: str) -> str:
             if words.endswith(tail):
                 words, changed = words[:-len(tail)], True
     return words
+
+
+_BREAKS_RE = regex.compile(r"[，,；;。：:]")
+_FAR = "named"  # readings of a whole named from afar: 占…的, or 总数 (see _plausible)
+_FACTOR = 2
+
+
+def _plausible(passage: Passage, share: Fact, part: list[Fact], base: list[Fact], how: str) -> bool:
+    """A whole found by its name alone, elsewhere in the text, whose share comes out more than
+    twice or less than half the one stated, names another scope (北京市共受理9.9万件 is not the
+    centre's own total): that reading is dropped rather than the share flagged."""
+    if _FAR not in how and "nearest" not in how:
+        return True
+    if any(f.value is None for f in (*part, *base)) or share.value is None or share.value <= 0:
+        return True
+    whole = sum(f.value for f in base)
+    if whole <= 0:
+        return False
+    computed = sum(f.value for f in part) / whole * 100
+    return share.value / _FACTOR <= computed <= share.value * _FACTOR
+
+
+def _listed_with(passage: Passage, part: Fact) -> list[Fact]:
+    """The counts joined to this one by 、 right before it (783件、579件、562件), itself last;
+    [] when it stands alone."""
+    run = [part]
+    for fact in reversed(passage.values):
+        if fact.start >= run[0].start:
+            continue
+        between = passage.text[fact.end:run[0].start].strip()
+        if not passage.alike(fact, part) or not between.startswith("、") or _BREAKS_RE.search(between):
+            break
+        run.insert(0, fact)
+    return run if len(run) > 1 else []
 
 
 def base_readings(passage: Passage, listed: ShareList) -> list[tuple[list[Fact], str]]:
