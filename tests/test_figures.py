@@ -114,3 +114,39 @@ def test_every_offset_slices_back_to_the_quoted_text(config):
         text = path.read_text(encoding="utf-8")
         for fact in figures(text, config):
             assert text[fact.start:fact.end] == fact.text
+
+
+# --- decimal points written as a full stop ---------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, surface, value, unit, kind",
+    [
+        ("提交提案412件,立案378件,立案率91。7%;", "91。7%", "91.7", "%", "rate"),
+        ("其中农业类23件,占5。6%。", "5。6%", "5.6", "%", "rate"),
+        ("已办复的318件,占提案总数的77。18%。", "77。18%", "77.18", "%", "rate"),
+        ("群众满意率93・4%", "93・4%", "93.4", "%", "rate"),
+        ("全年财政收入2。57亿元。", "2。57亿元", "257000000", "元", "money"),
+        ("比上年提高了1。5个百分点", "1。5个百分点", "1.5", "个百分点", "change"),
+        ("占比为45。6 %,", "45。6 %", "45.6", "%", "rate"),
+    ],
+)
+def test_a_full_stop_between_digits_before_a_percent_sign_or_multiplier_is_a_decimal_point(
+        config, text, surface, value, unit, kind):
+    fact = next(f for f in figures(text, config) if f.start <= text.index(surface) < f.end)
+    assert (fact.text, fact.value, fact.unit, fact.kind) == (surface, Decimal(value), unit, kind)
+
+
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        # a sentence that ends after a unit or a percent sign: the next one starts with a figure
+        ("全年共受理12件。3月份起实行网上受理。", ["12件", "3月份"]),
+        ("按期办结率达到98%。2021年以来未发生超期。", ["98%", "2021年"]),
+        # a bare number ends the sentence: a year or a count of people follows, no percent sign
+        ("累计公开信息总数为1136。2023年新增信息。", ["1136", "2023年"]),
+        ("参加人员共计45。6名干部未参加。", ["45", "6名"]),
+        ("编号为12。3", ["12", "3"]),
+    ],
+)
+def test_a_full_stop_that_ends_a_sentence_stays_a_sentence_end(config, text, read):
+    assert [f.text for f in figures(text, config)] == read

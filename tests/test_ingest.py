@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from auditor.ingest.decode import DecodeError, Decoded, decode_bytes
 from auditor.ingest.discover import InputFile, discover
 from auditor.ingest.html_text import html_to_text
+from auditor.ingest.spans import sentences
 
 PASSAGE = "2020年,共接收行政复议申请62件,其中受理58件,不予受理4件。\n调解成功率为97.5%。"
 PASSAGE_TRAD = "2020年,共接收行政覆議申請62件,其中受理58件,不予受理4件。\n調解成功率為97.5%。"
@@ -320,3 +321,27 @@ def test_html_to_text_never_raises(html: str) -> None:
     assert all(line == line.rstrip(" ") for line in text.split("\n"))
     for offset in range(0, len(text) + 1, 5):
         assert offsets.source_line(offset) >= 1
+
+
+# --- sentences ------------------------------------------------------
+
+def _sentences(text: str) -> list[str]:
+    return [text[span.start:span.end] for span in sentences(text)]
+
+
+def test_a_decimal_full_stop_ends_no_sentence() -> None:
+    text = "立案378件,立案率91。7%;其中农业类23件,占5。6%。文化类15件,占3。9%。"
+    assert _sentences(text) == ["立案378件,立案率91。7%;其中农业类23件,占5。6%。", "文化类15件,占3。9%。"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("全年共受理12件。3月份起实行网上受理。", ["全年共受理12件。", "3月份起实行网上受理。"]),
+        ("办结率达到98%。2021年以来未超期。", ["办结率达到98%。", "2021年以来未超期。"]),
+        ("信息总数为1136。2023年新增。", ["信息总数为1136。", "2023年新增。"]),
+        ("第一句。\n第二句", ["第一句。", "第二句"]),
+    ],
+)
+def test_a_full_stop_after_a_figure_still_ends_its_sentence(text: str, expected: list[str]) -> None:
+    assert _sentences(text) == expected

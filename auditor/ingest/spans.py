@@ -7,10 +7,14 @@ from dataclasses import dataclass
 
 import re
 
+from auditor.extract.numerals import DECIMAL_STOP_PATTERN
+
 # A sentence ends at 。！？!? or at a line break; semicolons stay inside it because reports
 # use them to separate the items of one list (其中,A 3条;B 4条;…).
 # re, not regex: these scan every character of every report, and re is faster at it.
 _SENTENCE_RE = re.compile(r"[^\s。！？!?][^。！？!?\n]*(?:[。！？!?]+[”’」』)）]*)?|[。！？!?]+[”’」』)）]*")
+# A 。 written as a decimal point (立案率82。3%) ends no sentence.
+_DECIMAL_STOP_RE = re.compile(DECIMAL_STOP_PATTERN)
 _LINE_RE = re.compile(r"[^\s][^\n]*")
 
 
@@ -41,7 +45,20 @@ class LineIndex:
 
 def sentences(text: str) -> list[Span]:
     """Non-empty sentences, trimmed of surrounding white space, in order."""
-    return [_trimmed(text, m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)]
+    spans = [_trimmed(text, m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)]
+    points = {m.start() + 1 for m in _DECIMAL_STOP_RE.finditer(text)}
+    return _joined_at(spans, points) if points else spans
+
+
+def _joined_at(spans: list[Span], points: set[int]) -> list[Span]:
+    """The sentences with each one that ends at a decimal point joined to the next (82。|3%)."""
+    joined = [spans[0]]
+    for span in spans[1:]:
+        if joined[-1].end in points and span.start == joined[-1].end:
+            joined[-1] = Span(joined[-1].start, span.end)
+        else:
+            joined.append(span)
+    return joined
 
 
 def paragraphs(text: str) -> list[Span]:
@@ -54,3 +71,4 @@ def _trimmed(text: str, start: int, end: int) -> Span:
     while text[end - 1].isspace():
         end -= 1
     return Span(start, end)
+
