@@ -9,7 +9,7 @@ ConfigError that names the file.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,29 @@ class Vocabulary:
     bounds: tuple[BoundTemplate, ...]
     rates: tuple[RateTemplate, ...]
     included_words: tuple[str, ...]
+    numeral_words: NumeralWords = field(default_factory=lambda: NumeralWords())
+    session_ordinals: SessionOrdinals = field(default_factory=lambda: SessionOrdinals())
+
+
+@dataclass(frozen=True)
+class NumeralWords:
+    """Chinese numerals that are part of a word (vocabulary.yaml numeral_words)."""
+    suffixes: tuple[str, ...] = ()           # 一次性: numeral + unit + suffix is one word,
+    suffix_numerals: tuple[str, ...] = ()    # for these numerals,
+    suffix_exceptions: tuple[str, ...] = ()  # unless the suffix begins one of these (一个化工园区)
+    unit_words: tuple[str, ...] = ()         # 一部分: the unit's character begins another word
+    ending_in_numeral: tuple[str, ...] = ()  # 统一部署: the numeral ends the word before it
+    ordinal_numerals: tuple[str, ...] = ()   # 二期工程: a rank or a kind, not a number,
+    ordinal_units: tuple[str, ...] = ()      # before these units
+    set_phrases: tuple[str, ...] = ()        # 一件事
+
+
+@dataclass(frozen=True)
+class SessionOrdinals:
+    """十三届全国人大一次会议: the session's number after a 届 (vocabulary.yaml session_ordinals)."""
+    markers: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -373,7 +396,31 @@ def _load_vocabulary(path: Path) -> Vocabulary:
         bounds=tuple(bounds),
         rates=tuple(rates),
         included_words=tuple(str(w) for w in data.get("included_words") or ()),
+        numeral_words=_numeral_words(path, data.get("numeral_words")),
+        session_ordinals=_session_ordinals(path, data.get("session_ordinals")),
     )
+
+
+def _words(path: Path, entry: dict, key: str, what: str) -> tuple[str, ...]:
+    """An optional list of words; when given, non-empty and of words only."""
+    value = entry.get(key)
+    return () if value is None else _strings(path, value, f"{what}.{key}")
+
+
+def _numeral_words(path: Path, value: Any) -> NumeralWords:
+    entry = _mapping(path, value or {}, "numeral_words")
+    unknown = set(entry) - {f.name for f in fields(NumeralWords)}
+    if unknown:
+        raise ConfigError(f"{path}: unknown numeral_words key(s): {', '.join(sorted(unknown))}")
+    return NumeralWords(**{key: _words(path, entry, key, "numeral_words") for key in entry})
+
+
+def _session_ordinals(path: Path, value: Any) -> SessionOrdinals:
+    entry = _mapping(path, value or {}, "session_ordinals")
+    unknown = set(entry) - {f.name for f in fields(SessionOrdinals)}
+    if unknown:
+        raise ConfigError(f"{path}: unknown session_ordinals key(s): {', '.join(sorted(unknown))}")
+    return SessionOrdinals(**{key: _words(path, entry, key, "session_ordinals") for key in entry})
 
 
 # --- the information-disclosure template ---------------------------------------------------
