@@ -124,6 +124,17 @@ class PlausibleRange:
 
 
 @dataclass(frozen=True)
+class LineWrap:
+    """When a report's text keeps its page's line breaks (thresholds.yaml line_wrap)."""
+    min_chars: int = 16     # lines shorter than this (headings, table cells) are not counted
+    min_lines: int = 10     # lines about as long as the most common length, at least
+    min_share: float = 0.4  # and at least this share of the lines counted
+    shorter: int = 2        # "about as long": this many characters shorter,
+    longer: int = 8         # or this many longer (half-width digits make a line longer)
+    max_chars: int = 80     # no page holds longer lines: text whose first lines are longer is not laid out
+
+
+@dataclass(frozen=True)
 class Thresholds:
     allow_truncation: bool
     approximate_tolerance: float
@@ -131,6 +142,7 @@ class Thresholds:
     suite_parameters: dict[str, Any]
     plausible_ranges: tuple[PlausibleRange, ...]
     outlier_min_reports: int = 5  # reports that must state a rate before RANGE003 compares them
+    line_wrap: LineWrap = LineWrap()
 
 
 @dataclass(frozen=True)
@@ -298,6 +310,7 @@ def _load_thresholds(path: Path) -> Thresholds:
     if isinstance(min_reports, bool) or not isinstance(min_reports, int) or min_reports < 3:
         raise ConfigError(f"{path}: outlier_min_reports must be a whole number of at least 3")
     return Thresholds(
+        line_wrap=_line_wrap(path, data.get("line_wrap")),
         outlier_min_reports=min_reports,
         allow_truncation=bool(data.get("allow_truncation", True)),
         approximate_tolerance=float(tolerance),
@@ -305,6 +318,21 @@ def _load_thresholds(path: Path) -> Thresholds:
         suite_parameters=_mapping(path, data.get("suite_parameters") or {}, "suite_parameters"),
         plausible_ranges=tuple(ranges),
     )
+
+
+def _line_wrap(path: Path, value: Any) -> LineWrap:
+    entry = _mapping(path, value or {}, "line_wrap")
+    known = {f.name: f.type for f in fields(LineWrap)}
+    unknown = set(entry) - set(known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown line_wrap key(s): {', '.join(sorted(unknown))}")
+    for key, number in entry.items():
+        whole = known[key] == "int"
+        if isinstance(number, bool) or not isinstance(number, int if whole else (int, float)) or number < 0:
+            raise ConfigError(f"{path}: line_wrap.{key} must be a {'whole ' if whole else ''}number of at least 0")
+    if not entry.get("min_share", 0) <= 1:
+        raise ConfigError(f"{path}: line_wrap.min_share must be at most 1")
+    return LineWrap(**entry)
 
 
 # --- vocabulary ---------------------------------------------------------------------------

@@ -315,6 +315,64 @@ def test_a_period_does_not_end_inside_a_digit_run(config):
     assert "period" not in {f.kind for f in figures("行政处罚2648-18538行政强制", config)}
 
 
+# --- line breaks of the page layout ------------------------------------------------------
+
+def _laid_out(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n"
+
+
+# Text as taken from a PDF: the page's lines of about 25 characters, cut inside words and figures.
+LAID_OUT = _laid_out([
+    "一、总体情况",
+    "本年度,区政府办公室坚持以人民为中心,持续深化政务",
+    "公开,不断提升公开质量和实效,各项工作有序推进。区",
+    "政府办公室代表区政府依法受理并及时转办各类政府",
+    "信息公开申请 17 件,均在法定期限内予以答复。",
+    "二、主动公开情况",
+    "全年在区政府门户网站主动公开各类政府信息 2428 条",
+    ",通过政务新媒体同步公开了区政府全体常务会议 7",
+    "期,解读信息发布 9 条,回应社会关切问题 36 个,进",
+    "一步提升了政府工作透明度,保障了群众的知情权、参与",
+    "权和监督权,政务公开工作取得了新的成效和进步。",
+    "三、存在的主要问题",
+    "对照上级要求和群众期盼,我区政府信息公开工作仍存在",
+    "一些不足,主要是个别部门主动公开意识不强,公开内容",
+    "不够全面,政策解读形式还不够丰富,回应关切还不够及",
+    "时,需要在今后工作中切实加以改进和提高,不断推动政",
+    "务公开工作再上新台阶,更好地服务全区经济社会发展。",
+])
+
+
+def test_laid_out_text_is_recognised_and_its_figures_keep_their_offsets(config):
+    found = figures(LAID_OUT, config)
+    for fact in found:
+        assert LAID_OUT[fact.start:fact.end] == fact.text
+
+
+def test_a_label_is_read_across_a_layout_line_break(config):
+    fact = next(f for f in figures(LAID_OUT, config) if f.value == 17)
+    assert fact.label == "区政府办公室代表区政府依法受理并及时转办各类政府信息公开申请"
+    assert (fact.kind, fact.unit) == ("count", "件")
+
+
+def test_a_unit_is_read_across_a_layout_line_break(config):
+    fact = next(f for f in figures(LAID_OUT, config) if f.text.startswith("7"))
+    assert (fact.text, fact.kind, fact.unit, fact.value) == ("7\n期", "count", "期", Decimal(7))
+    assert fact.label == "通过政务新媒体同步公开了区政府全体常务会议"
+
+
+def test_a_heading_line_is_no_part_of_a_label(config):
+    # One paragraph to a line: every line break ends its paragraph, the heading's words stay out.
+    text = "二、行政复议受理情况\n全年共收到行政复议申请 17 件,依法受理 15 件。\n"
+    first = figures(text, config)[0]
+    assert first.label == "全年共收到行政复议申请"
+
+
+def test_a_table_row_at_the_end_of_a_full_line_takes_no_unit_from_the_next(config):
+    rows = _laid_out(["（一）予以公开本机关主动公开的信息 50 0 0 0 0 0 1", "件数统计另行说明"] * 12)
+    assert all(f.kind != "count" for f in figures(rows, config))
+
+
 def test_numeral_words_in_the_vocabulary_are_checked(tmp_path):
     import shutil
 

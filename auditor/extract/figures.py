@@ -19,6 +19,7 @@ import regex
 
 from auditor.config import SessionOrdinals, Thresholds, Vocabulary
 from auditor.extract.numerals import ARABIC_NUMBER_PATTERN, CHINESE_NUMBER_PATTERN, Number, parse_number
+from auditor.ingest.spans import layout_wraps
 
 INF = float("inf")
 NAN = float("nan")
@@ -91,6 +92,8 @@ _CHANGE_SKIPPED = "了 为近约"
 _COMPARED = ("多", "少", "的")
 _CHANGE_KINDS = frozenset({"count", "rate", "money"})
 _SESSION_REACH = 12  # 市政协十三届四次会议, 十三届全国人民代表大会常务委员会一次会议: 届 stands this close
+# A digit and a space before a number: it is a table row's cell (0 0 1), not a figure of prose.
+_TABLE_CELL_BEFORE_RE = re.compile(r"\d\x20")
 _PLAIN_KINDS = frozenset({"docno", "name", "period", "date", "year", "time", "ratio", "ordinal", "slogan"})
 _YEAR_SUFFIX_RE = regex.compile(r"\s*年度?$")
 _RARE_SINGLE_NUMERALS = set("參肆伍陆陸拾佰仟廿")  # alone, these are words (參加, 队伍, 大陆, 收拾)
@@ -210,6 +213,7 @@ def _trie_pattern(words: list[str], joiner: str) -> str:
 def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -> list[Fact]:
     unit_re = _unit_re(vocabulary)
     quoted = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
+    wraps = layout_wraps(text, thresholds.line_wrap)
     words = _word_tests(vocabulary)
     facts: list[Fact] = []
     search = _figure_re(vocabulary).search
@@ -223,7 +227,7 @@ def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -
         elif kind == "percent_words":
             fact, pos = _percent_words(match, text, vocabulary, thresholds)
         else:
-            fact, pos = _quantity(match, text, unit_re, vocabulary, thresholds, words)
+            fact, pos = _quantity(match, text, unit_re, vocabulary, thresholds, wraps, words)
         if fact is None:
             continue
         if (quoted and fact.kind in ("count", "number", "money", "rate", "measure")
@@ -233,7 +237,7 @@ def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -
             fact.kind = "section"
         fact.index = len(facts)
         facts.append(fact)
-    _attach_context(text, facts)
+    _attach_context(text, facts, wraps)
     previous = None
     for fact in facts:
         listed = previous is not None and previous.kind == "rate" and not fact.label.strip("、和及与")
@@ -351,7 +355,7 @@ def _tail_at(text: str, pos: int, vocabulary: Vocabulary) -> str:
     return next((w for w in sorted(words, key=len, reverse=True) if text.startswith(w, pos)), "")
 
 
-def _quantity(match, text, unit_re, vocabulary, thresholds, words) -> tuple[Fact | None, int]:
+def _quantity(match, text, unit_re, vocabulary, thresholds, wraps, words) -> tuple[Fact | None, int]:
     surface = match.group("number")
     start = match.start()
     chinese = match.group("chinese")
@@ -361,6 +365,8 @@ def _quantity(match, text, unit_re, vocabulary, thresholds, words) -> tuple[Fact
             chinese = surface
     resume = match.end()
     follow = unit_re.match(text, resume)
+    if wraps and follow.end() == _blank_end(text, resume):
+        follow = _unit_across_wrap(text, start, resume, unit_re, wraps) or follow  # 会议 7⏎期
     if chinese is not None and follow.group("unit") is None:
         return None, resume  # the common case, settled before parsing: 一些, 一方面
     if " " in surface and chinese is None and match.group("spaced") is None and not _follows(follow):
@@ -461,6 +467,23 @@ def _multiplied(surface: str, mult_text: str, value: Decimal, ulp: Decimal, extr
 def _follows(follow: re.Match) -> bool:
     """Whether a unit, a multiplier or a qualifier follows the number."""
     return follow.lastindex is not None and any(follow.group("unit", "mult", "q0", "q"))
+
+
+def _blank_end(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \u3000":
+        pos += 1
+    return pos
+
+
+def _unit_across_wrap(text: str, start: int, number_end: int, unit_re: re.Pattern,
+                      wraps: frozenset[int]) -> re.Match | None:
+    """The unit after a line break the layout put between a number and its unit (召开政府常务会议 7⏎期),
+    if the number stands in prose: after a table row's cells (0 0 1⏎4.…) no unit is looked for."""
+    newline = _blank_end(text, number_end)
+    if newline not in wraps or _TABLE_CELL_BEFORE_RE.search(text, max(0, start - 2), start):
+        return None
+    follow = unit_re.match(text, newline + 1)
+    return follow if follow.group("unit") else None
 
 
 class _WordTests(NamedTuple):
@@ -604,22 +627,33 @@ def _is_change(text: str, start: int, vocabulary: Vocabulary) -> bool:
     return near.endswith(_COMPARED) and any(word in window for word in vocabulary.comparison_words)
 
 
-def _attach_context(text: str, facts: list[Fact]) -> None:
-    """Give each figure its label (words before it) and the words after it, within its clause."""
+def _attach_context(text: str, facts: list[Fact], wraps: frozenset[int]) -> None:
+    """Give each figure its label (words before it) and the words after it, within its clause.
+    A line break the page layout put inside a clause (受理政府⏎信息公开申请 17 件) is read
+    through, and left out of the label."""
     previous_end = 0
     up_to_last_break, next_break = _UP_TO_LAST_BREAK_RE.match, _BREAK_RE.search
     n = len(facts)
     for i, fact in enumerate(facts):
         start = max(previous_end, fact.start - 40)
         found = up_to_last_break(text, start, fact.start)
+        stop = min(facts[i + 1].start if i + 1 < n else len(text), fact.end + 20)
+        after = next_break(text, fact.end, stop)
+        if wraps:
+            while found is not None and found.end() - 1 in wraps:
+                found = up_to_last_break(text, start, found.end() - 1)
+            while after is not None and after.start() in wraps:
+                after = next_break(text, after.end(), stop)
         if found is not None:
             start = found.end()
-        fact.label = text[start:fact.start].strip()
-        stop = min(facts[i + 1].start if i + 1 < n else len(text), fact.end + 20)
-        found = next_break(text, fact.end, stop)
-        if found is not None:
-            stop = found.start()
-        fact.after = text[fact.end:stop].strip()
+        if after is not None:
+            stop = after.start()
+        if wraps:
+            fact.label = text[start:fact.start].replace("\n", "").strip()
+            fact.after = text[fact.end:stop].replace("\n", "").strip()
+        else:
+            fact.label = text[start:fact.start].strip()
+            fact.after = text[fact.end:stop].strip()
         previous_end = fact.end
 
 
