@@ -415,6 +415,9 @@ def _quantity(match, text, unit_re, vocabulary, thresholds, wraps, words) -> tup
                                 or (kind == "measure" and len(chinese) == 1
                                     and unit_text[0] not in vocabulary.count_units)
                                 or (chinese[0] in words.first_chars
+                                    and (text[follow.end("unit"):follow.end("unit") + 1] in words.suffixes_first
+                                         or text[start - 1:start] in words.ending_before
+                                         or text.startswith(words.set_phrases, start))
                                     and _in_word(text, start, chinese, follow.end("unit"), words))):
         # A Chinese numeral is a figure only before a unit, and one character before a measure is
         # a word: 一是, 十九大, 十分, 一度, 队伍 (but 一百零八亿度 and 三个月 are figures); so is a
@@ -449,7 +452,8 @@ def _quantity(match, text, unit_re, vocabulary, thresholds, wraps, words) -> tup
     if unit == "个百分点":
         fact.kind = "change"
     if unit_text in words.rank_units and (_is_rank(chinese, unit_text, words)
-                                          or _is_session(text, start, end, unit_text, words.session)):
+                                          or (text.startswith(words.session.words, end)
+                                              and _is_session(text, start, end, unit_text, words.session))):
         fact.kind = "ordinal"  # 二期工程, 十三届全国人大一次会议
     return fact, max(resume, end)
 
@@ -493,6 +497,8 @@ class _WordTests(NamedTuple):
     suffix_exceptions: tuple[str, ...]
     set_phrases: tuple[str, ...]
     first_chars: frozenset[str]                           # the characters a numeral in a word starts with
+    suffixes_first: frozenset[str]                        # quick tests: the first characters of the suffixes,
+    ending_before: frozenset[str]                         # and the characters before a numeral ending a word
     ending_by_length: tuple[tuple[int, frozenset[str]], ...]
     ordinal_numerals: frozenset[str]
     ordinal_units: frozenset[str]
@@ -510,6 +516,8 @@ def _word_tests(vocabulary: Vocabulary) -> _WordTests:
         suffix_exceptions=words.suffix_exceptions, set_phrases=words.set_phrases,
         first_chars=frozenset(words.suffix_numerals) | frozenset(w[:1] for w in words.set_phrases)
         | frozenset(w[-1:] for w in ending),
+        suffixes_first=frozenset(w[:1] for w in words.suffixes),
+        ending_before=frozenset(w[-2:-1] for w in ending),
         ending_by_length=tuple((n, frozenset(w for w in ending if len(w) == n))
                                for n in sorted({len(w) for w in ending})),
         ordinal_numerals=frozenset(words.ordinal_numerals), ordinal_units=frozenset(words.ordinal_units),
