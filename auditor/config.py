@@ -9,7 +9,7 @@ ConfigError that names the file.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -95,6 +95,8 @@ class Vocabulary:
     rates: tuple[RateTemplate, ...]
     included_words: tuple[str, ...]
     unit_dimensions: dict[str, str]  # unit -> its dimension: 件, 宗 and 起 count one kind of thing
+    numeral_words: NumeralWords = field(default_factory=lambda: NumeralWords())
+    session_ordinals: SessionOrdinals = field(default_factory=lambda: SessionOrdinals())
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,27 @@ class Shapes:
 
 
 @dataclass(frozen=True)
+class NumeralWords:
+    """Chinese numerals that are part of a word (vocabulary.yaml numeral_words)."""
+    suffixes: tuple[str, ...] = ()           # 一次性: numeral + unit + suffix is one word,
+    suffix_numerals: tuple[str, ...] = ()    # for these numerals,
+    suffix_exceptions: tuple[str, ...] = ()  # unless the suffix begins one of these (一个化工园区)
+    unit_words: tuple[str, ...] = ()         # 一部分: the unit's character begins another word
+    ending_in_numeral: tuple[str, ...] = ()  # 统一部署: the numeral ends the word before it
+    ordinal_numerals: tuple[str, ...] = ()   # 二期工程: a rank or a kind, not a number,
+    ordinal_units: tuple[str, ...] = ()      # before these units
+    set_phrases: tuple[str, ...] = ()        # 一件事
+
+
+@dataclass(frozen=True)
+class SessionOrdinals:
+    """十三届全国人大一次会议: the session's number after a 届 (vocabulary.yaml session_ordinals)."""
+    markers: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PlausibleRange:
     family: str  # "*" for any
     metric: str
@@ -190,6 +213,17 @@ class PublicationDeadline:
 
 
 @dataclass(frozen=True)
+class LineWrap:
+    """When a report's text keeps its page's line breaks (thresholds.yaml line_wrap)."""
+    min_chars: int = 16     # lines shorter than this (headings, table cells) are not counted
+    min_lines: int = 10     # lines about as long as the most common length, at least
+    min_share: float = 0.4  # and at least this share of the lines counted
+    shorter: int = 2        # "about as long": this many characters shorter,
+    longer: int = 8         # or this many longer (half-width digits make a line longer)
+    max_chars: int = 80     # no page holds longer lines: text whose first lines are longer is not laid out
+
+
+@dataclass(frozen=True)
 class Thresholds:
     allow_truncation: bool
     approximate_tolerance: float
@@ -200,6 +234,7 @@ class Thresholds:
     publication_deadlines: tuple[PublicationDeadline, ...] = ()
     # {"zh", "en"}: added to the basis named when the issuer is unknown and the later deadline is taken
     unknown_issuer_note: dict[str, str] = field(default_factory=dict)
+    line_wrap: LineWrap = LineWrap()
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: patterns built from it are cached
@@ -433,6 +468,7 @@ def _load_thresholds(path: Path) -> Thresholds:
     if isinstance(min_reports, bool) or not isinstance(min_reports, int) or min_reports < 3:
         raise ConfigError(f"{path}: outlier_min_reports must be a whole number of at least 3")
     return Thresholds(
+        line_wrap=_line_wrap(path, data.get("line_wrap")),
         outlier_min_reports=min_reports,
         allow_truncation=bool(data.get("allow_truncation", True)),
         approximate_tolerance=float(tolerance),
@@ -477,6 +513,21 @@ def _load_deadlines(path: Path, data: Any) -> tuple[PublicationDeadline, ...]:
                                                  basis={k: str(v) for k, v in basis.items()},
                                                  first_year=first, last_year=last, issuer=issuer))
     return tuple(deadlines)
+
+
+def _line_wrap(path: Path, value: Any) -> LineWrap:
+    entry = _mapping(path, value or {}, "line_wrap")
+    known = {f.name: f.type for f in fields(LineWrap)}
+    unknown = set(entry) - set(known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown line_wrap key(s): {', '.join(sorted(unknown))}")
+    for key, number in entry.items():
+        whole = known[key] == "int"
+        if isinstance(number, bool) or not isinstance(number, int if whole else (int, float)) or number < 0:
+            raise ConfigError(f"{path}: line_wrap.{key} must be a {'whole ' if whole else ''}number of at least 0")
+    if not entry.get("min_share", 0) <= 1:
+        raise ConfigError(f"{path}: line_wrap.min_share must be at most 1")
+    return LineWrap(**entry)
 
 
 # --- vocabulary ---------------------------------------------------------------------------
@@ -569,6 +620,8 @@ def _load_vocabulary(path: Path) -> Vocabulary:
         rates=tuple(rates),
         included_words=tuple(str(w) for w in data.get("included_words") or ()),
         unit_dimensions=_unit_dimensions(path, data.get("unit_dimensions") or {}),
+        numeral_words=_numeral_words(path, data.get("numeral_words")),
+        session_ordinals=_session_ordinals(path, data.get("session_ordinals")),
     )
 
 
@@ -647,6 +700,28 @@ def _load_report_text(path: Path) -> ReportText:
         table_units=_strings(path, endings.get("table_units"), "endings.table_units"),
         issuer_endings={name: _strings(path, issuers.get(name), f"issuers.{name}") for name in ISSUER_CLASSES},
     )
+
+
+def _words(path: Path, entry: dict, key: str, what: str) -> tuple[str, ...]:
+    """An optional list of words; when given, non-empty and of words only."""
+    value = entry.get(key)
+    return () if value is None else _strings(path, value, f"{what}.{key}")
+
+
+def _numeral_words(path: Path, value: Any) -> NumeralWords:
+    entry = _mapping(path, value or {}, "numeral_words")
+    unknown = set(entry) - {f.name for f in fields(NumeralWords)}
+    if unknown:
+        raise ConfigError(f"{path}: unknown numeral_words key(s): {', '.join(sorted(unknown))}")
+    return NumeralWords(**{key: _words(path, entry, key, "numeral_words") for key in entry})
+
+
+def _session_ordinals(path: Path, value: Any) -> SessionOrdinals:
+    entry = _mapping(path, value or {}, "session_ordinals")
+    unknown = set(entry) - {f.name for f in fields(SessionOrdinals)}
+    if unknown:
+        raise ConfigError(f"{path}: unknown session_ordinals key(s): {', '.join(sorted(unknown))}")
+    return SessionOrdinals(**{key: _words(path, entry, key, "session_ordinals") for key in entry})
 
 
 # --- the information-disclosure template ---------------------------------------------------

@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auditor.config import LineWrap
 from auditor.ingest.decode import DecodeError, Decoded, decode_bytes
 from auditor.ingest.discover import InputFile, discover
 from auditor.ingest.html_text import html_to_text
+from auditor.ingest.spans import layout_wraps, sentences
 
 PASSAGE = "2020年,共接收行政复议申请62件,其中受理58件,不予受理4件。\n调解成功率为97.5%。"
 PASSAGE_TRAD = "2020年,共接收行政覆議申請62件,其中受理58件,不予受理4件。\n調解成功率為97.5%。"
@@ -320,3 +322,78 @@ def test_html_to_text_never_raises(html: str) -> None:
     assert all(line == line.rstrip(" ") for line in text.split("\n"))
     for offset in range(0, len(text) + 1, 5):
         assert offsets.source_line(offset) >= 1
+
+
+# --- sentences and layout line breaks ------------------------------------------------------
+
+def _sentences(text: str) -> list[str]:
+    return [text[span.start:span.end] for span in sentences(text)]
+
+
+def test_a_decimal_full_stop_ends_no_sentence() -> None:
+    text = "立案378件,立案率91。7%;其中农业类23件,占5。6%。文化类15件,占3。9%。"
+    assert _sentences(text) == ["立案378件,立案率91。7%;其中农业类23件,占5。6%。", "文化类15件,占3。9%。"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("全年共受理12件。3月份起实行网上受理。", ["全年共受理12件。", "3月份起实行网上受理。"]),
+        ("办结率达到98%。2021年以来未超期。", ["办结率达到98%。", "2021年以来未超期。"]),
+        ("信息总数为1136。2023年新增。", ["信息总数为1136。", "2023年新增。"]),
+        ("第一句。\n第二句", ["第一句。", "第二句"]),
+    ],
+)
+def test_a_full_stop_after_a_figure_still_ends_its_sentence(text: str, expected: list[str]) -> None:
+    assert _sentences(text) == expected
+
+
+def _page(lines: int, width: int = 25) -> str:
+    """A page of text cut into lines of `width` characters, with a heading and a paragraph end."""
+    body = "政府信息公开工作持续推进取得新的成效各项制度不断完善" * lines
+    cut = [body[i * width:(i + 1) * width] for i in range(lines)]
+    return "一、总体情况\n" + "\n".join(cut) + "。\n二、存在的问题\n正文一行。\n"
+
+
+def test_layout_breaks_are_the_breaks_inside_full_lines() -> None:
+    text = _page(12)
+    breaks = layout_wraps(text, LineWrap())
+    newlines = [i for i, c in enumerate(text) if c == "\n"]
+    # the break after the heading, the one ending the paragraph (after 。) and those after the
+    # short lines are paragraph ends; the 11 between the 12 full lines are layout breaks
+    assert sorted(breaks) == newlines[1:12]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one paragraph to a line (HTML, most text files)
+        "一、总体情况\n" + "本年度政府信息公开工作持续推进,各项制度不断完善,取得新的成效。\n" * 3,
+        # headings of one length between long paragraphs (a seed report's section titles)
+        "\n".join(f"({n})加强制度建设,推进依法行政\n" + "正" * (100 + 37 * n) + "。" for n in range(8)),
+        # too few lines to tell
+        "政府信息公开工作持续推进取得新的成效各项\n制度不断完善。\n",
+    ],
+)
+def test_text_without_a_layout_has_no_layout_breaks(text: str) -> None:
+    assert layout_wraps(text, LineWrap()) == frozenset()
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [("{min_lines: ten}", "line_wrap.min_lines"), ("{min_share: 1.5}", "min_share"), ("{width: 30}", "unknown line_wrap")],
+)
+def test_line_wrap_thresholds_are_checked(tmp_path: Path, entry: str, message: str) -> None:
+    import shutil
+
+    from auditor.config import load_config
+    from auditor.errors import ConfigError
+
+    folder = tmp_path / "expectations"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "expectations", folder)
+    path = folder / "thresholds.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("line_wrap:")
+    path.write_text(text[:start] + f"line_wrap: {entry}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_config(folder)

@@ -279,6 +279,14 @@ def test_chinese_pattern_matches_whole_surface(text: str) -> None:
         ("3亿4000", ["3亿", "4000"]),
         ("2019年3万4000人", ["2019", "3万4000"]),
         ("1.2.5和.5", ["1.2", ".5"]),  # no number starts after a digit and a point
+        # 。 and ・ are decimal points only before a percent sign, 个百分点 or a multiplier
+        ("立案率82。3%;", ["82。3"]),
+        ("占86・42 %", ["86・42"]),
+        ("增长3。84亿元", ["3。84亿"]),
+        ("提高1。2个百分点", ["1。2"]),
+        ("共受理12件。3月份", ["12", "3"]),
+        ("总数为125。2021年", ["125", "2021"]),
+        ("编号12。3", ["12", "3"]),
     ],
 )
 def test_arabic_pattern_in_text(text: str, found: list[str]) -> None:
@@ -429,3 +437,14 @@ def test_chinese_round_trip() -> None:
     for n in samples:
         text = to_chinese(n)
         assert parse_number(text) == Number(Decimal(n), Decimal(_trailing_zero_ulp(n))), text
+
+
+@pytest.mark.parametrize("text, value", [("82。3", "82.3"), ("86・42", "86.42"), ("3。84亿", "384000000"), ("0･5", "0.5")])
+def test_a_full_stop_or_dot_as_decimal_point(text: str, value: str) -> None:
+    assert parse_number(text).value == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["。5", "・5"])
+def test_a_full_stop_does_not_start_a_decimal(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_number(text)

@@ -17,8 +17,9 @@ from typing import NamedTuple
 
 import regex
 
-from auditor.config import Thresholds, Vocabulary
+from auditor.config import SessionOrdinals, Thresholds, Vocabulary
 from auditor.extract.numerals import ARABIC_NUMBER_PATTERN, CHINESE_NUMBER_PATTERN, Number, parse_number
+from auditor.ingest.spans import layout_wraps
 
 INF = float("inf")
 NAN = float("nan")
@@ -53,9 +54,11 @@ _SPACED_FOLLOW = "{spaced_follow}"
 # The characters a figure can start with, tested once per position before the branches are tried.
 _FIRST = (rf"(?=[\d.．\-+−－＋负負正{_LEFT_BRACKETS}第百{_CN}壹贰貳貮叁參叄肆伍陆陸柒捌玖两兩十拾廿卅])")
 
+# A telephone number (0517-87290606) is a name: neither a period nor a difference.
 _FIGURE_PATTERN = rf"""
   (?P<docno>[{_LEFT_BRACKETS}]\s*\d{{4}}\s*[{_RIGHT_BRACKETS}]\s*第?\s*\d+\s*号)
-| (?P<period>\d{{4}}\s*年?\s*(?:[-—–~～]|至|到)\s*\d{{4}}\s*年?度?)
+| (?P<name>(?<!\d)0\d{{2,3}}-\d{{7,8}}(?!\d))
+| (?P<period>(?<!\d)\d{{4}}\s*年?\s*(?:[-—–~～]|至|到)\s*\d{{4}}(?!\d)\s*年?度?)
 | (?P<date>\d{{4}}\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*\d{{1,2}}(?!\d)
          |{_YYYY}\s*年\s*{_DD}\s*月(?:\s*{_DD}\s*日)?{_DATE_TAIL}
          |[{_CN}]{{4}}\s*年\s*[{_CN_SMALL}]{{1,3}}\s*月(?:\s*[{_CN_SMALL}]{{1,3}}\s*日)?
@@ -84,7 +87,14 @@ _BREAK_RE = re.compile(f"[{re.escape(_LABEL_BREAK)}]")
 _UP_TO_LAST_BREAK_RE = re.compile(f".*[{re.escape(_LABEL_BREAK)}]", re.DOTALL)
 _FILLER_LABEL_RE = regex.compile(r"(?:继续|保持|达到|达|为|是|均为|均|已|仍|约|近|超过|高于|低于|了|在|到|并|且|\s)*")
 _LOOK_BACK = 20
-_PLAIN_KINDS = frozenset({"docno", "period", "date", "year", "time", "ratio", "ordinal", "slogan"})
+# _is_change: what it skips before a figure (增长了5%, 约为3件), and the words of a comparison
+_CHANGE_SKIPPED = "了 为近约"
+_COMPARED = ("多", "少", "的")
+_CHANGE_KINDS = frozenset({"count", "rate", "money"})
+_SESSION_REACH = 12  # 市政协十三届四次会议, 十三届全国人民代表大会常务委员会一次会议: 届 stands this close
+# A digit and a space before a number: it is a table row's cell (0 0 1), not a figure of prose.
+_TABLE_CELL_BEFORE_RE = re.compile(r"\d\x20")
+_PLAIN_KINDS = frozenset({"docno", "name", "period", "date", "year", "time", "ratio", "ordinal", "slogan"})
 _YEAR_SUFFIX_RE = regex.compile(r"\s*年度?$")
 _RARE_SINGLE_NUMERALS = set("參肆伍陆陸拾佰仟廿")  # alone, these are words (參加, 队伍, 大陆, 收拾)
 _MULTIPLIERS = {"百": 100, "佰": 100, "千": 1000, "仟": 1000}  # after digits, before 多/余
@@ -158,8 +168,12 @@ def _unit_re(vocabulary: Vocabulary) -> re.Pattern:
         + vocabulary.qualifiers["upper_bound_tail"], key=len, reverse=True,
     )
     tail = "|".join(map(re.escape, tails)) or "(?!)"
-    # A unit may be spaced out too (个 百 分点); Fact.unit is written without the spaces.
-    spaced_units = "|".join("\\x20?".join(map(re.escape, unit)) for unit in units)
+    # A unit may be spaced out too (个 百 分点); Fact.unit is written without the spaces. It is no
+    # unit where its character begins another word (一部分, 由3部分组成).
+    spaced_units = _trie_pattern(units, "\\x20?")
+    not_unit = "|".join(map(re.escape, vocabulary.numeral_words.unit_words))
+    if not_unit:
+        spaced_units = f"(?!{not_unit})(?:{spaced_units})"
     return re.compile(
         # 1100多万人: a qualifier may stand before the multiplier as well as after it; spaces may
         # stand between the number and what follows it (500 余万, 1000  万, 一百五十    个百分点)
@@ -171,14 +185,49 @@ def _unit_re(vocabulary: Vocabulary) -> re.Pattern:
     )
 
 
+def _trie_pattern(words: list[str], joiner: str) -> str:
+    """An alternation of words as a prefix tree (个(?:月|工作日)?|件(?:次)?…), `joiner` between
+    their characters: `re` tries the branches of a flat alternation one by one, and a figure's
+    unit is looked for at every figure. A longer word is still tried before its prefix."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: dict) -> str:
+        out = []
+        for char, child in node.items():
+            if not char:
+                continue
+            rest = branches(child)
+            if rest:
+                rest = f"{joiner}(?:{rest})" + ("?" if "" in child else "")
+            out.append(re.escape(char) + rest)
+        return "|".join(out)
+
+    return f"(?:{branches(root)})" if root else "(?!)"
+
+
 def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -> list[Fact]:
     unit_re = _unit_re(vocabulary)
     quoted = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
+    wraps = layout_wraps(text, thresholds.line_wrap)
+    words = _word_tests(vocabulary)
     facts: list[Fact] = []
     search = _figure_re(vocabulary).search
     pos = 0
     while (match := search(text, pos)) is not None:
-        fact, pos = _read(match, text, unit_re, vocabulary, thresholds)
+        # What the match stands for, if anything, and where to look for the next figure: the end
+        # of the match, unless only a prefix of its numeral was read (百分之七十百分位).
+        kind = match.lastgroup  # the outermost named group that matched: nested groups close first
+        if kind in _PLAIN_KINDS:
+            fact, pos = _plain(kind, match), match.end()
+        elif kind == "percent_words":
+            fact, pos = _percent_words(match, text, vocabulary, thresholds)
+        else:
+            fact, pos = _quantity(match, text, unit_re, vocabulary, thresholds, wraps, words)
         if fact is None:
             continue
         if (quoted and fact.kind in ("count", "number", "money", "rate", "measure")
@@ -188,7 +237,7 @@ def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -
             fact.kind = "section"
         fact.index = len(facts)
         facts.append(fact)
-    _attach_context(text, facts)
+    _attach_context(text, facts, wraps)
     previous = None
     for fact in facts:
         listed = previous is not None and previous.kind == "rate" and not fact.label.strip("、和及与")
@@ -225,18 +274,6 @@ def naming_label(text: str, fact: Fact) -> str:
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     i = bisect_right(spans, (start, INF)) - 1
     return i >= 0 and spans[i][0] < start and end < spans[i][1]
-
-
-def _read(match: re.Match, text: str, unit_re: re.Pattern, vocabulary: Vocabulary,
-          thresholds: Thresholds) -> tuple[Fact | None, int]:
-    """The figure a match stands for, if any, and where to look for the next one: the end of
-    the match, unless only a prefix of its numeral was read (百分之七十百分位)."""
-    kind = match.lastgroup  # the outermost named group that matched: nested groups close first
-    if kind in _PLAIN_KINDS:
-        return _plain(kind, match), match.end()
-    if kind == "percent_words":
-        return _percent_words(match, text, vocabulary, thresholds)
-    return _quantity(match, text, unit_re, vocabulary, thresholds)
 
 
 @lru_cache(maxsize=4096)  # the same few surfaces (一, 两, 10, 2020) recur on every page
@@ -318,7 +355,7 @@ def _tail_at(text: str, pos: int, vocabulary: Vocabulary) -> str:
     return next((w for w in sorted(words, key=len, reverse=True) if text.startswith(w, pos)), "")
 
 
-def _quantity(match, text, unit_re, vocabulary, thresholds) -> tuple[Fact | None, int]:
+def _quantity(match, text, unit_re, vocabulary, thresholds, wraps, words) -> tuple[Fact | None, int]:
     surface = match.group("number")
     start = match.start()
     chinese = match.group("chinese")
@@ -328,8 +365,15 @@ def _quantity(match, text, unit_re, vocabulary, thresholds) -> tuple[Fact | None
             chinese = surface
     resume = match.end()
     follow = unit_re.match(text, resume)
+    if wraps and follow.end() == _blank_end(text, resume):
+        follow = _unit_across_wrap(text, start, resume, unit_re, wraps) or follow  # 会议 7⏎期
     if chinese is not None and follow.group("unit") is None:
         return None, resume  # the common case, settled before parsing: 一些, 一方面
+    if " " in surface and chinese is None and match.group("spaced") is None and not _follows(follow):
+        # 29 757 is one figure only before a unit: a table row 120 300 0 0 is several
+        surface = surface[:surface.index(" ")]
+        resume = start + len(surface)
+        follow = unit_re.match(text, resume)
     read = _numeral(surface)
     if read is None:
         return None, resume
@@ -358,16 +402,26 @@ def _quantity(match, text, unit_re, vocabulary, thresholds) -> tuple[Fact | None
         elif chinese is not None:
             return None, resume  # 七十百余: the run ended where no numeral could
         if mult_text:
-            value, ulp = value * extra, ulp * extra
+            if _BIG_UNITS.isdisjoint(surface):
+                value, ulp = value * extra, ulp * extra
+            else:
+                value, ulp = _multiplied(surface, mult_text, value, ulp, extra)
     unit_text = unit_text or ""
     if " " in unit_text:
         unit_text = unit_text.replace(" ", "")
     qualifier = q0 or q or ""
     kind, unit = _kind_and_unit(unit_text, vocabulary)
     if chinese is not None and (kind == "number" or chinese in _RARE_SINGLE_NUMERALS
-                                or (kind == "measure" and len(chinese) == 1)):
+                                or (kind == "measure" and len(chinese) == 1
+                                    and unit_text[0] not in vocabulary.count_units)
+                                or (chinese[0] in words.first_chars
+                                    and (text[follow.end("unit"):follow.end("unit") + 1] in words.suffixes_first
+                                         or text[start - 1:start] in words.ending_before
+                                         or text.startswith(words.set_phrases, start))
+                                    and _in_word(text, start, chinese, follow.end("unit"), words))):
         # A Chinese numeral is a figure only before a unit, and one character before a measure is
-        # a word: 一是, 十九大, 十分, 一度, 队伍 (but 一百零八亿度 is a figure).
+        # a word: 一是, 十九大, 十分, 一度, 队伍 (but 一百零八亿度 and 三个月 are figures); so is a
+        # numeral and unit inside a word: 一次性, 统一部署.
         return None, resume
     if unit_text in vocabulary.money_units:
         scale = vocabulary.money_units[unit_text]
@@ -392,11 +446,115 @@ def _quantity(match, text, unit_re, vocabulary, thresholds) -> tuple[Fact | None
         fact.lo = float(value)
         if fact.qualifier == _JI:
             fact.hi = float(value + 10 * ulp)
-    if kind in ("count", "rate", "money") and _is_change(text, start, vocabulary):
+    if (kind in _CHANGE_KINDS and text[start - 1:start] in words.change_last  # most figures: at once
+            and _is_change(text, start, vocabulary)):
         fact.kind = "change"
     if unit == "个百分点":
         fact.kind = "change"
+    if unit_text in words.rank_units and (_is_rank(chinese, unit_text, words)
+                                          or (text.startswith(words.session.words, end)
+                                              and _is_session(text, start, end, unit_text, words.session))):
+        fact.kind = "ordinal"  # 二期工程, 十三届全国人大一次会议
     return fact, max(resume, end)
+
+
+def _multiplied(surface: str, mult_text: str, value: Decimal, ulp: Decimal, extra: Decimal) -> tuple[Decimal, Decimal]:
+    """The value of a numeral with the multiplier written after its qualifier. Where the numeral
+    has a higher place already, the multiplier is its last section's (一亿六千余万 is 1亿 and 6千万,
+    not 一亿六千 × 1万)."""
+    read = _numeral(surface + mult_text)
+    if read is None or read[1] != len(surface) + len(mult_text):
+        return value * extra, ulp * extra
+    return read[0].value, read[0].ulp
+
+
+def _follows(follow: re.Match) -> bool:
+    """Whether a unit, a multiplier or a qualifier follows the number."""
+    return follow.lastindex is not None and any(follow.group("unit", "mult", "q0", "q"))
+
+
+def _blank_end(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \u3000":
+        pos += 1
+    return pos
+
+
+def _unit_across_wrap(text: str, start: int, number_end: int, unit_re: re.Pattern,
+                      wraps: frozenset[int]) -> re.Match | None:
+    """The unit after a line break the layout put between a number and its unit (召开政府常务会议 7⏎期),
+    if the number stands in prose: after a table row's cells (0 0 1⏎4.…) no unit is looked for."""
+    newline = _blank_end(text, number_end)
+    if newline not in wraps or _TABLE_CELL_BEFORE_RE.search(text, max(0, start - 2), start):
+        return None
+    follow = unit_re.match(text, newline + 1)
+    return follow if follow.group("unit") else None
+
+
+class _WordTests(NamedTuple):
+    """vocabulary.yaml's numeral_words and session_ordinals, arranged for quick tests."""
+    suffixes: tuple[str, ...]
+    suffix_numerals: frozenset[str]
+    suffix_exceptions: tuple[str, ...]
+    set_phrases: tuple[str, ...]
+    first_chars: frozenset[str]                           # the characters a numeral in a word starts with
+    suffixes_first: frozenset[str]                        # quick tests: the first characters of the suffixes,
+    ending_before: frozenset[str]                         # and the characters before a numeral ending a word
+    ending_by_length: tuple[tuple[int, frozenset[str]], ...]
+    ordinal_numerals: frozenset[str]
+    ordinal_units: frozenset[str]
+    session: SessionOrdinals
+    rank_units: frozenset[str]                            # the units either test needs
+    change_last: frozenset[str]                           # what a change marker may end with (_is_change)
+
+
+@lru_cache(maxsize=8)
+def _word_tests(vocabulary: Vocabulary) -> _WordTests:
+    words, session = vocabulary.numeral_words, vocabulary.session_ordinals
+    ending = words.ending_in_numeral
+    return _WordTests(
+        suffixes=words.suffixes, suffix_numerals=frozenset(words.suffix_numerals),
+        suffix_exceptions=words.suffix_exceptions, set_phrases=words.set_phrases,
+        first_chars=frozenset(words.suffix_numerals) | frozenset(w[:1] for w in words.set_phrases)
+        | frozenset(w[-1:] for w in ending),
+        suffixes_first=frozenset(w[:1] for w in words.suffixes),
+        ending_before=frozenset(w[-2:-1] for w in ending),
+        ending_by_length=tuple((n, frozenset(w for w in ending if len(w) == n))
+                               for n in sorted({len(w) for w in ending})),
+        ordinal_numerals=frozenset(words.ordinal_numerals), ordinal_units=frozenset(words.ordinal_units),
+        session=session, rank_units=frozenset(words.ordinal_units) | frozenset(session.units),
+        # the character before a figure, after the words _is_change strips (增长了 5%, 约为 3件)
+        change_last=frozenset(w[-1] for w in (*vocabulary.change_markers, *_COMPARED) if w)
+        | frozenset(_CHANGE_SKIPPED),
+    )
+
+
+def _in_word(text: str, start: int, numeral: str, unit_end: int, words: _WordTests) -> bool:
+    """Whether a Chinese numeral and its unit are part of a word: 一次性, 一元化 (a suffix after
+    the unit), 一件事 (a set phrase), 统一部署 (the numeral ends the word before it)."""
+    if (numeral in words.suffix_numerals and text.startswith(words.suffixes, unit_end)
+            and not text.startswith(words.suffix_exceptions, unit_end)):
+        return True
+    if text.startswith(words.set_phrases, start):
+        return True
+    for n, ending in words.ending_by_length:
+        if text[max(0, start + 1 - n):start + 1] in ending:
+            return True
+    return False
+
+
+def _is_rank(numeral: str | None, unit_text: str, words: _WordTests) -> bool:
+    """二期工程, 二次传播: a lone 二 before a unit of rank or sequence names the rank."""
+    return numeral in words.ordinal_numerals and unit_text in words.ordinal_units
+
+
+def _is_session(text: str, start: int, end: int, unit_text: str, session: SessionOrdinals) -> bool:
+    """十三届全国人大一次会议: N次会议 after a 届 in the same clause is the session's number."""
+    if unit_text not in session.units or not text.startswith(session.words, end):
+        return False
+    window = max(0, start - _SESSION_REACH)
+    found = _UP_TO_LAST_BREAK_RE.match(text, window, start)
+    before = text[found.end() if found else window:start]
+    return any(marker in before for marker in session.markers)
 
 
 def _looks_like_year(surface: str, value: Decimal) -> bool:
@@ -423,7 +581,7 @@ def _qualify(fact: Fact, text: str, vocabulary: Vocabulary, thresholds: Threshol
     words = _qualifier_words(vocabulary)
     if not fact.qualifier:
         before = text[max(0, fact.start - 5):fact.start].rstrip("为达是")  # 约为96%, 超过了
-        if before.endswith(words.any_before):  # one C call for the common case: no qualifier
+        if before[-1:] in words.last_chars and before.endswith(words.any_before):  # the common case: none
             for group in words.before:
                 if before.endswith(group):
                     fact.qualifier = next(w for w in group if before.endswith(w))
@@ -447,6 +605,7 @@ def _qualify(fact: Fact, text: str, vocabulary: Vocabulary, thresholds: Threshol
 class _QualifierWords(NamedTuple):
     before: tuple[tuple[str, ...], ...]  # the words that may stand before a figure, by group, longest first
     any_before: tuple[str, ...]          # all of them
+    last_chars: frozenset[str]           # and their last characters
     lower: frozenset[str]                # the words of each meaning, wherever they stand
     approximate: frozenset[str]
     upper: frozenset[str]
@@ -460,6 +619,7 @@ def _qualifier_words(vocabulary: Vocabulary) -> _QualifierWords:
     return _QualifierWords(
         before=before,
         any_before=tuple(w for group in before for w in group),
+        last_chars=frozenset(w[-1] for group in before for w in group),
         lower=frozenset(q["lower_bound_after"] + q["lower_bound_before"] + q["lower_bound_tail"]),
         approximate=frozenset(q["approximate_before"] + q["approximate_tail"]),
         upper=frozenset(q["upper_bound_before"] + q["upper_bound_tail"]),
@@ -468,29 +628,40 @@ def _qualifier_words(vocabulary: Vocabulary) -> _QualifierWords:
 
 def _is_change(text: str, start: int, vocabulary: Vocabulary) -> bool:
     window = text[max(0, start - 12):start]
-    near = window[-6:].rstrip("了 为近约")
+    near = window[-6:].rstrip(_CHANGE_SKIPPED)
     if near.endswith(vocabulary.change_markers):
         return True
     # 比去年多227个 (a difference) and 比一九五七年的704亿元 (the base of a comparison)
-    return near.endswith(("多", "少", "的")) and any(word in window for word in vocabulary.comparison_words)
+    return near.endswith(_COMPARED) and any(word in window for word in vocabulary.comparison_words)
 
 
-def _attach_context(text: str, facts: list[Fact]) -> None:
-    """Give each figure its label (words before it) and the words after it, within its clause."""
+def _attach_context(text: str, facts: list[Fact], wraps: frozenset[int]) -> None:
+    """Give each figure its label (words before it) and the words after it, within its clause.
+    A line break the page layout put inside a clause (受理政府⏎信息公开申请 17 件) is read
+    through, and left out of the label."""
     previous_end = 0
     up_to_last_break, next_break = _UP_TO_LAST_BREAK_RE.match, _BREAK_RE.search
     n = len(facts)
     for i, fact in enumerate(facts):
         start = max(previous_end, fact.start - 40)
         found = up_to_last_break(text, start, fact.start)
+        stop = min(facts[i + 1].start if i + 1 < n else len(text), fact.end + 20)
+        after = next_break(text, fact.end, stop)
+        if wraps:
+            while found is not None and found.end() - 1 in wraps:
+                found = up_to_last_break(text, start, found.end() - 1)
+            while after is not None and after.start() in wraps:
+                after = next_break(text, after.end(), stop)
         if found is not None:
             start = found.end()
-        fact.label = text[start:fact.start].strip()
-        stop = min(facts[i + 1].start if i + 1 < n else len(text), fact.end + 20)
-        found = next_break(text, fact.end, stop)
-        if found is not None:
-            stop = found.start()
-        fact.after = text[fact.end:stop].strip()
+        if after is not None:
+            stop = after.start()
+        if wraps:
+            fact.label = text[start:fact.start].replace("\n", "").strip()
+            fact.after = text[fact.end:stop].replace("\n", "").strip()
+        else:
+            fact.label = text[start:fact.start].strip()
+            fact.after = text[fact.end:stop].strip()
         previous_end = fact.end
 
 

@@ -3,7 +3,8 @@
 Accepted surface forms (see `parse_number`):
 
 * Arabic digits, half- or fullwidth, with optional thousands grouping by `,` / `，` or by single
-  spaces (`12,077`, `29 757`), a decimal point `.` `．` or the middle dots `·` `•`, a leading sign
+  spaces (`12,077`, `29 757`), a decimal point `.` `．` or the middle dots `·` `•` (the full stop
+  `。` and the dot `・` too, where a percent sign, 个百分点 or a multiplier follows: `82。3%`), a sign
   (`-` `−` `－` `+` `＋` `负` `正`) and a trailing multiplier (万 亿 万亿 千万 百万 千亿, traditional
   forms too): `3.84亿`, `4.78万亿`.
 * Arabic digits with Chinese place values (`25万6千`, `3万4000`, `5亿1万4千6百`, `1千零20`,
@@ -27,7 +28,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["ARABIC_NUMBER_PATTERN", "CHINESE_NUMBER_PATTERN", "Number", "parse_number"]
+__all__ = ["ARABIC_NUMBER_PATTERN", "CHINESE_NUMBER_PATTERN", "DECIMAL_STOP_PATTERN", "Number", "parse_number"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,14 @@ _D = "0-9０-９"
 _D1 = "1-9１-９"
 _SEP = ",，"
 _DOT = ".．·•"
+# Marks that are a decimal point only where a percent sign, percentage points or a multiplier
+# follows the decimals: 立案率82。3%, 占8・3%, 3。84亿. Elsewhere 。 ends a sentence
+# (共受理12件。3月份…, 总数为125。2021年…).
+_STOP_DOT = "。・･"
+# The mark comes first and the digit before it is looked behind for: a search for the pattern in
+# running text (auditor.ingest.spans) then scans for the mark alone.
+DECIMAL_STOP_PATTERN = (rf"[{_STOP_DOT}](?<=[{_D}][{_STOP_DOT}])[{_D}]++"
+                        rf"(?=\x20?(?:[%％‰]|[万萬亿億]|[个個]百分[点點]))")
 _SIGN = r"\-+−－＋负負正"
 _MULT_PATTERN = "(?:[万萬][亿億]|[千仟][万萬亿億]|[百佰][万萬]|[万萬亿億])"
 
@@ -80,7 +89,7 @@ ARABIC_NUMBER_PATTERN = (
     rf"|(?:(?>[{_D1}][{_D}]{{0,2}}(?:[{_SEP}][{_D}]{{3}})+(?![{_D}])"
     rf"|[{_D1}][{_D}]{{0,2}}(?:\x20[{_D}]{{3}})+(?![{_D}])"
     rf"|[{_D}]+)"
-    rf"(?:[{_DOT}][{_D}]++)?"
+    rf"(?:[{_DOT}][{_D}]++|{DECIMAL_STOP_PATTERN})?"
     # .5: a point with no digit before it, and no point or letter either (1.2.5, v.5)
     rf"|(?<![{_DOT}A-Za-z])[.．][{_D}]++)"
     rf"{_MULT_PATTERN}?)"
@@ -115,7 +124,8 @@ _MAX_LEN = 128  # longer than any real figure; also keeps int() far below its di
 # One translate call folds every variant spelling onto the few characters the parser knows.
 _FOLD = str.maketrans({
     **{chr(0xFF10 + i): str(i) for i in range(10)},
-    "，": ",", "．": ".", "·": ".", "•": ".", "−": "-", "－": "-", "＋": "+",
+    "，": ",", "．": ".", "·": ".", "•": ".", "。": ".", "・": ".", "･": ".",
+    "−": "-", "－": "-", "＋": "+",
     "萬": "万", "億": "亿", "負": "负", "點": "点", "兩": "两", "拾": "十", "佰": "百", "仟": "千",
     "壹": "一", "贰": "二", "貳": "二", "貮": "二", "叁": "三", "參": "三", "叄": "三",
     "肆": "四", "伍": "五", "陆": "六", "陸": "六", "柒": "七", "捌": "八", "玖": "九",

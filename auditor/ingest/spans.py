@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import re
+
+from auditor.extract.numerals import DECIMAL_STOP_PATTERN
 
 # A sentence ends at 。！？!? or at a line break; semicolons stay inside it because reports
 # use them to separate the items of one list (其中,A 3条;B 4条;…).
 # re, not regex: these scan every character of every report, and re is faster at it.
 _SENTENCE_RE = re.compile(r"[^\s。！？!?][^。！？!?\n]*(?:[。！？!?]+[”’」』)）]*)?|[。！？!?]+[”’」』)）]*")
+# A 。 written as a decimal point (立案率82。3%) ends no sentence.
+_DECIMAL_STOP_RE = re.compile(DECIMAL_STOP_PATTERN)
 _LINE_RE = re.compile(r"[^\s][^\n]*")
+# A line of the page's text width that ends with one of these ends its sentence there.
+_SENTENCE_ENDS = frozenset("。！？；：!?;:")
+_SAMPLE_LINES = 80  # the lines a page's layout is told from: two or three pages
+_BLANKS = " \t\u3000"
+
+if TYPE_CHECKING:
+    from auditor.config import LineWrap
 
 
 @dataclass(frozen=True)
@@ -41,7 +54,20 @@ class LineIndex:
 
 def sentences(text: str) -> list[Span]:
     """Non-empty sentences, trimmed of surrounding white space, in order."""
-    return [_trimmed(text, m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)]
+    spans = [_trimmed(text, m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)]
+    points = {m.start() + 1 for m in _DECIMAL_STOP_RE.finditer(text)}
+    return _joined_at(spans, points) if points else spans
+
+
+def _joined_at(spans: list[Span], points: set[int]) -> list[Span]:
+    """The sentences with each one that ends at a decimal point joined to the next (82。|3%)."""
+    joined = [spans[0]]
+    for span in spans[1:]:
+        if joined[-1].end in points and span.start == joined[-1].end:
+            joined[-1] = Span(joined[-1].start, span.end)
+        else:
+            joined.append(span)
+    return joined
 
 
 def paragraphs(text: str) -> list[Span]:
@@ -54,3 +80,52 @@ def _trimmed(text: str, start: int, end: int) -> Span:
     while text[end - 1].isspace():
         end -= 1
     return Span(start, end)
+
+
+def layout_wraps(text: str, wrap: LineWrap) -> frozenset[int]:
+    """The offsets of the line breaks a page's layout put inside a sentence.
+
+    Text taken from a PDF keeps the page's lines (区政府办代表区政府受理政府⏎信息公开申请 17 件).
+    A report is read as laid out so when many of its first lines are about as long as their most
+    common length (thresholds.yaml line_wrap); there, a line of that length which does not end a
+    sentence, followed by a line that is neither blank nor indented, runs on into the next line.
+    A report written one paragraph to a line (HTML, most text files) has no such breaks.
+    """
+    width = _layout_width(text, wrap)
+    if width is None:
+        return frozenset()
+    low, high = width - wrap.shorter, width + wrap.longer
+    breaks = []
+    offset = -1
+    lines = text.split("\n")
+    for line, following in zip(lines, lines[1:]):
+        offset += len(line) + 1
+        n = len(line.rstrip(_BLANKS))
+        if low <= n <= high and line[n - 1] not in _SENTENCE_ENDS and following[:1].strip():
+            breaks.append(offset)
+    return frozenset(breaks)
+
+
+def _layout_width(text: str, wrap: LineWrap) -> int | None:
+    """The common length of the first lines, if they show a page's layout: found line by line
+    with str.find, for most reports are told from their first lines without splitting them all."""
+    head = min(len(text), wrap.max_chars * wrap.min_lines * 2)
+    lines = text.count("\n", 0, head) - text.count("\n\n", 0, head)  # about: blank lines aside
+    if lines * wrap.max_chars < head:
+        return None  # the first lines are longer than a page's on average: the common case, at once
+    lengths = []
+    start, end = 0, text.find("\n")
+    while end != -1 and len(lengths) < _SAMPLE_LINES:
+        last = end
+        while last > start and text[last - 1] in _BLANKS:
+            last -= 1
+        lengths.append(last - start)
+        start, end = end + 1, text.find("\n", end + 1)
+    counts = {n: c for n, c in Counter(lengths).items() if n >= wrap.min_chars}
+    if not counts:
+        return None
+    width = max(counts, key=lambda n: (counts[n], n))
+    full = sum(c for n, c in counts.items() if width - wrap.shorter <= n <= width + wrap.longer)
+    if full < wrap.min_lines or full < wrap.min_share * sum(counts.values()):
+        return None
+    return width

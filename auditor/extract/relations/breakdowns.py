@@ -141,8 +141,8 @@ def _walk(passage: Passage, after: list[Fact], total: Fact) -> tuple[list[Fact],
                 break  # …;办理行政应诉案件35件: past a semicolon, another family's figures
             if _other_metric(parts[0], fact, siblings, outcomes):
                 break
-            if running >= total.value and _BREAK_RE.search(gap):
-                break  # the parts made the total: what follows past a break is something else
+            if running >= total.value and _SEMICOLON_RE.search(gap):
+                break  # the parts made the total: what follows a semicolon is something else
             if (_SEMICOLON_RE.search(gap) or running >= total.value) and not _continues(passage, parts, fact, gap):
                 break  # the clause does not go on in the list's manner
         parts.append(fact)
