@@ -40,6 +40,8 @@ from auditor.ingest.spans import Span
 _BREAK_RE = regex.compile(r"[，,；;。]")
 _SEMICOLON_RE = regex.compile(r"[；;]")
 _MIN_KEY = 2            # characters a scope's words and a label must share
+_FULL_NAME = 4          # …and that name the thing in full (主动公开政府信息), not by its noun alone (人口)
+NAMED, NAMED_IN_FULL = "named by", "named in full by"  # how a whole found by its name was read
 
 
 def read(passage: Passage) -> None:
@@ -69,6 +71,10 @@ def _subset_list(passage: Passage, match: regex.Match, facts: list[Fact], quanti
     if not totals:
         return
     parts, closing = _walk(passage, after, _largest(totals))
+    if all(how.startswith((NAMED, NAMED_IN_FULL)) for _, how, _ in totals):
+        totals = _holding(totals, parts)  # a whole named from afar must hold the list
+        if not totals:
+            return
     _state(passage, totals, parts, match.start(), "qizhong", closing)
 
 
@@ -97,6 +103,16 @@ def _totals_before(passage: Passage, facts: list[Fact], pos: int, sentence: Span
     if readings and any(w in readings[0][0].label for w in passage.vocabulary.average_words):
         return []  # 年均2040亿元,其中去年2573亿元: an average, not a sum
     return readings
+
+
+def _holding(totals: list[tuple[Fact, str, list[Fact]]], parts: list[Fact]) -> list[tuple[Fact, str, list[Fact]]]:
+    """The named totals that can hold the list: one matched by a noun alone (人口) that is smaller
+    than the parts' sum (家庭户人口703095人 for 汉族568238人 + 少数民族183151人) is another thing of
+    that name; one named in full (主动公开政府信息) stays, and the list is checked against it."""
+    if not parts or any(p.value is None for p in parts):
+        return totals
+    needed = sum(p.lo for p in parts)
+    return [t for t in totals if t[1].startswith(NAMED_IN_FULL) or t[0].hi >= needed]
 
 
 def _largest(totals: list[tuple[Fact, str, list[Fact]]]) -> Fact:
@@ -245,6 +261,10 @@ def _scope_lists(passage: Passage, facts: list[Fact], quantities: list[Fact]) ->
         if not totals:
             continue
         parts, closing = _walk_across(passage, after, _largest(totals))
+        if not inside:
+            totals = _holding(totals, parts)  # a whole named from afar must hold the list
+            if not totals:
+                continue
         if parts and any(m.group("inside") for m in passage.words.except_word.finditer(
                 passage.text, found.end(), passage.sentence_of(parts[-1].start).end)):
             continue  # 全市60个村中,除3个村外,57个村…: a total, the excepted and the rest (remainders)
@@ -302,7 +322,7 @@ def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
             # words that qualify the phrase's noun (立案 in 立案的提案) say more than the noun itself
             scored.append((len(shared) + (0.5 if not key.endswith(shared) else 0), fact.start, fact))
     scored.sort(key=lambda s: (-s[0], -s[1]))
-    return [(fact, f"named by “{phrase}”") for _, _, fact in scored]
+    return [(fact, f"{NAMED_IN_FULL if score >= _FULL_NAME else NAMED} “{phrase}”") for score, _, fact in scored]
 
 
 def _can_hold(passage: Passage, whole: Fact, part: Fact) -> bool:

@@ -79,7 +79,12 @@ def _restate_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
         # sentence before, and two counts are one metric only when these words are the same
         named = words.tail.sub("", words.lead.sub("", without_total_words(words.whole_year.sub("", label), words))).strip()
         if fact.metric_word in named and any(w in named for w in passage.vocabulary.families.get(fact.family, ())):
-            return (fact.family, fact.metric, passage.dimension(fact), named), "the same metric of one family, for the year"
+            # …and so are the words before them in the sentence, which may name whose count it is:
+            # 全省12345热线共受理… and 省12345热线共受理… count for two bodies
+            sentence = passage.sentence_of(fact.start)
+            head = without_total_words(words.whole_year.sub("", passage.text[sentence.start:fact.start]), words)
+            return (fact.family, fact.metric, passage.dimension(fact), _WORDS_AND_DIGITS_RE.sub("", head)), \
+                "the same metric of one family, for the year"
     return None, ""
 
 

@@ -160,7 +160,7 @@ def _base_words(passage: Passage, label: str) -> str:
 
 
 _BREAKS_RE = regex.compile(r"[，,；;。：:]")
-_FAR = "named"  # readings of a whole named from afar: 占…的, or 总数 (see _plausible)
+_FAR = "named"  # (NAMED, NAMED_IN_FULL and the whole named by 占…的 all hold it)  # readings of a whole named from afar: 占…的, or 总数 (see _plausible)
 _FACTOR = 2
 
 

@@ -74,7 +74,8 @@ def words_of(shapes: Shapes, vocabulary: Vocabulary) -> Words:
     return Words(
         total=regex.compile(_alternation([*lists.total_words, *not_total])),
         not_total=not_total,
-        closing=regex.compile(rf"(?:{_alternation(lists.closing_words)})[^，,。；;、]{{0,6}}$"),
+        # …,合计120件: the label is the closing word (and little else), not 某会议提案共计13件
+        closing=regex.compile(rf"^[\s、，,；;]*(?:{_alternation(lists.closing_words)})[^，,。；;、]{{0,4}}$"),
         catch_all=regex.compile(rf"^[、，,；;\s和及与]*(?:{_alternation(lists.catch_all_words)})"),
         catch_all_word=regex.compile(_alternation(lists.catch_all_words)),
         partial=regex.compile(_alternation(lists.partial_words)),
