@@ -95,6 +95,8 @@ class Vocabulary:
     rates: tuple[RateTemplate, ...]
     included_words: tuple[str, ...]
     unit_dimensions: dict[str, str]  # unit -> its dimension: 件, 宗 and 起 count one kind of thing
+    traditional_markers: str = ""    # characters only traditional script has (ingest/script.py)
+    traditional_min_count: int = 8
     numeral_words: NumeralWords = field(default_factory=lambda: NumeralWords())
     session_ordinals: SessionOrdinals = field(default_factory=lambda: SessionOrdinals())
 
@@ -620,9 +622,20 @@ def _load_vocabulary(path: Path) -> Vocabulary:
         rates=tuple(rates),
         included_words=tuple(str(w) for w in data.get("included_words") or ()),
         unit_dimensions=_unit_dimensions(path, data.get("unit_dimensions") or {}),
+        **_traditional_script(path, data.get("traditional_script") or {}),
         numeral_words=_numeral_words(path, data.get("numeral_words")),
         session_ordinals=_session_ordinals(path, data.get("session_ordinals")),
     )
+
+
+def _traditional_script(path: Path, data: Any) -> dict[str, Any]:
+    entry = _mapping(path, data, "traditional_script")
+    markers, count = entry.get("markers", ""), entry.get("min_count", 8)
+    if not isinstance(markers, str):
+        raise ConfigError(f"{path}: traditional_script.markers must be a string of characters")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ConfigError(f"{path}: traditional_script.min_count must be a whole number of at least 1")
+    return {"traditional_markers": markers, "traditional_min_count": count}
 
 
 def _unit_dimensions(path: Path, data: Any) -> dict[str, str]:

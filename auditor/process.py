@@ -25,6 +25,7 @@ from auditor.ingest.decode import DecodeError, decode_bytes
 from auditor.ingest.discover import InputFile
 from auditor.ingest.html_text import html_to_text
 from auditor.ingest.metadata import Metadata, read_metadata
+from auditor.ingest.script import simplified
 from auditor.ingest.spans import LineIndex, Span, paragraphs, sentences
 
 _HTML_SUFFIXES = (".html", ".htm")
@@ -130,7 +131,8 @@ def read_text(text: str, document: dict, config: Config, source_line=None) -> Re
     lines = LineIndex(text)
     vocabulary, thresholds = config.vocabulary, config.thresholds
     duplicates = find_duplicates(text)
-    audited = blank_out(text, duplicates.spans)
+    # the figures are read in simplified characters (same offsets), quoted from the text as it stands
+    audited = simplified(blank_out(text, duplicates.spans), vocabulary)
     sentence_spans, paragraph_spans = sentences(audited), paragraphs(audited)
     facts = extract_figures(audited, vocabulary, thresholds)
     name_facts(audited, facts, sentence_spans, paragraph_spans, vocabulary)

@@ -387,3 +387,10 @@ def test_numeral_words_in_the_vocabulary_are_checked(tmp_path):
                     encoding="utf-8")
     with pytest.raises(ConfigError, match="numeral_words.set_phrases"):
         load_config(folder)
+
+
+def test_a_negative_rate_is_a_percentage_not_a_share(config):
+    """贡献率为-8.6%: a contribution may be negative; only a proportion must lie in 0–100%."""
+    [fact] = [f for f in extract_figures("货物和服务净出口的贡献率为-8.6%。", config.vocabulary, config.thresholds)
+              if f.unit == "%"]
+    assert fact.kind == "percent" and fact.value == Decimal("-8.6")

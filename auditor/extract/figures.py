@@ -241,8 +241,9 @@ def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -
     previous = None
     for fact in facts:
         listed = previous is not None and previous.kind == "rate" and not fact.label.strip("、和及与")
-        if fact.kind == "rate" and not listed and not _is_proportion(naming_label(text, fact), vocabulary):
-            fact.kind = "percent"  # 完成计划的150%: a percentage, but not a share of a whole
+        if fact.kind == "rate" and ((not listed and not _is_proportion(naming_label(text, fact), vocabulary))
+                                    or (fact.value is not None and fact.value < 0)):
+            fact.kind = "percent"  # 完成计划的150%, 贡献率为-8.6%: a percentage, but not a share of a whole
         previous = fact  # 分别占40%、55%: the second share is listed with the first
     return facts
 

@@ -30,9 +30,10 @@ def read(passage: Passage) -> None:
             unit = _METRIC_UNIT_OF_KIND[facts[i].kind]
             if names and all(_METRIC_UNIT_OF_KIND[f.kind] == unit for f in listed):
                 for fact, metric in zip(listed, _metrics(patterns[unit], names)):
-                    if metric is not None:
-                        fact.metric, fact.metric_word = metric
-                        passage.builder.listed.add(fact.index)
+                    # a name the vocabulary does not know names no metric: the label's (the whole
+                    # list's, 调处率和调处成功率) belongs to another figure of the list
+                    fact.metric, fact.metric_word = metric if metric is not None else (None, "")
+                    passage.builder.listed.add(fact.index)
         i += max(1, len(listed))
 
 
@@ -83,6 +84,8 @@ def _metrics(pattern_owner, names: list[str]) -> list[tuple[str, str] | None]:
         shared = names[-1][last.end():] if names[-1][last.end():].strip() else last.group()
     metrics = []
     for name in names:
-        word = _best_word(pattern_owner, name) or _best_word(pattern_owner, name + shared)
+        # a name ending as the last one does is whole (调处率 beside 调处成功率) and borrows nothing
+        whole = name[-1:] == names[-1][-1:]
+        word = _best_word(pattern_owner, name) or (None if whole else _best_word(pattern_owner, name + shared))
         metrics.append((owner[word.group()][1], word.group()) if word else None)
     return metrics
