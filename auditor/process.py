@@ -52,6 +52,11 @@ class ReportRecord:
     def n_relations(self) -> int:
         return self.document.get("n_relations") or 0
 
+    @property
+    def n_checked(self) -> int:
+        """Relations some rule checks (the rest are recorded for a reviewer only)."""
+        return self.document.get("n_checked") or 0
+
 
 def process_file(item: InputFile, config: Config) -> ReportRecord:
     document = {"report": item.display, "path": str(item.path), "sha256": None, "status": "ok", "reason": "",

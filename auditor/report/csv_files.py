@@ -23,7 +23,7 @@ RELATION_COLUMNS = ["report", "relation_id", "status", "failed_rules", "op", "so
 FLAG_COLUMNS = ["id", "severity", "category", "rule", "name", "report", "region", "year", "line", "message",
                 "expected", "observed", "evidence"]
 REPORT_COLUMNS = ["report", "status", "reason", "sha256", "encoding", "title", "region", "year", "published",
-                  "signed", "signer", "docno", "facts", "relations", "errors", "warnings", "infos"]
+                  "signed", "signer", "docno", "facts", "relations", "checked", "errors", "warnings", "infos"]
 
 
 _CHUNK_ROWS = 10_000  # a piece of facts.csv in memory at a time (its transient strings: ~25 MB)
@@ -135,7 +135,8 @@ def reports_frame(result_records, flags: list[dict]) -> pd.DataFrame:
             "report": entry["path"], "status": entry["status"], "reason": entry["reason"],
             "sha256": entry["sha256"], "encoding": entry["encoding"], **{k: meta.get(k) for k in (
                 "title", "region", "year", "published", "signed", "signer", "docno")},
-            "facts": counts["facts"], "relations": counts["relations"], "errors": counts["error"],
+            "facts": counts["facts"], "relations": counts["relations"], "checked": counts["checked"],
+            "errors": counts["error"],
             "warnings": counts["warning"], "infos": counts["info"],
         })
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)

@@ -456,7 +456,8 @@ def _metadata(record: ReportRecord, flags: list[tuple[str, dict]]) -> str:
              ("signed", doc.get("signed_date")), ("signer", doc.get("signer")), ("docno", doc.get("docno")),
              ("encoding", doc.get("encoding")), ("sha256", doc.get("sha256")),
              ("characters", doc.get("n_chars")), ("lines", doc.get("n_lines")),
-             ("facts", doc.get("n_facts")), ("relations", doc.get("n_relations"))]
+             ("facts", doc.get("n_facts")), ("relations", doc.get("n_relations")),
+             ("checked", doc.get("n_checked"))]  # relations a rule checked, passed or failed
     parts = ['<dl class="meta">']
     for name, value in items:
         if (name == "reason" and not value) or (name == "path" and value == doc.get("report")):

@@ -35,7 +35,7 @@ def report_entries(records: list[ReportRecord], flags: list[dict]) -> list[dict]
             "reason": doc.get("reason") or "",
             "encoding": doc.get("encoding"),
             "metadata": {key: _json_value(doc.get(field)) for key, field in METADATA_FIELDS.items()},
-            "counts": {"facts": record.n_facts, "relations": record.n_relations,
+            "counts": {"facts": record.n_facts, "relations": record.n_relations, "checked": record.n_checked,
                        **{severity: counts[(doc["report"], severity)] for severity in SEVERITIES}},
         })
     return entries
