@@ -11,6 +11,7 @@ read; quotes are taken from the text as it stands.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from auditor.config import Vocabulary
@@ -18,14 +19,16 @@ from auditor.config import Vocabulary
 
 def simplified(text: str, vocabulary: Vocabulary) -> str:
     """The text in simplified characters where it is in traditional script, else the text."""
-    markers = vocabulary.traditional_markers
-    if not markers:
-        return text
-    found = sum(text.count(char) for char in markers)
-    if found < vocabulary.traditional_min_count:
+    markers = _markers_re(vocabulary.traditional_markers)
+    if markers is None or len(markers.findall(text)) < vocabulary.traditional_min_count:
         return text
     converted = _converter().convert(text)
     return converted if len(converted) == len(text) else text
+
+
+@lru_cache(maxsize=8)
+def _markers_re(markers: str) -> re.Pattern | None:
+    return re.compile(f"[{re.escape(markers)}]") if markers else None
 
 
 @lru_cache(maxsize=1)

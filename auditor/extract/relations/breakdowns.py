@@ -25,6 +25,7 @@ near_complete_shortfall) reads as complete with a part missed (op near, ARITH003
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -250,14 +251,14 @@ def _scope_lists(passage: Passage, facts: list[Fact], quantities: list[Fact]) ->
     the whole; its parts follow, and may go on over several sentences in one manner."""
     paragraph = passage.paragraph_of(facts[0].start)
     for found in _scope_phrases(passage, paragraph):
-        after = [f for f in facts if f.start >= found.end()]
-        if not after or passage.words.subset.search(passage.text, found.end(), after[0].start):
+        after = [f for f in facts if f.start >= found.end]
+        if not after or passage.words.subset.search(passage.text, found.end, after[0].start):
             continue  # …中,其中: the 其中 reader reads it
-        inside = [f for f in facts if found.start() <= f.start < found.end() and passage.alike(f, after[0])]
+        inside = [f for f in facts if found.start <= f.start < found.end and passage.alike(f, after[0])]
         if inside:  # 在受理的1,640件公证事项中: the phrase holds its whole
             totals = [(inside[-1], "the figure of the phrase 在…中", [])]
         else:
-            totals = _named_totals(passage, found.group("words"), found.start(), after[0], quantities)
+            totals = _named_totals(passage, found.words, found.start, after[0], quantities)
         if not totals:
             continue
         parts, closing = _walk_across(passage, after, _largest(totals))
@@ -266,16 +267,54 @@ def _scope_lists(passage: Passage, facts: list[Fact], quantities: list[Fact]) ->
             if not totals:
                 continue
         if parts and any(m.group("inside") for m in passage.words.except_word.finditer(
-                passage.text, found.end(), passage.sentence_of(parts[-1].start).end)):
+                passage.text, found.end, passage.sentence_of(parts[-1].start).end)):
             continue  # 全市60个村中,除3个村外,57个村…: a total, the excepted and the rest (remainders)
-        _state(passage, totals, parts, found.start(), "scope", closing)
+        _state(passage, totals, parts, found.start, "scope", closing)
 
 
-def _scope_phrases(passage: Passage, span: Span) -> list[regex.Match]:
-    words = passage.words
-    found = list(words.scope.finditer(passage.text, span.start, span.end))
-    found += list(words.scope_list.finditer(passage.text, span.start, span.end))
-    return sorted(found, key=lambda m: m.start())
+@dataclass(frozen=True)
+class ScopePhrase:
+    """A phrase naming the whole a list breaks down: 在主动公开的信息中, 立案的提案中:,
+    主动公开政府信息的主要类别有:. `words` are the phrase less its opener and its end."""
+    start: int
+    end: int
+    words: str
+
+
+def _scope_phrases(passage: Passage, span: Span) -> list[ScopePhrase]:
+    if passage.scope_phrases is None:
+        passage.scope_phrases = _all_scope_phrases(passage)
+    return [p for p in passage.scope_phrases if span.start <= p.start and p.end <= span.end]
+
+
+_SCOPE_BREAKS = "，,。；;：:、\n\t 　"
+_SCOPE_CHARS = 24
+
+
+def _all_scope_phrases(passage: Passage) -> list[ScopePhrase]:
+    """Every phrase of the text, found from its end (中 before a comma; 类别有:), its words the
+    clause before it, up to _SCOPE_CHARS characters (a thousands separator does not end it)."""
+    text, words = passage.text, passage.words
+    found = []
+    for pattern, digits in ((words.scope_end, True), (words.scope_list_end, False)):
+        for end in pattern.finditer(text):
+            start = end.start()
+            while start > max(0, end.start() - _SCOPE_CHARS):
+                char = text[start - 1]
+                if char in "，," and digits and start >= 2 and text[start - 2].isdigit() and text[start:start + 1].isdigit():
+                    start -= 1  # 1,640
+                    continue
+                if char in _SCOPE_BREAKS:
+                    break
+                start -= 1
+            phrase = text[start:end.start()]
+            if not digits and any(c.isdigit() for c in phrase):
+                continue
+            opener = words.scope_opener.match(phrase)
+            phrase_words = phrase[opener.end():] if opener else phrase
+            if len(phrase_words) >= 2 and (start == 0 or text[start - 1] in _SCOPE_BREAKS):
+                found.append(ScopePhrase(start, end.end(), phrase_words))
+    return sorted(found, key=lambda p: p.start)
 
 
 def _scope_totals_before(passage: Passage, sentence: Span, first: Fact,
@@ -287,7 +326,7 @@ def _scope_totals_before(passage: Passage, sentence: Span, first: Fact,
         if span is None:
             continue
         for found in _scope_phrases(passage, span):
-            totals = _named_totals(passage, found.group("words"), found.start(), first, quantities)
+            totals = _named_totals(passage, found.words, found.start, first, quantities)
             if totals:
                 return totals
     return []

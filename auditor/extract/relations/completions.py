@@ -24,11 +24,10 @@ from auditor.extract.relations.words import is_total_label
 def read(passage: Passage) -> None:
     for facts in passage.grouped(passage.values, passage.clauses):
         _read_clause(passage, facts)
-    for facts in passage.grouped(passage.values, passage.sentences):
-        _read_after_closed_list(passage, facts)
+    _read_after_closed_lists(passage)
 
 
-def _read_after_closed_list(passage: Passage, facts: list[Fact]) -> None:
+def _read_after_closed_lists(passage: Passage) -> None:
     """A 其中 list that makes its total exactly, then 另 and a figure: the total and the figure
     are the parts of the figure before the total (收到200件,已办结150件,其中…,另有50件…)."""
     words = passage.words
@@ -36,8 +35,10 @@ def _read_after_closed_list(passage: Passage, facts: list[Fact]) -> None:
     for breakdown in passage.breakdowns:
         total, parts = breakdown.total, breakdown.parts
         if breakdown.marker != "qizhong" or any(p.value is None for p in parts) or total.value is None \
-                or sum(p.value for p in parts) != total.value or not any(f is parts[-1] for f in facts):
+                or sum(p.value for p in parts) != total.value:
             continue
+        sentence = passage.sentence_of(parts[-1].start)
+        facts = passage.values_between(sentence.start, sentence.end)
         after = [f for f in facts if f.start > parts[-1].end]
         rest = after[0] if after else None
         if rest is None or not passage.alike(rest, total) or not words.completion.match(rest.label.lstrip(joiners)):

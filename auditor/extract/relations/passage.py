@@ -7,7 +7,7 @@ so that where the metric words and the structure disagree, the structure wins.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 import regex
@@ -18,9 +18,9 @@ from auditor.extract.relations.model import Builder
 from auditor.extract.relations.words import Words
 from auditor.ingest.spans import Span
 
-_CLAUSE_BREAKS = "；;"
 _REACH = 3  # paragraphs before a passage in which the whole it names (在…中, 占总数) may stand
 _OPEN, _CLOSE = "(（", ")）"
+_BRACKET_RE = regex.compile(r"[()（）]")
 QUANTITY_KINDS = ("count", "money")
 
 
@@ -55,12 +55,18 @@ class Passage:
     builder: Builder
     breakdowns: list[Breakdown] = field(default_factory=list)
     share_lists: list = field(default_factory=list)  # shares.ShareList, for the readers after shares
+    scope_phrases: list | None = None  # breakdowns.ScopePhrase, found once on first use
     _sentence_starts: list[int] = field(default_factory=list)
     _paragraph_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._sentence_starts = [s.start for s in self.sentences]
         self._paragraph_starts = [p.start for p in self.paragraphs]
+        self._value_starts = [f.start for f in self.values]
+
+    def values_between(self, start: int, end: int) -> list[Fact]:
+        """The values (counts, amounts, rates) that start in [start, end)."""
+        return self.values[bisect_left(self._value_starts, start):bisect_left(self._value_starts, end)]
 
     # --- spans --------------------------------------------------------------------------------
 
@@ -87,28 +93,33 @@ class Passage:
         return None
 
     def grouped(self, facts: list[Fact], spans: list[Span]) -> list[list[Fact]]:
-        """The facts by the span they start in, in order (spans sorted, not overlapping)."""
-        starts = [s.start for s in spans]
-        groups: dict[int, list[Fact]] = {}
+        """The facts by the span they start in, in order (facts and spans sorted, spans not
+        overlapping; a fact before the first span joins the first group)."""
+        groups: list[list[Fact]] = []
+        i, current = 0, -2
         for fact in facts:
-            groups.setdefault(bisect_right(starts, fact.start) - 1, []).append(fact)
-        return [groups[k] for k in sorted(groups)]
+            while i + 1 < len(spans) and spans[i + 1].start <= fact.start:
+                i += 1
+            if i != current:
+                groups.append([])
+                current = i
+            groups[-1].append(fact)
+        return groups
 
     # --- brackets -----------------------------------------------------------------------------
 
     def brackets(self, start: int, end: int) -> list[Span]:
         """Bracketed asides between start and end (an unclosed one runs to end)."""
         spans, depth, opened = [], 0, start
-        for i in range(start, end):
-            char = self.text[i]
-            if char in _OPEN:
+        for match in _BRACKET_RE.finditer(self.text, start, end):
+            if match.group() in _OPEN:
                 if depth == 0:
-                    opened = i
+                    opened = match.start()
                 depth += 1
-            elif char in _CLOSE and depth:
+            elif depth:
                 depth -= 1
                 if depth == 0:
-                    spans.append(Span(opened, i + 1))
+                    spans.append(Span(opened, match.end()))
         if depth:
             spans.append(Span(opened, end))
         return spans
@@ -158,14 +169,25 @@ def head_word(label: str) -> str:
     return _HEAD_FILLER_RE.sub("", label)[-1:]
 
 
+_CLAUSE_BREAK_RE = regex.compile(r"[；;]")
+
+
 def clause_spans(text: str, sentences: list[Span]) -> list[Span]:
     """The sentences cut at semicolons."""
-    clauses = []
+    breaks = [m.start() for m in _CLAUSE_BREAK_RE.finditer(text)]
+    if not breaks:
+        return list(sentences)
+    clauses, i = [], 0
     for s in sentences:
+        while i < len(breaks) and breaks[i] < s.start:
+            i += 1
+        if i == len(breaks) or breaks[i] >= s.end:
+            clauses.append(s)  # most sentences hold no semicolon
+            continue
         start = s.start
-        for i in range(s.start, s.end):
-            if text[i] in _CLAUSE_BREAKS:
-                clauses.append(Span(start, i))
-                start = i + 1
+        while i < len(breaks) and breaks[i] < s.end:
+            clauses.append(Span(start, breaks[i]))
+            start = breaks[i] + 1
+            i += 1
         clauses.append(Span(start, s.end))
     return clauses

@@ -35,9 +35,10 @@ class Words:
     partial: regex.Pattern
     subset: regex.Pattern         # 其中
     joiners: tuple[str, ...]
-    scope: regex.Pattern          # 在…中, …中: a phrase naming a whole
+    scope_end: regex.Pattern      # 在…中, …中: a phrase naming a whole ends here
+    scope_opener: regex.Pattern
     scope_fillers: regex.Pattern
-    scope_list: regex.Pattern
+    scope_list_end: regex.Pattern  # …的主要类别有: a phrase naming a whole, then its list
     lead: regex.Pattern           # display: what a short label starts with and loses
     tail: regex.Pattern
     completion: regex.Pattern
@@ -82,12 +83,12 @@ def words_of(shapes: Shapes, vocabulary: Vocabulary) -> Words:
         subset=regex.compile(_alternation(lists.subset_markers)),
         joiners=tuple(lists.joiners),
         # 在主动公开的信息中, 立案的提案中: an opener is optional; the phrase ends a clause
+        # the end of a phrase naming a whole (…中, …中:), found first; its words are the clause before
         # (a figure may stand inside: 在受理的1,640件公证事项中)
-        scope=regex.compile(rf"(?<![^，,。；;：:\s])(?:{openers})?(?P<words>(?:[^，,。；;：:、\s]|(?<=\d)[,，](?=\d{{3}})){{2,24}}?)"
-                            rf"(?:{closers})(?=[，,：:])"),
+        scope_end=regex.compile(rf"(?:{closers})(?=[，,：:])"),
+        scope_opener=regex.compile(rf"^(?:{openers})"),
         scope_fillers=regex.compile(_alternation(lists.scope_fillers)),
-        scope_list=regex.compile(rf"(?P<words>[^，,。；;：:\d]{{2,24}}?)(?:{_alternation(lists.scope_list_words)})"
-                                 rf"[：:]"),
+        scope_list_end=regex.compile(rf"(?:{_alternation(lists.scope_list_words)})[：:]"),
         lead=regex.compile(rf"^(?:{_alternation([*lists.subset_markers, *lists.total_words, *_LEAD_WORDS, *_LEAD_PARTICLES])}|\s)+"),
         tail=regex.compile(rf"(?:{_alternation([*_TAIL_PARTICLES, *lists.total_words])})+$"),
         completion=regex.compile(_alternation(rest.completion_words)),
