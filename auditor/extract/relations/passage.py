@@ -56,6 +56,7 @@ class Passage:
     breakdowns: list[Breakdown] = field(default_factory=list)
     share_lists: list = field(default_factory=list)  # shares.ShareList, for the readers after shares
     scope_phrases: list | None = None  # breakdowns.ScopePhrase, found once on first use
+    _span_starts: dict[int, list[int]] = field(default_factory=dict)
     _sentence_starts: list[int] = field(default_factory=list)
     _paragraph_starts: list[int] = field(default_factory=list)
 
@@ -95,16 +96,25 @@ class Passage:
     def grouped(self, facts: list[Fact], spans: list[Span]) -> list[list[Fact]]:
         """The facts by the span they start in, in order (facts and spans sorted, spans not
         overlapping; a fact before the first span joins the first group)."""
+        starts = self._starts(spans)
         groups: list[list[Fact]] = []
-        i, current = 0, -2
+        current, next_start = -2, -1
         for fact in facts:
-            while i + 1 < len(spans) and spans[i + 1].start <= fact.start:
-                i += 1
-            if i != current:
-                groups.append([])
-                current = i
+            if fact.start >= next_start or current == -2:
+                i = max(0, bisect_right(starts, fact.start) - 1)
+                if i != current:
+                    groups.append([])
+                    current = i
+                next_start = starts[i + 1] if i + 1 < len(starts) else len(self.text) + 1
             groups[-1].append(fact)
         return groups
+
+    def _starts(self, spans: list[Span]) -> list[int]:
+        """The starts of one of the passage's span lists, computed once."""
+        key = id(spans)
+        if key not in self._span_starts:
+            self._span_starts[key] = [s.start for s in spans]
+        return self._span_starts[key]
 
     # --- brackets -----------------------------------------------------------------------------
 
@@ -176,18 +186,22 @@ def clause_spans(text: str, sentences: list[Span]) -> list[Span]:
     """The sentences cut at semicolons."""
     breaks = [m.start() for m in _CLAUSE_BREAK_RE.finditer(text)]
     if not breaks:
-        return list(sentences)
-    clauses, i = [], 0
-    for s in sentences:
-        while i < len(breaks) and breaks[i] < s.start:
-            i += 1
-        if i == len(breaks) or breaks[i] >= s.end:
-            clauses.append(s)  # most sentences hold no semicolon
-            continue
-        start = s.start
-        while i < len(breaks) and breaks[i] < s.end:
-            clauses.append(Span(start, breaks[i]))
-            start = breaks[i] + 1
-            i += 1
-        clauses.append(Span(start, s.end))
+        return sentences
+    starts = [s.start for s in sentences]
+    cut: dict[int, list[int]] = {}  # sentence index -> its semicolons: most sentences hold none
+    for position in breaks:
+        i = bisect_right(starts, position) - 1
+        if i >= 0 and position < sentences[i].end:
+            cut.setdefault(i, []).append(position)
+    clauses: list[Span] = []
+    done = 0
+    for i in sorted(cut):
+        clauses.extend(sentences[done:i])
+        start = sentences[i].start
+        for position in cut[i]:
+            clauses.append(Span(start, position))
+            start = position + 1
+        clauses.append(Span(start, sentences[i].end))
+        done = i + 1
+    clauses.extend(sentences[done:])
     return clauses
