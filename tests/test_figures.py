@@ -394,3 +394,13 @@ def test_a_negative_rate_is_a_percentage_not_a_share(config):
     [fact] = [f for f in extract_figures("货物和服务净出口的贡献率为-8.6%。", config.vocabulary, config.thresholds)
               if f.unit == "%"]
     assert fact.kind == "percent" and fact.value == Decimal("-8.6")
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("住房保障43件(30.2%);物业服务17件（12.3%）。", ["count", "rate", "count", "rate"]),  # a count's share
+    ("完成投资12亿元(完成计划的108%)。", ["money", "percent"]),                        # no share: words in the bracket
+    ("全年增长(8.5%)。", ["percent"]),                                                  # no count before it
+])
+def test_a_percentage_alone_in_brackets_after_a_count_is_its_share(config, text, kinds):
+    facts = extract_figures(text, config.vocabulary, config.thresholds)
+    assert [f.kind for f in facts] == kinds

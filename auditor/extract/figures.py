@@ -241,7 +241,8 @@ def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -
     previous = None
     for fact in facts:
         listed = previous is not None and previous.kind == "rate" and not fact.label.strip("、和及与")
-        if fact.kind == "rate" and ((not listed and not _is_proportion(naming_label(text, fact), vocabulary))
+        if fact.kind == "rate" and ((not listed and not _is_proportion(naming_label(text, fact), vocabulary)
+                                     and not _bracketed_share(text, previous, fact))
                                     or (fact.value is not None and fact.value < 0)):
             fact.kind = "percent"  # 完成计划的150%, 贡献率为-8.6%: a percentage, but not a share of a whole
         previous = fact  # 分别占40%、55%: the second share is listed with the first
@@ -256,6 +257,13 @@ def _is_section_number(text: str, start: int) -> bool:
         return False
     before = text[max(0, start - 40):start].rstrip(" \t\u3000")
     return not before or before[-1] in "。；;\n"
+
+
+def _bracketed_share(text: str, previous: Fact | None, fact: Fact) -> bool:
+    """住房保障43件(30.2%): a percentage alone in a bracket right after a count is its share."""
+    if previous is None or previous.kind != "count" or fact.label:
+        return False
+    return text[previous.end:fact.start].strip() in ("(", "（") and text[fact.end:fact.end + 1] in (")", "）")
 
 
 def _is_proportion(label: str, vocabulary: Vocabulary) -> bool:

@@ -35,7 +35,7 @@ from auditor.config import Vocabulary
 from auditor.extract.figures import Fact
 from auditor.extract.relations.model import SumReading
 from auditor.extract.relations.passage import QUANTITY_KINDS, Breakdown, Passage, head_word
-from auditor.extract.relations.words import is_total_label, share_position
+from auditor.extract.relations.words import is_total_label
 from auditor.ingest.spans import Span
 
 _BREAK_RE = regex.compile(r"[，,；;。]")
@@ -478,7 +478,7 @@ def _independent(passage: Passage, parts: list[Fact]) -> bool:
     rated = 0
     for part in parts:
         nxt = next((f for f in values if f.start >= part.end), None)
-        if nxt is not None and nxt.kind == "rate" and share_position(nxt.label, passage.words) == -1 and not _BREAK_RE.search(
+        if nxt is not None and nxt.kind == "rate" and not passage.is_share(nxt) and not _BREAK_RE.search(
                 passage.text, part.end, max(part.end, nxt.start - len(nxt.label))):
             rated += 1
     return rated >= 2

@@ -19,14 +19,13 @@ from fractions import Fraction
 from auditor.extract.figures import Fact
 from auditor.extract.relations.model import RateReading
 from auditor.extract.relations.passage import QUANTITY_KINDS, Passage
-from auditor.extract.relations.words import share_position
 
 
 def read(passage: Passage) -> None:
     values, builder = passage.values, passage.builder
     known = {template.rate for template in passage.vocabulary.rates}
     for i, rate in enumerate(values):
-        if rate.kind != "rate" or i == 0 or builder.rated(rate) or share_position(rate.label, passage.words) != -1:
+        if rate.kind != "rate" or i == 0 or builder.rated(rate) or passage.is_share(rate):
             continue
         if rate.metric in known:
             continue  # 败诉率: its base is what vocabulary.yaml names (审结), not the part's list

@@ -162,6 +162,15 @@ class Passage:
     def between(self, a: Fact, b: Fact) -> str:
         return self.text[a.end:b.start]
 
+    def is_share(self, fact: Fact) -> bool:
+        """占比54.32%, 占受理总数的30%, or a percentage alone in a bracket: 住房保障43件(30.2%)."""
+        if fact.kind != "rate":
+            return False
+        if self.words.share.search(fact.label):
+            return True
+        before = self.text[max(0, fact.start - 2):fact.start].strip()
+        return not fact.label and before[-1:] in ("(", "（") and self.text[fact.end:fact.end + 1] in (")", "）")
+
     def same_manner(self, listed: Fact, fact: Fact) -> bool:
         """Two counts named alike: the same head word (…类信息, …方面的), and a classification
         word (类, 方面) in both or in neither."""

@@ -61,8 +61,7 @@ def read(passage: Passage) -> None:
             ])
 
 
-def is_share(passage: Passage, fact: Fact) -> bool:
-    return fact.kind == "rate" and share_position(fact.label, passage.words) != -1
+
 
 
 def share_lists(passage: Passage) -> list[ShareList]:
@@ -76,7 +75,7 @@ def share_lists(passage: Passage) -> list[ShareList]:
     for i, fact in enumerate(values):
         if fact.index in skip:
             continue
-        if not is_share(passage, fact):
+        if not passage.is_share(fact):
             if fact.kind == "rate":
                 current = None  # another rate ends a list of shares
             continue
@@ -110,6 +109,8 @@ def _goes_on(passage: Passage, current: ShareList, share: Fact, part: Fact | Non
     if base not in ("", current.base_words):
         return False
     last, first = current.shares[-1], current.parts[0]
+    if current.parts[-1] is not None and passage.words.catch_all.match(current.parts[-1].label):
+        return False  # …其他14件(10.2%): the rest closed the list; what follows starts another
     if part is None or first is None:
         return part is None and first is None and passage.sentence_of(share.start) == passage.sentence_of(last.start)
     if not passage.alike(part, first):
@@ -140,6 +141,8 @@ def _own_count(passage: Passage, values: list[Fact], i: int) -> Fact | None:
     if previous is None or previous.kind not in QUANTITY_KINDS:
         return None
     between = passage.text[previous.end:share.start]
+    if not share.label:  # 43件(30.2%)
+        return previous if between.strip() in ("(", "（") else None
     at = share_position(between, passage.words)
     if at == -1 or passage.sentence_of(previous.start) != passage.sentence_of(share.start):
         return None
