@@ -287,32 +287,34 @@ def _scope_phrases(passage: Passage, span: Span) -> list[ScopePhrase]:
     return [p for p in passage.scope_phrases if span.start <= p.start and p.end <= span.end]
 
 
-_SCOPE_BREAKS = "，,。；;：:、\n\t 　"
 _SCOPE_CHARS = 24
+# the last break before a phrase's end, in a window of _SCOPE_CHARS (a thousands separator, 1,640,
+# is no break: it is read as a digit first)
+_LAST_BREAK_RE = regex.compile(r"[，,。；;：:、\n\t 　][^，,。；;：:、\n\t 　]*$")
+_THOUSANDS_RE = regex.compile(r"(?<=\d)[,，](?=\d{3})")
 
 
 def _all_scope_phrases(passage: Passage) -> list[ScopePhrase]:
     """Every phrase of the text, found from its end (中 before a comma; 类别有:), its words the
-    clause before it, up to _SCOPE_CHARS characters (a thousands separator does not end it)."""
+    clause before it, up to _SCOPE_CHARS characters."""
     text, words = passage.text, passage.words
     found = []
     for pattern, digits in ((words.scope_end, True), (words.scope_list_end, False)):
         for end in pattern.finditer(text):
-            start = end.start()
-            while start > max(0, end.start() - _SCOPE_CHARS):
-                char = text[start - 1]
-                if char in "，," and digits and start >= 2 and text[start - 2].isdigit() and text[start:start + 1].isdigit():
-                    start -= 1  # 1,640
-                    continue
-                if char in _SCOPE_BREAKS:
-                    break
-                start -= 1
+            window_start = max(0, end.start() - _SCOPE_CHARS)
+            window = text[window_start:end.start()]
+            if digits:
+                window = _THOUSANDS_RE.sub("0", window)
+            last_break = _LAST_BREAK_RE.search(window)
+            if last_break is None and window_start > 0:
+                continue  # no break within reach: no phrase of its own
+            start = window_start + (last_break.start() + 1 if last_break else 0)
             phrase = text[start:end.start()]
             if not digits and any(c.isdigit() for c in phrase):
                 continue
             opener = words.scope_opener.match(phrase)
             phrase_words = phrase[opener.end():] if opener else phrase
-            if len(phrase_words) >= 2 and (start == 0 or text[start - 1] in _SCOPE_BREAKS):
+            if len(phrase_words) >= 2:
                 found.append(ScopePhrase(start, end.end(), phrase_words))
     return sorted(found, key=lambda p: p.start)
 

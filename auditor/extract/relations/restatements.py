@@ -97,11 +97,11 @@ def _same_words_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
         return None, ""
     words, shapes = passage.words, passage.shapes.restatements
     sentence = passage.sentence_of(fact.start)
+    if passage.values_between(sentence.start, fact.start):
+        return None, ""  # the first figure of its sentence: a later one may count a part of it
     head = passage.text[sentence.start:fact.start]
     if any(w in head for w in shapes.subset_words) or words.other_time.search(head):
         return None, ""
-    if passage.values_between(sentence.start, fact.start):
-        return None, ""  # the first figure of its sentence: a later one may count a part of it
     named = _WORDS_AND_DIGITS_RE.sub("", without_total_words(head, words))  # years stay: 2021年 ≠ 2022年
     if not _MIN_OWN_WORDS <= len(_HAN_RE.sub("", fact.label)) or len(named) > _MAX_HEAD_WORDS:
         return None, ""
