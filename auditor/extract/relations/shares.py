@@ -119,8 +119,10 @@ def _goes_on(passage: Passage, current: ShareList, share: Fact, part: Fact | Non
         return True
     if passage.sentence_of(share.start) == passage.sentence_of(last.start):
         return True
-    return passage.paragraph_of(share.start) == passage.paragraph_of(last.start) and \
-        passage.same_manner(current.parts[-1], part)
+    if passage.paragraph_of(share.start) != passage.paragraph_of(last.start):
+        return False
+    # past a full stop: each share naming the same whole (占提案总数的…), or counts named alike
+    return bool(base) or passage.same_manner(current.parts[-1], part)
 
 
 def _listed_after(passage: Passage, values: list[Fact], i: int) -> list[Fact]:
