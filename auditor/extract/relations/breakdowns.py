@@ -65,9 +65,14 @@ def _subset_list(passage: Passage, match: regex.Match, facts: list[Fact], quanti
     limit = bracket.end if bracket else sentence.end
     asides = passage.brackets(match.end(), limit)
     after = [f for f in facts if match.end() <= f.start < limit and not _inside(asides, f)]
+    while len(after) > 1 and not passage.alike(after[0], after[1]) and _names_the_next(passage, after[0], after[1:],
+                                                                                      after[1]):
+        after = after[1:]  # 其中涉及3个部门的申请50件: a figure inside the first part's name
     first_value = next((f for f in passage.values if f.start >= match.end()), None)
-    if not after or first_value is not after[0] or is_total_label(after[0].label, passage.words):
-        return  # 其中全文电子化率达100%: 其中 introduces a rate; 其中…总计2739条: a new total
+    if not after or is_total_label(after[0].label, passage.words):
+        return  # 其中…总计2739条: a new total
+    if first_value is not after[0] and not _names_the_next(passage, first_value, after, after[0]):
+        return  # 其中全文电子化率达100%: 其中 introduces a rate
     totals = _totals_before(passage, facts, match.start(), sentence, after[0], bracket, quantities)
     if not totals:
         return
@@ -145,8 +150,10 @@ def _walk(passage: Passage, after: list[Fact], total: Fact) -> tuple[list[Fact],
     running = Decimal(0)
     vocabulary, words = passage.vocabulary, passage.words
     siblings, outcomes = _siblings(vocabulary), _outcomes(vocabulary)
-    for fact in after:
+    for i, fact in enumerate(after):
         if not passage.alike(fact, total) or fact.value is None:
+            if _names_the_next(passage, fact, after[i + 1:], total):
+                continue  # 八个民主党派中央…提案二百零一件: a figure inside the next part's name
             break
         if parts:
             gap = _outside_brackets(passage, parts[-1].end, fact.start)
@@ -165,6 +172,13 @@ def _walk(passage: Passage, after: list[Fact], total: Fact) -> tuple[list[Fact],
         parts.append(fact)
         running += fact.value
     return parts, None
+
+
+def _names_the_next(passage: Passage, fact: Fact, rest: list[Fact], total: Fact) -> bool:
+    """A figure of another kind with a part of the list's kind after it in the same clause."""
+    nxt = next(iter(rest), None)
+    return nxt is not None and passage.alike(nxt, total) and not _BREAK_RE.search(passage.text, fact.end, nxt.start) \
+        and "、" not in passage.text[fact.end:nxt.start]
 
 
 def _other_metric(first: Fact, fact: Fact, siblings: dict[str, set[str]], outcomes: set[str]) -> bool:
@@ -212,6 +226,12 @@ def _siblings(vocabulary: Vocabulary) -> dict[str, set[str]]:
 @lru_cache(maxsize=8)
 def _outcomes(vocabulary: Vocabulary) -> set[str]:
     return {b.part for b in vocabulary.bounds}
+
+
+@lru_cache(maxsize=8)
+def _stages(vocabulary: Vocabulary) -> set[str]:
+    """Metrics a whole is counted at (收到, 受理, 审结): the wholes of vocabulary.yaml's sums and bounds."""
+    return {t.whole for t in vocabulary.sums} | {w for b in vocabulary.bounds for w in b.wholes}
 
 
 @lru_cache(maxsize=8)
@@ -445,11 +465,24 @@ def _state(passage: Passage, totals: list[tuple[Fact, str, list[Fact]]], parts: 
             builder.sums("le", marker, family, [SumReading(t, [part], how, extras) for t, how, extras in totals])
         return
     readings = [SumReading(t, parts, how, extras) for t, how, extras in totals]
+    cut = _stage_cut(passage, parts)
+    if cut is not None:  # 其中会后17件,经审查立案175件: the list may end before a stage of the whole
+        readings += [SumReading(t, parts[:cut], f"{how}, the list ending before {parts[cut].metric_word}", extras)
+                     for t, how, extras in totals]
     op = "eq" if complete else "le"
     near = None
     if op == "le" and not partial and len(parts) >= 2 and _distinct(passage, parts):
         near = passage.shapes.lists.near_complete_shortfall
     builder.sums(op, marker, family, readings, near=near)
+
+
+def _stage_cut(passage: Passage, parts: list[Fact]) -> int | None:
+    """Where a list of parts that name no metric reaches a figure named by a stage its whole is
+    counted at (经审查立案, 受理, 审结): the list may well have ended there."""
+    if parts[0].metric is not None:
+        return None
+    stages = _stages(passage.vocabulary)
+    return next((i for i, p in enumerate(parts) if i and p.metric in stages), None)
 
 
 def _vocabulary_states(passage: Passage, total: Fact, parts: list[Fact]) -> bool:

@@ -43,9 +43,18 @@ def _read_clause(passage: Passage, facts: list[Fact]) -> None:
         # checked only right after its level (7件,同比增长66.7%): across other words the change may
         # well be of something else (四个自治区,工业总产值增长88%)
         rising = _rising(passage, change.label) if _adjacent(passage, level, change) else None
-        if not builder.prior(family, change, level, rising):
+        if not builder.prior(family, change, [level, *_beside(passage, facts, level)], rising):
             builder.pair("change", "change", family, change, level,
                          direction="" if rising is None else "rise" if rising else "fall")
+
+
+def _beside(passage: Passage, facts: list[Fact], level: Fact) -> list[Fact]:
+    """A figure right before the level, nothing between them (来访95件127人次): the change may be
+    of either."""
+    before = [f for f in facts if f.end <= level.start]
+    if before and before[-1].kind in ("count", "money") and not passage.text[before[-1].end:level.start].strip():
+        return [before[-1]]
+    return []
 
 
 def _adjacent(passage: Passage, level: Fact, change: Fact) -> bool:

@@ -246,16 +246,22 @@ class Builder:
 
     # --- changes ------------------------------------------------------------------------------
 
-    def prior(self, family: str | None, change: Fact, level: Fact, rising: bool | None) -> bool:
+    def prior(self, family: str | None, change: Fact, level: Fact | list[Fact], rising: bool | None) -> bool:
         """A percent change of a whole count: the change some whole previous count gives that
-        comes nearest the stated one (op "prior"). False when this is not such a change."""
-        if change.unit != "%" or level.kind != "count" or rising is None or not whole_count(level):
+        comes nearest the stated one (op "prior"). Several levels are the readings of what the
+        change qualifies (来访95件127人次,同比上升63.79%): the first some whole count explains is
+        kept. False when this is not such a change."""
+        levels = level if isinstance(level, list) else [level]
+        stated = self.exact(change) if change.unit == "%" and rising is not None else None
+        if stated is None:
             return False
-        stated = self.exact(change)
-        solution = previous_for_change(int(level.value), *stated, rising) if stated else None
-        if solution is None:
+        solved = [(lv, previous_for_change(int(lv.value), *stated, rising)) for lv in levels
+                  if lv.kind == "count" and whole_count(lv)]
+        solved = [(lv, solution) for lv, solution in solved if solution is not None]
+        if not solved:
             return False
-        key = ("prior", change.index, level.index)
+        level, solution = next(((lv, sol) for lv, sol in solved if sol.feasible), solved[0])
+        key = ("prior", change.index)
         if key in self._seen:
             return True
         self._seen.add(key)
@@ -272,6 +278,8 @@ class Builder:
             computed_value=(f"{level.text} / {whole} − 1 = {achieved}" if rising
                             else f"1 − {level.text} / {whole} = {achieved}"),
             sentences=self._sentences([change, level]), direction=_direction(rising),
+            reading="the level right before the change" if level is levels[0] else "the figure beside that level",
+            tried="" if solution.feasible else "; ".join(f"{self.expr(lv)}" for lv, _ in solved if lv is not level),
         ))
         return True
 

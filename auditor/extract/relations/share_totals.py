@@ -26,7 +26,13 @@ from auditor.extract.relations.shares import ShareList, base_readings
 
 def read(passage: Passage) -> None:
     builder = passage.builder
+    continued = {id(listed.after) for listed in passage.share_lists if listed.after is not None}
     for listed in passage.share_lists:
+        if id(listed) in continued:
+            continue  # its shares are read with the 分别 list that goes on after it
+        if listed.after is not None:  # …投诉举报类19.72%,意见建议类和其他类分别占0.53%、0.59%: one list
+            _read_chain(passage, listed.after, listed)
+            continue
         if len(listed.shares) < 2:
             continue
         names = _names(passage, listed)
@@ -36,6 +42,16 @@ def read(passage: Passage) -> None:
         terms = [f"{name}{share.text}" if name else builder.expr(share) for name, share in zip(names, listed.shares)]
         how = "listed to the rest of the whole" if complete else "shares of one whole, of one classification"
         builder.pct_total(listed.shares[0].family, listed.shares, terms, complete=complete, how=how)
+
+
+def _read_chain(passage: Passage, before: ShareList, listed: ShareList) -> None:
+    """Shares of counts, then a 分别 list of names that goes on them: the rest closes them all."""
+    names = _names(passage, before) + _names(passage, listed)
+    shares = before.shares + listed.shares
+    complete = bool(passage.words.catch_all.match(names[-1]))
+    if complete:
+        passage.builder.pct_total(shares[0].family, shares, [f"{n}{s.text}" for n, s in zip(names, shares)],
+                                  complete=True, how="listed to the rest of the whole, over two lists")
 
 
 def _names(passage: Passage, listed: ShareList) -> list[str]:
@@ -51,7 +67,7 @@ def _names(passage: Passage, listed: ShareList) -> list[str]:
     names = []
     for share, part in zip(listed.shares, listed.parts):
         if part is not None:
-            names.append(f"{passage.builder.expr(part)}{share.label[-1:]}")
+            names.append(f"{passage.builder.expr(part)}{share.label[-4:] if share.label else ''}")
         else:
             names.append(passage.builder.expr(share).removesuffix(share.text))
     return names

@@ -41,6 +41,7 @@ class ShareList:
     parts: list              # the count each share qualifies (None where it names no count), in order
     base_words: str          # what the first share names as its whole ("" for a bare 占)
     respective: bool         # 分别占40%、55%: the shares follow all their counts
+    after: "ShareList | None" = None  # a 分别 list that goes on the list before it (…,其他类分别占0.53%、0.59%)
 
 
 def read(passage: Passage) -> None:
@@ -82,11 +83,17 @@ def share_lists(passage: Passage) -> list[ShareList]:
         if respective_word(passage, fact.label) != -1:  # 分别占40%、55%: the counts before, in order
             shares = [fact, *_listed_after(passage, values, i)]
             skip.update(f.index for f in shares)
-            counts = [f for f in values[:i] if f.kind in QUANTITY_KINDS]
+            # the counts the names before 分别 hold, after any share before them: 刑事80件、民事120件,
+            # 分别占40%、60% (not 咨询类…占38.74%,…意见建议类和其他类分别占比0.53%、0.59%)
+            since = max((f.end for f in values[:i] if f.kind == "rate"), default=passage.sentence_of(fact.start).start)
+            counts = [f for f in values[:i] if f.kind in QUANTITY_KINDS and f.start >= since]
             parts = counts[-len(shares):] if len(counts) >= len(shares) else [None] * len(shares)
             if any(p is None for p in parts) or not all(passage.alike(p, parts[0]) for p in parts):
                 parts = [None] * len(shares)
-            lists.append(ShareList(shares, parts, _base_words(passage, fact.label), True))
+            listed = ShareList(shares, parts, _base_words(passage, fact.label), True)
+            listed.after = current if current is not None and _goes_on(passage, current, fact, None, listed.base_words,
+                                                                      respective=True) else None
+            lists.append(listed)
             current = None
             continue
         part = _own_count(passage, values, i)
@@ -100,7 +107,8 @@ def share_lists(passage: Passage) -> list[ShareList]:
     return lists
 
 
-def _goes_on(passage: Passage, current: ShareList, share: Fact, part: Fact | None, base: str) -> bool:
+def _goes_on(passage: Passage, current: ShareList, share: Fact, part: Fact | None, base: str, *,
+             respective: bool = False) -> bool:
     """A share continues a list: the same whole named (or none), its count of the list's kind
     (in a list without counts: in the same sentence), and either right after the list's last
     share (one item a line: 同意公开1件,占总数的33.3%⏎信息不存在1件,占总数的33.3%), in the same
@@ -111,6 +119,8 @@ def _goes_on(passage: Passage, current: ShareList, share: Fact, part: Fact | Non
     last, first = current.shares[-1], current.parts[0]
     if current.parts[-1] is not None and passage.words.catch_all.match(current.parts[-1].label):
         return False  # …其他14件(10.2%): the rest closed the list; what follows starts another
+    if respective:  # a 分别 list of names after shares of counts: the same sentence
+        return passage.sentence_of(share.start) == passage.sentence_of(last.start)
     if part is None or first is None:
         return part is None and first is None and passage.sentence_of(share.start) == passage.sentence_of(last.start)
     if not passage.alike(part, first):
@@ -152,7 +162,8 @@ def _own_count(passage: Passage, values: list[Fact], i: int) -> Fact | None:
 
 
 def _base_words(passage: Passage, label: str) -> str:
-    """What a share names as its whole: 受理案件总数 in 占受理案件总数的30%; "" for a bare 占."""
+    """What a share names as its whole: 受理案件总数 in 占受理案件总数的30%; "" for a bare 占; the
+    generic word itself (总数) for a whole named only generically (占总数, 占案件总数)."""
     words = label[share_position(label, passage.words) + 1:]
     words = words.removeprefix("比")
     changed = True
@@ -161,10 +172,16 @@ def _base_words(passage: Passage, label: str) -> str:
         for tail in _BASE_TAIL:
             if words.endswith(tail):
                 words, changed = words[:-len(tail)], True
+    generic = passage.words.generic_base.search(words)
+    if generic and generic.end() == len(words):
+        rest = words[:generic.start()]
+        if not rest or rest in passage.shapes.restatements.generic_nouns:
+            return _GENERIC  # 占案件总数的22.0% and 占总数的35.6% name one whole
     return words
 
 
 _BREAKS_RE = regex.compile(r"[，,；;。：:]")
+_GENERIC = "总数"  # how a share names a whole only generically
 _FAR = "named"  # (NAMED, NAMED_IN_FULL and the whole named by 占…的 all hold it)  # readings of a whole named from afar: 占…的, or 总数 (see _plausible)
 _FACTOR = 2
 
@@ -202,7 +219,7 @@ def base_readings(passage: Passage, listed: ShareList) -> list[tuple[list[Fact],
     first = listed.parts[0]
     readings: list[tuple[list[Fact], str]] = []
     words = listed.base_words
-    if words and not passage.words.generic_base.fullmatch(words):
+    if words and words != _GENERIC and not passage.words.generic_base.fullmatch(words):
         for whole, how in named_wholes(passage, words, first.start, first):
             if all(whole is not p for p in listed.parts):
                 readings.append(([whole], f"the whole named by 占{words}"))

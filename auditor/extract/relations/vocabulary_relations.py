@@ -102,12 +102,34 @@ def _included(fact: Fact, vocabulary: Vocabulary) -> bool:
 
 
 def _against_structure(passage: Passage, whole: Fact, parts: list[Fact]) -> bool:
-    """The structure says the other way round: the whole is listed as a part of one of these
-    parts (受理60件,其中自然人申请55件 makes 55 a part of 60, whatever 申请 and 受理 say)."""
+    """The structure says otherwise: the whole is listed as a part of one of these parts
+    (受理60件,其中自然人申请55件 makes 55 a part of 60, whatever 申请 and 受理 say), or whole and
+    part are two items of one list the same verb governs (成功调解村级矛盾纠纷78件,镇级矛盾纠纷37件:
+    37 is no case count behind 78 successes, but more successes)."""
     for breakdown in passage.breakdowns:
         if any(p is whole for p in breakdown.parts) and any(t is part for t, _ in breakdown.totals for part in parts):
             return True
-    return False
+    return any(_parallel(passage, part, whole) for part in parts)
+
+
+_MIN_SHARED_NOUN = 2
+
+
+def _parallel(passage: Passage, first: Fact, second: Fact) -> bool:
+    """Two figures side by side, nothing but a comma or 、 between, whose labels end in the same
+    words (村级矛盾纠纷, 镇级矛盾纠纷), the second's metric word among them: the second item
+    repeats the first's noun under the first's verb."""
+    if first.end > second.start:
+        first, second = second, first
+    if passage.text[first.end:second.start - len(second.label)].strip() not in ("，", ",", "、"):
+        return False
+    shared = 0
+    a, b = first.label, second.label
+    while shared < min(len(a), len(b)) and a[-1 - shared] == b[-1 - shared]:
+        shared += 1
+    suffix = b[len(b) - shared:]
+    return shared >= _MIN_SHARED_NOUN and bool(second.metric_word) and second.metric_word in suffix \
+        and len(b) > shared  # the second item has its own qualifier (镇级): not the same words twice
 
 
 def _antecedent(passage: Passage, numerator: Fact) -> Fact | None:
