@@ -495,6 +495,8 @@ def _evidence_links(key: str, flag: dict, shown: set[str]) -> str:
     for k, item in enumerate(flag.get("evidence") or []):
         line = item.get("line") if isinstance(item, dict) else None
         label = f"L{_esc(line)}" if line is not None else f"#{k + 1}"
+        if isinstance(item, dict) and item.get("page") is not None:  # a PDF's page
+            label = f"p{_esc(item['page'])} {label}"
         anchor = f"{key}-e{k}"
         if isinstance(item, dict) and item.get("report"):
             links.append(f'<span class="other" title="{_esc(item["report"])}: {_esc(item.get("text", ""))}">'
