@@ -288,10 +288,23 @@ def _relation_columns(report: str, relations: list[Relation], evidence: _Evidenc
          ";".join(str(p.index) for p in relation.parts), relation.stated_expr, relation.stated_lo,
          relation.stated_hi, relation.computed_expr, relation.computed_value, relation.computed_lo,
          relation.computed_hi, relation.reading, relation.tried, relation.direction,
-         [evidence.quote(s) for s in _relation_quotes(relation, evidence)])
+         _relation_evidence(relation, evidence))
         for index, relation in enumerate(relations)
     ]
     return _columns(RELATION_FIELDS, rows)
+
+
+def _relation_evidence(relation: Relation, evidence: _Evidence) -> list[dict]:
+    """The quotes of a relation; a table's also name the cells it compares ([start, end] of each
+    figure in the quote), so the HTML report can mark them in their row."""
+    quotes = [evidence.quote(s) for s in _relation_quotes(relation, evidence)]
+    if relation.op == "table":
+        figures = sorted({(f.start, f.end) for f in (relation.stated, *relation.parts)})
+        for quote in quotes:
+            cells = [[a, b] for a, b in figures if quote["start"] <= a and b <= quote["end"]]
+            if cells:
+                quote["cells"] = cells
+    return quotes
 
 
 def _relation_quotes(relation: Relation, evidence: _Evidence) -> list[Span]:

@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import regex
 from typer.testing import CliRunner
 
 from auditor.cli import app
@@ -240,7 +241,7 @@ def folder_audit(tmp_path_factory):
     out = folder / "audit_out"  # the outputs inside the folder audited: left out of it
     out.mkdir()
     (out / "flags.json").write_text("{}", encoding="utf-8")
-    result = CliRunner().invoke(app, ["audit", str(folder), "--out", str(out), "-f", "json,csv", "-q", "-j", "1"])
+    result = CliRunner().invoke(app, ["audit", str(folder), "--out", str(out), "-f", "json,csv,html", "-q", "-j", "1"])
     assert result.exit_code == 1, result.output
     flags = json.loads((out / "flags.json").read_text(encoding="utf-8"))
     with open(out / "reports.csv", encoding="utf-8-sig", newline="") as handle:
@@ -248,6 +249,17 @@ def folder_audit(tmp_path_factory):
     with open(out / "relations.csv", encoding="utf-8-sig", newline="") as handle:
         relations = list(csv.DictReader(handle))
     return folder, flags, reports, relations
+
+
+def test_the_html_report_marks_the_cells_a_table_flag_compares(folder_audit):
+    folder, flags, _, _ = folder_audit
+    flag = next(f for f in flags["flags"] if f["rule"] == "DISC004" and f["report"].endswith(".docx"))
+    row = flag["evidence"][0]
+    cells = [row["text"][a - row["start"]:b - row["start"]] for a, b in row["cells"]]
+    assert row["text"].startswith("10 | 1 | 0") and sorted(cells) == ["0", "1", "10"]
+    page = (folder / "audit_out" / "report.html").read_text(encoding="utf-8")
+    marked = regex.findall(r'<mark[^>]*class="hl sev-error cell"[^>]*>([^<]*)</mark>', page)
+    assert {"10", "1", "0", "5"} <= set(marked)
 
 
 def _by_name(rows: list[dict]) -> dict[str, dict]:
