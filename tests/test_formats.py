@@ -433,3 +433,13 @@ def test_a_scanned_pdf_is_refused(tmp_path):
 def test_unreadable_word_files_say_why(data, reason):
     with pytest.raises(UnreadableReport, match=reason):
         text_view(data, ".docx")
+
+
+def test_the_formats_benchmark_times_a_file(tmp_path, capsys):
+    from bench.formats import main
+
+    assert main([str(_docx(tmp_path / "hongze.docx")), "--runs", "1"]) == 0
+    row = capsys.readouterr().out.strip().splitlines()[-1]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[0] == "hongze.docx" and cells[1] == "-" and int(cells[3]) == 2
+    assert all(c.endswith(" s") for c in cells[4:])
