@@ -205,6 +205,9 @@ def test_a_pdfs_tables_are_read_as_grids_and_every_identity_checked(path, config
     for grid in view.grids:  # every cell's text is the report text between its offsets
         for cell in grid.cells:
             assert view.text[cell.start:cell.end] == cell.text and cell.page is not None
+    # the body stands in a frame drawn as a one-column table: its lines stay prose, as laid out
+    assert "全区受理政府信息公开申请 21 件" in view.text or "受理政府\n信息公开申请 17 件" in view.text
+    assert not any("总体情况" in c.text for g in view.grids for c in g.cells)
     record = _record(path, config)
     assert record.document["status"] == "ok"
     sources = _sources(record)
