@@ -107,7 +107,7 @@ def audit(
         with no_cyclic_gc(), AsideWriters(chosen, workers) as aside:
             with terminal.progress_bar(None, verbosity) as progress:
                 result = run_audit(paths, config, lang.value, workers, progress,
-                                   after_reading=lambda records: aside.prepare(len(records)))
+                                   after_reading=lambda records: aside.prepare(len(records)), exclude=[out])
             if accepted is not None:
                 from auditor.baseline import apply_baseline
 
@@ -142,7 +142,7 @@ def extract(
         config = load_config(expectations)
         verbosity = _verbosity(quiet, verbose)
         with terminal.progress_bar(None, verbosity) as progress:
-            records, frames = run_extract(paths, config, _jobs(jobs), progress)
+            records, frames = run_extract(paths, config, _jobs(jobs), progress, exclude=[out])
         write_extract(out, records, frames)
         if verbosity:
             ok = sum(r.document["status"] == "ok" for r in records)

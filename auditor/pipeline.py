@@ -31,20 +31,21 @@ class AuditResult:
 
 def read_reports(paths: Sequence[str | Path], config: Config, jobs: int = 1,
                  progress: Callable[[int, int], None] | None = None,
-                 meanwhile: Callable[[], None] | None = None) -> list[ReportRecord]:
-    """Read every input; an unreadable one becomes an error record, never an exception.
+                 meanwhile: Callable[[], None] | None = None, exclude: Sequence[str | Path] = ()) -> list[ReportRecord]:
+    """Read every input; an unreadable one becomes an error record, never an exception. Folders
+    in `exclude` (the run's output folder) are not read.
 
     With jobs > 1 the files are read in worker processes; the records come back in input
     order, so the result does not depend on the number of jobs. `meanwhile` then runs in a
     thread of this process once the workers are started (it is idle while they read), and has
     finished when this returns.
     """
-    items, skipped = discover(paths)
+    items, skipped = discover(paths, exclude)
     missing = [s for s in skipped if s.reason == "does not exist"]
     if missing:
         raise AuditorError(f"{missing[0].path}: no such file or folder")
     if not items and not skipped:
-        raise AuditorError("no .txt, .html or .htm reports found in " + ", ".join(map(str, paths)))
+        raise AuditorError("no reports (.txt, .html, .htm, .pdf, .docx) found in " + ", ".join(map(str, paths)))
     records = []
     helper: list[threading.Thread] = []
     with no_cyclic_gc():
@@ -110,9 +111,10 @@ def _process_in_worker(item: InputFile) -> ReportRecord:
 def extract(paths: Sequence[str | Path], config: Config, jobs: int = 1,
             progress: Callable[[int, int], None] | None = None,
             meanwhile: Callable[[], None] | None = None,
-            after_reading: Callable[[list[ReportRecord]], None] | None = None) -> tuple[list[ReportRecord], Frames]:
+            after_reading: Callable[[list[ReportRecord]], None] | None = None,
+            exclude: Sequence[str | Path] = ()) -> tuple[list[ReportRecord], Frames]:
     """Read every input and assemble the frames; AFTER_READING gets the records in between."""
-    records = read_reports(paths, config, jobs, progress, meanwhile)
+    records = read_reports(paths, config, jobs, progress, meanwhile, exclude)
     if after_reading:
         after_reading(records)
     return records, build_frames(records, config.thresholds)
@@ -120,13 +122,15 @@ def extract(paths: Sequence[str | Path], config: Config, jobs: int = 1,
 
 def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: int = 1,
           progress: Callable[[int, int], None] | None = None,
-          after_reading: Callable[[list[ReportRecord]], None] | None = None) -> AuditResult:
+          after_reading: Callable[[list[ReportRecord]], None] | None = None,
+          exclude: Sequence[str | Path] = ()) -> AuditResult:
     from auditor.checks.gx_suites import import_gx, run_suites
     from auditor.flags import build_flags
 
     # Great Expectations takes seconds to import: with worker processes reading, this process
     # imports it meanwhile.
-    records, frames = extract(paths, config, jobs, progress, meanwhile=import_gx, after_reading=after_reading)
+    records, frames = extract(paths, config, jobs, progress, meanwhile=import_gx, after_reading=after_reading,
+                              exclude=exclude)
     failures, validation = run_suites(frames, config)
     flags = build_flags(failures, frames, config, lang)
     return AuditResult(records, frames, flags, validation, failed_rules(failures))

@@ -23,14 +23,21 @@ from auditor.extract.relations import Relation, find_relations
 from auditor.extract.relations.kinds import KINDS
 from auditor.ingest.decode import DecodeError, decode_bytes
 from auditor.ingest.discover import InputFile
-from auditor.ingest.html_text import html_to_text
+from auditor.ingest.grid import Grid
+from auditor.ingest.html_text import html_document
 from auditor.ingest.metadata import Metadata, read_metadata
 from auditor.ingest.script import simplified
 from auditor.ingest.spans import LineIndex, Span, paragraphs, sentences
 
 _HTML_SUFFIXES = (".html", ".htm")
 _QUOTE_LIMIT = 400  # characters: a quoted sentence longer than this is cut around its figures
-_REFUSED_SUFFIXES = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".xls": "Excel", ".xlsx": "Excel"}
+_SAVE_AS = "save the report as .docx, PDF (with its text) or text first"
+_REFUSED_SUFFIXES = {
+    ".doc": f"Word 97-2003 (.doc) files are not read; {_SAVE_AS}",
+    ".wps": f"WPS (.wps) files are not read; {_SAVE_AS}",
+    ".xls": "Excel files are not read: auditor reads reports, not spreadsheets",
+    ".xlsx": "Excel files are not read: auditor reads reports, not spreadsheets",
+}
 
 
 @dataclass
@@ -69,7 +76,7 @@ def process_file(item: InputFile, config: Config) -> ReportRecord:
     try:
         view = text_view(data, Path(item.path).suffix)
         document["encoding"] = view.encoding
-        return read_text(view.text, document, config, view.source_line)
+        return read_text(view.text, document, config, view.source_line, view.grids, view.page_starts)
     except UnreadableReport as err:
         return ReportRecord({**document, "status": "error", "reason": str(err)})
     except Exception as err:  # noqa: BLE001 - a bug while reading one report must not cost the others
@@ -103,27 +110,50 @@ class UnreadableReport(Exception):
 
 @dataclass(frozen=True)
 class TextView:
-    text: str               # what offsets count in: the decoded file, or an HTML page's visible text
+    text: str               # what offsets count in: the decoded file, an HTML page's visible text,
+                            # or a PDF's or Word file's paragraphs and tables (auditor/ingest/grid.py)
     encoding: str
     source_line: Callable[[int], int] | None = None  # offset -> line in the file, for HTML
+    grids: tuple[Grid, ...] = ()         # the tables of a PDF, Word or HTML report, cell by cell
+    page_starts: tuple[int, ...] = ()    # where each page of a PDF starts in the text
 
 
 def text_view(data: bytes, suffix: str) -> TextView:
     """The text of a report file as auditor reads it (outputs that quote the text re-read it here)."""
     suffix = suffix.lower()
     if suffix in _REFUSED_SUFFIXES:
-        raise UnreadableReport(f"{_REFUSED_SUFFIXES[suffix]} files are not read; convert the report to text or HTML first")
+        raise UnreadableReport(_REFUSED_SUFFIXES[suffix])
+    if suffix == ".pdf":
+        return _document_view(data, "pdf")
+    if suffix == ".docx":
+        return _document_view(data, "docx")
     try:
         decoded = decode_bytes(data)
     except DecodeError as err:
         raise UnreadableReport(str(err)) from err
     if suffix in _HTML_SUFFIXES:
-        text, offsets = html_to_text(decoded.text)
-        return TextView(text, decoded.encoding + "; html", offsets.source_line)
+        text, offsets, grids = html_document(decoded.text)
+        return TextView(text, decoded.encoding + "; html", offsets.source_line, grids)
     return TextView(decoded.text, decoded.encoding)
 
 
-def read_text(text: str, document: dict, config: Config, source_line=None) -> ReportRecord:
+def _document_view(data: bytes, kind: str) -> TextView:
+    """A PDF or Word report (their libraries are imported only here, when one is read)."""
+    if kind == "pdf":
+        from auditor.ingest.pdf_text import PdfError as Error, pdf_document as read
+    else:
+        from auditor.ingest.docx_text import DocxError as Error, docx_document as read
+    try:
+        document = read(data)
+    except Error as err:
+        raise UnreadableReport(str(err)) from err
+    if not document.text.strip():
+        raise UnreadableReport(f"empty {kind.upper()}: no text in it")
+    return TextView(document.text, kind, None, document.grids, document.page_starts)
+
+
+def read_text(text: str, document: dict, config: Config, source_line=None, grids: tuple[Grid, ...] = (),
+              page_starts: tuple[int, ...] = ()) -> ReportRecord:
     """Extract metadata, facts and relations from decoded text, and the document-level fields.
 
     A report whose text repeats itself (DOC001: the whole body pasted twice, or a paragraph of
@@ -141,10 +171,10 @@ def read_text(text: str, document: dict, config: Config, source_line=None) -> Re
     sentence_spans, paragraph_spans = sentences(audited), paragraphs(audited)
     facts = extract_figures(audited, vocabulary, thresholds)
     name_facts(audited, facts, sentence_spans, paragraph_spans, vocabulary)
-    tables = read_tables(audited, facts, config.template)
+    tables = read_tables(audited, facts, config.template, grids)
     relations = find_relations(audited, facts, sentence_spans, paragraph_spans, config, tables)
     meta = read_metadata(text)
-    evidence = _Evidence(text, lines, sentence_spans, source_line)
+    evidence = _Evidence(text, lines, sentence_spans, source_line, page_starts)
     checks = check_document(text, audited, meta, duplicates, config.report_text, thresholds)
     report = document["report"]
     document.update(_document_fields(meta, evidence), **checks.fields,
@@ -165,8 +195,10 @@ def _quotes(evidence: "_Evidence", spans: list[Span]) -> dict | list[dict] | Non
 class _Evidence:
     """Quotes and line numbers for spans of one text."""
 
-    def __init__(self, text: str, lines: LineIndex, sentence_spans: list[Span], source_line) -> None:
+    def __init__(self, text: str, lines: LineIndex, sentence_spans: list[Span], source_line,
+                 page_starts: tuple[int, ...] = ()) -> None:
         self.text = text
+        self.page_starts = page_starts
         self.lines = lines
         self.sentence_starts = [s.start for s in sentence_spans]
         self.sentence_spans = sentence_spans
@@ -178,8 +210,11 @@ class _Evidence:
     def quote(self, span: Span) -> dict:
         # column is 1-based within the line of a text file; an HTML page's column is not known.
         column = None if self.source_line else self.lines.column(span.start)
-        return {"text": self.text[span.start:span.end], "start": span.start, "end": span.end,
-                "line": self.line(span.start), "column": column}
+        quote = {"text": self.text[span.start:span.end], "start": span.start, "end": span.end,
+                 "line": self.line(span.start), "column": column}
+        if self.page_starts:  # a PDF's page
+            quote["page"] = bisect_right(self.page_starts, span.start)
+        return quote
 
     def sentence_of(self, offset: int, end: int | None = None) -> Span:
         """The sentence around [offset, end); a sentence longer than a quote may be (a page
@@ -253,10 +288,23 @@ def _relation_columns(report: str, relations: list[Relation], evidence: _Evidenc
          ";".join(str(p.index) for p in relation.parts), relation.stated_expr, relation.stated_lo,
          relation.stated_hi, relation.computed_expr, relation.computed_value, relation.computed_lo,
          relation.computed_hi, relation.reading, relation.tried, relation.direction,
-         [evidence.quote(s) for s in _relation_quotes(relation, evidence)])
+         _relation_evidence(relation, evidence))
         for index, relation in enumerate(relations)
     ]
     return _columns(RELATION_FIELDS, rows)
+
+
+def _relation_evidence(relation: Relation, evidence: _Evidence) -> list[dict]:
+    """The quotes of a relation; a table's also name the cells it compares ([start, end] of each
+    figure in the quote), so the HTML report can mark them in their row."""
+    quotes = [evidence.quote(s) for s in _relation_quotes(relation, evidence)]
+    if relation.op == "table":
+        figures = sorted({(f.start, f.end) for f in (relation.stated, *relation.parts)})
+        for quote in quotes:
+            cells = [[a, b] for a, b in figures if quote["start"] <= a and b <= quote["end"]]
+            if cells:
+                quote["cells"] = cells
+    return quotes
 
 
 def _relation_quotes(relation: Relation, evidence: _Evidence) -> list[Span]:

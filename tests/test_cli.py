@@ -41,7 +41,14 @@ def read_csv(path):
 def test_help_does_not_import_the_heavy_libraries():
     code = ("import sys; from auditor.cli import app; from typer.testing import CliRunner; "
             "CliRunner().invoke(app, ['--help']); "
-            "print(sorted(m for m in ('pandas', 'pandera', 'great_expectations') if m in sys.modules))")
+            "print(sorted(m for m in ('pandas', 'pandera', 'great_expectations', 'pdfplumber', 'pdfminer', 'docx') "
+            "if m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_reading_a_text_report_does_not_import_the_pdf_and_word_readers():
+    code = ("import sys; from auditor.process import text_view; text_view('本年受理3件。'.encode(), '.txt'); "
+            "print(sorted(m for m in ('pdfplumber', 'pdfminer', 'docx') if m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
 
 

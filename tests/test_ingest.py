@@ -51,23 +51,39 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     _write(root / "a.HTML")
     _write(root / "年度 报告" / "二〇二〇 年.htm")
     _write(root / "年度 报告" / "深 层" / "报告.TXT")
-    _write(root / "年度 报告" / "notes.md")       # unsupported inside a folder: ignored
-    _write(root / "scan.pdf")                     # likewise
+    _write(root / "年度 报告" / "notes.md")       # no report inside a folder: skipped with a reason
+    _write(root / "scan.pdf")                     # a report format: taken (read or refused later)
+    _write(root / "old.DOC")                      # refused when read, with its own reason
     _write(root / ".hidden.txt")                  # hidden: ignored
     _write(root / ".cache" / "c.txt")             # inside a hidden folder: ignored
+    _write(root / "audit_out" / "flags.json")     # the run's output folder, when excluded
     return root
 
 
 def test_discover_walks_nested_folders(tree: Path) -> None:
-    found, skipped = discover(["reports_in"])
+    found, skipped = discover(["reports_in"], exclude=["reports_in/audit_out"])
     assert _displays(found) == [
         "reports_in/a.HTML",
         "reports_in/b.txt",
+        "reports_in/old.DOC",
+        "reports_in/scan.pdf",
         "reports_in/年度 报告/二〇二〇 年.htm",
         "reports_in/年度 报告/深 层/报告.TXT",
     ]
     assert found[0].path == Path("reports_in/a.HTML")  # relative, as given: not resolved
-    assert skipped == []
+    assert [(s.path, s.reason) for s in skipped] == [
+        (Path("reports_in/年度 报告/notes.md"),
+         "not a report file (a .md file): auditor reads .txt, .html, .htm, .pdf, .docx")]
+
+
+def test_discover_lists_every_other_file_as_skipped(tree: Path) -> None:
+    _write(tree / "gold.jsonl")
+    _write(tree / "README")
+    found, skipped = discover(["reports_in"])  # no folder excluded: the outputs' files are no reports
+    reasons = {s.path.name: s.reason for s in skipped}
+    assert set(reasons) == {"gold.jsonl", "README", "notes.md", "flags.json"}
+    assert "a .jsonl file" in reasons["gold.jsonl"] and "without a suffix" in reasons["README"]
+    assert len(found) == 6
 
 
 def test_discover_missing_path_is_skipped(tree: Path) -> None:
@@ -90,7 +106,7 @@ def test_discover_reports_each_file_once(tree: Path) -> None:
     found, _ = discover(["reports_in/b.txt", "reports_in", "reports_in/b.txt", "./reports_in"])
     displays = _displays(found)
     assert displays[0] == "reports_in/b.txt"  # the first route to a file wins
-    assert len(displays) == len(set(displays)) == 4
+    assert len(displays) == len(set(displays)) == 6
     assert "reports_in/年度 报告/b-link.txt" not in displays
 
 
@@ -98,7 +114,8 @@ def test_discover_survives_symlink_loops(tree: Path) -> None:
     _symlink(tree / "年度 报告" / "深 层" / "up", Path(".."), target_is_directory=True)
     _symlink(tree / "self", Path("."), target_is_directory=True)
     found, skipped = discover(["reports_in"])
-    assert len(found) == 4
+    assert len(found) == 6
+    skipped = [s for s in skipped if not s.reason.startswith("not a report file")]
     assert {s.reason for s in skipped} == {"symlink loop"}
     assert {s.path for s in skipped} == {
         Path("reports_in/self"), Path("reports_in/年度 报告/深 层/up"),

@@ -1,7 +1,11 @@
 """Find the report files to audit among the paths the user gave.
 
-A named file is always taken (a later stage judges what it holds); a named folder is walked
-for .txt/.html/.htm files. Results are deterministic and each real file appears once.
+A named file is always taken (a later stage judges what it holds). A named folder is walked,
+and every file it holds is accounted for: a report file (.txt, .html, .htm, .pdf, .docx) or one
+of a kind a later stage refuses with its own reason (.doc, .wps, .xls, .xlsx) is taken; any
+other is skipped with a reason, so it shows in the outputs as refused. Hidden files and folders
+and the run's own output folder are left out. Results are deterministic and each real file
+appears once.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")  # compared case-insensitively
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")  # compared case-insensitively
+REFUSED_SUFFIXES = (".doc", ".wps", ".xls", ".xlsx")  # taken, and refused with a reason when read
 
 
 @dataclass(frozen=True)
@@ -26,15 +31,17 @@ class Skipped:
     reason: str     # one short English line
 
 
-def discover(paths: Sequence[str | Path]) -> tuple[list[InputFile], list[Skipped]]:
-    """Files to read, in argument order (sorted within a folder), and what was skipped."""
+def discover(paths: Sequence[str | Path], exclude: Sequence[str | Path] = ()) -> tuple[list[InputFile], list[Skipped]]:
+    """Files to read, in argument order (sorted within a folder), and what was skipped. Folders
+    in `exclude` (the run's output folder) are not walked."""
     found: list[InputFile] = []
     skipped: list[Skipped] = []
     seen: set[str] = set()  # real paths already taken: a file reached twice is read once
+    left_out = {os.path.realpath(p) for p in exclude}
     for raw in paths:
         root = Path(raw)
         if root.is_dir():
-            candidates = sorted(_walk(root, skipped), key=_display)
+            candidates = sorted(_walk(root, skipped, left_out), key=_display)
         elif root.is_file():
             candidates = [root]
         else:
@@ -52,6 +59,15 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
+def _taken(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES + REFUSED_SUFFIXES
+
+
+def _unknown_reason(path: Path) -> str:
+    kind = f"a {path.suffix.lower()} file" if path.suffix else "a file without a suffix"
+    return f"not a report file ({kind}): auditor reads {', '.join(SUPPORTED_SUFFIXES)}"
+
+
 def _display(path: Path) -> str:
     return path.as_posix()
 
@@ -64,8 +80,9 @@ def _missing_reason(path: Path) -> str:
     return "does not exist"
 
 
-def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
-    """Supported, non-hidden files under root; symlinked folders are followed once each."""
+def _walk(root: Path, skipped: list[Skipped], left_out: set[str] = frozenset()) -> list[Path]:
+    """Non-hidden report files under root (the others skipped with a reason); symlinked folders
+    are followed once each, folders in left_out not at all."""
     files: list[Path] = []
     visited: set[str] = {os.path.realpath(root)}
 
@@ -79,6 +96,8 @@ def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
             if name.startswith("."):
                 continue
             real = os.path.realpath(os.path.join(dirpath, name))
+            if real in left_out:
+                continue  # the run's own output folder
             if real in visited:
                 if _is_ancestor(real, here):
                     skipped.append(Skipped(Path(dirpath) / name, "symlink loop"))
@@ -88,10 +107,13 @@ def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
         dirnames[:] = kept
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            if name.startswith(".") or not is_supported(path):
-                continue  # not asked for: ignored silently
+            if name.startswith("."):
+                continue  # hidden: not asked for
             if path.is_file():
-                files.append(path)
+                if _taken(path):
+                    files.append(path)
+                else:
+                    skipped.append(Skipped(path, _unknown_reason(path)))
             elif os.path.islink(path):
                 skipped.append(Skipped(path, "broken symlink"))
     return files

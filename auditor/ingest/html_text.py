@@ -11,6 +11,10 @@ Rules, roughly what a reader sees in a browser:
 - white space runs collapse to one space (&nbsp; included), except that a source line break
   between two CJK characters disappears (as in Firefox), since Chinese puts no space there;
 - no trailing spaces, no leading spaces, never more than one blank line in a row.
+
+Each data table (not page layout) is also kept as a grid (auditor/ingest/grid.py): its cells
+placed by the HTML table algorithm (a cell with rowspan or colspan covers the places below and
+to its right), each with the offsets of its text in the visible text.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from auditor.ingest.grid import Grid, GridCell
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "nav", "head"})
 _BLOCK = frozenset({
@@ -56,10 +62,24 @@ class OffsetMap:
 
 def html_to_text(html: str) -> tuple[str, OffsetMap]:
     """The page's visible text and a map from its offsets to lines of `html`; never raises."""
+    text, offsets, _ = html_document(html)
+    return text, offsets
+
+
+def html_document(html: str) -> tuple[str, OffsetMap, tuple[Grid, ...]]:
+    """The visible text, its map to source lines, and the page's data tables as grids."""
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
     return parser.result()
+
+
+@dataclass
+class _Cell:
+    rowspan: int = 1
+    colspan: int = 1
+    start: int | None = None  # offsets of its text in the text written so far
+    end: int | None = None
 
 
 @dataclass
@@ -70,11 +90,13 @@ class _Row:
     cell_breaks: int = 0
     layout: bool = False
     separators: list[int] = field(default_factory=list)  # offsets of its tabs and in-cell breaks
+    spans: list[_Cell] = field(default_factory=list)     # its cells, for the grid
 
 
 @dataclass
 class _Table:
     row: _Row | None = None
+    rows: list[_Row] = field(default_factory=list)
 
 
 class _TextExtractor(HTMLParser):
@@ -100,6 +122,7 @@ class _TextExtractor(HTMLParser):
         self._title_parts: list[str] | None = None
         self._title: str | None = None
         self._title_line: int | None = None
+        self._grids: list[list[_Row]] = []
 
     # -- HTMLParser callbacks ------------------------------------------------------------
 
@@ -115,6 +138,8 @@ class _TextExtractor(HTMLParser):
                 self._skip.append(tag)
             return
         self._open(tag)
+        if tag in ("td", "th") and self._tables and self._tables[-1].row is not None:
+            self._tables[-1].row.spans.append(_Cell(_span(attrs, "rowspan"), _span(attrs, "colspan")))
 
     def handle_endtag(self, tag: str) -> None:
         if self._title_parts is not None:
@@ -174,7 +199,10 @@ class _TextExtractor(HTMLParser):
             self._block()
         elif tag == "table":
             if self._tables:
-                self._close_row(self._tables.pop())
+                table = self._tables.pop()
+                self._close_row(table)
+                if table.rows and not any(r.layout for r in table.rows):
+                    self._grids.append(table.rows)
             self._block()
         elif tag == "pre":
             self._pre = max(0, self._pre - 1)
@@ -198,6 +226,7 @@ class _TextExtractor(HTMLParser):
     def _new_row(self, table: _Table) -> _Row:
         self._close_row(table)  # </tr> is optional
         row = table.row = _Row()
+        table.rows.append(row)
         self._block()
         return row
 
@@ -304,10 +333,15 @@ class _TextExtractor(HTMLParser):
         if not self._anchor_lines or self._anchor_lines[-1] != line:
             self._anchor_offsets.append(self._size)
             self._anchor_lines.append(line)
+        start = self._size
         self._write(text)
         row = self._cell_row()
         if row is not None:
             row.cell_chars += len(text)
+            if row.spans:
+                cell = row.spans[-1]
+                cell.start = start if cell.start is None else cell.start
+                cell.end = self._size
 
     def _write_separator(self, following: str) -> None:
         if self._newlines:
@@ -355,14 +389,48 @@ class _TextExtractor(HTMLParser):
             self._finish_title()
         for table in reversed(self._tables):
             self._close_row(table)  # unclosed rows still get their layout decision
-        body = _newlines_at("".join(self._out), sorted(self._layout_separators))
+        body = self._out_text = _newlines_at("".join(self._out), sorted(self._layout_separators))
         offsets, lines = self._anchor_offsets, self._anchor_lines
         if self._title:
             prefix = self._title + ("\n" if body else "")
             offsets = [0] + [offset + len(prefix) for offset in offsets]
             lines = [self._title_line or 1] + lines
             body = prefix + body
-        return body, OffsetMap(tuple(offsets), tuple(lines))
+        shift = len(body) - len(self._out_text)
+        grids = tuple(_grid(n + 1, rows, body, shift) for n, rows in enumerate(self._grids))
+        return body, OffsetMap(tuple(offsets), tuple(lines)), tuple(g for g in grids if g.cells)
+
+
+def _span(attrs: list[tuple[str, str | None]], name: str) -> int:
+    """rowspan or colspan: a whole number from 1 to 1000 (as browsers clamp it), else 1."""
+    value = next((v for k, v in attrs if k == name), None) or ""
+    digits = re.match(r"\s*(\d+)", value)
+    return min(max(int(digits.group(1)), 1), 1000) if digits else 1
+
+
+def _grid(number: int, rows: list[_Row], text: str, shift: int) -> Grid:
+    """The rows' cells placed by the HTML table algorithm: each cell takes the first place to
+    the right that no rowspan from above holds, and covers rowspan × colspan places."""
+    taken: set[tuple[int, int]] = set()
+    cells = []
+    for r, row in enumerate(rows):
+        c = 0
+        for span in row.spans:
+            while (r, c) in taken:
+                c += 1
+            rowspan = min(span.rowspan, len(rows) - r)
+            for dr in range(rowspan):
+                for dc in range(span.colspan):
+                    taken.add((r + dr, c + dc))
+            start = end = None
+            if span.start is not None:
+                start, end = span.start + shift, span.end + shift
+            else:  # an empty cell: where the next text is
+                start = end = min(len(text), (cells[-1].end if cells else 0))
+            cells.append(GridCell(r, c, text[start:end], start, end, rowspan, span.colspan))
+            c += span.colspan
+    n_columns = max((cell.column + cell.colspan for cell in cells), default=0)
+    return Grid(number, cells, len(rows), n_columns)
 
 
 def _newlines_at(text: str, offsets: list[int]) -> str:

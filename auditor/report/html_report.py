@@ -495,6 +495,8 @@ def _evidence_links(key: str, flag: dict, shown: set[str]) -> str:
     for k, item in enumerate(flag.get("evidence") or []):
         line = item.get("line") if isinstance(item, dict) else None
         label = f"L{_esc(line)}" if line is not None else f"#{k + 1}"
+        if isinstance(item, dict) and item.get("page") is not None:  # a PDF's page
+            label = f"p{_esc(item['page'])} {label}"
         anchor = f"{key}-e{k}"
         if isinstance(item, dict) and item.get("report"):
             links.append(f'<span class="other" title="{_esc(item["report"])}: {_esc(item.get("text", ""))}">'
@@ -519,6 +521,7 @@ class Highlight:
     flag_id: str
     severity: str
     anchor: str
+    cell: bool = False       # a table cell the flag compares, marked inside its row
 
 
 def _highlights(flags: list[tuple[str, dict]]) -> list[Highlight]:
@@ -528,8 +531,14 @@ def _highlights(flags: list[tuple[str, dict]]) -> list[Highlight]:
             if not isinstance(item, dict) or item.get("report"):  # a quote of another report
                 continue
             start, end = _offset(item.get("start")), _offset(item.get("end"))
-            if start is not None and end is not None:
-                out.append(Highlight(start, end, key, str(flag.get("id")), str(flag.get("severity")), f"{key}-e{k}"))
+            if start is None or end is None:
+                continue
+            severity = str(flag.get("severity"))
+            out.append(Highlight(start, end, key, str(flag.get("id")), severity, f"{key}-e{k}"))
+            for j, cell in enumerate(item.get("cells") or []):
+                a, b = (_offset(v) for v in cell) if isinstance(cell, (list, tuple)) and len(cell) == 2 else (None, None)
+                if a is not None and b is not None and start <= a < b <= end:
+                    out.append(Highlight(a, b, key, str(flag.get("id")), severity, f"{key}-e{k}-c{j}", cell=True))
     return out
 
 
@@ -731,7 +740,8 @@ class _Renderer:
         if h.anchor not in self.anchored:
             self.anchored.add(h.anchor)
             anchor = f' id="{h.anchor}"'
-        return (f'<mark{anchor} class="hl sev-{_esc(h.severity)}" data-key="{h.key}" '
+        cell = " cell" if h.cell else ""
+        return (f'<mark{anchor} class="hl sev-{_esc(h.severity)}{cell}" data-key="{h.key}" '
                 f'data-flag="{_esc(h.flag_id)}" data-ev="{h.anchor}">')
 
     def _empty_anchor(self, h: Highlight) -> None:
@@ -806,6 +816,9 @@ mark.hl { background: rgba(198, 40, 40, 0.16); border-bottom: 2px solid var(--er
 mark.hl.sev-warning { background: rgba(224, 123, 0, 0.18); border-bottom-color: var(--warning); }
 mark.hl.sev-info { background: rgba(21, 101, 192, 0.14); border-bottom-color: var(--info); }
 mark.hl.off { background: none; border-bottom: 0; }
+mark.hl.cell { outline: 2px solid var(--error); outline-offset: 1px; font-weight: bold; }
+mark.hl.cell.sev-warning { outline-color: var(--warning); }
+mark.hl.cell.off { outline: none; font-weight: normal; }
 mark.hl:target { outline: 2px solid #8b1a1a; }
 .notice { background: #fff3e0; border-left: 4px solid var(--warning); padding: 6px 10px; }
 @media print { nav#filters { display: none; } .lines { max-height: none; overflow: visible; } }

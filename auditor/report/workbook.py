@@ -189,9 +189,14 @@ def _flags_sheet(sheet: Worksheet, formats: dict[str, Format], flags: list[dict]
     _status_dropdown(sheet, list(FLAG_HEADERS).index("status"), len(flags))
 
 
+def _page(evidence: dict) -> str:
+    """第4页 for a quote of a PDF, else nothing."""
+    return f"第{evidence['page']}页" if evidence.get("page") is not None else ""
+
+
 def _flag_row(flag: dict, review: Review | None) -> list:
     evidence = flag.get("evidence") or []
-    quotes = "\n".join(f"第{e['line']}行: {quoted(e)}" if e.get("line") is not None else quoted(e)
+    quotes = "\n".join(f"{_page(e)}第{e['line']}行: {quoted(e)}" if e.get("line") is not None else quoted(e)
                        for e in evidence)
     values = {
         **{key: flag.get(key) for key in ("severity", "category", "rule", "report", "region", "year",

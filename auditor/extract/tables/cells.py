@@ -4,7 +4,8 @@ A cell whose digits are a figure the extractor already read keeps that figure; a
 out of a run of digits (6|0|0|0|0|1|7 of 6000017) becomes a new figure spanning its own digits.
 Either way it is renamed by its row and column (metric new.natural_person, label 本年新收(自然人)).
 Where a row's digits share one line without | or tabs, the row as written goes into the label of
-its total cell (予以公开〔6000017〕(总计)), so a flag shows how its figures were read. Every other
+its total cell (予以公开〔6000017〕(总计)), so a flag shows how its figures were read; a cell read
+from a grid names its place there instead (行政复议〔第4页表7第4行第5列〕总计). Every other
 figure standing in a table's digits (the run 6000017 read as one number) is set aside as a plain
 number, out of every other reader's way.
 """
@@ -66,8 +67,9 @@ def _fact_for(start: int, end: int, text: str, value, by_span: dict, facts: list
 
 
 def _name(table: Table, row: Row, template: DisclosureTemplate) -> None:
-    quote = f"〔{written(row)}〕" if row.inline else ""
+    written_quote = f"〔{written(row)}〕" if row.inline else ""
     for cell in row.cells:
+        quote = f"〔{cell.place}〕" if cell.place else written_quote  # a grid's cell names its place
         if table.kind == "applications":
             column = template.columns[cell.column]
             last = cell.column == len(template.columns) - 1

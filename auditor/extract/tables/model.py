@@ -2,7 +2,8 @@
 
 A table is rows of cells. A cell knows its row and column, its digits as written, its value and
 where it stands in the report (offsets and line); once read, the figure (Fact) that carries it
-into facts.csv and the relations. A row keeps its label and its digits as written, and how it
+into facts.csv and the relations. A table read from a grid (a PDF's drawn table, a Word or HTML
+table) also knows, for each cell, its place in the grid (table, row, column and the PDF's page). A row keeps its label and its digits as written, and how it
 was read: `read` (its cells are known), `ambiguous` (several splits of its digits fit its sums:
 nothing is read), `unfit` (no split fits: the template proves an error, DISC006) or `blank`
 (too few figures for its columns).
@@ -25,6 +26,7 @@ class Cell:
     end: int
     line: int = 0            # 1-based line of the report text
     fact: Fact | None = None  # the figure that carries the cell (set when the table is read)
+    place: str = ""          # read from a grid: where it stands (第4页表7第4行第5列)
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Row:
     splits: list[tuple[int, ...]] = field(default_factory=list)  # the splits tried, when it had to be split
     unit: str = ""
     label_start: int = 0
+    grid: int = 0            # read from a grid (PDF, DOCX, HTML): the table's number, else 0
 
     @property
     def read(self) -> bool:

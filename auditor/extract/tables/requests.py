@@ -51,15 +51,15 @@ def read_applications(text: str, template: DisclosureTemplate) -> Table | None:
         pending = ""
         if any(w in label for w in template.appeal_start_words):
             break  # the table of appeals begins
-        key = _row_key(label, table.rows, template)
+        key = row_key(label, table.rows, template)
         if key is None:
             if is_prose(label) or seg.run is None:
                 break
             continue
-        group = _group(label) or group
+        group = group_of(label) or group
         if seg.run is None:
             break
-        name = template.rows[key].zh if key in template.rows else _outcome_name(label, group)
+        name = template.rows[key].zh if key in template.rows else outcome_name(label, group)
         table.rows.append(_row(key, name, label, seg, text))
         runs[len(table.rows) - 1] = seg.run
         if key == "carried_out" or len(table.rows) > MAX_ROWS:
@@ -78,7 +78,7 @@ def _row(key: str, name: str, label: str, seg: Segment, text: str) -> Row:
                label_start=seg.label_start)
 
 
-def _row_key(label: str, rows: list[Row], template: DisclosureTemplate) -> str | None:
+def row_key(label: str, rows: list[Row], template: DisclosureTemplate) -> str | None:
     """new first; then carried_in, outcomes, total and carried_out in the template's order."""
     words = {key: named.words for key, named in template.rows.items()}
     seen = {r.key for r in rows}
@@ -99,13 +99,13 @@ def _has(label: str, words: tuple[str, ...]) -> bool:
     return any(w in label for w in words)
 
 
-def _group(label: str) -> str:
+def group_of(label: str) -> str:
     """The last outcome group a label opens: （六）其他处理 -> 其他处理."""
     groups = _GROUP_RE.findall(label)
     return regex.sub(r"[（(].*$", "", groups[-1][1]) if groups else ""
 
 
-def _outcome_name(label: str, group: str) -> str:
+def outcome_name(label: str, group: str) -> str:
     """予以公开, 属于国家秘密, 其他处理·其他 (a short item keeps its group's name)."""
     name = last_item_name(label)
     if len(name) < 3 and "·" not in name and group and group != name:
