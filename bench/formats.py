@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.extraction import median_seconds
+
 DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "real_pdfs"
 _COLD = """
 import sys, time
@@ -36,16 +38,6 @@ path = Path(sys.argv[1])
 process_file(InputFile(path, path.name), config)
 print(time.perf_counter() - start, time.perf_counter() - loaded)
 """
-
-
-def median_seconds(work, runs: int) -> float:
-    work()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def cold_seconds(path: Path, runs: int) -> tuple[float, float]:
