@@ -19,7 +19,6 @@ import argparse
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from bench.extraction import median_seconds
@@ -64,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
 
     config = load_config(None)
     print(f"median of {args.runs} runs, one core")
-    print(f"| file | pages | characters | grids | read | audit path | cold (imports + audit path) |")
+    print("| file | pages | characters | grids | read | audit path | cold (imports + audit path) |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for path in files:
         data = path.read_bytes()
