@@ -10,7 +10,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor.errors import AuditorError
@@ -19,6 +19,7 @@ from auditor.pipeline import audit, read_reports
 from auditor.process import _plain_decimal
 from auditor.report.files import write_atomic
 from tests.conftest import SEEDS
+from tests.fuzzing import EMBEDDED, check_reading, mutated_texts, text_pool
 
 ORIGINAL = (SEEDS / "000_bffc2002e0c26100.txt").read_text(encoding="utf-8")
 PASSAGE = "2021年,全县各级人民调解委员会共受理矛盾纠纷2000件,调解成功1900件,调解成功率为96.5%。\n"
@@ -278,3 +279,21 @@ def test_any_text_reads_without_error_and_offsets_slice_back(config, text):
 def test_value_formatting_round_trips(value):
     written = _plain_decimal(value)
     assert "E" not in written and Decimal(written) == value
+
+
+# --- the reader on damaged real text (python -m bench.fuzz runs this for as long as asked) --------
+
+REAL_TEXTS = text_pool()  # the embedded passages, and the corpora and sample reports when present
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutated_texts(REAL_TEXTS))
+def test_damaged_real_text_reads_and_points_into_itself(config, text):
+    check_reading(text, config)
+
+
+@pytest.mark.parametrize("text", EMBEDDED)
+def test_the_embedded_passages_read_with_figures_and_relations(config, text):
+    record = check_reading(text, config)
+    assert record.n_facts >= 3 and record.n_relations >= 1  # undamaged, they hold what the mutations break
