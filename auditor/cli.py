@@ -135,6 +135,7 @@ def extract(
     """Extract the figures only: write facts.csv and reports.csv, run no checks."""
     with _user_errors(debug):
         from auditor.config import load_config
+        from auditor.ingest.discover import display_name
         from auditor.pipeline import extract as run_extract
         from auditor.report.writers import write_extract
         from auditor import terminal
@@ -146,7 +147,8 @@ def extract(
         write_extract(out, records, frames)
         if verbosity:
             ok = sum(r.document["status"] == "ok" for r in records)
-            typer.echo(f"{len(records)} report(s), {ok} read, {len(frames.facts)} figure(s) -> {out}/facts.csv")
+            typer.echo(f"{len(records)} report(s), {ok} read, {len(frames.facts)} figure(s) -> "
+                       f"{display_name(out)}/facts.csv")
     _report_lost_reports(records, debug)
 
 
@@ -160,9 +162,10 @@ def baseline(
     """Write a baseline of accepted flags, for `auditor audit --baseline`."""
     with _user_errors(debug):
         from auditor.baseline import write_baseline
+        from auditor.ingest.discover import display_name
 
         count = write_baseline(source, output)
-        typer.echo(f"{count} flag(s) -> {output}")
+        typer.echo(f"{count} flag(s) -> {display_name(output)}")
 
 
 @app.command()
@@ -279,14 +282,16 @@ class _user_errors:
 
     def __exit__(self, kind, error, traceback) -> bool:
         from auditor.errors import AuditorError
+        from auditor.ingest.discover import escape_surrogates  # a path the user gave may hold them
 
         if error is None or self.debug or isinstance(error, (typer.Exit, KeyboardInterrupt)):
             return False
         if isinstance(error, (AuditorError, OSError)):
-            typer.echo(f"auditor: error: {error}", err=True)
+            typer.echo(f"auditor: error: {escape_surrogates(str(error))}", err=True)
             raise typer.Exit(EXIT_USAGE)
         # A bug, not a finding: a distinct status so that a CI gate never reads it as "flags found".
-        typer.echo(f"auditor: internal error: {kind.__name__}: {error} (run again with --debug for details)", err=True)
+        typer.echo(f"auditor: internal error: {kind.__name__}: {escape_surrogates(str(error))} "
+                   "(run again with --debug for details)", err=True)
         raise typer.Exit(EXIT_INTERNAL)
 
 

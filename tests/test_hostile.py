@@ -297,3 +297,70 @@ def test_damaged_real_text_reads_and_points_into_itself(config, text):
 def test_the_embedded_passages_read_with_figures_and_relations(config, text):
     record = check_reading(text, config)
     assert record.n_facts >= 3 and record.n_relations >= 1  # undamaged, they hold what the mutations break
+
+
+# --- any file name ---------------------------------------------------------------------------
+
+GBK_NAME = b"\xb1\xa8\xb8\xe6.txt"  # 报告.txt as a GBK file system stores it: not UTF-8
+GBK_FOLDER = b"\xc4\xea\xb6\xc8"    # 年度
+
+
+def _non_utf8_corpus(root):
+    """Two reports whose names are not UTF-8 (one in a folder whose name is not either), one that is."""
+    folder = root / os.fsdecode(GBK_FOLDER)
+    try:
+        folder.mkdir(parents=True)
+        (root / os.fsdecode(GBK_NAME)).write_text(PASSAGE, encoding="utf-8")
+        (folder / os.fsdecode(b"\xbf\xd5.txt")).write_text(PASSAGE, encoding="utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    (root / "plain.txt").write_text(PASSAGE, encoding="utf-8")
+
+
+def test_names_that_are_not_utf8_are_read_and_shown_escaped_in_every_output(tmp_path):
+    from xml.etree import ElementTree
+
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    _non_utf8_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["audit", str(tmp_path / "in"), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 1, result.output  # flags found (1900 / 2000 is not 96.5%), no crash
+    report = json.loads((out / "flags.json").read_text(encoding="utf-8"))
+    names = {r["path"].rsplit("/in/", 1)[-1]: r["status"] for r in report["reports"]}
+    assert names == {r"\xb1\xa8\xb8\xe6.txt": "ok", r"\xc4\xea\xb6\xc8/\xbf\xd5.txt": "ok", "plain.txt": "ok"}
+    ids = {f["report"].rsplit("/in/", 1)[-1]: f["id"] for f in report["flags"] if f["rule"] == "RATE001"}
+    assert len(set(ids.values())) == 3  # the same passage, three names: three ids
+    assert r"\xb1\xa8\xb8\xe6.txt" in (out / "flags.csv").read_text(encoding="utf-8-sig")
+    assert r"\xb1\xa8\xb8\xe6.txt" in (out / "summary.md").read_text(encoding="utf-8")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert r"\xb1\xa8\xb8\xe6.txt" in page and "could not be re-read" not in page  # the text was found again
+    ElementTree.parse(out / "junit.xml")
+    uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
+            for run in json.loads((out / "flags.sarif").read_text(encoding="utf-8"))["runs"]
+            for res in run["results"] for loc in res["locations"]}
+    assert any(uri.endswith("/in/%B1%A8%B8%E6.txt") for uri in uris)  # the bytes on disk
+    book = load_workbook(out / "flags.xlsx", read_only=True)
+    rows = [" ".join(map(str, row)) for row in book["问题清单"].iter_rows(values_only=True)]
+    assert any(r"\xb1\xa8\xb8\xe6.txt" in row for row in rows)
+    book.close()
+
+    baseline = tmp_path / "baseline.json"
+    assert CliRunner().invoke(app, ["baseline", str(out / "flags.json"), "-o", str(baseline)]).exit_code == 0
+    again = CliRunner().invoke(app, ["audit", str(tmp_path / "in"), "--out", str(tmp_path / "again"),
+                                     "--baseline", str(baseline), "--jobs", "2"])
+    assert again.exit_code == 0, again.output  # the same ids, whatever the number of jobs: all baselined
+
+
+def test_a_missing_path_that_is_not_utf8_is_named_escaped(tmp_path):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    missing = tmp_path / os.fsdecode(b"\xb2\xbb\xb4\xe6.txt")  # 不存: not UTF-8
+    result = CliRunner().invoke(app, ["audit", str(missing), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(r"\xb2\xbb\xb4\xe6.txt: no such file or folder")

@@ -7,6 +7,7 @@ for .txt/.html/.htm files. Results are deterministic and each real file appears 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")  # compared case-insensitively
 @dataclass(frozen=True)
 class InputFile:
     path: Path      # as given, joined with the path found under a folder; not resolved
-    display: str    # the path with forward slashes: the report's name in outputs
+    display: str    # display_name(path): the report's name in outputs
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[InputFile], list[Skipped
     for raw in paths:
         root = Path(raw)
         if root.is_dir():
-            candidates = sorted(_walk(root, skipped), key=_display)
+            candidates = sorted(_walk(root, skipped), key=display_name)
         elif root.is_file():
             candidates = [root]
         else:
@@ -44,7 +45,7 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[InputFile], list[Skipped
             real = os.path.realpath(path)
             if real not in seen:
                 seen.add(real)
-                found.append(InputFile(path, _display(path)))
+                found.append(InputFile(path, display_name(path)))
     return found, _unique(skipped)
 
 
@@ -52,8 +53,29 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def _display(path: Path) -> str:
-    return path.as_posix()
+def display_name(path: str | Path) -> str:
+    r"""The path as outputs name it: forward slashes, and each byte of a name that is not UTF-8
+    as \xNN. Python reads such a name (报告.txt from a GBK file system) with one lone surrogate
+    per byte, which no UTF-8 output can hold; the escaped form can, and still tells the bytes
+    (the SARIF writer turns it back into them).
+
+    >>> display_name(os.fsdecode(b"in/\xb1\xa8\xb8\xe6.txt"))
+    'in/\\xb1\\xa8\\xb8\\xe6.txt'
+    """
+    return escape_surrogates(Path(path).as_posix())
+
+
+def escape_surrogates(text: str) -> str:
+    """TEXT with the lone surrogates of undecodable name bytes as \\xNN (see display_name)."""
+    return _SURROGATE_RE.sub(_escaped, text)
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def _missing_reason(path: Path) -> str:
