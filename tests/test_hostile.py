@@ -364,3 +364,197 @@ def test_a_missing_path_that_is_not_utf8_is_named_escaped(tmp_path):
     result = CliRunner().invoke(app, ["audit", str(missing), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert result.stderr.strip().endswith(r"\xb2\xbb\xb4\xe6.txt: no such file or folder")
+
+
+# --- bounded reading of workbooks and baselines ----------------------------------------------
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPES = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Override PartName="/xl/workbook.xml" '
+          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+          '<Override PartName="/xl/worksheets/sheet1.xml" '
+          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>{more}</Types>')
+
+
+_CONTENT_TYPES = {
+    "xl/styles.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml",
+    "xl/sharedStrings.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
+}
+
+
+def _cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _flag_sheet_rows(ids=("0123456789abcdef", "fedcba9876543210")) -> str:
+    """The header of 「问题清单」 and one row per id, marked 误报 (so a baseline keeps it)."""
+    from openpyxl.utils import get_column_letter
+
+    from auditor.report.workbook import FLAG_HEADERS
+
+    keys = list(FLAG_HEADERS)
+    header = "".join(_cell(f"{get_column_letter(i + 1)}1", title) for i, title in enumerate(FLAG_HEADERS.values()))
+    rows = [f'<row r="1">{header}</row>']
+    for n, flag_id in enumerate(ids, start=2):
+        values = {"id": flag_id, "status": "误报", "rule": "RATE001", "report": "a.txt", "message": "m", "comment": ""}
+        cells = "".join(_cell(f"{get_column_letter(keys.index(k) + 1)}{n}", v) for k, v in values.items() if v)
+        rows.append(f'<row r="{n}">{cells}</row>')
+    return "".join(rows)
+
+
+def _write_xlsx(path, rows: str, dimension: str = "A1:O3", parts: dict | None = None) -> None:
+    """A minimal workbook: 「问题清单」 with ROWS under a declared DIMENSION, plus PARTS (name -> XML
+    or bytes, or a callable writing into the open archive) beside it."""
+    parts = dict(parts or {})
+    more = "".join(f'<Override PartName="/{name}" ContentType="{_CONTENT_TYPES.get(name, "application/xml")}"/>'
+                   for name in parts if name.endswith(".xml"))
+    sheet = (f'<worksheet xmlns="{_MAIN_NS}"><dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>')
+    rels = [f'<Relationship Id="rId1" Type="{_REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>']
+    if "xl/styles.xml" in parts:
+        rels.append(f'<Relationship Id="rId2" Type="{_REL_NS}/styles" Target="styles.xml"/>')
+    if "xl/sharedStrings.xml" in parts:
+        rels.append(f'<Relationship Id="rId3" Type="{_REL_NS}/sharedStrings" Target="sharedStrings.xml"/>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _TYPES.format(more=more))
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{_PKG_NS}"><Relationship Id="rId1" '
+                                        f'Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><sheets>'
+                                            '<sheet name="问题清单" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{_PKG_NS}">{"".join(rels)}</Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        for name, content in parts.items():
+            content(archive, name) if callable(content) else archive.writestr(name, content)
+
+
+def _zeros(size: int):
+    def write(archive, name):
+        with archive.open(name, "w", force_zip64=True) as entry:
+            chunk = bytes(1 << 20)
+            for _ in range(size >> 20):
+                entry.write(chunk)
+    return write
+
+
+_STYLES_BOMB = f'<styleSheet xmlns="{_MAIN_NS}"><cellXfs count="300000">' + "<xf/>" * 300_000 + "</cellXfs></styleSheet>"
+_STRINGS_BOMB = f'<sst xmlns="{_MAIN_NS}">' + "<si><t/></si>" * 600_000 + "</sst>"
+
+
+def _lying_sizes(path) -> None:
+    """Declare the sheet 100 bytes long in the central directory while it holds far more."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        name_length = int.from_bytes(data[at + 28:at + 30], "little")
+        if data[at + 46:at + 46 + name_length] == b"xl/worksheets/sheet1.xml":
+            data[at + 24:at + 28] = (100).to_bytes(4, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+HOSTILE_WORKBOOKS = {
+    # name: (rows of 「问题清单」, declared dimension, other parts, what the message says)
+    "dimension beyond a workbook": (_flag_sheet_rows(), "A1:XFE2000000", {}, "larger than a workbook's"),
+    "zip bomb": (_flag_sheet_rows(), "A1:O3", {"xl/media/image1.png": _zeros(300 << 20)}, "once uncompressed"),
+    "part bomb": (_flag_sheet_rows(), "A1:O3", {"xl/theme/theme1.xml": _zeros(70 << 20)}, "once uncompressed"),
+    "styles bomb": (_flag_sheet_rows(), "A1:O3", {"xl/styles.xml": _STYLES_BOMB}, "style records"),
+    "shared strings bomb": (_flag_sheet_rows(), "A1:O3", {"xl/sharedStrings.xml": _STRINGS_BOMB}, "shared strings"),
+    "cells bomb": (_flag_sheet_rows() + '<row r="4">' + '<c r="P4"/>' * 1_100_000 + "</row>", "A1:O3", {}, "cells"),
+}
+
+
+def _baseline_cli(source, output):
+    import time
+
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    started = time.monotonic()
+    result = CliRunner().invoke(app, ["baseline", str(source), "-o", str(output)])
+    return result, time.monotonic() - started
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_WORKBOOKS))
+def test_a_hostile_workbook_is_refused_in_seconds_with_a_message(tmp_path, name):
+    rows, dimension, parts, says = HOSTILE_WORKBOOKS[name]
+    source = tmp_path / "flags.xlsx"
+    _write_xlsx(source, rows, dimension, parts)
+    result, elapsed = _baseline_cli(source, tmp_path / "baseline.json")
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"auditor: error: {source}:") and says in line, line
+    assert elapsed < 10 and not (tmp_path / "baseline.json").exists()
+
+
+def test_a_workbook_whose_sizes_lie_is_refused(tmp_path):
+    source = tmp_path / "flags.xlsx"
+    _write_xlsx(source, _flag_sheet_rows() + '<row r="4"><c r="A4"><v>1</v></c></row>' * 50_000)
+    _lying_sizes(source)
+    result, _ = _baseline_cli(source, tmp_path / "baseline.json")
+    assert result.exit_code == 2 and "damaged" in result.stderr, result.output
+
+
+def test_a_workbook_declaring_every_row_and_column_reads_only_what_it_holds(tmp_path):
+    """A1:XFD1048576 is as large as a workbook gets: read, but only the flag columns and the rows
+    that are there, and a last row far down is not a reason to fill a million rows out to XFD."""
+    source = tmp_path / "flags.xlsx"
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    _write_xlsx(source, _flag_sheet_rows() + far, "A1:XFD1048576")
+    result, elapsed = _baseline_cli(source, tmp_path / "baseline.json")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("2 flag(s)") and elapsed < 10
+
+
+def test_a_workbook_with_more_rows_than_a_workbook_holds_is_read_to_its_last_row(tmp_path):
+    source = tmp_path / "flags.xlsx"
+    beyond = "".join(f'<row r="{n}"/>' for n in range(4, 300_000)) + (
+        '<row r="1048577"><c r="A1048577" t="inlineStr"><is><t>beyond</t></is></c>'
+        + _cell("M1048577", "误报") + "</row>")
+    _write_xlsx(source, _flag_sheet_rows() + beyond)
+    result, elapsed = _baseline_cli(source, tmp_path / "baseline.json")
+    assert result.exit_code == 0, result.output
+    ids = [f["id"] for f in json.loads((tmp_path / "baseline.json").read_text(encoding="utf-8"))["flags"]]
+    assert "beyond" not in ids and len(ids) == 2 and elapsed < 10
+
+
+@pytest.mark.parametrize("content, says", [
+    ("[" * 200_000 + "]" * 200_000, "nested more than"),
+    ('{"tool": "auditor", "format": 1, "flags": [{"id": "a", "line": ' + "9" * 4300 + "}]}", "4,300 digits"),
+    ('{"tool": "auditor", "format": 1, "flags": []' + ', "x": ' + "[" * 100 + "]" * 100 + "}", "nested more than"),
+])
+def test_a_hostile_baseline_json_exits_2_with_a_message(tmp_path, content, says):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(PASSAGE, encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(content, encoding="utf-8")
+    for command in (["audit", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--baseline", str(baseline)],
+                    ["baseline", str(baseline), "-o", str(tmp_path / "b.json")]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 2, (command[0], result.output)
+        [line] = result.stderr.strip().splitlines()
+        assert str(baseline) in line and says in line, line
+    assert not (tmp_path / "out").exists()  # refused before the audit ran
+
+
+def test_a_hostile_workbook_in_the_output_folder_is_set_aside(tmp_path):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(PASSAGE, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    rows, dimension, parts, _ = HOSTILE_WORKBOOKS["styles bomb"]
+    _write_xlsx(out / "flags.xlsx", rows, dimension, parts)
+    result = CliRunner().invoke(app, ["audit", str(tmp_path / "in"), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    assert len(list(out.glob("flags.reviewed-*.xlsx"))) == 1  # kept, unread, beside the new workbook
