@@ -558,3 +558,143 @@ def test_a_hostile_workbook_in_the_output_folder_is_set_aside(tmp_path):
     result = CliRunner().invoke(app, ["audit", str(tmp_path / "in"), "--out", str(out), "--jobs", "1"])
     assert result.exit_code == 1, result.output
     assert len(list(out.glob("flags.reviewed-*.xlsx"))) == 1  # kept, unread, beside the new workbook
+
+
+# --- outputs that are one run's ----------------------------------------------------------------
+
+def _audit_cli(*args):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    return CliRunner().invoke(app, ["audit", *map(str, args)])
+
+
+@pytest.fixture
+def one_report(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(PASSAGE, encoding="utf-8")
+    return folder
+
+
+def test_out_that_is_not_a_folder_is_refused_before_the_audit(one_report, tmp_path, monkeypatch):
+    from auditor import pipeline
+
+    def never(*_, **__):
+        raise AssertionError("the audit ran")
+
+    monkeypatch.setattr(pipeline, "read_reports", never)
+    a_file = tmp_path / "flags.json"
+    a_file.write_text("{}", encoding="utf-8")
+    for out, says in [("/dev/null", "--out /dev/null is not a folder"),
+                      (a_file, f"--out {a_file.as_posix()} is not a folder"),
+                      (a_file / "sub", f"cannot create --out {(a_file / 'sub').as_posix()}: not a directory")]:
+        result = _audit_cli(one_report, "--out", out)
+        assert result.exit_code == 2 and result.stderr == f"auditor: error: {says}\n", result.output
+
+
+def test_an_out_folder_that_cannot_be_written_is_named_before_the_audit(one_report, tmp_path, monkeypatch):
+    import errno
+
+    from auditor import pipeline
+
+    monkeypatch.setattr(pipeline, "read_reports", lambda *_, **__: pytest.fail("the audit ran"))
+    real_open = os.open
+
+    def read_only(path, *args, **kwargs):  # the file system of --out is mounted read-only
+        if str(path).endswith(".auditor.lock"):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    out = tmp_path / "audit_out"
+    out.mkdir()
+    result = _audit_cli(one_report, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr == f"auditor: error: cannot write to {out.as_posix()}/: read-only\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="permissions do not bind root")
+def test_an_out_folder_without_write_permission_is_named(one_report, tmp_path):
+    out = tmp_path / "audit_out"
+    out.mkdir(mode=0o555)
+    result = _audit_cli(one_report, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr == f"auditor: error: cannot write to {out.as_posix()}/: permission denied\n"
+
+
+def test_a_second_run_into_the_same_folder_is_refused_at_once(one_report, tmp_path):
+    """A real first run, in its own process, holds the folder while it audits (importing Great
+    Expectations alone takes seconds); a second run meanwhile stops at once, and the first is unharmed."""
+    import subprocess
+    import sys
+    import time
+
+    from auditor.report.out_folder import LOCK_NAME
+
+    out = tmp_path / "out"
+    first = subprocess.Popen([sys.executable, "-m", "auditor", "audit", str(one_report), "--out", str(out),
+                              "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not (out / LOCK_NAME).exists() and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        started = time.monotonic()
+        second = _audit_cli(one_report, "--out", out)
+        refused_in = time.monotonic() - started
+        running = first.poll() is None
+    finally:
+        _, errors = first.communicate(timeout=120)
+    if not running:
+        pytest.skip("the first run ended before the second started")
+    assert second.exit_code == 2 and refused_in < 2
+    [line] = second.stderr.splitlines()
+    assert f"--out {out.as_posix()}/ is in use by another auditor run (process {first.pid} on " in line
+    assert first.returncode == 1, errors  # the first run's flags: 1900 / 2000 is not 96.5%
+    assert json.loads((out / "flags.json").read_text(encoding="utf-8"))["reports"][0]["status"] == "ok"
+    assert not (out / LOCK_NAME).exists()  # removed when the first run ended
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over(one_report, tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    from auditor.report.out_folder import LOCK_NAME
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / LOCK_NAME).write_text(f"{ended.stdout.strip()} {socket.gethostname()}\n", encoding="utf-8")
+    result = _audit_cli(one_report, "--out", out, "--jobs", "1")
+    assert result.exit_code == 1, result.output
+    assert not (out / LOCK_NAME).exists() and (out / "flags.json").is_file()
+
+
+def test_a_run_that_stops_early_leaves_no_lock_and_no_empty_folder(tmp_path):
+    out = tmp_path / "out"
+    result = _audit_cli(tmp_path / "nowhere.txt", "--out", out)
+    assert result.exit_code == 2 and not out.exists()
+
+
+def test_a_failed_run_leaves_the_previous_outputs_whole(one_report, tmp_path, monkeypatch):
+    """Every file is replaced whole or not at all, and flags.json, written last, stays the
+    previous run's when a writer fails before it."""
+    from auditor.report import writers
+
+    out = tmp_path / "out"
+    assert _audit_cli(one_report, "--out", out, "--jobs", "1").exit_code == 1
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (one_report / "b.txt").write_text(PASSAGE.replace("1900", "1930"), encoding="utf-8")
+
+    def broken(*_):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setitem(writers.WRITERS, "sarif", broken)
+    result = _audit_cli(one_report, "--out", out, "--jobs", "1")
+    assert result.exit_code == 3 and "RuntimeError: disk gone" in result.stderr
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert set(after) == set(before)  # no temporary file, no lock left
+    assert after["flags.json"] == before["flags.json"] and after["flags.sarif"] == before["flags.sarif"]
+    assert b"b.txt" in after["flags.csv"]  # written before the failure: the new run's, whole
