@@ -698,3 +698,28 @@ def test_a_failed_run_leaves_the_previous_outputs_whole(one_report, tmp_path, mo
     assert set(after) == set(before)  # no temporary file, no lock left
     assert after["flags.json"] == before["flags.json"] and after["flags.sarif"] == before["flags.sarif"]
     assert b"b.txt" in after["flags.csv"]  # written before the failure: the new run's, whole
+
+
+# --- many small files --------------------------------------------------------------------------
+
+def test_discovery_resolves_each_folder_not_each_file(tmp_path, monkeypatch):
+    """realpath costs one lstat per component of a path (seven for 省/市/县/2021/x.txt, each a
+    round trip on a network drive): taken once a folder, and for a file only when it is a link."""
+    from auditor.ingest import discover as discovery
+
+    deep = tmp_path / "省" / "市" / "县" / "2021"
+    deep.mkdir(parents=True)
+    for n in range(200):
+        (deep / f"{n:03d}.txt").write_text(PASSAGE, encoding="utf-8")
+    if hasattr(os, "symlink"):
+        os.symlink(deep / "000.txt", tmp_path / "省" / "link.txt")  # the same file again: read once
+        os.symlink(deep / "nowhere.txt", tmp_path / "省" / "broken.txt")
+    calls = []
+    real = os.path.realpath
+    monkeypatch.setattr(discovery.os.path, "realpath", lambda path: calls.append(path) or real(path))
+    found, skipped = discovery.discover([tmp_path])
+    assert len(found) == 200 and len(calls) < 20
+    if hasattr(os, "symlink"):
+        names = [item.display.rsplit("/", 1)[-1] for item in found]
+        assert names[0] == "link.txt" and "000.txt" not in names  # 省/link.txt sorts first: 000.txt through it
+        assert [(s.path.name, s.reason) for s in skipped] == [("broken.txt", "broken symlink")]

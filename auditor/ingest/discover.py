@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,17 +36,16 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[InputFile], list[Skipped
     for raw in paths:
         root = Path(raw)
         if root.is_dir():
-            candidates = sorted(_walk(root, skipped), key=display_name)
+            candidates = sorted((display_name(path), path, real) for path, real in _walk(root, skipped))
         elif root.is_file():
-            candidates = [root]
+            candidates = [(display_name(root), root, os.path.realpath(root))]
         else:
             skipped.append(Skipped(root, _missing_reason(root)))
             continue
-        for path in candidates:
-            real = os.path.realpath(path)
+        for display, path, real in candidates:
             if real not in seen:
                 seen.add(real)
-                found.append(InputFile(path, display_name(path)))
+                found.append(InputFile(path, display))
     return found, _unique(skipped)
 
 
@@ -86,9 +86,10 @@ def _missing_reason(path: Path) -> str:
     return "does not exist"
 
 
-def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
-    """Supported, non-hidden files under root; symlinked folders are followed once each."""
-    files: list[Path] = []
+def _walk(root: Path, skipped: list[Skipped]) -> list[tuple[Path, str]]:
+    """Supported, non-hidden files under root, each with its real path; symlinked folders are
+    followed once each."""
+    files: list[tuple[Path, str]] = []
     visited: set[str] = {os.path.realpath(root)}
 
     def on_error(err: OSError) -> None:
@@ -108,15 +109,32 @@ def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
             visited.add(real)
             kept.append(name)
         dirnames[:] = kept
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if name.startswith(".") or not is_supported(path):
+        folder = Path(dirpath)
+        for name in filenames:
+            if name.startswith(".") or not name.lower().endswith(SUPPORTED_SUFFIXES):
                 continue  # not asked for: ignored silently
-            if path.is_file():
-                files.append(path)
+            path = folder / name
+            real = _real_file(path, here, name)
+            if real is not None:
+                files.append((path, real))
             elif os.path.islink(path):
                 skipped.append(Skipped(path, "broken symlink"))
     return files
+
+
+def _real_file(path: Path, here: str, name: str) -> str | None:
+    """The real path of a regular file (or of a link to one) in the folder whose real path is
+    HERE; None for anything else. A plain file's is HERE/name: one lstat, where realpath would
+    take one per component of the path."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return os.path.join(here, name)
+    if stat.S_ISLNK(mode) and os.path.isfile(path):
+        return os.path.realpath(path)
+    return None
 
 
 def _unique(skipped: list[Skipped]) -> list[Skipped]:
