@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from auditor.errors import AuditorError
+from auditor.limits import check_file_size, load_json
 from auditor.report.files import write_atomic
 
 FORMAT = 1
@@ -88,15 +89,21 @@ def _read(path: Path) -> bytes:
     if not path.exists():
         raise AuditorError(f"{path}: no such file")
     try:
+        check_file_size(path)
         return path.read_bytes()
+    except AuditorError as err:
+        raise AuditorError(f"{path}: {err}") from None
     except OSError as err:
         raise AuditorError(f"{path}: cannot read ({err.strerror or err})") from None
 
 
 def _parse_json(path: Path, data: bytes, expected: str):
-    """The JSON document in DATA; EXPECTED says what the file should have been, for the error."""
+    """The JSON document in DATA; EXPECTED says what the file should have been, for the error. Its
+    size, nesting and integers are bounded (auditor.limits)."""
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        return load_json(data)
+    except AuditorError as err:
+        raise AuditorError(f"{path}: {expected} ({err})") from None
     except UnicodeDecodeError:
         raise AuditorError(f"{path}: {expected} (not UTF-8 text)") from None
     except json.JSONDecodeError as err:

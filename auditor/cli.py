@@ -94,6 +94,7 @@ def audit(
     with _user_errors(debug):
         from auditor.config import load_config
         from auditor.pipeline import audit as run_audit, no_cyclic_gc
+        from auditor.report.out_folder import held_output_folder
         from auditor.report.writers import AsideWriters, check_formats, write_audit
         from auditor import terminal
 
@@ -102,9 +103,10 @@ def audit(
         accepted = _load_baseline(baseline)
         verbosity = _verbosity(quiet, verbose)
         workers = _jobs(jobs)
-        # The cyclic collector off: the same peak memory without it at 10,000 reports. The writers
-        # that run beside the CSV writer start up while the checks run.
-        with no_cyclic_gc(), AsideWriters(chosen, workers) as aside:
+        # The output folder is checked and held before any report is read. The cyclic collector
+        # off: the same peak memory without it at 10,000 reports. The writers that run beside the
+        # CSV writer start up while the checks run.
+        with held_output_folder(out), no_cyclic_gc(), AsideWriters(chosen, workers) as aside:
             with terminal.progress_bar(None, verbosity) as progress:
                 result = run_audit(paths, config, lang.value, workers, progress,
                                    after_reading=lambda records: aside.prepare(len(records)), exclude=[out])
@@ -113,10 +115,11 @@ def audit(
 
                 apply_baseline(result.flags, accepted)
             write_audit(out, result, config, chosen, workers, aside)
-        if data_docs:
-            from auditor.report.gx_results import build_data_docs
+            aside.finish()
+            if data_docs:
+                from auditor.report.gx_results import build_data_docs
 
-            build_data_docs(out, result.frames, config)
+                build_data_docs(out, result.frames, config)
         terminal.print_summary(result.records, result.flags, out, verbosity)
     _report_lost_reports(result.records, debug)
     raise typer.Exit(_exit_status(result.flags, fail_on))
@@ -135,18 +138,22 @@ def extract(
     """Extract the figures only: write facts.csv and reports.csv, run no checks."""
     with _user_errors(debug):
         from auditor.config import load_config
+        from auditor.ingest.discover import display_name
         from auditor.pipeline import extract as run_extract
+        from auditor.report.out_folder import held_output_folder
         from auditor.report.writers import write_extract
         from auditor import terminal
 
         config = load_config(expectations)
         verbosity = _verbosity(quiet, verbose)
-        with terminal.progress_bar(None, verbosity) as progress:
-            records, frames = run_extract(paths, config, _jobs(jobs), progress, exclude=[out])
-        write_extract(out, records, frames)
+        with held_output_folder(out):
+            with terminal.progress_bar(None, verbosity) as progress:
+                records, frames = run_extract(paths, config, _jobs(jobs), progress, exclude=[out])
+            write_extract(out, records, frames)
         if verbosity:
             ok = sum(r.document["status"] == "ok" for r in records)
-            typer.echo(f"{len(records)} report(s), {ok} read, {len(frames.facts)} figure(s) -> {out}/facts.csv")
+            typer.echo(f"{len(records)} report(s), {ok} read, {len(frames.facts)} figure(s) -> "
+                       f"{display_name(out)}/facts.csv")
     _report_lost_reports(records, debug)
 
 
@@ -160,9 +167,10 @@ def baseline(
     """Write a baseline of accepted flags, for `auditor audit --baseline`."""
     with _user_errors(debug):
         from auditor.baseline import write_baseline
+        from auditor.ingest.discover import display_name
 
         count = write_baseline(source, output)
-        typer.echo(f"{count} flag(s) -> {output}")
+        typer.echo(f"{count} flag(s) -> {display_name(output)}")
 
 
 @app.command()
@@ -279,14 +287,16 @@ class _user_errors:
 
     def __exit__(self, kind, error, traceback) -> bool:
         from auditor.errors import AuditorError
+        from auditor.ingest.discover import escape_surrogates  # a path the user gave may hold them
 
         if error is None or self.debug or isinstance(error, (typer.Exit, KeyboardInterrupt)):
             return False
         if isinstance(error, (AuditorError, OSError)):
-            typer.echo(f"auditor: error: {error}", err=True)
+            typer.echo(f"auditor: error: {escape_surrogates(str(error))}", err=True)
             raise typer.Exit(EXIT_USAGE)
         # A bug, not a finding: a distinct status so that a CI gate never reads it as "flags found".
-        typer.echo(f"auditor: internal error: {kind.__name__}: {error} (run again with --debug for details)", err=True)
+        typer.echo(f"auditor: internal error: {kind.__name__}: {escape_surrogates(str(error))} "
+                   "(run again with --debug for details)", err=True)
         raise typer.Exit(EXIT_INTERNAL)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError
 from auditor.frames import Frames, build_frames
-from auditor.ingest.discover import InputFile, Skipped, discover
+from auditor.ingest.discover import InputFile, Skipped, discover, display_name
 from auditor.process import ReportRecord, process_file
 
 
@@ -43,9 +43,9 @@ def read_reports(paths: Sequence[str | Path], config: Config, jobs: int = 1,
     items, skipped = discover(paths, exclude)
     missing = [s for s in skipped if s.reason == "does not exist"]
     if missing:
-        raise AuditorError(f"{missing[0].path}: no such file or folder")
+        raise AuditorError(f"{display_name(missing[0].path)}: no such file or folder")
     if not items and not skipped:
-        raise AuditorError("no reports (.txt, .html, .htm, .pdf, .docx) found in " + ", ".join(map(str, paths)))
+        raise AuditorError("no reports (.txt, .html, .htm, .pdf, .docx) found in " + ", ".join(map(display_name, paths)))
     records = []
     helper: list[threading.Thread] = []
     with no_cyclic_gc():
@@ -146,6 +146,6 @@ def failed_rules(failures) -> dict[str, list[str]]:
 
 
 def _skipped_record(skipped: Skipped) -> ReportRecord:
-    item = InputFile(skipped.path, skipped.path.as_posix())
+    item = InputFile(skipped.path, display_name(skipped.path))
     return ReportRecord({"report": item.display, "path": str(item.path), "sha256": None, "status": "error",
                          "reason": skipped.reason, "encoding": None})

@@ -167,12 +167,16 @@ def read_text(text: str, document: dict, config: Config, source_line=None, grids
     vocabulary, thresholds = config.vocabulary, config.thresholds
     duplicates = find_duplicates(text)
     # the figures are read in simplified characters (same offsets), quoted from the text as it stands
-    audited = simplified(blank_out(text, duplicates.spans), vocabulary)
+    blanked = blank_out(text, duplicates.spans)
+    audited = simplified(blanked, vocabulary)  # the words match in simplified characters
     sentence_spans, paragraph_spans = sentences(audited), paragraphs(audited)
     facts = extract_figures(audited, vocabulary, thresholds)
     name_facts(audited, facts, sentence_spans, paragraph_spans, vocabulary)
     tables = read_tables(audited, facts, config.template, grids)
     relations = find_relations(audited, facts, sentence_spans, paragraph_spans, config, tables)
+    if audited is not blanked:
+        for fact in facts:  # …and every figure is shown as written (64,999,264.21萬元)
+            fact.text = blanked[fact.start:fact.end]
     meta = read_metadata(text)
     evidence = _Evidence(text, lines, sentence_spans, source_line, page_starts)
     checks = check_document(text, audited, meta, duplicates, config.report_text, thresholds)

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from enum import IntEnum
 
 from auditor.config import SEVERITIES
+from auditor.ingest.discover import display_name
 
 _PROGRESS_MIN_FILES = 20  # a bar for a handful of files only flickers
 
@@ -49,6 +50,7 @@ def progress_bar(total_hint: int | None, verbosity: Verbosity):
 def print_summary(records, flags: list[dict], out, verbosity: Verbosity) -> None:
     if verbosity is Verbosity.QUIET:
         return
+    out = display_name(out)
     if verbosity is Verbosity.VERBOSE:
         per_report = Counter((f["report"], f["severity"]) for f in flags)
         for record in records:

@@ -10,6 +10,7 @@ consistent: it states each figure once (a plain figure's template is used at mos
 report), and the templates that state one metric (受理 of 行政复议) state the same value.
 
     python -m bench.generate 2000 /tmp/corpus_2000 --seed 0 --anomaly-rate 0.2
+    python -m bench.generate 10000 /tmp/onepage_10000 --seed 7 --body-chars 400   # one-page reports
 """
 
 from __future__ import annotations
@@ -108,7 +109,8 @@ def plain_figures(rng: random.Random) -> list[str]:
     return sentences
 
 
-def report(rng: random.Random, prose: list[str], year: int, bad: bool) -> tuple[str, list[str]]:
+def report(rng: random.Random, prose: list[str], year: int, bad: bool,
+           body_chars: int = TARGET_CHARS) -> tuple[str, list[str]]:
     region = rng.choice(REGIONS)
     broken = rng.randrange(len(RELATIONS)) if bad else -1
     expected = []
@@ -120,7 +122,7 @@ def report(rng: random.Random, prose: list[str], year: int, bad: bool) -> tuple[
         if rule:
             expected.append(rule)
     plain = plain_figures(rng)
-    while sum(map(len, body)) < TARGET_CHARS:
+    while sum(map(len, body)) < body_chars:
         body.append(plain.pop() if plain and rng.random() >= 0.7 else rng.choice(prose))
     rng.shuffle(body)
     paragraphs = ["".join(body[i:i + 6]) for i in range(0, len(body), 6)]
@@ -222,15 +224,17 @@ def disclosure_report(rng: random.Random, prose: list[str], year: int, bad: bool
     return text, expected
 
 
-def generate(n: int, out: Path, seed: int = 0, anomaly_rate: float = 0.2) -> dict:
+def generate(n: int, out: Path, seed: int = 0, anomaly_rate: float = 0.2, body_chars: int = TARGET_CHARS) -> dict:
     rng = random.Random(seed)
     prose = prose_sentences()
     out.mkdir(parents=True, exist_ok=True)
     truth = {}
     for i in range(n):
         year = rng.randint(2018, 2024)
-        make = disclosure_report if rng.random() < DISCLOSURE_SHARE else report
-        text, expected = make(rng, prose, year, rng.random() < anomaly_rate)
+        if rng.random() < DISCLOSURE_SHARE:
+            text, expected = disclosure_report(rng, prose, year, rng.random() < anomaly_rate)
+        else:
+            text, expected = report(rng, prose, year, rng.random() < anomaly_rate, body_chars)
         name = f"report_{i:05d}.txt"
         (out / name).write_text(text, encoding="utf-8")
         truth[name] = expected
@@ -244,8 +248,10 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--anomaly-rate", type=float, default=0.2)
+    parser.add_argument("--body-chars", type=int, default=TARGET_CHARS,
+                        help="characters of a 法治政府建设 report's first section (its figures and some prose)")
     args = parser.parse_args()
-    truth = generate(args.n, args.out, args.seed, args.anomaly_rate)
+    truth = generate(args.n, args.out, args.seed, args.anomaly_rate, args.body_chars)
     print(f"{len(truth)} reports, {sum(map(bool, truth.values()))} with injected anomalies -> {args.out}")
 
 

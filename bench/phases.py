@@ -1,8 +1,9 @@
 """Where a full audit spends its time: each phase of one run, timed in one process.
 
     python -m bench.phases --size 10000 [--jobs 2]
+    python -m bench.phases --corpus /tmp/onepage_10000     # a folder of reports instead
 
-Builds (or reuses) the benchmark corpus of that size and runs the audit's phases one after the
+Builds (or reuses) the benchmark corpus of that size, or reads the folder given, and runs the audit's phases one after the
 other, as `auditor audit` does (the cyclic garbage collector off): reading (with the worker
 processes), assembling and validating the frames, importing and running Great Expectations,
 building the flags, then each writer alone, and last every writer as a run writes them (with
@@ -27,8 +28,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=2000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--corpus", type=Path, help="a folder of reports to audit instead of the generated corpus")
     args = parser.parse_args()
-    folder = corpus(args.size)
+    folder = args.corpus or corpus(args.size)
     times: dict[str, float] = {}
 
     @contextmanager
@@ -77,7 +79,7 @@ def _phases(folder: Path, args, config, phase, times: dict[str, float]) -> None:
                 writer(Path(out), result, config)
     with tempfile.TemporaryDirectory() as out, phase(_ALL_WRITERS):
         write_audit(Path(out), result, config, jobs=args.jobs)
-    print(f"{args.size} reports, {len(frames.facts):,} facts, {len(frames.relations):,} relations, "
+    print(f"{len(records)} reports, {len(frames.facts):,} facts, {len(frames.relations):,} relations, "
           f"{len(flags):,} flags")
 
 

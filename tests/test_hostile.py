@@ -10,7 +10,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor.errors import AuditorError
@@ -19,6 +19,7 @@ from auditor.pipeline import audit, read_reports
 from auditor.process import _plain_decimal
 from auditor.report.files import write_atomic
 from tests.conftest import SEEDS
+from tests.fuzzing import EMBEDDED, check_reading, mutated_texts, text_pool
 
 ORIGINAL = (SEEDS / "000_bffc2002e0c26100.txt").read_text(encoding="utf-8")
 PASSAGE = "2021年,全县各级人民调解委员会共受理矛盾纠纷2000件,调解成功1900件,调解成功率为96.5%。\n"
@@ -278,3 +279,447 @@ def test_any_text_reads_without_error_and_offsets_slice_back(config, text):
 def test_value_formatting_round_trips(value):
     written = _plain_decimal(value)
     assert "E" not in written and Decimal(written) == value
+
+
+# --- the reader on damaged real text (python -m bench.fuzz runs this for as long as asked) --------
+
+REAL_TEXTS = text_pool()  # the embedded passages, and the corpora and sample reports when present
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutated_texts(REAL_TEXTS))
+def test_damaged_real_text_reads_and_points_into_itself(config, text):
+    check_reading(text, config)
+
+
+@pytest.mark.parametrize("text", EMBEDDED)
+def test_the_embedded_passages_read_with_figures_and_relations(config, text):
+    record = check_reading(text, config)
+    assert record.n_facts >= 3 and record.n_relations >= 1  # undamaged, they hold what the mutations break
+
+
+# --- any file name ---------------------------------------------------------------------------
+
+GBK_NAME = b"\xb1\xa8\xb8\xe6.txt"  # 报告.txt as a GBK file system stores it: not UTF-8
+GBK_FOLDER = b"\xc4\xea\xb6\xc8"    # 年度
+
+
+def _non_utf8_corpus(root):
+    """Two reports whose names are not UTF-8 (one in a folder whose name is not either), one that is."""
+    folder = root / os.fsdecode(GBK_FOLDER)
+    try:
+        folder.mkdir(parents=True)
+        (root / os.fsdecode(GBK_NAME)).write_text(PASSAGE, encoding="utf-8")
+        (folder / os.fsdecode(b"\xbf\xd5.txt")).write_text(PASSAGE, encoding="utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    (root / "plain.txt").write_text(PASSAGE, encoding="utf-8")
+
+
+def test_names_that_are_not_utf8_are_read_and_shown_escaped_in_every_output(tmp_path):
+    from xml.etree import ElementTree
+
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    _non_utf8_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["audit", str(tmp_path / "in"), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 1, result.output  # flags found (1900 / 2000 is not 96.5%), no crash
+    report = json.loads((out / "flags.json").read_text(encoding="utf-8"))
+    names = {r["path"].rsplit("/in/", 1)[-1]: r["status"] for r in report["reports"]}
+    assert names == {r"\xb1\xa8\xb8\xe6.txt": "ok", r"\xc4\xea\xb6\xc8/\xbf\xd5.txt": "ok", "plain.txt": "ok"}
+    ids = {f["report"].rsplit("/in/", 1)[-1]: f["id"] for f in report["flags"] if f["rule"] == "RATE001"}
+    assert len(set(ids.values())) == 3  # the same passage, three names: three ids
+    assert r"\xb1\xa8\xb8\xe6.txt" in (out / "flags.csv").read_text(encoding="utf-8-sig")
+    assert r"\xb1\xa8\xb8\xe6.txt" in (out / "summary.md").read_text(encoding="utf-8")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert r"\xb1\xa8\xb8\xe6.txt" in page and "could not be re-read" not in page  # the text was found again
+    ElementTree.parse(out / "junit.xml")
+    uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
+            for run in json.loads((out / "flags.sarif").read_text(encoding="utf-8"))["runs"]
+            for res in run["results"] for loc in res["locations"]}
+    assert any(uri.endswith("/in/%B1%A8%B8%E6.txt") for uri in uris)  # the bytes on disk
+    book = load_workbook(out / "flags.xlsx", read_only=True)
+    rows = [" ".join(map(str, row)) for row in book["问题清单"].iter_rows(values_only=True)]
+    assert any(r"\xb1\xa8\xb8\xe6.txt" in row for row in rows)
+    book.close()
+
+    baseline = tmp_path / "baseline.json"
+    assert CliRunner().invoke(app, ["baseline", str(out / "flags.json"), "-o", str(baseline)]).exit_code == 0
+    again = CliRunner().invoke(app, ["audit", str(tmp_path / "in"), "--out", str(tmp_path / "again"),
+                                     "--baseline", str(baseline), "--jobs", "2"])
+    assert again.exit_code == 0, again.output  # the same ids, whatever the number of jobs: all baselined
+
+
+def test_a_missing_path_that_is_not_utf8_is_named_escaped(tmp_path):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    missing = tmp_path / os.fsdecode(b"\xb2\xbb\xb4\xe6.txt")  # 不存: not UTF-8
+    result = CliRunner().invoke(app, ["audit", str(missing), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(r"\xb2\xbb\xb4\xe6.txt: no such file or folder")
+
+
+# --- bounded reading of workbooks and baselines ----------------------------------------------
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPES = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Override PartName="/xl/workbook.xml" '
+          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+          '<Override PartName="/xl/worksheets/sheet1.xml" '
+          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>{more}</Types>')
+
+
+_CONTENT_TYPES = {
+    "xl/styles.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml",
+    "xl/sharedStrings.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
+}
+
+
+def _cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _flag_sheet_rows(ids=("0123456789abcdef", "fedcba9876543210")) -> str:
+    """The header of 「问题清单」 and one row per id, marked 误报 (so a baseline keeps it)."""
+    from openpyxl.utils import get_column_letter
+
+    from auditor.report.workbook import FLAG_HEADERS
+
+    keys = list(FLAG_HEADERS)
+    header = "".join(_cell(f"{get_column_letter(i + 1)}1", title) for i, title in enumerate(FLAG_HEADERS.values()))
+    rows = [f'<row r="1">{header}</row>']
+    for n, flag_id in enumerate(ids, start=2):
+        values = {"id": flag_id, "status": "误报", "rule": "RATE001", "report": "a.txt", "message": "m", "comment": ""}
+        cells = "".join(_cell(f"{get_column_letter(keys.index(k) + 1)}{n}", v) for k, v in values.items() if v)
+        rows.append(f'<row r="{n}">{cells}</row>')
+    return "".join(rows)
+
+
+def _write_xlsx(path, rows: str, dimension: str = "A1:O3", parts: dict | None = None) -> None:
+    """A minimal workbook: 「问题清单」 with ROWS under a declared DIMENSION, plus PARTS (name -> XML
+    or bytes, or a callable writing into the open archive) beside it."""
+    parts = dict(parts or {})
+    more = "".join(f'<Override PartName="/{name}" ContentType="{_CONTENT_TYPES.get(name, "application/xml")}"/>'
+                   for name in parts if name.endswith(".xml"))
+    sheet = (f'<worksheet xmlns="{_MAIN_NS}"><dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>')
+    rels = [f'<Relationship Id="rId1" Type="{_REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>']
+    if "xl/styles.xml" in parts:
+        rels.append(f'<Relationship Id="rId2" Type="{_REL_NS}/styles" Target="styles.xml"/>')
+    if "xl/sharedStrings.xml" in parts:
+        rels.append(f'<Relationship Id="rId3" Type="{_REL_NS}/sharedStrings" Target="sharedStrings.xml"/>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _TYPES.format(more=more))
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{_PKG_NS}"><Relationship Id="rId1" '
+                                        f'Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><sheets>'
+                                            '<sheet name="问题清单" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{_PKG_NS}">{"".join(rels)}</Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        for name, content in parts.items():
+            content(archive, name) if callable(content) else archive.writestr(name, content)
+
+
+def _zeros(size: int):
+    def write(archive, name):
+        with archive.open(name, "w", force_zip64=True) as entry:
+            chunk = bytes(1 << 20)
+            for _ in range(size >> 20):
+                entry.write(chunk)
+    return write
+
+
+_STYLES_BOMB = f'<styleSheet xmlns="{_MAIN_NS}"><cellXfs count="300000">' + "<xf/>" * 300_000 + "</cellXfs></styleSheet>"
+_STRINGS_BOMB = f'<sst xmlns="{_MAIN_NS}">' + "<si><t/></si>" * 600_000 + "</sst>"
+
+
+def _lying_sizes(path) -> None:
+    """Declare the sheet 100 bytes long in the central directory while it holds far more."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        name_length = int.from_bytes(data[at + 28:at + 30], "little")
+        if data[at + 46:at + 46 + name_length] == b"xl/worksheets/sheet1.xml":
+            data[at + 24:at + 28] = (100).to_bytes(4, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+HOSTILE_WORKBOOKS = {
+    # name: (rows of 「问题清单」, declared dimension, other parts, what the message says)
+    "dimension beyond a workbook": (_flag_sheet_rows(), "A1:XFE2000000", {}, "larger than a workbook's"),
+    "zip bomb": (_flag_sheet_rows(), "A1:O3", {"xl/media/image1.png": _zeros(300 << 20)}, "once uncompressed"),
+    "part bomb": (_flag_sheet_rows(), "A1:O3", {"xl/theme/theme1.xml": _zeros(70 << 20)}, "once uncompressed"),
+    "styles bomb": (_flag_sheet_rows(), "A1:O3", {"xl/styles.xml": _STYLES_BOMB}, "style records"),
+    "shared strings bomb": (_flag_sheet_rows(), "A1:O3", {"xl/sharedStrings.xml": _STRINGS_BOMB}, "shared strings"),
+    "cells bomb": (_flag_sheet_rows() + '<row r="4">' + '<c r="P4"/>' * 1_100_000 + "</row>", "A1:O3", {}, "cells"),
+}
+
+
+def _baseline_cli(source, output):
+    import time
+
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    started = time.monotonic()
+    result = CliRunner().invoke(app, ["baseline", str(source), "-o", str(output)])
+    return result, time.monotonic() - started
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_WORKBOOKS))
+def test_a_hostile_workbook_is_refused_in_seconds_with_a_message(tmp_path, name):
+    rows, dimension, parts, says = HOSTILE_WORKBOOKS[name]
+    source = tmp_path / "flags.xlsx"
+    _write_xlsx(source, rows, dimension, parts)
+    result, elapsed = _baseline_cli(source, tmp_path / "baseline.json")
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"auditor: error: {source}:") and says in line, line
+    assert elapsed < 10 and not (tmp_path / "baseline.json").exists()
+
+
+def test_a_workbook_whose_sizes_lie_is_refused(tmp_path):
+    source = tmp_path / "flags.xlsx"
+    _write_xlsx(source, _flag_sheet_rows() + '<row r="4"><c r="A4"><v>1</v></c></row>' * 50_000)
+    _lying_sizes(source)
+    result, _ = _baseline_cli(source, tmp_path / "baseline.json")
+    assert result.exit_code == 2 and "damaged" in result.stderr, result.output
+
+
+def test_a_workbook_declaring_every_row_and_column_reads_only_what_it_holds(tmp_path):
+    """A1:XFD1048576 is as large as a workbook gets: read, but only the flag columns and the rows
+    that are there, and a last row far down is not a reason to fill a million rows out to XFD."""
+    source = tmp_path / "flags.xlsx"
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    _write_xlsx(source, _flag_sheet_rows() + far, "A1:XFD1048576")
+    result, elapsed = _baseline_cli(source, tmp_path / "baseline.json")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("2 flag(s)") and elapsed < 10
+
+
+def test_a_workbook_with_more_rows_than_a_workbook_holds_is_read_to_its_last_row(tmp_path):
+    source = tmp_path / "flags.xlsx"
+    beyond = "".join(f'<row r="{n}"/>' for n in range(4, 300_000)) + (
+        '<row r="1048577"><c r="A1048577" t="inlineStr"><is><t>beyond</t></is></c>'
+        + _cell("M1048577", "误报") + "</row>")
+    _write_xlsx(source, _flag_sheet_rows() + beyond)
+    result, elapsed = _baseline_cli(source, tmp_path / "baseline.json")
+    assert result.exit_code == 0, result.output
+    ids = [f["id"] for f in json.loads((tmp_path / "baseline.json").read_text(encoding="utf-8"))["flags"]]
+    assert "beyond" not in ids and len(ids) == 2 and elapsed < 10
+
+
+@pytest.mark.parametrize("content, says", [
+    ("[" * 200_000 + "]" * 200_000, "nested more than"),
+    ('{"tool": "auditor", "format": 1, "flags": [{"id": "a", "line": ' + "9" * 4300 + "}]}", "4,300 digits"),
+    ('{"tool": "auditor", "format": 1, "flags": []' + ', "x": ' + "[" * 100 + "]" * 100 + "}", "nested more than"),
+])
+def test_a_hostile_baseline_json_exits_2_with_a_message(tmp_path, content, says):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(PASSAGE, encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(content, encoding="utf-8")
+    for command in (["audit", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--baseline", str(baseline)],
+                    ["baseline", str(baseline), "-o", str(tmp_path / "b.json")]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 2, (command[0], result.output)
+        [line] = result.stderr.strip().splitlines()
+        assert str(baseline) in line and says in line, line
+    assert not (tmp_path / "out").exists()  # refused before the audit ran
+
+
+def test_a_hostile_workbook_in_the_output_folder_is_set_aside(tmp_path):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(PASSAGE, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    rows, dimension, parts, _ = HOSTILE_WORKBOOKS["styles bomb"]
+    _write_xlsx(out / "flags.xlsx", rows, dimension, parts)
+    result = CliRunner().invoke(app, ["audit", str(tmp_path / "in"), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    assert len(list(out.glob("flags.reviewed-*.xlsx"))) == 1  # kept, unread, beside the new workbook
+
+
+# --- outputs that are one run's ----------------------------------------------------------------
+
+def _audit_cli(*args):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    return CliRunner().invoke(app, ["audit", *map(str, args)])
+
+
+@pytest.fixture
+def one_report(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(PASSAGE, encoding="utf-8")
+    return folder
+
+
+def test_out_that_is_not_a_folder_is_refused_before_the_audit(one_report, tmp_path, monkeypatch):
+    from auditor import pipeline
+
+    def never(*_, **__):
+        raise AssertionError("the audit ran")
+
+    monkeypatch.setattr(pipeline, "read_reports", never)
+    a_file = tmp_path / "flags.json"
+    a_file.write_text("{}", encoding="utf-8")
+    for out, says in [("/dev/null", "--out /dev/null is not a folder"),
+                      (a_file, f"--out {a_file.as_posix()} is not a folder"),
+                      (a_file / "sub", f"cannot create --out {(a_file / 'sub').as_posix()}: not a directory")]:
+        result = _audit_cli(one_report, "--out", out)
+        assert result.exit_code == 2 and result.stderr == f"auditor: error: {says}\n", result.output
+
+
+def test_an_out_folder_that_cannot_be_written_is_named_before_the_audit(one_report, tmp_path, monkeypatch):
+    import errno
+
+    from auditor import pipeline
+
+    monkeypatch.setattr(pipeline, "read_reports", lambda *_, **__: pytest.fail("the audit ran"))
+    real_open = os.open
+
+    def read_only(path, *args, **kwargs):  # the file system of --out is mounted read-only
+        if str(path).endswith(".auditor.lock"):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    out = tmp_path / "audit_out"
+    out.mkdir()
+    result = _audit_cli(one_report, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr == f"auditor: error: cannot write to {out.as_posix()}/: read-only\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="permissions do not bind root")
+def test_an_out_folder_without_write_permission_is_named(one_report, tmp_path):
+    out = tmp_path / "audit_out"
+    out.mkdir(mode=0o555)
+    result = _audit_cli(one_report, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr == f"auditor: error: cannot write to {out.as_posix()}/: permission denied\n"
+
+
+def test_a_second_run_into_the_same_folder_is_refused_at_once(one_report, tmp_path):
+    """A real first run, in its own process, holds the folder while it audits (importing Great
+    Expectations alone takes seconds); a second run meanwhile stops at once, and the first is unharmed."""
+    import subprocess
+    import sys
+    import time
+
+    from auditor.report.out_folder import LOCK_NAME
+
+    out = tmp_path / "out"
+    first = subprocess.Popen([sys.executable, "-m", "auditor", "audit", str(one_report), "--out", str(out),
+                              "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not (out / LOCK_NAME).exists() and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        started = time.monotonic()
+        second = _audit_cli(one_report, "--out", out)
+        refused_in = time.monotonic() - started
+        running = first.poll() is None
+    finally:
+        _, errors = first.communicate(timeout=120)
+    if not running:
+        pytest.skip("the first run ended before the second started")
+    assert second.exit_code == 2 and refused_in < 2
+    [line] = second.stderr.splitlines()
+    assert f"--out {out.as_posix()}/ is in use by another auditor run (process {first.pid} on " in line
+    assert first.returncode == 1, errors  # the first run's flags: 1900 / 2000 is not 96.5%
+    assert json.loads((out / "flags.json").read_text(encoding="utf-8"))["reports"][0]["status"] == "ok"
+    assert not (out / LOCK_NAME).exists()  # removed when the first run ended
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over(one_report, tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    from auditor.report.out_folder import LOCK_NAME
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / LOCK_NAME).write_text(f"{ended.stdout.strip()} {socket.gethostname()}\n", encoding="utf-8")
+    result = _audit_cli(one_report, "--out", out, "--jobs", "1")
+    assert result.exit_code == 1, result.output
+    assert not (out / LOCK_NAME).exists() and (out / "flags.json").is_file()
+
+
+def test_a_run_that_stops_early_leaves_no_lock_and_no_empty_folder(tmp_path):
+    out = tmp_path / "out"
+    result = _audit_cli(tmp_path / "nowhere.txt", "--out", out)
+    assert result.exit_code == 2 and not out.exists()
+
+
+def test_a_failed_run_leaves_the_previous_outputs_whole(one_report, tmp_path, monkeypatch):
+    """Every file is replaced whole or not at all, and flags.json, written last, stays the
+    previous run's when a writer fails before it."""
+    from auditor.report import writers
+
+    out = tmp_path / "out"
+    assert _audit_cli(one_report, "--out", out, "--jobs", "1").exit_code == 1
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (one_report / "b.txt").write_text(PASSAGE.replace("1900", "1930"), encoding="utf-8")
+
+    def broken(*_):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setitem(writers.WRITERS, "sarif", broken)
+    result = _audit_cli(one_report, "--out", out, "--jobs", "1")
+    assert result.exit_code == 3 and "RuntimeError: disk gone" in result.stderr
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert set(after) == set(before)  # no temporary file, no lock left
+    assert after["flags.json"] == before["flags.json"] and after["flags.sarif"] == before["flags.sarif"]
+    assert b"b.txt" in after["flags.csv"]  # written before the failure: the new run's, whole
+
+
+# --- many small files --------------------------------------------------------------------------
+
+def test_discovery_resolves_each_folder_not_each_file(tmp_path, monkeypatch):
+    """realpath costs one lstat per component of a path (seven for 省/市/县/2021/x.txt, each a
+    round trip on a network drive): taken once a folder, and for a file only when it is a link."""
+    from auditor.ingest import discover as discovery
+
+    deep = tmp_path / "省" / "市" / "县" / "2021"
+    deep.mkdir(parents=True)
+    for n in range(200):
+        (deep / f"{n:03d}.txt").write_text(PASSAGE, encoding="utf-8")
+    if hasattr(os, "symlink"):
+        os.symlink(deep / "000.txt", tmp_path / "省" / "link.txt")  # the same file again: read once
+        os.symlink(deep / "nowhere.txt", tmp_path / "省" / "broken.txt")
+    calls = []
+    real = os.path.realpath
+    monkeypatch.setattr(discovery.os.path, "realpath", lambda path: calls.append(path) or real(path))
+    found, skipped = discovery.discover([tmp_path])
+    assert len(found) == 200 and len(calls) < 20
+    if hasattr(os, "symlink"):
+        names = [item.display.rsplit("/", 1)[-1] for item in found]
+        assert names[0] == "link.txt" and "000.txt" not in names  # 省/link.txt sorts first: 000.txt through it
+        assert [(s.path.name, s.reason) for s in skipped] == [("broken.txt", "broken symlink")]

@@ -43,3 +43,9 @@ def test_conversion_keeps_every_offset(config):
     converted = simplified(TRADITIONAL * 3, config.vocabulary)
     assert converted != TRADITIONAL * 3 and len(converted) == len(TRADITIONAL * 3)
     assert "审结" in converted and "纠纷" in converted
+
+
+def test_figures_keep_the_text_as_written(config):
+    record = read_text(TRADITIONAL, {"report": "t.txt"}, config)
+    facts = record.facts
+    assert all(TRADITIONAL[start:end] == text for text, start, end in zip(facts["text"], facts["start"], facts["end"]))

@@ -11,6 +11,8 @@ appears once.
 from __future__ import annotations
 
 import os
+import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,7 @@ REFUSED_SUFFIXES = (".doc", ".wps", ".xls", ".xlsx")  # taken, and refused with 
 @dataclass(frozen=True)
 class InputFile:
     path: Path      # as given, joined with the path found under a folder; not resolved
-    display: str    # the path with forward slashes: the report's name in outputs
+    display: str    # display_name(path): the report's name in outputs
 
 
 @dataclass(frozen=True)
@@ -41,17 +43,16 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str | Path] = ()) ->
     for raw in paths:
         root = Path(raw)
         if root.is_dir():
-            candidates = sorted(_walk(root, skipped, left_out), key=_display)
+            candidates = sorted((display_name(path), path, real) for path, real in _walk(root, skipped, left_out))
         elif root.is_file():
-            candidates = [root]
+            candidates = [(display_name(root), root, os.path.realpath(root))]
         else:
             skipped.append(Skipped(root, _missing_reason(root)))
             continue
-        for path in candidates:
-            real = os.path.realpath(path)
+        for display, path, real in candidates:
             if real not in seen:
                 seen.add(real)
-                found.append(InputFile(path, _display(path)))
+                found.append(InputFile(path, display))
     return found, _unique(skipped)
 
 
@@ -59,17 +60,34 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def _taken(path: Path) -> bool:
-    return path.suffix.lower() in SUPPORTED_SUFFIXES + REFUSED_SUFFIXES
+def display_name(path: str | Path) -> str:
+    r"""The path as outputs name it: forward slashes, and each byte of a name that is not UTF-8
+    as \xNN. Python reads such a name (报告.txt from a GBK file system) with one lone surrogate
+    per byte, which no UTF-8 output can hold; the escaped form can, and still tells the bytes
+    (the SARIF writer turns it back into them).
+
+    >>> display_name(os.fsdecode(b"in/\xb1\xa8\xb8\xe6.txt"))
+    'in/\\xb1\\xa8\\xb8\\xe6.txt'
+    """
+    return escape_surrogates(Path(path).as_posix())
+
+
+def escape_surrogates(text: str) -> str:
+    """TEXT with the lone surrogates of undecodable name bytes as \\xNN (see display_name)."""
+    return _SURROGATE_RE.sub(_escaped, text)
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def _unknown_reason(path: Path) -> str:
     kind = f"a {path.suffix.lower()} file" if path.suffix else "a file without a suffix"
     return f"not a report file ({kind}): auditor reads {', '.join(SUPPORTED_SUFFIXES)}"
-
-
-def _display(path: Path) -> str:
-    return path.as_posix()
 
 
 def _missing_reason(path: Path) -> str:
@@ -80,10 +98,11 @@ def _missing_reason(path: Path) -> str:
     return "does not exist"
 
 
-def _walk(root: Path, skipped: list[Skipped], left_out: set[str] = frozenset()) -> list[Path]:
-    """Non-hidden report files under root (the others skipped with a reason); symlinked folders
-    are followed once each, folders in left_out not at all."""
-    files: list[Path] = []
+def _walk(root: Path, skipped: list[Skipped], left_out: set[str] = frozenset()) -> list[tuple[Path, str]]:
+    """Non-hidden files under root that are reports or refused kinds, each with its real path
+    (any other skipped with a reason); symlinked folders are followed once each, folders in
+    left_out not at all."""
+    files: list[tuple[Path, str]] = []
     visited: set[str] = {os.path.realpath(root)}
 
     def on_error(err: OSError) -> None:
@@ -105,18 +124,35 @@ def _walk(root: Path, skipped: list[Skipped], left_out: set[str] = frozenset()) 
             visited.add(real)
             kept.append(name)
         dirnames[:] = kept
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
+        folder = Path(dirpath)
+        for name in filenames:
             if name.startswith("."):
                 continue  # hidden: not asked for
-            if path.is_file():
-                if _taken(path):
-                    files.append(path)
-                else:
-                    skipped.append(Skipped(path, _unknown_reason(path)))
-            elif os.path.islink(path):
-                skipped.append(Skipped(path, "broken symlink"))
+            path = folder / name
+            real = _real_file(path, here, name)
+            if real is None:
+                if os.path.islink(path):
+                    skipped.append(Skipped(path, "broken symlink"))
+            elif name.lower().endswith(SUPPORTED_SUFFIXES + REFUSED_SUFFIXES):
+                files.append((path, real))
+            else:
+                skipped.append(Skipped(path, _unknown_reason(path)))
     return files
+
+
+def _real_file(path: Path, here: str, name: str) -> str | None:
+    """The real path of a regular file (or of a link to one) in the folder whose real path is
+    HERE; None for anything else. A plain file's is HERE/name: one lstat, where realpath would
+    take one per component of the path."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return os.path.join(here, name)
+    if stat.S_ISLNK(mode) and os.path.isfile(path):
+        return os.path.realpath(path)
+    return None
 
 
 def _unique(skipped: list[Skipped]) -> list[Skipped]:

@@ -34,6 +34,7 @@ import pandas as pd
 from auditor import __version__
 from auditor.config import CATEGORIES, SEVERITIES, Config
 from auditor.flags import is_missing
+from auditor.ingest.discover import display_name
 from auditor.pipeline import AuditResult
 from auditor.process import ReportRecord, UnreadableReport, text_view
 from auditor.report.files import write_atomic
@@ -450,7 +451,8 @@ def _orphan_section(flags: list[tuple[str, dict]]) -> str:
 def _metadata(record: ReportRecord, flags: list[tuple[str, dict]]) -> str:
     doc = record.document
     counts = Counter(f.get("severity") for _, f in flags)
-    items = [("report", doc.get("report")), ("path", doc.get("path")), ("status", doc.get("status")),
+    path = display_name(doc["path"]) if doc.get("path") else doc.get("path")  # a name's non-UTF-8 bytes escaped
+    items = [("report", doc.get("report")), ("path", path), ("status", doc.get("status")),
              ("reason", doc.get("reason")), ("title", doc.get("title")), ("region", doc.get("region")),
              ("year", doc.get("year")), ("published", doc.get("published_date")),
              ("signed", doc.get("signed_date")), ("signer", doc.get("signer")), ("docno", doc.get("docno")),

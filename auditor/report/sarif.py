@@ -9,6 +9,7 @@ character is one column either way, but a character outside the BMP is two UTF-1
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -41,10 +42,17 @@ def build_sarif(result: AuditResult, config: Config) -> dict:
 
 
 def artifact_uri(report: str) -> str:
-    """The report path as a URI reference: the same string for ordinary names. Spaces, '%', '#',
+    r"""The report path as a URI reference: the same string for ordinary names. Spaces, '%', '#',
     '?' and non-ASCII characters (Chinese file names) are percent-encoded, because a URI
-    cannot carry them as they are."""
-    return quote(report.replace("\\", "/"), safe="/")
+    cannot carry them as they are; a byte of a name that is not UTF-8, which the report's name
+    shows as \xb1 (ingest.discover.display_name), is that byte again (%B1), so the URI names the
+    file on disk."""
+    pieces = _ESCAPED_BYTE_RE.split(report)  # text, byte, text, byte, ..., text
+    return "".join(quote(piece.replace("\\", "/"), safe="/") if i % 2 == 0 else f"%{piece.upper()}"
+                   for i, piece in enumerate(pieces))
+
+
+_ESCAPED_BYTE_RE = re.compile(r"\\x([89a-f][0-9a-f])")
 
 
 def _rule(rule: Rule) -> dict:

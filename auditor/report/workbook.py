@@ -17,6 +17,7 @@ import math
 import os
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,6 +33,7 @@ from xlsxwriter.worksheet import Worksheet
 from auditor.config import Config
 from auditor.errors import AuditorError
 from auditor.flags import is_missing, quoted
+from auditor.limits import EXCEL_COLUMNS, EXCEL_ROWS, MAX_FILE_BYTES, check_workbook
 from auditor.pipeline import AuditResult
 from auditor.report.csv_files import FACT_COLUMNS
 from auditor.report.files import neutralise, write_atomic
@@ -87,6 +89,10 @@ def write_workbook(out: Path, result: AuditResult, config: Config) -> None:
     CONFIG is unused; it is part of every writer's signature (auditor.report.writers.Writer).
     """
     path = out / WORKBOOK_NAME
+    if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:  # not one auditor wrote: kept, never read
+        with path.open("rb") as existing_file:
+            digest = hashlib.file_digest(existing_file, "sha256").hexdigest()
+        os.replace(path, _aside_path(path, digest))
     existing = path.read_bytes() if path.is_file() else None
     reviews, set_aside = _existing_reviews(existing)
     data = workbook_bytes(result, reviews)
@@ -97,7 +103,11 @@ def write_workbook(out: Path, result: AuditResult, config: Config) -> None:
 
 def reviewed_path(path: Path, data: bytes) -> Path:
     """Where a reviewed workbook is set aside: named by its content, so a rerun never multiplies copies."""
-    return path.with_name(f"{path.stem}.reviewed-{hashlib.sha256(data).hexdigest()[:8]}{path.suffix}")
+    return _aside_path(path, hashlib.sha256(data).hexdigest())
+
+
+def _aside_path(path: Path, digest: str) -> Path:
+    return path.with_name(f"{path.stem}.reviewed-{digest[:8]}{path.suffix}")
 
 
 def workbook_bytes(result: AuditResult, reviews: dict[str, Review] | None = None) -> bytes:
@@ -116,25 +126,31 @@ def workbook_bytes(result: AuditResult, reviews: dict[str, Review] | None = None
 def read_flag_rows(data: bytes, required: Iterable[str] = ("id", "status", "comment")) -> list[dict[str, str]]:
     """The rows of a flags workbook's 「问题清单」 as text keyed like FLAG_HEADERS; rows without an id skipped.
 
-    Raises AuditorError (without a file name: the caller knows it) when the bytes are not an
-    xlsx workbook or lack the sheet or a required column.
+    The workbook comes from outside: what it declares is checked first (auditor.limits: its
+    parts' sizes, styles, shared strings, the sheet's dimension and cells), and of the sheet only
+    the columns named in FLAG_HEADERS are read, up to a workbook's last row. Raises AuditorError
+    (without a file name: the caller knows it) when the bytes are not an xlsx workbook, are
+    larger than it can be, or lack the sheet or a required column.
     """
     from openpyxl import load_workbook  # here, not at the top: most runs have no workbook to read
 
-    try:
-        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises a zoo of exception types on a damaged file
-        raise AuditorError(f"not a readable .xlsx workbook ({type(err).__name__})") from err
-    try:
-        if FLAGS_SHEET not in book.sheetnames:
-            raise AuditorError(f"no sheet 「{FLAGS_SHEET}」")
-        return _rows_by_header(book[FLAGS_SHEET].iter_rows(values_only=True), required)
-    except AuditorError:
-        raise
-    except Exception as err:  # a sheet whose XML is damaged fails while it is read
-        raise AuditorError(f"sheet 「{FLAGS_SHEET}」 is unreadable ({type(err).__name__})") from err
-    finally:
-        book.close()
+    check_workbook(data, FLAGS_SHEET)
+    with warnings.catch_warnings():  # what openpyxl does not support (WPS's extensions) is not read anyway
+        warnings.simplefilter("ignore")
+        try:
+            book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+        except Exception as err:  # openpyxl raises a zoo of exception types on a damaged file
+            raise AuditorError(f"not a readable .xlsx workbook ({type(err).__name__})") from err
+        try:
+            if FLAGS_SHEET not in book.sheetnames:
+                raise AuditorError(f"no sheet 「{FLAGS_SHEET}」")
+            return _rows_by_header(book[FLAGS_SHEET], required)
+        except AuditorError:
+            raise
+        except Exception as err:  # a sheet whose XML is damaged fails while it is read
+            raise AuditorError(f"sheet 「{FLAGS_SHEET}」 is unreadable ({type(err).__name__})") from err
+        finally:
+            book.close()
 
 
 def cell_text(value) -> str:
@@ -163,15 +179,21 @@ def _existing_reviews(data: bytes | None) -> tuple[dict[str, Review], bool]:
     return reviews, bool(reviews)
 
 
-def _rows_by_header(rows: Iterable[Sequence], required: Iterable[str]) -> list[dict[str, str]]:
-    rows = iter(rows)
-    header = [cell_text(value) for value in next(rows, ())]
+def _rows_by_header(sheet, required: Iterable[str]) -> list[dict[str, str]]:
+    """The rows under the header row, as text by FLAG_HEADERS key. Only the columns up to the
+    last one named are read (openpyxl would otherwise fill every row out to the sheet's declared
+    width, up to 16,384 cells), and no row past a workbook's last."""
+    first = next(sheet.iter_rows(min_row=1, max_row=1, max_col=EXCEL_COLUMNS, values_only=True), ())
+    header = [cell_text(value) for value in first]
     position = {key: header.index(title) for key, title in FLAG_HEADERS.items() if title in header}
     missing = [FLAG_HEADERS[key] for key in required if key not in position]
     if missing:
         raise AuditorError(f"sheet 「{FLAGS_SHEET}」 lacks the column(s) {'、'.join(missing)}")
+    width = max(position.values(), default=0) + 1
     entries = []
-    for row in rows:
+    for row in sheet.iter_rows(min_row=2, max_row=EXCEL_ROWS, max_col=width, values_only=True):
+        if not any(value is not None for value in row):
+            continue  # a gap between rows: openpyxl yields it as an empty row
         entry = {key: cell_text(row[i]) if i < len(row) else "" for key, i in position.items()}
         if entry.get("id"):
             entries.append(entry)
