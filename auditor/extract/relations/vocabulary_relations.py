@@ -13,6 +13,8 @@ the rate passes when one of them gives it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from auditor.config import Vocabulary
 from auditor.extract.figures import Fact
 from auditor.extract.relations.model import RateReading, SumReading
@@ -32,13 +34,23 @@ def read(passage: Passage) -> None:
 def _read_family(passage: Passage, family: str | None, facts: list[Fact]) -> None:
     vocabulary, builder = passage.vocabulary, passage.builder
     by_metric: dict[str, list[Fact]] = {}
+    by_metric_unit: dict[tuple[str, str], list[Fact]] = {}
     for fact in facts:
         if fact.metric:
             by_metric.setdefault(fact.metric, []).append(fact)
+            by_metric_unit.setdefault((fact.metric, fact.unit), []).append(fact)
+    starts: dict[int, list[int]] = {}
 
     def nearest(metric: str, anchor: Fact, unit: str | None = None) -> Fact | None:
-        usable = [c for c in by_metric.get(metric, ()) if c is not anchor and (unit is None or c.unit == unit)]
-        return min(usable, key=lambda c: (abs(c.start - anchor.start), c.start < anchor.start), default=None)
+        """The figure of this metric (and unit) nearest the anchor, the later one of two as near.
+        By bisection: a crafted clause of thousands of figures must not cost their square."""
+        candidates = by_metric.get(metric, ()) if unit is None else by_metric_unit.get((metric, unit), ())
+        if not candidates:
+            return None
+        positions = starts.setdefault(id(candidates), [c.start for c in candidates])
+        i = bisect_left(positions, anchor.start)
+        around = [c for c in candidates[max(0, i - 2):i + 2] if c is not anchor]
+        return min(around, key=lambda c: (abs(c.start - anchor.start), c.start < anchor.start), default=None)
 
     def extras(metrics: tuple[str, ...], whole: Fact) -> tuple[list[Fact], int]:
         """The stated extra terms of a whole, and how many are not stated at all."""
