@@ -89,6 +89,8 @@ def audit(
     quiet: Quiet = False,
     verbose: Verbose = False,
     debug: Debug = False,
+    history: HistoryStore = None,
+    no_history: NoHistory = False,
 ) -> None:
     """Extract every figure, run the expectation suites, write the flags and reports."""
     with _user_errors(debug):
@@ -107,9 +109,11 @@ def audit(
         # off: the same peak memory without it at 10,000 reports. The writers that run beside the
         # CSV writer start up while the checks run.
         with held_output_folder(out), no_cyclic_gc(), AsideWriters(chosen, workers) as aside:
+            store = _history(history, no_history, out)
             with terminal.progress_bar(None, verbosity) as progress:
                 result = run_audit(paths, config, lang.value, workers, progress,
-                                   after_reading=lambda records: aside.prepare(len(records)), exclude=[out])
+                                   after_reading=lambda records: aside.prepare(len(records)), exclude=[out],
+                                   history=store)
             if accepted is not None:
                 from auditor.baseline import apply_baseline
 
@@ -121,8 +125,35 @@ def audit(
 
                 build_data_docs(out, result.frames, config)
         terminal.print_summary(result.records, result.flags, out, verbosity)
+        _history_notes(store)
     _report_lost_reports(result.records, debug)
     raise typer.Exit(_exit_status(result.flags, fail_on))
+
+
+# --- the history store (auditor/history/): two options of `audit`, and the `history` commands ---
+
+HistoryStore = Annotated[Optional[Path], typer.Option(
+    "--history", help="History store of audited reports (last year's reports come from it, this run's go into it). "
+                      "Default: OUT/audit_history.duckdb.")]
+NoHistory = Annotated[bool, typer.Option("--no-history", help="Neither read nor write a history store.")]
+
+
+def _history(path: Path | None, off: bool, out: Path):
+    if off:
+        return None
+    from auditor.history.tracked import History, default_store_path
+
+    return History(path or default_store_path(out), explicit=path is not None)
+
+
+def _history_notes(store) -> None:
+    for note in store.notes if store is not None else ():
+        typer.echo(f"auditor: history: {note}", err=True)
+
+
+from auditor.history.commands import history_app  # noqa: E402 - typer only; the commands import the rest
+
+app.add_typer(history_app, name="history")
 
 
 @app.command()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -226,6 +227,32 @@ class LineWrap:
 
 
 @dataclass(frozen=True)
+class YearJump:
+    """How far a figure may move from last year's before RANGE004 points at it (thresholds.yaml)."""
+    metric: str              # a metric of vocabulary.yaml or a template cell (new.total), or * for any
+    family: str = "*"
+    factor: float = 10.0     # this year's figure above factor x last year's, or below last year's / factor
+    min_level: float = 50.0  # the larger of the two figures at least this: 2 cases to 20 is no news
+
+
+@dataclass(frozen=True)
+class AcrossYears:
+    """The checks against last year's report of the same body (thresholds.yaml across_years)."""
+    jumps: tuple[YearJump, ...] = (YearJump("*"),)
+    stock_lapses: bool = True  # a stock below last year's + issued - repealed is read as lapsed documents
+
+    def jump(self, family: str, metric: str) -> YearJump:
+        """The most specific entry: family and metric, then metric, then the default."""
+        for entry in self.jumps:
+            if entry.metric == metric and entry.family == family:
+                return entry
+        for entry in self.jumps:
+            if entry.metric == metric and entry.family == "*":
+                return entry
+        return next((e for e in self.jumps if e.metric == "*"), YearJump("*"))
+
+
+@dataclass(frozen=True)
 class Thresholds:
     allow_truncation: bool
     approximate_tolerance: float
@@ -237,6 +264,7 @@ class Thresholds:
     # {"zh", "en"}: added to the basis named when the issuer is unknown and the later deadline is taken
     unknown_issuer_note: dict[str, str] = field(default_factory=dict)
     line_wrap: LineWrap = LineWrap()
+    across_years: AcrossYears = AcrossYears()
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: patterns built from it are cached
@@ -305,6 +333,14 @@ class TextTemplate:
     checks: tuple[TextCheck, ...]
 
 
+@dataclass(frozen=True)
+class RegulationsTemplate:
+    """The table of 第二十条第（一）项: documents issued, repealed and in force (disclosure_template.yaml)."""
+    start_words: tuple[str, ...]
+    columns: tuple[Named, ...]      # issued, repealed, in_force
+    rows: tuple[Named, ...]         # rules (规章), normative (行政规范性文件)
+
+
 @dataclass(frozen=True, eq=False)
 class DisclosureTemplate:
     """The tables of the information-disclosure report (disclosure_template.yaml)."""
@@ -316,6 +352,25 @@ class DisclosureTemplate:
     blocks: tuple[Named, ...]
     statistics: StatisticsTemplate | None = None
     text: TextTemplate | None = None
+    regulations: RegulationsTemplate | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class IssuerVocabulary:
+    """How a report's issuing body is named and compared (issuers.yaml)."""
+    admin_units: tuple[str, ...]
+    government_suffixes: tuple[str, ...]
+    abbreviations: tuple[tuple[str, str], ...]  # (short, full), the longest short form first
+    title_openers: tuple[str, ...]
+    publisher_labels: tuple[str, ...]
+
+    @cached_property
+    def unit_pattern(self):
+        """One administrative unit at the start of what is left of a name (淮安市 of 淮安市洪泽区)."""
+        import regex
+
+        units = "|".join(regex.escape(u) for u in sorted(self.admin_units, key=len, reverse=True))
+        return regex.compile(rf"\p{{Han}}{{1,8}}?(?:{units})")
 
 
 @dataclass(frozen=True)
@@ -328,6 +383,7 @@ class Config:
     shapes: Shapes
     report_text: ReportText
     suites: dict[str, dict[str, Any]] = field(repr=False)
+    issuers: IssuerVocabulary | None = None
 
 
 QUALIFIER_KEYS = (
@@ -362,11 +418,12 @@ def load_config(root: Path | None = None) -> Config:
     template = _load_template(root / "disclosure_template.yaml")
     shapes = _load_shapes(root / "shapes.yaml")
     report_text = _load_report_text(root / "report_text.yaml")
+    issuers = _load_issuers(root / "issuers.yaml")
     suites = {table: _load_suite(root / "suites" / f"{table}.json", table, rules) for table in TABLES}
     _check_ranges(root / "thresholds.yaml", thresholds, vocabulary)
     _check_every_rule_has_an_expectation(root, rules, suites)
     return Config(root=root, rules=rules, thresholds=thresholds, vocabulary=vocabulary, template=template,
-                  shapes=shapes, report_text=report_text, suites=suites)
+                  shapes=shapes, report_text=report_text, suites=suites, issuers=issuers)
 
 
 # --- file readers -------------------------------------------------------------------------
@@ -478,9 +535,33 @@ def _load_thresholds(path: Path) -> Thresholds:
         suite_parameters=_mapping(path, data.get("suite_parameters") or {}, "suite_parameters"),
         plausible_ranges=tuple(ranges),
         publication_deadlines=_load_deadlines(path, data.get("publication_deadlines") or {}),
+        across_years=_across_years(path, data.get("across_years")),
         unknown_issuer_note={str(k): str(v) for k, v in
                              _mapping(path, data.get("unknown_issuer_note") or {}, "unknown_issuer_note").items()},
     )
+
+
+def _across_years(path: Path, value: Any) -> AcrossYears:
+    entry = _mapping(path, value or {}, "across_years")
+    jumps = []
+    for i, item in enumerate(entry.get("jumps") or [{"metric": "*"}], start=1):
+        where = f"across_years.jumps entry {i}"
+        item = _mapping(path, item, where)
+        unknown = set(item) - {"metric", "family", "factor", "min_level"}
+        if unknown:
+            raise ConfigError(f"{path}: {where} has unknown key(s): {', '.join(sorted(unknown))}")
+        factor, level = item.get("factor", 10), item.get("min_level", 50)
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (factor, level)) \
+                or factor <= 1 or level < 0:
+            raise ConfigError(f"{path}: {where} needs a factor above 1 and a min_level of at least 0")
+        jumps.append(YearJump(str(_require(path, item, "metric", where)), str(item.get("family", "*")),
+                              float(factor), float(level)))
+    if not any(j.metric == "*" and j.family == "*" for j in jumps):
+        raise ConfigError(f"{path}: across_years.jumps needs a default entry (metric: '*')")
+    lapses = entry.get("stock_lapses", True)
+    if not isinstance(lapses, bool):
+        raise ConfigError(f"{path}: across_years.stock_lapses must be true or false")
+    return AcrossYears(jumps=tuple(jumps), stock_lapses=lapses)
 
 
 def _load_deadlines(path: Path, data: Any) -> tuple[PublicationDeadline, ...]:
@@ -715,6 +796,26 @@ def _load_report_text(path: Path) -> ReportText:
     )
 
 
+def _load_issuers(path: Path) -> IssuerVocabulary:
+    data = _mapping(path, _read_yaml(path), "the file")
+    unknown = set(data) - {"admin_units", "government_suffixes", "abbreviations", "title_openers", "publisher_labels"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s): {', '.join(sorted(unknown))}")
+    abbreviations = _mapping(path, data.get("abbreviations") or {}, "abbreviations")
+    pairs = []
+    for short, full in abbreviations.items():
+        if not isinstance(full, str) or not str(short) or not full or str(short) == full:
+            raise ConfigError(f"{path}: abbreviations.{short} must name a full form other than itself")
+        pairs.append((str(short), full))
+    return IssuerVocabulary(
+        admin_units=_strings(path, data.get("admin_units"), "admin_units"),
+        government_suffixes=_strings(path, data.get("government_suffixes"), "government_suffixes"),
+        abbreviations=tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True)),
+        title_openers=_strings(path, data.get("title_openers"), "title_openers"),
+        publisher_labels=_strings(path, data.get("publisher_labels"), "publisher_labels"),
+    )
+
+
 def _words(path: Path, entry: dict, key: str, what: str) -> tuple[str, ...]:
     """An optional list of words; when given, non-empty and of words only."""
     value = entry.get(key)
@@ -770,7 +871,21 @@ def _load_template(path: Path) -> DisclosureTemplate:
         blocks=_named_list(path, _require(path, appeals, "blocks", "appeals"), "appeals.blocks"),
         statistics=_load_statistics(path, statistics) if statistics is not None else None,
         text=_load_text_checks(path, text) if text is not None else None,
+        regulations=_load_regulations(path, data["regulations"]) if data.get("regulations") is not None else None,
     )
+
+
+REGULATION_COLUMNS = ("issued", "repealed", "in_force")
+
+
+def _load_regulations(path: Path, value: Any) -> RegulationsTemplate:
+    entry = _mapping(path, value, "regulations")
+    columns = _named_list(path, _require(path, entry, "columns", "regulations"), "regulations.columns", keyed=True)
+    if tuple(c.key for c in columns) != REGULATION_COLUMNS:
+        raise ConfigError(f"{path}: regulations.columns must be {', '.join(REGULATION_COLUMNS)}, in that order")
+    rows = _worded_list(path, _require(path, entry, "rows", "regulations"), "regulations.rows")
+    return RegulationsTemplate(start_words=_strings(path, entry.get("start_words"), "regulations.start_words"),
+                               columns=columns, rows=rows)
 
 
 # what a prose figure may be checked against (disclosure_template.yaml text.checks[].targets)

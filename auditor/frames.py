@@ -17,16 +17,17 @@ import pandas as pd
 import pandera.pandas as pa
 
 from auditor.checks.outliers import OUTLIER_COLUMNS, robust_z
-from auditor.checks.year_over_year import prior_year_relations
+from auditor.checks.across_years import PriorReports, across_year_relations, link_years
 from auditor.config import REPORT_KINDS, Thresholds
-# The relation ops the relations suite checks, and those recorded for a reviewer only.
-from auditor.extract.relations.kinds import CHECKED_OPS, RECORDED_OPS
+# The relation ops the relations suite checks, and those recorded for a reviewer only: one table
+# for the readers' and the checks across reports' (extract/relations/kinds.py).
+from auditor.extract.relations.kinds import CHECKED_OPS, KINDS as RELATION_KINDS, RECORDED_OPS
 from auditor.process import FACT_FIELDS, RELATION_FIELDS, ReportRecord
 
 DOCUMENT_KEY, FACT_KEY, RELATION_KEY = "report", "fact_key", "relation_key"
 DATE_COLUMNS = ("period_end", "published_date", "signed_date", "publication_deadline")
 # Whole numbers that may be missing (a report without a year, an unreadable input).
-INT_COLUMNS = ("year", "docno_year", "n_facts", "n_relations", "n_checked", "signed_year", "title_year", "body_year",
+INT_COLUMNS = ("year", "previous_year", "docno_year", "n_facts", "n_relations", "n_checked", "signed_year", "title_year", "body_year",
                "dates_outside_period", "duplicated_chars", "duplicated_paragraphs", "body_chars")
 
 _KINDS = ["count", "money", "rate", "percent", "change", "measure", "ratio", "number", "name", "section",
@@ -50,6 +51,13 @@ DOCUMENTS_SCHEMA = pa.DataFrameSchema(
         "year": pa.Column("Int64", pa.Check.in_range(1949, 2100), nullable=True),
         **{name: pa.Column("datetime64[ns]", nullable=True) for name in DATE_COLUMNS},
         "signer": _optional_text(),
+        # the issuing body as an identity across years (auditor/ingest/issuer.py)
+        "issuer": _optional_text(),
+        "issuer_key": _optional_text(),
+        "issuer_parents": _optional_text(),
+        "title_form": _optional_text(),
+        "previous_report": _optional_text(),  # last year's report of the same body: in the run or the store
+        "previous_year": pa.Column("Int64", nullable=True),
         "docno": _optional_text(),
         "docno_year": pa.Column("Int64", nullable=True),
         "n_facts": pa.Column("Int64", pa.Check.ge(0), nullable=True),
@@ -149,14 +157,24 @@ class Frames:
         return getattr(self, name)
 
 
-def build_frames(records: list[ReportRecord], thresholds: Thresholds) -> Frames:
+def build_frames(records: list[ReportRecord], thresholds: Thresholds, prior: PriorReports | None = None) -> Frames:
     """Assemble and validate the run's frames. The records' fact and relation columns move into
-    the frames (the records keep their counts), so the run holds each figure once."""
+    the frames (the records keep their counts), so the run holds each figure once. PRIOR: reports
+    of earlier runs (the history store's) that may be last year's of the run's reports."""
     documents = pd.DataFrame([r.document for r in records], columns=_DOCUMENT_COLUMNS)
     for name in DATE_COLUMNS:
         documents[name] = pd.to_datetime(documents[name]).astype("datetime64[ns]")
     for name in INT_COLUMNS:
         documents[name] = pd.array(documents[name].map(_int_or_none), dtype="Int64")
+    previous = link_years(documents, prior)
+    documents["previous_report"] = documents["report"].map(previous)
+    documents["previous_year"] = pd.array([int(y) - 1 if isinstance(p, str) else None
+                                           for p, y in zip(documents["previous_report"], documents["year"])],
+                                          dtype="Int64")
+    for record in records:  # the writers that read the records (the HTML report) show the link too
+        if record.document["report"] in previous:
+            record.document["previous_report"] = previous[record.document["report"]]
+            record.document["previous_year"] = int(record.document["year"]) - 1
     documents["truncated"] = pd.array(documents["truncated"].map(_bool_or_none), dtype="boolean")
     documents["reason"] = documents["reason"].fillna("").astype(str)
 
@@ -166,9 +184,10 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds) -> Frames:
     facts[list(OUTLIER_COLUMNS)] = robust_z(facts, thresholds.outlier_min_reports)
 
     relations = _concat(records, "relations", RELATION_FIELDS, _RELATION_NUMBERS)
-    yoy = prior_year_relations(documents, facts, relations)
-    if len(yoy):
-        relations = pd.concat([relations, yoy.astype(relations.dtypes.to_dict())], ignore_index=True)
+    across = across_year_relations(documents, facts, relations, thresholds, prior, previous)
+    if len(across):
+        relations = across.astype(_RELATION_NUMBERS) if relations.empty else \
+            pd.concat([relations, across.astype(relations.dtypes.to_dict())], ignore_index=True)
     relations.insert(0, RELATION_KEY, _keys(relations["report"], relations["relation_id"]))
     gaps = pd.concat([relations["computed_lo"] - relations["stated_hi"],
                       relations["stated_lo"] - relations["computed_hi"]], axis=1)
@@ -210,7 +229,8 @@ def _concat(records: list[ReportRecord], attribute: str, fields: tuple[str, ...]
 
 
 _DOCUMENT_COLUMNS = ["report", "path", "sha256", "status", "reason", "encoding", "title", "region", "year",
-                     "period_end", "published_date", "signed_date", "signer", "docno", "docno_year", "n_chars",
+                     "period_end", "published_date", "signed_date", "signer", "issuer", "issuer_key",
+                     "issuer_parents", "title_form", "previous_report", "previous_year", "docno", "docno_year", "n_chars",
                      "n_lines", "n_facts", "n_relations", "n_checked", "published_evidence", "signed_evidence",
                      "title_evidence", "docno_evidence",
                      # document checks, then the evidence their flags quote

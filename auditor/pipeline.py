@@ -16,6 +16,7 @@ from pathlib import Path
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError
 from auditor.frames import Frames, build_frames
+from auditor.history.tracked import History
 from auditor.ingest.discover import InputFile, Skipped, discover, display_name
 from auditor.process import ReportRecord, process_file
 
@@ -112,27 +113,41 @@ def extract(paths: Sequence[str | Path], config: Config, jobs: int = 1,
             progress: Callable[[int, int], None] | None = None,
             meanwhile: Callable[[], None] | None = None,
             after_reading: Callable[[list[ReportRecord]], None] | None = None,
-            exclude: Sequence[str | Path] = ()) -> tuple[list[ReportRecord], Frames]:
-    """Read every input and assemble the frames; AFTER_READING gets the records in between."""
+            exclude: Sequence[str | Path] = (), history: History | None = None) -> tuple[list[ReportRecord], Frames]:
+    """Read every input and assemble the frames; AFTER_READING gets the records in between.
+    HISTORY (the store of earlier runs) gives last year's reports the run lacks."""
     records = read_reports(paths, config, jobs, progress, meanwhile, exclude)
     if after_reading:
         after_reading(records)
-    return records, build_frames(records, config.thresholds)
+    prior = history.prior_reports(_documents_of(records)) if history is not None else None
+    return records, build_frames(records, config.thresholds, prior)
+
+
+def _documents_of(records: list[ReportRecord]):
+    """The fields of the run's documents a look-up of last year's reports needs."""
+    import pandas as pd
+
+    fields = ("status", "issuer_key", "report_kind", "year")
+    return pd.DataFrame([{f: r.document.get(f) for f in fields} for r in records], columns=list(fields))
 
 
 def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: int = 1,
           progress: Callable[[int, int], None] | None = None,
           after_reading: Callable[[list[ReportRecord]], None] | None = None,
-          exclude: Sequence[str | Path] = ()) -> AuditResult:
+          exclude: Sequence[str | Path] = (), history: History | None = None) -> AuditResult:
+    """Audit the inputs. With HISTORY, last year's reports the run lacks come from its store,
+    and the run's reports are recorded in it once their flags are built."""
     from auditor.checks.gx_suites import import_gx, run_suites
     from auditor.flags import build_flags
 
     # Great Expectations takes seconds to import: with worker processes reading, this process
     # imports it meanwhile.
     records, frames = extract(paths, config, jobs, progress, meanwhile=import_gx, after_reading=after_reading,
-                              exclude=exclude)
+                              exclude=exclude, history=history)
     failures, validation = run_suites(frames, config)
     flags = build_flags(failures, frames, config, lang)
+    if history is not None:
+        history.record(frames.documents, frames.facts)
     return AuditResult(records, frames, flags, validation, failed_rules(failures))
 
 

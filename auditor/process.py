@@ -25,6 +25,7 @@ from auditor.ingest.decode import DecodeError, decode_bytes
 from auditor.ingest.discover import InputFile
 from auditor.ingest.grid import Grid
 from auditor.ingest.html_text import html_document
+from auditor.ingest.issuer import issuer_fields
 from auditor.ingest.metadata import Metadata, read_metadata
 from auditor.ingest.script import simplified
 from auditor.ingest.spans import LineIndex, Span, paragraphs, sentences
@@ -181,7 +182,7 @@ def read_text(text: str, document: dict, config: Config, source_line=None, grids
     evidence = _Evidence(text, lines, sentence_spans, source_line, page_starts)
     checks = check_document(text, audited, meta, duplicates, config.report_text, thresholds)
     report = document["report"]
-    document.update(_document_fields(meta, evidence), **checks.fields,
+    document.update(_document_fields(meta, evidence), **checks.fields, **issuer_fields(text, meta, config),
                     **{name: _quotes(evidence, spans) for name, spans in checks.evidence.items()},
                     n_chars=len(text), n_lines=lines.line(len(text)), n_facts=len(facts), n_relations=len(relations),
                     n_checked=sum(KINDS[r.op].checked for r in relations))

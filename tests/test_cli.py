@@ -227,7 +227,7 @@ def test_quiet_prints_nothing_and_verbose_a_line_per_report(tmp_path):
 def test_format_selects_outputs(tmp_path):
     result = run("audit", SEEDS, "--out", tmp_path, "--format", "json,sarif", "--format", "md", "--fail-on", "never")
     assert result.exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["flags.json", "flags.sarif", "summary.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit_history.duckdb", "flags.json", "flags.sarif", "summary.md"]
     assert run("audit", SEEDS, "--out", tmp_path, "--format", "pdf").exit_code == 2
 
 

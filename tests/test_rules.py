@@ -34,8 +34,9 @@ from auditor.config import load_config
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 MIN_PASSAGES = 6
 NOT_FIXTURED = {"INPUT001"}  # an input rule: its cases are files, not passages
-# Rules over the reports of one run (RANGE003: a rate against the same rate in the other reports).
-MULTI_REPORT = {"RANGE003", "CONS003"}
+# Rules over the reports of one run (RANGE003: a rate against the same rate in the other reports;
+# the checks across years: a report against last year's report of the same body).
+MULTI_REPORT = {"RANGE003", "CONS003", "DISC010", "DISC011", "RANGE004"}
 REPORT_SEPARATOR_RE = re.compile(r"^---[ \t]*$", re.M)
 
 # Doc passages of rules.yaml the tool is known to misread (rules.yaml is not ours to edit).

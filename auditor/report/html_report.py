@@ -454,7 +454,8 @@ def _metadata(record: ReportRecord, flags: list[tuple[str, dict]]) -> str:
     path = display_name(doc["path"]) if doc.get("path") else doc.get("path")  # a name's non-UTF-8 bytes escaped
     items = [("report", doc.get("report")), ("path", path), ("status", doc.get("status")),
              ("reason", doc.get("reason")), ("title", doc.get("title")), ("region", doc.get("region")),
-             ("year", doc.get("year")), ("published", doc.get("published_date")),
+             ("year", doc.get("year")), ("body", doc.get("issuer")), ("previous year", _previous(doc)),
+             ("published", doc.get("published_date")),
              ("signed", doc.get("signed_date")), ("signer", doc.get("signer")), ("docno", doc.get("docno")),
              ("encoding", doc.get("encoding")), ("sha256", doc.get("sha256")),
              ("characters", doc.get("n_chars")), ("lines", doc.get("n_lines")),
@@ -462,7 +463,7 @@ def _metadata(record: ReportRecord, flags: list[tuple[str, dict]]) -> str:
              ("checked", doc.get("n_checked"))]  # relations a rule checked, passed or failed
     parts = ['<dl class="meta">']
     for name, value in items:
-        if (name == "reason" and not value) or (name == "path" and value == doc.get("report")):
+        if (name in ("reason", "body", "previous year") and not value) or (name == "path" and value == doc.get("report")):
             continue  # nothing to say, or said on the line above
         css = ' class="reason"' if name == "reason" else ""
         parts.append(f"<dt>{name}</dt><dd{css}>{_show(value)}</dd>")
@@ -470,6 +471,14 @@ def _metadata(record: ReportRecord, flags: list[tuple[str, dict]]) -> str:
     parts.append(f'<dt>flags</dt><dd>{shown} · <span class="shown-count">{len(flags)} / {len(flags)}</span> shown'
                  "</dd></dl>\n")
     return "".join(parts)
+
+
+def _previous(doc: dict) -> str | None:
+    """Last year's report of the same body, which the checks across years compared it with."""
+    previous = doc.get("previous_report")
+    if not isinstance(previous, str):
+        return None
+    return f"{doc.get('previous_year')}: {previous}"
 
 
 def _flag_table(flags: list[tuple[str, dict]], shown: set[str], sid: str) -> str:

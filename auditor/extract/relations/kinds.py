@@ -1,5 +1,7 @@
 """The kinds of relation (their op), and the rules that check each: one table, which the frames,
-the writers and a test of the relations suite read, so no list is kept in step by hand."""
+the writers and a test of the relations suite read, so no list is kept in step by hand. It holds
+the kinds the readers of one report state and those the checks across reports add (yoy, carry,
+stock, jump)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,10 @@ KINDS: dict[str, Kind] = {k.op: k for k in (
     Kind("restate", ("CONS001",), "one thing stated twice has one value"),
     Kind("prior", ("CONS002",), "some whole count last year gives the change"),
     Kind("yoy", ("CONS003",), "last year's report gives the change"),
+    # checks across years (checks/across_years.py): two reports of one body
+    Kind("carry", ("DISC010",), "last year's 结转下年度 is this year's 上年结转"),
+    Kind("stock", ("DISC011",), "last year's 现行有效 plus 本年制发 minus 本年废止 is this year's 现行有效"),
+    Kind("jump", ("RANGE004",), "a figure within a plausible factor of last year's"),
     Kind("delta", ("CONS004",), "the two stated levels give the change"),
     Kind("table", ("DISC001", "DISC002", "DISC003", "DISC004", "DISC005", "DISC006", "DISC007", "DISC008",
                    "DISC009"), "an identity of the disclosure template, or the text against its table"),

@@ -80,6 +80,10 @@ def _name(table: Table, row: Row, template: DisclosureTemplate) -> None:
             last = cell.column % width == width - 1
             _rename(cell.fact, f"appeal{cell.column // width + 1}.{column.zh}",
                     f"{block.zh}{quote if last else ''}{column.zh}", UNIT)
+        elif table.kind == "regulations":
+            _rename(cell.fact, f"regulations.{row.key}.{table.keys[cell.column]}",
+                    f"{row.name}{quote if cell.column == len(table.columns) - 1 else ''}({table.columns[cell.column]})",
+                    UNIT)
         else:
             _rename(cell.fact, f"statistics.{row.key}.{table.keys[cell.column]}",
                     f"{row.name}{quote}({table.columns[cell.column]})", row.unit or "条")

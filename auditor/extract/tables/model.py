@@ -83,12 +83,13 @@ class DisclosureTables:
     applications: Table | None = None
     appeals: Table | None = None
     statistics: Table | None = None
+    regulations: Table | None = None  # 第二十条第（一）项: documents issued, repealed, in force
     findings: list[Finding] = field(default_factory=list)
     text: list = field(default_factory=list)  # prose figures paired with table values (prose.TextPair)
     absorbed: set[int] = field(default_factory=set)  # other figures standing in the tables' digits
 
     def tables(self) -> list[Table]:
-        return [t for t in (self.applications, self.appeals, self.statistics) if t is not None]
+        return [t for t in (self.applications, self.appeals, self.statistics, self.regulations) if t is not None]
 
     def cell_indexes(self) -> set[int]:
         cells = {c.fact.index for t in self.tables() for r in t.read_rows() for c in r.cells if c.fact}

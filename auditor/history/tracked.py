@@ -1,0 +1,93 @@
+"""An audit's history: where last year's report comes from when the run lacks it.
+
+`History` is what an audit holds: it looks up, in the store (store.py), the reports that may be
+last year's of the run's reports, and records the run's reports when the audit is done. Whatever
+goes wrong with the store (a file locked by another process, or no DuckDB store at all) becomes a
+note, one line for the user, and the audit runs on without it: a history problem never stops an
+audit nor changes its exit status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from auditor.ingest.discover import escape_surrogates
+
+from auditor.history.store import STORE_NAME, HistoryStore, HistoryUnavailable, Recorded
+
+
+
+_REPORT_FIELDS = ("issuer_key", "issuer", "issuer_parents", "report_kind", "year", "title_form", "report", "path",
+                  "sha256", "title", "region", "signer", "published_date", "signed_date", "docno", "n_facts")
+
+
+def default_store_path(out: Path) -> Path:
+    """The store of a run whose outputs go to OUT: beside them, in OUT."""
+    return Path(out) / STORE_NAME
+
+
+@dataclass
+class History:
+    path: Path
+    wait: float | None = None
+    explicit: bool = False    # named with --history: a missing store is worth a note
+    notes: list[str] = field(default_factory=list)   # one line each, for the user
+    recorded: Recorded | None = None
+    usable: bool = True
+    _existed: bool = False
+
+    @property
+    def store(self) -> HistoryStore:
+        return HistoryStore(self.path, self.wait)
+
+    def prior_reports(self, documents: pd.DataFrame):
+        """PriorReports of the store for the run's documents (the year before each), or None."""
+        from auditor.checks.across_years import DOCUMENT_FIELDS, PriorReports
+
+        self._existed = self.path.exists()
+        if not self._existed:
+            if self.explicit:
+                self.notes.append(f"{self.path}: no history store yet; this run starts it")
+            return None
+        wanted = documents[(documents["status"] == "ok") & documents["issuer_key"].notna() & documents["year"].notna()
+                           & documents["report_kind"].notna()]
+        wanted = pd.DataFrame({"issuer_key": wanted["issuer_key"].astype(str), "kind": wanted["report_kind"].astype(str),
+                               "year": wanted["year"].astype(int) - 1})
+        try:
+            reports, facts = self.store.reports_of(wanted)
+        except HistoryUnavailable as err:
+            self._unusable(f"{err}: audited without last year's reports from it")
+            return None
+        stored = reports.rename(columns={"kind": "report_kind"})
+        names = dict(zip(reports["report_id"], reports["report"]))
+        facts = facts.assign(report=facts["report_id"].map(names)).drop(columns="report_id")
+        return PriorReports(stored[list(DOCUMENT_FIELDS)].reset_index(drop=True), facts)
+
+    def record(self, documents: pd.DataFrame, facts: pd.DataFrame) -> None:
+        """Record the run's reports that were read, with their named figures."""
+        if not self.usable:
+            self.notes.append(f"{self.path}: this run's reports were not recorded")
+            return
+        if self._existed and not self.path.exists():
+            self.notes.append(f"{self.path} was removed during the run; a new store is started with this run's reports")
+        ok = documents[(documents["status"] == "ok") & documents["sha256"].notna()]
+        reports = pd.DataFrame({name: ok[name] for name in _REPORT_FIELDS}).rename(columns={"report_kind": "kind"})
+        reports["name"] = [str(r).rsplit("/", 1)[-1] for r in reports["report"]]
+        # the store holds text: a name that is not UTF-8 is kept with its bytes escaped, as outputs show it
+        reports["path"] = [escape_surrogates(str(Path(p).resolve())) for p in reports["path"]]
+        reports["year"] = reports["year"].astype("Int64")
+        for name in ("published_date", "signed_date"):
+            reports[name] = pd.to_datetime(reports[name]).dt.date
+        named = facts[facts["report"].isin(set(ok["report"])) & (facts["metric"] != "") & facts["value_num"].notna()]
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.recorded = self.store.record(reports, named)
+        except (HistoryUnavailable, OSError) as err:
+            self._unusable(f"{err}: this run's reports were not recorded")
+
+    def _unusable(self, note: str) -> None:
+        self.usable = False
+        self.notes.append(note)
