@@ -217,6 +217,9 @@ _HEADING_MAX = 40
 # A numbered heading run into the text after a sentence (a page flattened onto one line):
 # …提升民警的执法能力。八、下一步工作计划进一步建立…
 _INLINE_HEADING_RE = regex.compile(rf"[。！？!?；;][^\S\n]*(?P<number>[{_CN}]{{1,3}})[^\S\n]*、")
+# Where it may match, found by `re` (whose \s holds every character regex's does), which scans
+# for a character set twice as fast (5 ms on the 72 work reports: python -m bench.extraction)
+_INLINE_HEADING_AT_RE = re.compile(_INLINE_HEADING_RE.pattern)
 
 SECTIONS = {  # section -> its name in the message
     "measures": "主要举措和成效",
@@ -259,7 +262,8 @@ def _headings(text: str, lines: list[tuple[Span, str]], start: int, end: int) ->
     position (20 ms of check_document's 70 on the 72 work reports: python -m bench.extraction).
     Each match stands within one line (it crosses no line break)."""
     found = []
-    inline = list(_INLINE_HEADING_RE.finditer(text, start, end))
+    inline = [match for at in _INLINE_HEADING_AT_RE.finditer(text, start, end)
+              if (match := _INLINE_HEADING_RE.match(text, at.start(), end))]
     next_inline = 0
     for span, key in lines:
         line_start, line_end = span.start, span.end
