@@ -234,8 +234,13 @@ def _fact_columns(report: str, facts: list[Fact], evidence: _Evidence) -> dict[s
     nan = float("nan")
     rows = []
     sentence_of, line, text = evidence.sentence_of, evidence.line, evidence.text
+    starts, spans = evidence.sentence_starts, evidence.sentence_spans
     for fact in facts:
-        span = sentence_of(fact.start, fact.end)
+        # evidence.sentence_of, its common case inline: the sentence itself, short enough to quote
+        i = bisect_right(starts, fact.start) - 1
+        span = spans[i] if i >= 0 else None
+        if span is None or span.end - span.start > _QUOTE_LIMIT:
+            span = sentence_of(fact.start, fact.end)
         sentence = sentences.get(span)
         if sentence is None:
             sentence = sentences[span] = text[span.start:span.end]

@@ -211,6 +211,7 @@ def report_kind(title: str | None, text: str, body_start: int) -> str:
 
 _CN = "一二三四五六七八九十"
 _TOP_HEADING_RE = regex.compile(rf"[\s\u3000]*(?:[{_CN}]{{1,3}}\s*[、.．]|第[{_CN}]{{1,3}}(?:部分|章))\s*")
+_TOP_HEADING_FIRST = frozenset(_CN + "第")  # what such a heading starts with, white space aside
 _HEADING_END_RE = regex.compile(r"[。；;：:！!？?]")
 _SHORT_HEADING_MAX = 20  # an unnumbered line this short, without a comma or a full stop, is a heading
 _HEADING_MAX = 40
@@ -268,7 +269,9 @@ def _headings(text: str, lines: list[tuple[Span, str]], start: int, end: int) ->
     for span, key in lines:
         line_start, line_end = span.start, span.end
         line = text[line_start:line_end]
-        numbered = _TOP_HEADING_RE.match(line)
+        # a trimmed line starts with no white space: a numbered heading with its number (one test
+        # for most lines, not the pattern: 3 ms on the 72 work reports, python -m bench.extraction)
+        numbered = _TOP_HEADING_RE.match(line) if line[0] in _TOP_HEADING_FIRST else None
         if numbered:
             found.append(_numbered_heading(line, line_start, 0, numbered.end()))
         elif len(key) <= _SHORT_HEADING_MAX and not _CLAUSE_MARK_RE.search(key):

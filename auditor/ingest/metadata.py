@@ -269,7 +269,10 @@ def _places_named(text: str) -> list[str]:
     in the first _REGION_SCAN_CHARS characters, in order: _REGION_IN_BODY_RE's matches."""
     names = []
     for mark in _REGION_MARK_RE.finditer(text, 2, _REGION_SCAN_CHARS):
-        found = _REGION_IN_BODY_RE.match(text, mark.start() - 2, mark.end())
+        at = mark.start() - 2
+        if at and "\u4e00" <= text[at - 1] <= "\u9fff":
+            continue  # a character of the main CJK block is Han: the look-behind fails (most marks)
+        found = _REGION_IN_BODY_RE.match(text, at, mark.end())
         if found:
             names.append(found.group())
     return names
