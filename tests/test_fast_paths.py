@@ -56,6 +56,25 @@ def test_a_span_hashes_and_reads_as_the_dataclass_did():
 
 # --- document checks -------------------------------------------------------------------------
 
+def _old_normalized_lines(text: str) -> list[tuple[Span, str]]:
+    lines, start = [], 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        key = dc._ZERO_WIDTH_RE.sub("", "".join(line.split()))
+        if key:
+            head = len(line) - len(line.lstrip(dc._EDGE))
+            tail = len(line) - len(line.rstrip(dc._EDGE))
+            lines.append((Span(start + head, end - tail), key))
+        start = end + 1
+    return lines
+
+
+@EXAMPLES
+@given(TEXT)
+def test_lines_are_those_read_line_by_line(text):
+    assert dc._normalized_lines(text) == _old_normalized_lines(text)
+
+
 @EXAMPLES
 @given(TEXT, st.integers(0, 130), st.integers(0, 130))
 def test_the_lines_between_two_offsets_are_those_of_the_slice(text, a, b):
