@@ -302,11 +302,12 @@ def _plans_start(text: str, heads: list[Heading], body_start: int, body_end: int
     # through the body, its look-behind is tried at every position (15 ms of check_document's
     # 70 on the 72 work reports: python -m bench.extraction). Openers in one sentence share
     # its start; the first start where the pattern matches is the first match in the body.
-    tried = None
+    tried = body_start  # where the last sentence tried starts: no break before it is looked for again
+    first = True
     for found in opener.finditer(text, body_start, body_end):
-        start = max(body_start, max(text.rfind(mark, body_start, found.start()) for mark in _PLANS_BREAKS) + 1)
-        if start != tried:
-            tried = start
+        start = max(tried, max(text.rfind(mark, tried, found.start()) for mark in _PLANS_BREAKS) + 1)
+        if start != tried or first:
+            tried, first = start, False
             match = sentence.match(text, start, body_end)
             if match:
                 return match.start()
