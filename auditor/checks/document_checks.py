@@ -257,10 +257,10 @@ def headings(text: str, start: int, end: int) -> list[Heading]:
 
 def _headings(text: str, lines: list[tuple[Span, str]], start: int, end: int) -> list[Heading]:
     """headings() over the lines between start and end (_lines_between). The headings run into
-    the text are found in one scan of the range, not one per line: a pattern that starts with
-    the sentence end, which `regex` looks for quickly, where a look-behind is tried at every
-    position (20 ms of check_document's 70 on the 72 work reports: python -m bench.extraction).
-    Each match stands within one line (it crosses no line break)."""
+    the text are found in one scan of the range, not one per line, with a pattern that starts
+    with the sentence end, where a look-behind was tried at every position of every line (15 ms
+    of check_document's 70 on the 72 work reports: python -m bench.extraction). Each match
+    stands within one line (it crosses no line break)."""
     found = []
     inline = [match for at in _INLINE_HEADING_AT_RE.finditer(text, start, end)
               if (match := _INLINE_HEADING_RE.match(text, at.start(), end))]
@@ -299,7 +299,7 @@ def _plans_start(text: str, heads: list[Heading], body_start: int, body_end: int
             return head.span.start
     sentence, opener = _plans_patterns(year)
     # The sentence pattern is tried only where a sentence holding an opener starts: searched
-    # through the body, its look-behind is tried at every position (15 ms of check_document's
+    # through the body, its look-behind is tried at every position (10 ms of check_document's
     # 70 on the 72 work reports: python -m bench.extraction). Openers in one sentence share
     # its start; the first start where the pattern matches is the first match in the body.
     tried = body_start  # where the last sentence tried starts: no break before it is looked for again

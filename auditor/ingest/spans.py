@@ -16,7 +16,7 @@ from auditor.extract.numerals import DECIMAL_STOP_PATTERN
 # use them to separate the items of one list (其中,A 3条;B 4条;…).
 # re, not regex: these scan every character of every report, and re is faster at it.
 # A sentence without its end marks ends at its last character that is not white space: the
-# pattern trims it, where a Python loop per sentence did (10 ms of read_text's 600 on the 72
+# pattern trims it, where a Python loop per sentence did (10 ms of read_text's 500 on the 72
 # work reports: python -m bench.extraction).
 _SENTENCE_RE = re.compile(r"[^\s。！？!?](?:[^。！？!?\n]*(?:[。！？!?]+[”’」』)）]*|[^\s。！？!?]))?|[。！？!?]+[”’」』)）]*")
 # A 。 written as a decimal point (立案率82。3%) ends no sentence.
@@ -32,10 +32,10 @@ if TYPE_CHECKING:
 
 
 class Span(NamedTuple):
-    """[start, end) in a text. A named tuple, not a frozen dataclass: a report makes tens of
-    thousands (sentences, lines, clauses), and a tuple is made three times as fast and hashed
-    and compared in C (about 30 ms of read_text's 600 on the 72 work reports: python -m
-    bench.extraction). Its hash is the dataclass's, hash((start, end))."""
+    """[start, end) in a text. A named tuple, not a frozen dataclass: the 72 work reports make
+    some 50 000 (sentences, lines, clauses) and hash 27 000, and a tuple is made faster and
+    hashed and compared in C (about 10 ms of read_text's 500: python -m bench.extraction).
+    Its hash is the dataclass's, hash((start, end))."""
 
     start: int
     end: int
