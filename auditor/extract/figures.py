@@ -348,7 +348,7 @@ def _percent_words(match, text, vocabulary, thresholds) -> tuple[Fact | None, in
     tail = _tail_at(text, number_end, vocabulary)  # 百分之九十五以上
     end = number_end + len(tail)
     fact = Fact(0, "rate", number.value, "%", "", 0.0, 0.0, ulp, True, text[match.start():end], match.start(), end)
-    _qualify(fact, text, vocabulary, thresholds, tail=tail)
+    _qualify(fact, text, vocabulary, thresholds, tail)
     if _is_change(text, match.start(), vocabulary):
         fact.kind = "change"
     return fact, end
@@ -361,14 +361,12 @@ def _tail_at(text: str, pos: int, vocabulary: Vocabulary) -> str:
 
 
 def _quantity(match, text, unit_re, vocabulary, thresholds, wraps, words) -> tuple[Fact | None, int]:
-    surface = match.group("number")
-    start = match.start()
-    chinese = match.group("chinese")
+    surface, chinese = match.group("number", "chinese")
+    start, resume = match.span()
     if surface[0] in "正负負" and start > 0 and _HAN_CHAR_RE.match(text, start - 1) and text[start - 1] not in "为是达至":
         surface, start = surface[1:], start + 1  # 纠正6件: the 正 belongs to the word before
         if chinese is not None:
             chinese = surface
-    resume = match.end()
     follow = unit_re.match(text, resume)
     if wraps and follow.end() == _blank_end(text, resume):
         follow = _unit_across_wrap(text, start, resume, unit_re, wraps) or follow  # 会议 7⏎期
@@ -443,7 +441,7 @@ def _quantity(match, text, unit_re, vocabulary, thresholds, wraps, words) -> tup
     if kind == "number" and not has_multiplier and _looks_like_year(surface, value):
         kind = "year"
     fact = Fact(0, kind, value, unit, qualifier, 0.0, 0.0, ulp, rounded, text[start:end], start, end)
-    _qualify(fact, text, vocabulary, thresholds, tail=tail)
+    _qualify(fact, text, vocabulary, thresholds, tail)
     if approximate:
         # 二十几万: more than 200000, less than 300000
         fact.qualifier = fact.qualifier or _JI
