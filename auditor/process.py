@@ -208,9 +208,8 @@ class _Evidence:
         self.sentence_starts = [s.start for s in sentence_spans]
         self.sentence_spans = sentence_spans
         self.source_line = source_line
-
-    def line(self, offset: int) -> int:
-        return self.source_line(offset) if self.source_line else self.lines.line(offset)
+        # offset -> line in the file: the HTML page's map, else the text's own lines
+        self.line: Callable[[int], int] = source_line or lines.line
 
     def quote(self, span: Span) -> dict:
         # column is 1-based within the line of a text file; an HTML page's column is not known.
@@ -274,15 +273,22 @@ def _fact_columns(report: str, facts: list[Fact], evidence: _Evidence) -> dict[s
     sentences: dict[Span, str] = {}
     nan = float("nan")
     rows = []
+    sentence_of, line, text = evidence.sentence_of, evidence.line, evidence.text
+    starts, spans = evidence.sentence_starts, evidence.sentence_spans
     for fact in facts:
-        span = evidence.sentence_of(fact.start, fact.end)
-        if span not in sentences:
-            sentences[span] = evidence.text[span.start:span.end]
+        # evidence.sentence_of, its common case inline: the sentence itself, short enough to quote
+        i = bisect_right(starts, fact.start) - 1
+        span = spans[i] if i >= 0 else None
+        if span is None or span.end - span.start > _QUOTE_LIMIT:
+            span = sentence_of(fact.start, fact.end)
+        sentence = sentences.get(span)
+        if sentence is None:
+            sentence = sentences[span] = text[span.start:span.end]
         has_value = fact.value is not None
         rows.append((report, fact.index, fact.kind, _plain_decimal(fact.value) if has_value else "",
                      float(fact.value) if has_value else nan, fact.unit, fact.qualifier, fact.lo, fact.hi,
-                     fact.text, fact.start, fact.end, evidence.line(fact.start), fact.label, fact.family or "",
-                     fact.metric or "", sentences[span], span.start, span.end))
+                     fact.text, fact.start, fact.end, line(fact.start), fact.label, fact.family or "",
+                     fact.metric or "", sentence, span.start, span.end))
     return _columns(FACT_FIELDS, rows)
 
 

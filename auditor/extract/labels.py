@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from auditor.config import Vocabulary
-from auditor.extract.figures import Fact, naming_label
+from auditor.extract.figures import Fact, naming_label, trie_pattern
 from auditor.ingest.spans import Span
 
 # Which metric units a figure of each kind may carry.
@@ -31,9 +31,10 @@ def _family_re(vocabulary: Vocabulary) -> tuple[re.Pattern, dict[str, tuple[str,
     for family, words in vocabulary.weak_family_words.items():
         for word in words:
             owner.setdefault(word, (family, True))
-    # re, not regex: for an alternation of plain words re is about twice as fast
-    pattern = "|".join(re.escape(w) for w in sorted(owner, key=len, reverse=True))
-    return re.compile(pattern), owner
+    # re, not regex: for an alternation of plain words re is about twice as fast; as a prefix
+    # tree, for it is searched through the whole text (3 ms of name_facts' 33 on the 72 work
+    # reports: python -m bench.extraction)
+    return re.compile(trie_pattern(list(owner), "")), owner
 
 
 @lru_cache(maxsize=8)
@@ -46,8 +47,7 @@ def metric_patterns(vocabulary: Vocabulary) -> dict[str, tuple[re.Pattern, dict[
             if metric.unit == unit:
                 for word in metric.words:
                     owner.setdefault(word, (priority, metric.name))
-        pattern = "|".join(re.escape(w) for w in sorted(owner, key=len, reverse=True)) or "(?!)"
-        result[unit] = (re.compile(pattern), owner)
+        result[unit] = (re.compile(trie_pattern(list(owner), "")), owner)  # the longest word at each place
     return result
 
 
@@ -71,7 +71,10 @@ def name_facts(text: str, facts: list[Fact], sentences: list[Span], paragraphs: 
             continue
         sentence = sentences[max(0, bisect_right(sentence_starts, fact.start) - 1)]
         paragraph = paragraphs[max(0, bisect_right(paragraph_starts, fact.start) - 1)]
-        fact.family = next(filter(None, (_family(t, p, fact, sentence, paragraph) for t, p in reaches)), None)
+        for topics, positions in reaches:  # the strong topic words, then the weak ones
+            fact.family = _family(topics, positions, fact, sentence, paragraph)
+            if fact.family:
+                break
         fact.metric, fact.metric_word = _metric(metric_res[unit], naming_label(text, fact), fact.after)
 
 

@@ -10,6 +10,10 @@ label (disclosure_template.yaml); every row between 上年结转 and 总计 is a
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
 import regex
 
 from auditor.config import DisclosureTemplate
@@ -27,6 +31,23 @@ _GROUP_RE = regex.compile(r"[（(]([一二三四五六七八九十]+)[)）]([^�
 def is_prose(label: str) -> bool:
     """A label holding a full stop or a semicolon is a sentence: the table has ended."""
     return any(mark in label for mark in _PROSE_MARKS)
+
+
+def find_words(text: str, words: tuple[str, ...], start: int = 0) -> Iterator[re.Match]:
+    """The matches of an alternation of the words, in their order, from start on. str.find
+    tells first whether the text holds any of them (most reports hold no table); only then is
+    the text scanned with the pattern, whose first characters (政, 行) are common: the scans
+    took 10 of read_tables' 16 ms on the 72 work reports, which hold no table (python -m
+    bench.extraction)."""
+    if words and all(text.find(word, start) == -1 for word in words):
+        return iter(())
+    return words_re(words).finditer(text, start)
+
+
+@lru_cache(maxsize=16)
+def words_re(words: tuple[str, ...]) -> re.Pattern:
+    """An alternation of the words, in their order, compiled once per word list."""
+    return re.compile("|".join(re.escape(w) for w in words))
 
 
 def is_stray(run: Run, width: int) -> bool:
@@ -133,8 +154,7 @@ def read_appeals(text: str, template: DisclosureTemplate, after: int = 0, runs_s
     """The appeals table after offset `after`: the first opening word followed by its header
     and its row (not the same words in a sentence before it); runs_split when the report runs
     its cells together."""
-    opening = regex.compile("|".join(regex.escape(w) for w in template.appeal_start_words))
-    for match in opening.finditer(text, after):
+    for match in find_words(text, template.appeal_start_words, after):
         table = _appeals_at(text, match.start(), template, runs_split)
         if table is not None:
             return table

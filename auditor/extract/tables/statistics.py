@@ -13,11 +13,9 @@ rows it does not name are passed over. The sums it declares tie the rows togethe
 
 from __future__ import annotations
 
-import regex
-
 from auditor.config import StatisticsTemplate
 from auditor.extract.tables.model import Row, Table
-from auditor.extract.tables.requests import MAX_TABLE_CHARS, is_prose
+from auditor.extract.tables.requests import MAX_TABLE_CHARS, find_words, is_prose, words_re
 from auditor.extract.tables.resolve import may_split, settle
 from auditor.extract.tables.splits import Sum
 from auditor.extract.tables.stream import Run, segments
@@ -30,9 +28,8 @@ _MAX_HEADER = 80  # characters between the opening word and the first row
 def _opening(text: str, template: StatisticsTemplate) -> tuple[int, int] | None:
     """(the opening word, the first row) of the first opening word followed by a row within
     _MAX_HEADER characters (not 统计表 in the report's list of its parts)."""
-    opening = regex.compile("|".join(regex.escape(w) for w in template.start_words))
-    rows = regex.compile("|".join(regex.escape(w) for row in template.rows for w in row.words))
-    for match in opening.finditer(text):
+    for match in find_words(text, template.start_words):
+        rows = words_re(tuple(w for row in template.rows for w in row.words))
         row = rows.search(text, match.end(), match.end() + _MAX_HEADER)
         if row is not None and not is_prose(text[match.end():row.start()]):
             return match.start(), row.start()
