@@ -47,7 +47,9 @@ def _read_family(passage: Passage, family: str | None, facts: list[Fact]) -> Non
         candidates = by_metric.get(metric, ()) if unit is None else by_metric_unit.get((metric, unit), ())
         if not candidates:
             return None
-        positions = starts.setdefault(id(candidates), [c.start for c in candidates])
+        positions = starts.get(id(candidates))
+        if positions is None:
+            positions = starts[id(candidates)] = [c.start for c in candidates]
         i = bisect_left(positions, anchor.start)
         around = [c for c in candidates[max(0, i - 2):i + 2] if c is not anchor]
         return min(around, key=lambda c: (abs(c.start - anchor.start), c.start < anchor.start), default=None)
