@@ -27,6 +27,8 @@ class AuditResult:
     flags: list[dict]
     validation: dict          # Great Expectations' results, per table, as JSON
     failed_rules: dict[str, list[str]]  # relation_key -> codes of the rules it failed
+    lang: str = "zh"          # of the messages, and of the outputs written for a reader
+    formats: tuple[str, ...] = ()  # the outputs the run writes (auditor.report.writers), once known
 
 
 def read_reports(paths: Sequence[str | Path], config: Config, jobs: int = 1,
@@ -101,7 +103,16 @@ _MIN_FILES_PER_WORKER = 4
 
 def _start_worker(root: Path) -> None:
     global _worker_config
+    ignore_interrupts()
     _worker_config = load_config(root)
+
+
+def ignore_interrupts() -> None:
+    """A worker leaves Ctrl-C to the run's own process, which stops it (auditor.cli), rather than
+    print a traceback of its own."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _process_in_worker(item: InputFile) -> ReportRecord:
@@ -112,28 +123,38 @@ def extract(paths: Sequence[str | Path], config: Config, jobs: int = 1,
             progress: Callable[[int, int], None] | None = None,
             meanwhile: Callable[[], None] | None = None,
             after_reading: Callable[[list[ReportRecord]], None] | None = None,
-            exclude: Sequence[str | Path] = ()) -> tuple[list[ReportRecord], Frames]:
-    """Read every input and assemble the frames; AFTER_READING gets the records in between."""
+            exclude: Sequence[str | Path] = (), phase: Callable[[str], None] | None = None,
+            ) -> tuple[list[ReportRecord], Frames]:
+    """Read every input and assemble the frames; AFTER_READING gets the records in between, and
+    PHASE the name of each step as it begins."""
     records = read_reports(paths, config, jobs, progress, meanwhile, exclude)
     if after_reading:
         after_reading(records)
+    if phase:
+        phase("checking")
     return records, build_frames(records, config.thresholds)
 
 
 def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: int = 1,
           progress: Callable[[int, int], None] | None = None,
           after_reading: Callable[[list[ReportRecord]], None] | None = None,
-          exclude: Sequence[str | Path] = ()) -> AuditResult:
+          exclude: Sequence[str | Path] = (), phase: Callable[[str], None] | None = None) -> AuditResult:
+    """Read, check and flag. PHASE, when given, hears each step's name as it begins: reading,
+    checking (the frames and the expectation suites), flagging."""
     from auditor.checks.gx_suites import import_gx, run_suites
     from auditor.flags import build_flags
 
     # Great Expectations takes seconds to import: with worker processes reading, this process
     # imports it meanwhile.
+    if phase:
+        phase("reading")
     records, frames = extract(paths, config, jobs, progress, meanwhile=import_gx, after_reading=after_reading,
-                              exclude=exclude)
+                              exclude=exclude, phase=phase)
     failures, validation = run_suites(frames, config)
+    if phase:
+        phase("flagging")
     flags = build_flags(failures, frames, config, lang)
-    return AuditResult(records, frames, flags, validation, failed_rules(failures))
+    return AuditResult(records, frames, flags, validation, failed_rules(failures), lang)
 
 
 def failed_rules(failures) -> dict[str, list[str]]:
