@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 
 import openpyxl
 import pytest
@@ -64,7 +63,7 @@ def test_the_terminal_counts_them_apart(reviewed):
     assert result.stdout.splitlines()[-1].startswith(
         f"{len(flags) - 2} flags in 5 reports: 2 errors, 3 warnings, 3 info (1 reviewed); "
         "2 baselined (not shown, not counted).")
-    assert f"(reviewed: 确认问题)" in result.stdout
+    assert "(reviewed: 确认问题)" in result.stdout
 
 
 def test_flags_csv_and_json_carry_the_state(reviewed):
