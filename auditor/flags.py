@@ -60,8 +60,8 @@ def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: s
             "region": _plain(document["region"]),
             "year": _plain(document["year"]),
             "evidence": _evidence(failure.table, row, evidence_columns.get(rule.code)),
-            SIDES_FIELD: _sides(rule.sides, fields, row if failure.table == "relations" else None, lang,
-                                stated_values),
+            SIDES_FIELD: _sides(rule.sides, fields, row if failure.table == "relations" and rule.difference else None,
+                                lang, stated_values),
         })
     flags.sort(key=_order)
     _assign_ids(flags)
@@ -92,7 +92,8 @@ def _fact_key(relation: dict) -> str | None:
 
 def _sides(templates: dict[str, dict[str, str]], fields: dict[str, str], relation: dict | None, lang: str,
            stated_values: dict[str, float]) -> dict:
-    """side -> text, and the difference (stated − computed) where both are figures of a relation."""
+    """side -> text, and the difference (stated − computed) where both are figures of a RELATION
+    (None: no difference to show)."""
     sides: dict = {side: _fill(template[lang], fields) for side, template in templates.items()}
     if relation is not None and "stated" in sides and "computed" in sides:
         stated = stated_values.get(_fact_key(relation))
