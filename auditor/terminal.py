@@ -44,12 +44,14 @@ class Display:
 
     def progress(self, done: int, total: int) -> None:
         if self._bar is not None:
-            self._bar.update(self._task, completed=done, total=total)
+            self._bar.update(self._task, completed=done, total=total, count=f"{done}/{total}")
 
     def phase(self, name: str) -> None:
+        """A new line for each phase: its own clock, and a pulsing bar until a count is known."""
         if self._bar is not None:
-            self._bar.update(self._task, description=_PHASE_WORDS.get(name, name),
-                             **({} if name == "reading" else {"total": None, "completed": 0}))
+            if self._task is not None:
+                self._bar.remove_task(self._task)
+            self._task = self._bar.add_task(_PHASE_WORDS.get(name, name), total=None, count="")
             self._bar.refresh()  # at once: a short phase would otherwise never be drawn
 
     @property
@@ -63,12 +65,12 @@ def display(verbosity: Verbosity):
     if verbosity is Verbosity.QUIET or not is_interactive():
         yield Display()
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
                   TimeElapsedColumn(), transient=True, console=_console(stderr=True)) as bar:
         shown = Display(bar)
-        shown._task = bar.add_task("starting", total=None)
+        shown.phase("starting")
         yield shown
 
 

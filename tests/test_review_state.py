@@ -152,12 +152,15 @@ def test_a_rerun_with_fewer_formats_leaves_only_its_own_outputs(tmp_path):
     out = tmp_path / "out"
     assert run("audit", SEEDS, "--out", out, "--fail-on", "never").exit_code == 0
     (out / "notes.txt").write_text("a reviewer's own file", encoding="utf-8")
+    (out / "data_docs").mkdir()  # as an earlier run with --data-docs leaves it
+    (out / "data_docs" / "index.html").write_text("<html></html>", encoding="utf-8")
     again = run("audit", SEEDS, "--out", out, "--format", "json,md", "--fail-on", "never")
     assert again.exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == ["flags.json", "notes.txt", "summary.md"]
     said = again.stdout.splitlines()[-1]
     assert said.startswith(f"Removed from {out}/ the outputs of an earlier run that this one did not write:")
-    for name in ("facts.csv", "flags.xlsx", "report.html", "junit.xml", "flags.sarif", "gx_validation.json"):
+    for name in ("facts.csv", "flags.xlsx", "report.html", "junit.xml", "flags.sarif", "gx_validation.json",
+                 "data_docs/"):
         assert name in said
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "report.html" not in summary  # it points only at files this run wrote
