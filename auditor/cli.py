@@ -1,7 +1,8 @@
 """Command line: parse options, call the library, write the outputs, choose the exit status.
 
 Only typer is imported at start-up, so `auditor --help` is instant; pandas, pandera and Great
-Expectations are imported inside the commands that use them.
+Expectations are imported inside the commands that use them. Every error a user can cause,
+typer's own usage errors included, is one line on stderr; Ctrl-C stops a run at once.
 """
 
 from __future__ import annotations
@@ -14,12 +15,46 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperArgument, TyperGroup
 
 from auditor import __version__
 
-EXIT_OK, EXIT_FLAGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_FLAGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _plain_help(params: list) -> list:
+    """Each value shown by its name in help (PATH..., N, DIR), not by its Python type (<list[Path]>,
+    <bool>): an argument by its metavar, a flag by nothing."""
+    for param in params:
+        if getattr(param, "_plain_help", False):
+            continue
+        param._plain_help = True
+        if isinstance(param, TyperArgument):
+            param.metavar = (param.metavar or param.name.upper()) + ("..." if param.nargs != 1 else "")
+            param.display_type_rich = lambda ctx: None
+            param.get_usage_pieces = lambda ctx, shown=param.metavar: [shown]
+        elif getattr(param, "is_flag", False):
+            param.display_type_rich = lambda ctx: None
+    return params
+
+
+class PlainHelpGroup(TyperGroup):
+    """auditor and every command under it, their help in plain words (_plain_help)."""
+
+    def get_params(self, ctx):
+        return _plain_help(super().get_params(ctx))
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None and not getattr(command, "_plain_help_params", False):
+            command._plain_help_params = True
+            original = command.get_params
+            command.get_params = lambda ctx, original=original: _plain_help(original(ctx))
+        return command
+
 
 app = typer.Typer(
+    cls=PlainHelpGroup,
     help="Audit the figures of published government reports: extract, check, flag.",
     no_args_is_help=True,
     add_completion=False,
@@ -39,14 +74,32 @@ class Lang(str, Enum):
     en = "en"
 
 
-Paths = Annotated[list[Path], typer.Argument(help="Report files (.txt, .html, .htm) or folders, read recursively.")]
-OutDir = Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs; created if missing.")]
+class OutputFormat(str, Enum):
+    full = "full"
+    concise = "concise"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+Paths = Annotated[list[Path], typer.Argument(metavar="PATH", help="Report files (.txt, .html, .htm, .pdf, .docx) "
+                                                                  "or folders, read recursively.")]
+OutDir = Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder for the outputs; created if missing.")]
 ExpectationsDir = Annotated[
     Optional[Path],
-    typer.Option("--expectations", help="Expectations folder (rules, thresholds, vocabulary, suites). "
-                                        "Default: ./expectations if present, else the packaged one."),
+    typer.Option("--expectations", metavar="DIR",
+                 help="Expectations folder (rules, thresholds, vocabulary, suites). "
+                      "Default: ./expectations if present, else the packaged one."),
 ]
 Debug = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+Select = Annotated[Optional[list[str]], typer.Option(
+    "--select", metavar="RULES",
+    help="Apply only these rules: codes (ARITH001), prefixes (ARITH), categories (arithmetic) or ALL; "
+         "repeated or comma-separated. Default: the rules rules.yaml enables.")]
+ExtendSelect = Annotated[Optional[list[str]], typer.Option(
+    "--extend-select", metavar="RULES", help="Apply these rules too (a rule rules.yaml disables, say).")]
+Ignore = Annotated[Optional[list[str]], typer.Option(
+    "--ignore", metavar="RULES", help="Leave these rules out. The most specific selector wins; on a tie, --ignore.")]
 
 
 def _version(value: bool) -> None:
@@ -63,9 +116,10 @@ def main_options(
     """Audit the figures of published government reports: extract, check, flag."""
 
 
-Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1,
+Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N",
                                              help="Worker processes reading reports. Default: the number of cores.")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (and --output-format json, "
+                                                           "sarif or github when asked for).")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also print one line per report.")]
 
 
@@ -73,17 +127,31 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also print one l
 def audit(
     paths: Paths,
     out: OutDir = Path("audit_out"),
-    fail_on: Annotated[FailOn, typer.Option(help="Exit with status 1 when a flag is at least this severe.")] = FailOn.error,
+    fail_on: Annotated[FailOn, typer.Option(
+        metavar="LEVEL", help="Exit with status 1 when a flag that is not baselined is at least this severe: "
+                              "error, warning, info, or never.")] = FailOn.error,
     formats: Annotated[Optional[list[str]], typer.Option(
-        "--format", "-f",
+        "--format", "-f", metavar="FORMATS",
         help="Outputs to write, repeated or comma-separated: json, csv, md, xlsx, html, junit, sarif, gx. "
-             "Default: all of them.")] = None,
+             "Default: all of them. Outputs of an earlier run that this one does not write are removed.")] = None,
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--output-format", metavar="FORMAT",
+        help="How the flags are printed: full (path:line:col, the message and the quoted sentence), concise "
+             "(one line each), json, github (annotations) or sarif.")] = OutputFormat.full,
+    statistics: Annotated[bool, typer.Option(
+        "--statistics", help="Print the count of flags per rule instead of the flags.")] = False,
+    select: Select = None,
+    extend_select: ExtendSelect = None,
+    ignore: Ignore = None,
     baseline: Annotated[Optional[Path], typer.Option(
-        help="Baseline of accepted flags (from `auditor baseline`): reported as baselined, not counted for --fail-on.")] = None,
+        metavar="FILE",
+        help="Baseline of accepted flags (from `auditor baseline`): reported as baselined, not counted for "
+             "--fail-on. A file that does not exist yet is a warning: every flag counts.")] = None,
     data_docs: Annotated[bool, typer.Option(
         "--data-docs", help="Also build Great Expectations Data Docs in OUT/data_docs/. "
                             "Note: Data Docs load their CSS and JS from CDNs, so they render poorly offline.")] = False,
-    lang: Annotated[Lang, typer.Option(help="Language of the flag messages.")] = Lang.zh,
+    lang: Annotated[Lang, typer.Option(metavar="zh|en", help="Language of the messages and of the outputs "
+                                                              "written for a reader.")] = Lang.zh,
     jobs: Jobs = None,
     expectations: ExpectationsDir = None,
     quiet: Quiet = False,
@@ -92,17 +160,19 @@ def audit(
     history: HistoryStore = None,
     no_history: NoHistory = False,
 ) -> None:
-    """Extract every figure, run the expectation suites, write the flags and reports."""
-    with _user_errors(debug):
+    """Extract every figure, run the expectation suites, print and write the flags."""
+    with _user_errors(debug), _interruptible():
         from auditor.config import load_config
         from auditor.pipeline import audit as run_audit, no_cyclic_gc
         from auditor.report.out_folder import held_output_folder
         from auditor.report.writers import AsideWriters, check_formats, write_audit
+        from auditor.selection import choose_rules, with_rules
         from auditor import terminal
 
         chosen = check_formats(_split(formats))
         config = load_config(expectations)
-        accepted = _load_baseline(baseline)
+        config = with_rules(config, choose_rules(config, select, extend_select, ignore))
+        accepted = _load_baseline(baseline, out)
         verbosity = _verbosity(quiet, verbose)
         workers = _jobs(jobs)
         # The output folder is checked and held before any report is read. The cyclic collector
@@ -110,21 +180,20 @@ def audit(
         # CSV writer start up while the checks run.
         with held_output_folder(out), no_cyclic_gc(), AsideWriters(chosen, workers) as aside:
             store = _history(history, no_history, out)
-            with terminal.progress_bar(None, verbosity) as progress:
-                result = run_audit(paths, config, lang.value, workers, progress,
+            with terminal.display(verbosity) as shown:
+                result = run_audit(paths, config, lang.value, workers, shown.progress if shown.active else None,
                                    after_reading=lambda records: aside.prepare(len(records)), exclude=[out],
-                                   history=store)
-            if accepted is not None:
-                from auditor.baseline import apply_baseline
+                                   history=store, phase=shown.phase)
+                _mark_reviews(result.flags, accepted, out)
+                removed = write_audit(out, result, config, chosen, workers, aside, phase=shown.phase,
+                                      data_docs=data_docs)
+                aside.finish()
+                if data_docs:
+                    from auditor.report.gx_results import build_data_docs
 
-                apply_baseline(result.flags, accepted)
-            write_audit(out, result, config, chosen, workers, aside)
-            aside.finish()
-            if data_docs:
-                from auditor.report.gx_results import build_data_docs
-
-                build_data_docs(out, result.frames, config)
-        terminal.print_summary(result.records, result.flags, out, verbosity)
+                    shown.phase("building Data Docs")
+                    build_data_docs(out, result.frames, config)
+        _print_results(result, config, out, output_format, statistics, verbosity, removed)
         _history_notes(store)
     _report_lost_reports(result.records, debug)
     raise typer.Exit(_exit_status(result.flags, fail_on))
@@ -133,8 +202,9 @@ def audit(
 # --- the history store (auditor/history/): two options of `audit`, and the `history` commands ---
 
 HistoryStore = Annotated[Optional[Path], typer.Option(
-    "--history", help="History store of audited reports (last year's reports come from it, this run's go into it). "
-                      "Default: OUT/audit_history.duckdb.")]
+    "--history", metavar="FILE",
+    help="History store of audited reports (last year's reports come from it, this run's go into it). "
+         "Default: OUT/audit_history.duckdb.")]
 NoHistory = Annotated[bool, typer.Option("--no-history", help="Neither read nor write a history store.")]
 
 
@@ -153,7 +223,7 @@ def _history_notes(store) -> None:
 
 from auditor.history.commands import history_app  # noqa: E402 - typer only; the commands import the rest
 
-app.add_typer(history_app, name="history")
+app.add_typer(history_app, name="history", cls=PlainHelpGroup)
 
 
 @app.command()
@@ -167,7 +237,7 @@ def extract(
     debug: Debug = False,
 ) -> None:
     """Extract the figures only: write facts.csv and reports.csv, run no checks."""
-    with _user_errors(debug):
+    with _user_errors(debug), _interruptible():
         from auditor.config import load_config
         from auditor.ingest.discover import display_name
         from auditor.pipeline import extract as run_extract
@@ -178,21 +248,26 @@ def extract(
         config = load_config(expectations)
         verbosity = _verbosity(quiet, verbose)
         with held_output_folder(out):
-            with terminal.progress_bar(None, verbosity) as progress:
-                records, frames = run_extract(paths, config, _jobs(jobs), progress, exclude=[out])
-            write_extract(out, records, frames)
+            with terminal.display(verbosity) as shown:
+                shown.phase("reading")
+                records, frames = run_extract(paths, config, _jobs(jobs), shown.progress if shown.active else None,
+                                              exclude=[out], phase=shown.phase)
+                shown.phase("writing facts.csv, reports.csv")
+                removed = write_extract(out, records, frames)
         if verbosity:
-            ok = sum(r.document["status"] == "ok" for r in records)
-            typer.echo(f"{len(records)} report(s), {ok} read, {len(frames.facts)} figure(s) -> "
-                       f"{display_name(out)}/facts.csv")
+            _pipe_safe(lambda: typer.echo(
+                f"{len(records)} report(s), {sum(r.document['status'] == 'ok' for r in records)} read, "
+                f"{len(frames.facts)} figure(s) -> {display_name(out)}/facts.csv"))
+            _note_removed(removed, out)
     _report_lost_reports(records, debug)
 
 
 @app.command()
 def baseline(
-    source: Annotated[Path, typer.Argument(help="An audit's flags.json (every flag), or a reviewed flags.xlsx "
-                                                "(the rows marked 误报 or 已整改).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The baseline file to write.")] = Path("baseline.json"),
+    source: Annotated[Path, typer.Argument(metavar="SOURCE", help="An audit's flags.json (every flag), or a "
+                                                                 "reviewed flags.xlsx (the rows marked 误报 or 已整改).")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE",
+                                         help="The baseline file to write.")] = Path("baseline.json"),
     debug: Debug = False,
 ) -> None:
     """Write a baseline of accepted flags, for `auditor audit --baseline`."""
@@ -201,31 +276,39 @@ def baseline(
         from auditor.ingest.discover import display_name
 
         count = write_baseline(source, output)
-        typer.echo(f"{count} flag(s) -> {display_name(output)}")
+        _pipe_safe(lambda: typer.echo(f"{count} flag(s) -> {display_name(output)}"))
 
 
 @app.command()
 def rules(
-    lang: Annotated[Lang, typer.Option(help="Language of the summaries.")] = Lang.en,
+    lang: Annotated[Lang, typer.Option(metavar="zh|en", help="Language of the names and summaries.")] = Lang.en,
+    select: Select = None,
+    extend_select: ExtendSelect = None,
+    ignore: Ignore = None,
     expectations: ExpectationsDir = None,
     debug: Debug = False,
 ) -> None:
-    """List the rules: code, name, category, severity, summary."""
+    """List the rules: code, on or off (rules.yaml's enabled, then --select and --ignore), name, category, severity, summary."""
     with _user_errors(debug):
         from auditor.config import load_config
+        from auditor.i18n import ENABLED_WORDS, category_word, display_width, pad, severity_word
+        from auditor.selection import choose_rules
 
         config = load_config(expectations)
-        rules = list(config.rules.values())
-        code, name, category = (max((len(getattr(r, field)) for r in rules), default=0)
-                                for field in ("code", "name", "category"))
-        for rule in rules:
-            typer.echo(f"{rule.code:<{code}}  {rule.name:<{name}}  {rule.category:<{category}}  {rule.severity:<7}  "
-                       f"{rule.summary}")
+        applied = choose_rules(config, select, extend_select, ignore)
+        words = lang.value
+        table = [(rule.code, ENABLED_WORDS[words][rule.code in applied],
+                  rule.title(words) if words == "zh" else rule.name, category_word(rule.category, words),
+                  severity_word(rule.severity, words), rule.text("summary", words)) for rule in config.rules.values()]
+        widths = [max(display_width(row[i]) for row in table) for i in range(5)]
+        _pipe_safe(lambda: [typer.echo("  ".join(pad(cell, widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5])
+                            for row in table])
 
 
 @app.command()
 def explain(
-    code: Annotated[str, typer.Argument(help="A rule code, as `auditor rules` lists them (DATE003).")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="A rule code, as `auditor rules` lists them (DATE003).")],
+    lang: Annotated[Lang, typer.Option(metavar="zh|en", help="Language of the explanation.")] = Lang.en,
     expectations: ExpectationsDir = None,
     debug: Debug = False,
 ) -> None:
@@ -238,20 +321,115 @@ def explain(
         rule = config.rules.get(code.strip().upper())
         if rule is None:
             raise AuditorError(f"unknown rule '{code}' (`auditor rules` lists them)")
-        typer.echo(_explanation(rule))
+        _pipe_safe(lambda: typer.echo(_explanation(rule, lang.value)))
 
 
-def _explanation(rule) -> str:
+_EXPLAIN_WORDS = {
+    "en": ("Category", "Severity", "Table", "Enabled", "What it does", "Why is this bad?", "Example", "Use instead"),
+    "zh": ("类别", "严重程度", "数据表", "默认启用", "检查什么", "为什么重要", "会被标记的写法", "不会被标记的写法"),
+}
+
+
+def _explanation(rule, lang: str = "en") -> str:
     """A rule's docs as `ruff rule` prints them: Markdown, passages in fenced blocks."""
+    from auditor.i18n import ENABLED_WORDS, category_word, severity_word
+
+    category, severity, table, enabled, what, why, example, instead = _EXPLAIN_WORDS[lang]
+    title = rule.title(lang) if lang == "zh" else rule.name
     return "\n".join([
-        f"# {rule.name} ({rule.code})", "",
-        f"Category: {rule.category} · Severity: {rule.severity} · Table: {rule.table}", "",
-        rule.summary, "",
-        "## What it does", rule.docs["what"].strip(), "",
-        "## Why is this bad?", rule.docs["why"].strip(), "",
-        "## Example", "```text", rule.docs["fail"].strip("\n"), "```", "",
-        "## Use instead", "```text", rule.docs["pass"].strip("\n"), "```",
+        f"# {title} ({rule.code})", "",
+        f"{category}: {category_word(rule.category, lang)} · {severity}: {severity_word(rule.severity, lang)} · "
+        f"{table}: {rule.table} · {enabled}: {ENABLED_WORDS[lang][rule.enabled]}", "",
+        rule.text("summary", lang), "",
+        f"## {what}", rule.text("what", lang).strip(), "",
+        f"## {why}", rule.text("why", lang).strip(), "",
+        f"## {example}", "```text", rule.docs["fail"].strip("\n"), "```", "",
+        f"## {instead}", "```text", rule.docs["pass"].strip("\n"), "```",
     ])
+
+
+def _mark_reviews(flags: list[dict], accepted: dict | None, out: Path) -> None:
+    """Each flag's review state, from the baseline and the workbook a reviewer left in OUT."""
+    from auditor.report.workbook import WORKBOOK_NAME, read_reviews
+    from auditor.review import attach_reviews
+
+    attach_reviews(flags, accepted, read_reviews(Path(out) / WORKBOOK_NAME))
+
+
+def _print_results(result, config, out: Path, output_format: OutputFormat, statistics: bool, verbosity,
+                   removed: list[str]) -> None:
+    """The flags on stdout in the format asked for, then one summary line (on stderr when stdout
+    holds a JSON or SARIF document)."""
+    from auditor import listing, terminal
+
+    machine = output_format.value in listing.MACHINE_FORMATS
+    human = sys.stderr if machine else sys.stdout
+    quiet = verbosity is terminal.Verbosity.QUIET
+
+    def emit() -> None:
+        if verbosity is terminal.Verbosity.VERBOSE:
+            listing.print_lines(terminal.report_lines(result.records, result.flags), human)
+        if statistics:
+            if output_format is OutputFormat.json:
+                print(listing.dumps(listing.statistics_rows(result.flags)))
+            elif not quiet:
+                titles = {code: rule.title(result.lang) for code, rule in config.rules.items()}
+                listing.print_lines(listing.statistics_lines(result.flags, titles))
+        elif output_format is OutputFormat.json:
+            from auditor.report.json_report import flags_document
+
+            print(listing.dumps(flags_document(result.records, result.flags, config)))
+        elif output_format is OutputFormat.sarif:
+            from auditor.report.sarif import build_sarif
+
+            print(listing.dumps(build_sarif(result, config)))
+        elif output_format is OutputFormat.github:
+            names = {code: rule.title(result.lang) for code, rule in config.rules.items()}
+            listing.print_lines(listing.github_lines(result.flags, names))
+        elif not quiet:
+            interactive = sys.stdout.isatty() and not os.environ.get("CI")
+            width = _terminal_width() if interactive else None
+            colour = interactive and not os.environ.get("NO_COLOR")
+            listing.print_lines(listing.text_lines(result.flags, output_format is OutputFormat.concise, colour, width))
+        if not quiet:
+            print(terminal.summary_line(result.records, result.flags, out), file=human, flush=True)
+            _note_removed(removed, out, human)
+
+    _pipe_safe(emit)
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def _note_removed(removed: list[str], out: Path, stream=None) -> None:
+    if removed:
+        from auditor.ingest.discover import display_name
+
+        print(f"Removed from {display_name(out)}/ the outputs of an earlier run that this one did not write: "
+              + ", ".join(removed), file=stream or sys.stdout, flush=True)
+
+
+def _pipe_safe(action) -> None:
+    """Run ACTION, which prints; a reader that stops reading (`auditor rules | head -1`) ends the
+    printing quietly, and the command keeps its exit status."""
+    try:
+        action()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that nothing more written to it, or flushed at exit, fails."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _exit_status(flags: list[dict], fail_on: FailOn) -> int:
@@ -299,11 +477,19 @@ def _verbosity(quiet: bool, verbose: bool):
     return Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL
 
 
-def _load_baseline(path: Path | None):
+def _load_baseline(path: Path | None, out: Path):
+    """The baseline's entries by id; None without one. A baseline that does not exist yet (the first
+    run of a CI job that writes it later) is a warning, and every flag counts."""
     if path is None:
         return None
     from auditor.baseline import load_baseline
+    from auditor.ingest.discover import display_name
 
+    if not Path(path).exists():
+        typer.echo(f"auditor: warning: baseline {display_name(path)} does not exist yet, so every flag counts; "
+                   f"write one with `auditor baseline {display_name(out)}/flags.json -o {display_name(path)}`",
+                   err=True)
+        return None
     return load_baseline(path)
 
 
@@ -322,6 +508,9 @@ class _user_errors:
 
         if error is None or self.debug or isinstance(error, (typer.Exit, KeyboardInterrupt)):
             return False
+        if isinstance(error, BrokenPipeError):  # the reader of stdout went away: nothing to say
+            _silence_stdout()
+            return False
         if isinstance(error, (AuditorError, OSError)):
             typer.echo(f"auditor: error: {escape_surrogates(str(error))}", err=True)
             raise typer.Exit(EXIT_USAGE)
@@ -331,13 +520,84 @@ class _user_errors:
         raise typer.Exit(EXIT_INTERNAL)
 
 
+class _interruptible:
+    """Ctrl-C during a run: say so, stop the worker processes at once (they ignore the signal and
+    would otherwise finish their share first), and unwind, which removes the --out lock and any
+    half-written temporary file; the run exits with status 130. A second Ctrl-C exits at once."""
+
+    def __enter__(self) -> None:
+        import signal
+
+        self._previous = signal.getsignal(signal.SIGINT)
+        self._interrupted = False
+        try:
+            signal.signal(signal.SIGINT, self._stop)
+        except ValueError:  # not the main thread (a test runner's): leave Ctrl-C as it is
+            self._previous = None
+
+    def _stop(self, signum, frame) -> None:
+        if self._interrupted:
+            os._exit(EXIT_INTERRUPTED)
+        self._interrupted = True
+        try:
+            sys.stderr.write("\nauditor: interrupted; stopping (the outputs already in --out are whole)\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        # The process pool's own thread then finds its workers gone and complains, in Python 3.11
+        # with a traceback (InvalidStateError on a cancelled future): the run is ending anyway.
+        import threading
+
+        threading.excepthook = lambda args: None
+        _stop_children()
+        raise KeyboardInterrupt
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        import signal
+
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        if isinstance(error, KeyboardInterrupt):
+            raise typer.Exit(EXIT_INTERRUPTED)
+        return False
+
+
+def _stop_children() -> None:
+    """Terminate this process's worker processes (the readers, the writer beside)."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        try:
+            child.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
+def _one_line_usage_error(error: typer.TyperException) -> str:
+    message = " ".join(error.format_message().split())
+    return message.replace("Value error, ", "")
+
+
 def main() -> None:
     """The console script: the commands, then an exit that leaves the memory to the OS. Freeing a
     big run's objects one by one took 1.4 s at 10,000 reports; the exit handlers (temporary
-    folders, worker processes) still run, and the output streams are flushed."""
+    folders, worker processes) still run, and the output streams are flushed. typer's usage
+    errors (a bad option value, a missing PATH) are printed as one line, as auditor's own are."""
     try:
-        app()
-        status = 0
+        status = app(standalone_mode=False)
+    except typer.TyperException as error:  # a usage error typer found
+        message = _one_line_usage_error(error)
+        if message:  # none when `auditor` alone printed its help
+            print(f"auditor: error: {message}", file=sys.stderr)
+        status = getattr(error, "exit_code", EXIT_USAGE)
+    except typer.Abort:
+        status = EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        print("\nauditor: interrupted", file=sys.stderr)
+        status = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        status = EXIT_OK
     except SystemExit as stop:
         status = stop.code
     if status is None:

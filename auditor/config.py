@@ -40,6 +40,23 @@ class Rule:
     observed: str
     docs: dict[str, str]
     tried: dict[str, str] = field(default_factory=dict)  # added to the message: the other readings tried
+    enabled: bool = True     # false: left out of a run unless --select names it
+    zh: dict[str, str] = field(default_factory=dict)     # title, summary, what, why in Chinese
+    # What the workbook's columns hold for a flag: side (stated, computed, required) -> lang -> template
+    sides: dict[str, dict[str, str]] = field(default_factory=dict)
+    difference: bool = True  # whether stated − computed means something (false: a rate against its base)
+
+    def title(self, lang: str = "en") -> str:
+        """A short name a reader says: 分项之和与总数不符, or parts do not sum to whole."""
+        if lang == "zh" and self.zh.get("title"):
+            return self.zh["title"]
+        return self.name.replace("-", " ")
+
+    def text(self, key: str, lang: str = "en") -> str:
+        """summary, what or why in LANG (English where no Chinese is given)."""
+        if lang == "zh" and self.zh.get(key):
+            return self.zh[key]
+        return self.summary if key == "summary" else self.docs[key]
 
 
 @dataclass(frozen=True)
@@ -491,16 +508,57 @@ def _load_rules(path: Path) -> dict[str, Rule]:
         docs = _mapping(path, _require(path, entry, "docs", where), f"{where} docs")
         for key in ("what", "why", "fail", "pass"):
             _require(path, docs, key, f"{where} docs")
+        enabled = entry.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ConfigError(f"{path}: {where} has enabled '{enabled}', expected true or false")
+        zh = _mapping(path, entry.get("zh") or {}, f"{where} zh")
+        unknown = sorted(set(zh) - set(_ZH_KEYS))
+        if unknown or not all(isinstance(v, str) for v in zh.values()):
+            raise ConfigError(f"{path}: {where} zh holds texts for {', '.join(_ZH_KEYS)} only"
+                              + (f", not {', '.join(map(str, unknown))}" if unknown else ""))
+        sides, difference = _sides(path, entry, where, table)
         rules[str(code)] = Rule(
             code=str(code), name=str(_require(path, entry, "name", where)), category=category,
             severity=severity, table=table, summary=str(_require(path, entry, "summary", where)),
             message={k: str(v) for k, v in message.items()},
             expected=str(_require(path, entry, "expected", where)), observed=str(_require(path, entry, "observed", where)),
             docs={k: str(v) for k, v in docs.items()}, tried={k: str(v) for k, v in tried.items()},
+            enabled=enabled, zh={k: v.strip() for k, v in zh.items()}, sides=sides, difference=difference,
         )
     if not rules:
         raise ConfigError(f"{path}: no rules declared")
     return rules
+
+
+_ZH_KEYS = ("title", "summary", "what", "why")
+SIDES = ("stated", "computed", "required")  # the workbook's 报告所述, 计算值, 要求
+_DEFAULT_RELATION_SIDES = {"stated": "{stated_expr}", "computed": "{computed_expr} = {computed_value}"}
+
+
+def _sides(path: Path, entry: dict, where: str, table: str) -> tuple[dict[str, dict[str, str]], bool]:
+    """side -> lang -> template. A rule on relations states its figure and computes another by
+    default (a side declared "" has none); any other rule names its sides. `difference: false`:
+    the two figures are not of one measure (a rate against the base it needs), so their
+    difference is not shown."""
+    declared = dict(_mapping(path, entry.get("sides") or {}, f"{where} sides"))
+    difference = declared.pop("difference", True)
+    if not isinstance(difference, bool):
+        raise ConfigError(f"{path}: {where} sides has difference '{difference}', expected true or false")
+    if table == "relations":
+        declared = {**_DEFAULT_RELATION_SIDES, **declared}
+    sides = {}
+    for side, template in declared.items():
+        if side not in SIDES:
+            raise ConfigError(f"{path}: {where} sides has '{side}', expected some of {', '.join(SIDES)}, "
+                              "or difference")
+        if isinstance(template, str):
+            template = {"zh": template, "en": template}
+        template = _mapping(path, template, f"{where} sides {side}")
+        if not all(isinstance(template.get(lang), str) for lang in ("zh", "en")):
+            raise ConfigError(f"{path}: {where} sides {side} needs one template, or a zh and an en one")
+        if template["zh"] or template["en"]:
+            sides[side] = {lang: template[lang] for lang in ("zh", "en")}
+    return sides, difference
 
 
 # --- thresholds ---------------------------------------------------------------------------

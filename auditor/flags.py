@@ -20,6 +20,12 @@ from auditor.frames import Frames
 
 FLAG_FIELDS = ("id", "report", "rule", "name", "category", "severity", "message", "expected", "observed",
                "region", "year", "evidence")
+# Set on a flag after it is built (auditor.review), and written to flags.json when present.
+REVIEW_FIELDS = ("baselined", "review")
+# What the workbook shows of a flag beside its message, in the run's language: the report's figure,
+# the figure computed from the others or what must hold, and their difference (auditor.config.SIDES).
+# Kept out of flags.json, whose shape stays as it is.
+SIDES_FIELD = "sides"
 
 
 def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: str = "zh") -> list[dict]:
@@ -28,6 +34,7 @@ def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: s
     flagged_reports = {row["report"] for table in rows.values() for row in table.values()}
     documents = _rows(frames.documents, KEY_COLUMN["documents"], flagged_reports)
     evidence_columns = _evidence_columns(config)
+    stated_values = _stated_values(frames.facts, rows["relations"].values())
     flags = []
     seen = set()
     for failure in failures:
@@ -53,10 +60,56 @@ def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: s
             "region": _plain(document["region"]),
             "year": _plain(document["year"]),
             "evidence": _evidence(failure.table, row, evidence_columns.get(rule.code)),
+            SIDES_FIELD: _sides(rule.sides, fields, row if failure.table == "relations" and rule.difference else None,
+                                lang, stated_values),
         })
     flags.sort(key=_order)
     _assign_ids(flags)
-    return [{name: flag[name] for name in FLAG_FIELDS} for flag in flags]
+    return [{name: flag[name] for name in (*FLAG_FIELDS, SIDES_FIELD)} for flag in flags]
+
+
+def public_fields(flag: dict) -> dict:
+    """The flag as flags.json holds it: its fields, then its review state where it has one."""
+    return {name: flag[name] for name in (*FLAG_FIELDS, *REVIEW_FIELDS) if name in flag}
+
+
+def _stated_values(facts: pd.DataFrame, relations) -> dict[str, float]:
+    """fact key -> value of the figure each failing relation states (97.5 for 97.5%, not the
+    interval its rounding allows)."""
+    keys = {_fact_key(row) for row in relations} - {None}
+    if not keys or facts is None or "value_num" not in facts:
+        return {}
+    found = facts[facts["fact_key"].isin(keys)]
+    return dict(zip(found["fact_key"].tolist(), found["value_num"].tolist()))
+
+
+def _fact_key(relation: dict) -> str | None:
+    stated = relation.get("stated_fact")
+    if stated is None or is_missing(stated) or str(stated) == "":
+        return None
+    return f"{relation['report']}#{int(float(stated))}" if str(stated).replace(".", "", 1).isdigit() else None
+
+
+def _sides(templates: dict[str, dict[str, str]], fields: dict[str, str], relation: dict | None, lang: str,
+           stated_values: dict[str, float]) -> dict:
+    """side -> text, and the difference (stated − computed) where both are figures of a RELATION
+    (None: no difference to show)."""
+    sides: dict = {side: _fill(template[lang], fields) for side, template in templates.items()}
+    if relation is not None and "stated" in sides and "computed" in sides:
+        stated = stated_values.get(_fact_key(relation))
+        if stated is None or is_missing(stated) or not math.isfinite(stated):
+            stated = _middle(relation.get("stated_lo"), relation.get("stated_hi"))
+        computed = _middle(relation.get("computed_lo"), relation.get("computed_hi"))
+        if stated is not None and computed is not None:
+            sides["difference"] = round(stated - computed, 2)  # as a reader subtracts the figures shown
+    return sides
+
+
+def _middle(low, high) -> float | None:
+    if low is None or high is None or is_missing(low) or is_missing(high):
+        return None
+    low, high = float(low), float(high)
+    return (low + high) / 2 if math.isfinite(low) and math.isfinite(high) else None
 
 
 def _rows(frame: pd.DataFrame, key: str, keys: set[str]) -> dict[str, dict]:

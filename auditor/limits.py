@@ -57,11 +57,12 @@ def check_file_size(path: Path) -> None:
 
 # --- workbooks -------------------------------------------------------------------------------
 
-def check_workbook(data: bytes, sheet: str) -> None:
+def check_workbook(data: bytes, sheet: str | tuple[str, ...]) -> None:
     """Refuse an xlsx workbook that declares more than one can hold or than auditor reads: too
     many zip entries, a part or all of them too large once uncompressed, too many styles or
     shared strings (parsed whole when the workbook opens), or a SHEET (the one to be read)
-    declared larger than a workbook's rows and columns or holding too many cells. Raises
+    declared larger than a workbook's rows and columns or holding too many cells (SHEET may be
+    several names, a sheet's name in each language: the first found is checked). Raises
     AuditorError saying which (without the file's name: the caller knows it)."""
     if len(data) > MAX_FILE_BYTES:
         raise AuditorError(f"{_mb(len(data))} MB, larger than the {_mb(MAX_FILE_BYTES)} MB a workbook can be here")
@@ -113,7 +114,7 @@ def _read_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes:
         raise AuditorError(f"part {entry.filename} is damaged ({type(err).__name__}: {err})") from None
 
 
-def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+def _sheet_part(archive: zipfile.ZipFile, sheet: str | tuple[str, ...]) -> str | None:
     """The zip entry of the sheet named SHEET: the package's officeDocument part (the workbook)
     names its sheets, and the workbook's relationships give each one's part. None when any link
     is missing (openpyxl then says what is wrong with the file)."""
@@ -125,8 +126,9 @@ def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
         tree = ElementTree.fromstring(_read_part(archive, archive.getinfo(workbook)))
     except (KeyError, ElementTree.ParseError):
         return None
+    names = (sheet,) if isinstance(sheet, str) else sheet
     ids = [element.get(f"{{{_RELATIONSHIPS_NS}}}id") for element in tree.iter(f"{{{_MAIN_NS}}}sheet")
-           if element.get("name") == sheet]
+           if element.get("name") in names]
     if not ids:
         return None
     return _target(archive, f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels", None, folder, ids[0])

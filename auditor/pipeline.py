@@ -28,6 +28,8 @@ class AuditResult:
     flags: list[dict]
     validation: dict          # Great Expectations' results, per table, as JSON
     failed_rules: dict[str, list[str]]  # relation_key -> codes of the rules it failed
+    lang: str = "zh"          # of the messages, and of the outputs written for a reader
+    formats: tuple[str, ...] = ()  # the outputs the run writes (auditor.report.writers), once known
 
 
 def read_reports(paths: Sequence[str | Path], config: Config, jobs: int = 1,
@@ -102,7 +104,16 @@ _MIN_FILES_PER_WORKER = 4
 
 def _start_worker(root: Path) -> None:
     global _worker_config
+    ignore_interrupts()
     _worker_config = load_config(root)
+
+
+def ignore_interrupts() -> None:
+    """A worker leaves Ctrl-C to the run's own process, which stops it (auditor.cli), rather than
+    print a traceback of its own."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _process_in_worker(item: InputFile) -> ReportRecord:
@@ -113,12 +124,16 @@ def extract(paths: Sequence[str | Path], config: Config, jobs: int = 1,
             progress: Callable[[int, int], None] | None = None,
             meanwhile: Callable[[], None] | None = None,
             after_reading: Callable[[list[ReportRecord]], None] | None = None,
-            exclude: Sequence[str | Path] = (), history: History | None = None) -> tuple[list[ReportRecord], Frames]:
-    """Read every input and assemble the frames; AFTER_READING gets the records in between.
-    HISTORY (the store of earlier runs) gives last year's reports the run lacks."""
+            exclude: Sequence[str | Path] = (), history: History | None = None,
+            phase: Callable[[str], None] | None = None) -> tuple[list[ReportRecord], Frames]:
+    """Read every input and assemble the frames; AFTER_READING gets the records in between, and
+    PHASE the name of each step as it begins. HISTORY (the store of earlier runs) gives last
+    year's reports the run lacks."""
     records = read_reports(paths, config, jobs, progress, meanwhile, exclude)
     if after_reading:
         after_reading(records)
+    if phase:
+        phase("checking")
     prior = history.prior_reports(_documents_of(records)) if history is not None else None
     return records, build_frames(records, config.thresholds, prior)
 
@@ -134,21 +149,28 @@ def _documents_of(records: list[ReportRecord]):
 def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: int = 1,
           progress: Callable[[int, int], None] | None = None,
           after_reading: Callable[[list[ReportRecord]], None] | None = None,
-          exclude: Sequence[str | Path] = (), history: History | None = None) -> AuditResult:
-    """Audit the inputs. With HISTORY, last year's reports the run lacks come from its store,
-    and the run's reports are recorded in it once their flags are built."""
+          exclude: Sequence[str | Path] = (), history: History | None = None,
+          phase: Callable[[str], None] | None = None) -> AuditResult:
+    """Read, check and flag. With HISTORY, last year's reports the run lacks come from its store,
+    and the run's reports are recorded in it once their flags are built. PHASE, when given, hears
+    each step's name as it begins: reading, checking (the frames and the expectation suites),
+    flagging."""
     from auditor.checks.gx_suites import import_gx, run_suites
     from auditor.flags import build_flags
 
     # Great Expectations takes seconds to import: with worker processes reading, this process
     # imports it meanwhile.
+    if phase:
+        phase("reading")
     records, frames = extract(paths, config, jobs, progress, meanwhile=import_gx, after_reading=after_reading,
-                              exclude=exclude, history=history)
+                              exclude=exclude, history=history, phase=phase)
     failures, validation = run_suites(frames, config)
+    if phase:
+        phase("flagging")
     flags = build_flags(failures, frames, config, lang)
     if history is not None:
         history.record(frames.documents, frames.facts)
-    return AuditResult(records, frames, flags, validation, failed_rules(failures))
+    return AuditResult(records, frames, flags, validation, failed_rules(failures), lang)
 
 
 def failed_rules(failures) -> dict[str, list[str]]:

@@ -1,7 +1,10 @@
-"""What a run prints: a progress bar and a summary table on a terminal, plain lines elsewhere.
+"""What a run shows while it works and says when it ends.
 
-On a pipe or in CI (the CI variable set) the output is plain and short, so logs stay readable;
-`--quiet` prints nothing but errors, `--verbose` adds one line per report.
+On a terminal (stderr a TTY, CI unset) a one-line display names the phase under way (reading,
+with a bar and a count; checking; flagging; writing each file) and is erased when the run ends,
+so the screen is never blank and keeps only what matters: the flags and one summary line. On a
+pipe or in CI nothing moves. `--quiet` prints nothing but errors, `--verbose` adds one line per
+report.
 """
 
 from __future__ import annotations
@@ -14,8 +17,7 @@ from enum import IntEnum
 
 from auditor.config import SEVERITIES
 from auditor.ingest.discover import display_name
-
-_PROGRESS_MIN_FILES = 20  # a bar for a handful of files only flickers
+from auditor.review import tally
 
 
 class Verbosity(IntEnum):
@@ -24,66 +26,90 @@ class Verbosity(IntEnum):
     VERBOSE = 2
 
 
+_PHASE_WORDS = {"reading": "reading reports", "checking": "checking (frames, Great Expectations suites)",
+                "flagging": "building the flags"}
+
+
 def is_interactive() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
+class Display:
+    """The progress display: progress(done, total) while reading, phase(name) at each step. Both
+    do nothing where nobody watches (a pipe, CI, --quiet)."""
+
+    def __init__(self, bar=None) -> None:
+        self._bar = bar
+        self._task = None
+
+    def progress(self, done: int, total: int) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done, total=total, count=f"{done}/{total}")
+
+    def phase(self, name: str) -> None:
+        """A new line for each phase: its own clock, and a pulsing bar until a count is known."""
+        if self._bar is not None:
+            if self._task is not None:
+                self._bar.remove_task(self._task)
+            self._task = self._bar.add_task(_PHASE_WORDS.get(name, name), total=None, count="")
+            self._bar.refresh()  # at once: a short phase would otherwise never be drawn
+
+    @property
+    def active(self) -> bool:
+        return self._bar is not None
+
+
 @contextmanager
-def progress_bar(total_hint: int | None, verbosity: Verbosity):
-    """Yield a callback (done, total) -> None; draws a rich bar only where someone watches."""
+def display(verbosity: Verbosity):
+    """Yield a Display; a rich one, erased on leaving, only on a terminal someone watches."""
     if verbosity is Verbosity.QUIET or not is_interactive():
-        yield None
+        yield Display()
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  transient=True, console=_console(stderr=True)) as bar:
-        task = bar.add_task("reports", total=total_hint)
-
-        def advance(done: int, total: int) -> None:
-            if total >= _PROGRESS_MIN_FILES:
-                bar.update(task, completed=done, total=total)
-
-        yield advance
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
+                  TimeElapsedColumn(), transient=True, console=_console(stderr=True)) as bar:
+        shown = Display(bar)
+        shown.phase("starting")
+        yield shown
 
 
-def print_summary(records, flags: list[dict], out, verbosity: Verbosity) -> None:
-    if verbosity is Verbosity.QUIET:
-        return
-    out = display_name(out)
-    if verbosity is Verbosity.VERBOSE:
-        per_report = Counter((f["report"], f["severity"]) for f in flags)
-        for record in records:
-            doc = record.document
-            counts = ", ".join(f"{per_report[(doc['report'], s)]} {s}" for s in SEVERITIES)
-            state = doc["status"] if doc["status"] == "ok" else f"error: {doc['reason']}"
-            print(f"{doc['report']}: {state}; {record.n_facts} figures, {record.n_relations} relations; {counts}")
-    counts = Counter(f["severity"] for f in flags)
-    baselined = sum(1 for f in flags if f.get("baselined"))
+def report_lines(records, flags: list[dict]) -> list[str]:
+    """--verbose: one line per report."""
+    per_report = Counter((f["report"], f["severity"]) for f in flags)
+    lines = []
+    for record in records:
+        doc = record.document
+        counts = ", ".join(f"{per_report[(doc['report'], s)]} {s}" for s in SEVERITIES)
+        state = doc["status"] if doc["status"] == "ok" else f"error: {doc['reason']}"
+        lines.append(f"{doc['report']}: {state}; {record.n_facts} figures, {record.n_relations} relations; {counts}")
+    return lines
+
+
+def summary_line(records, flags: list[dict], out) -> str:
+    """One line: the flags that count by severity, the reviewed among them and the baselined apart,
+    the unreadable inputs, and where the outputs are."""
+    counts = tally(flags)
+    reports = _plural(len(records), "report")
+    if counts.counted:
+        severities = ", ".join(_plural(counts.by_severity[s], s) for s in SEVERITIES if counts.by_severity[s])
+        line = f"{_plural(counts.counted, 'flag')} in {reports}: {severities}"
+        if counts.reviewed:
+            line += f" ({counts.reviewed} reviewed)"
+    else:
+        line = f"No flags in {reports}"
+    if counts.baselined:
+        line += f"; {counts.baselined} baselined (not shown, not counted)"
     unreadable = sum(r.document["status"] != "ok" for r in records)
-    if sys.stdout.isatty() and not os.environ.get("CI"):
-        _print_table(records, flags, unreadable, baselined, out)
-        return
-    note = f", {baselined} baselined" if baselined else ""
-    print(f"{len(records)} report(s), {unreadable} unreadable; {counts['error']} error(s), "
-          f"{counts['warning']} warning(s), {counts['info']} info{note} -> {out}/")
+    if unreadable:
+        line += f"; {_plural(unreadable, 'unreadable input')}"
+    return line + f". Outputs in {display_name(out)}/"
 
 
-def _print_table(records, flags, unreadable, baselined, out) -> None:
-    from rich.table import Table
-
-    table = Table(title=f"auditor: {len(records)} report(s), {unreadable} unreadable", title_justify="left")
-    table.add_column("category")
-    for severity in SEVERITIES:
-        table.add_column(severity, justify="right")
-    counts = Counter((f["category"], f["severity"]) for f in flags)
-    for category in sorted({f["category"] for f in flags}):
-        table.add_row(category, *(str(counts[(category, s)] or "") for s in SEVERITIES))
-    console = _console()
-    console.print(table)
-    if baselined:
-        console.print(f"{baselined} flag(s) baselined (not counted for --fail-on)")
-    console.print(f"outputs in {out}/")
+def _plural(n: int, word: str) -> str:
+    if word == "info":
+        return f"{n} info"
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def _console(stderr: bool = False):

@@ -220,8 +220,9 @@ def test_quiet_prints_nothing_and_verbose_a_line_per_report(tmp_path):
     assert quiet.exit_code == 0 and quiet.output == ""
     verbose = run("audit", SEEDS, "--out", tmp_path / "v", "--verbose", "--fail-on", "never")
     lines = verbose.output.strip().splitlines()
-    assert len(lines) == 6  # one per report, then the plain summary line (not a terminal here)
-    assert all(line.startswith(str(SEEDS)) for line in lines[:5]) and "report(s)" in lines[-1]
+    # one line per report, then the flags, then the summary line
+    assert all(line.startswith(str(SEEDS)) and "figures" in line for line in lines[:5])
+    assert "figures" not in lines[5] and "flags in 5 reports" in lines[-1]
 
 
 def test_format_selects_outputs(tmp_path):
@@ -245,7 +246,7 @@ def test_debug_shows_the_traceback_of_a_user_error(tmp_path):
 @pytest.mark.parametrize(("args", "status", "printed"), [
     (["--version"], 0, f"auditor {__version__}"),
     (["audit", "no/such/folder"], 2, "no such file or folder"),
-    (["audit", str(SEEDS), "--format", "json"], 1, "5 report(s), 0 unreadable"),
+    (["audit", str(SEEDS), "--format", "json"], 1, "10 flags in 5 reports: 4 errors, 3 warnings, 3 info."),
 ])
 def test_the_console_script_exits_with_the_status_and_everything_printed(tmp_path, args, status, printed):
     # main() leaves the process without freeing its objects one by one; the status, the printed

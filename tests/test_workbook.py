@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import shutil
 import time
 import zipfile
@@ -14,8 +15,8 @@ import pytest
 
 from auditor.pipeline import AuditResult, audit
 from auditor.report.csv_files import FACT_COLUMNS
-from auditor.report.workbook import (FACTS_SHEET, FLAG_HEADERS, FLAGS_SHEET, REPORT_HEADERS, REPORTS_SHEET, STATUSES,
-                                     Review, reviewed_path, workbook_bytes, write_workbook)
+from auditor.report.workbook import (FACT_HEADERS_ZH, FACTS_SHEET, FLAG_HEADERS, FLAGS_SHEET, REPORT_HEADERS,
+                                     REPORTS_SHEET, STATUSES, Review, reviewed_path, workbook_bytes, write_workbook)
 from tests.conftest import SEEDS
 
 HENGXIAN = SEEDS / "000_bffc2002e0c26100.txt"
@@ -60,7 +61,7 @@ def test_workbook_has_its_sheets_frozen_headers_filters_and_status_dropdown(tmp_
     book = openpyxl.load_workbook(tmp_path / "flags.xlsx")
     assert book.sheetnames == [FLAGS_SHEET, REPORTS_SHEET, FACTS_SHEET]
     for sheet in book:
-        assert sheet.freeze_panes == "A2"
+        assert sheet.freeze_panes == ("C2" if sheet.title == FLAGS_SHEET else "A2")  # 严重程度 and 规则 stay in view
         assert sheet.auto_filter.ref.startswith("A1:")
         assert sheet.cell(1, 1).font.b and sheet.cell(1, 1).font.name == "Microsoft YaHei"
 
@@ -87,6 +88,7 @@ def test_flag_rows_quote_evidence_by_line_and_colour_severity(tmp_path, result, 
     row = rows[arith["id"]]
     assert row[column("evidence") - 1].value == f"第61行: {arith['evidence'][0]['text']}"
     assert row[column("line") - 1].value == 61
+    assert row[column("severity") - 1].value == "错误"
     assert row[column("severity") - 1].fill.fgColor.rgb.endswith("FFC7CE")
     assert row[column("severity") - 1].font.color.rgb.endswith("9C0006")
 
@@ -103,12 +105,13 @@ def test_styles_mark_the_reviewer_columns_and_unreadable_reports(tmp_path, resul
     assert comment.value is None and comment.has_style and comment.alignment.wrap_text
     assert comment.font.name == "Microsoft YaHei" and comment.font.sz == 10 and comment.alignment.vertical == "top"
     assert flags.cell(2, column("status")).alignment.vertical == "top"
-    assert flags.column_dimensions["G"].width >= 50  # 问题描述: a fixed width, not fitted
+    message = openpyxl.utils.get_column_letter(column("message"))
+    assert flags.column_dimensions[message].width >= 50  # 问题描述: a fixed width, not fitted
 
     status = list(REPORT_HEADERS).index("status") + 1
     reports = book[REPORTS_SHEET]
-    assert reports.cell(2, status).value == "error" and reports.cell(2, status).fill.fgColor.rgb.endswith("FFC7CE")
-    assert reports.cell(3, status).value == "ok" and reports.cell(3, status).fill.fill_type is None
+    assert reports.cell(2, status).value == "无法读取" and reports.cell(2, status).fill.fgColor.rgb.endswith("FFC7CE")
+    assert reports.cell(3, status).value == "已读取" and reports.cell(3, status).fill.fill_type is None
 
 
 def test_reports_and_facts_sheets(tmp_path, result, config):
@@ -121,7 +124,7 @@ def test_reports_and_facts_sheets(tmp_path, result, config):
     assert hengxian[-3:] == (3, 0, 0)
 
     facts = book[FACTS_SHEET]
-    assert [c.value for c in facts[1]] == FACT_COLUMNS
+    assert [c.value for c in facts[1]] == [FACT_HEADERS_ZH[name] for name in FACT_COLUMNS]
     assert facts.max_row == len(result.frames.facts) + 1
     assert "∞" in fact_values(book, "hi")  # 余 figures are unbounded above; xlsx cannot hold an infinite number
 
@@ -143,14 +146,14 @@ def test_formula_injection_stays_inert(tmp_path, result, config):
 def test_text_that_looks_like_a_formula_number_link_or_markup_stays_text(result):
     # Rich-text markup would otherwise go into the sheet's XML unescaped, here with a formula cell.
     markup = '<r><t>a</t></r></is></c><c r="Z9"><f>HYPERLINK("http://x")</f></c><c><is><r><t>b</t></r>'
-    flag = {**result.flags[0], "message": '=HYPERLINK("x")', "expected": "+1", "observed": "http://x",
+    flag = {**result.flags[0], "message": '=HYPERLINK("x")', "sides": {"stated": "+1", "computed": "http://x"},
             "region": "123", "category": markup}
     data = workbook_bytes(dataclasses.replace(result, flags=[flag]), {flag["id"]: Review("误报", "=1+1")})
     sheet = openpyxl.load_workbook(BytesIO(data))[FLAGS_SHEET]
-    cells = {key: sheet.cell(2, column(key)) for key in ("message", "expected", "observed", "region", "category",
+    cells = {key: sheet.cell(2, column(key)) for key in ("message", "stated", "computed", "region", "category",
                                                           "comment")}
     assert {key: cell.value for key, cell in cells.items()} == {
-        "message": """'=HYPERLINK("x")""", "expected": "'+1", "observed": "http://x", "region": "123",
+        "message": """'=HYPERLINK("x")""", "stated": "'+1", "computed": "http://x", "region": "123",
         "category": "'" + markup, "comment": "'=1+1"}
     assert all(cell.data_type == "s" and cell.hyperlink is None for cell in cells.values())
     assert sheet.max_column == len(FLAG_HEADERS) and sheet.max_row == 2
@@ -159,12 +162,13 @@ def test_text_that_looks_like_a_formula_number_link_or_markup_stays_text(result)
 
 
 def test_control_characters_cannot_uncover_a_formula(tmp_path, result, config):
-    flag = {**result.flags[0], "message": "\x01=1+1", "expected": "-2+3", "observed": "a\r\nb\rc", "baselined": True}
+    flag = {**result.flags[0], "message": "\x01=1+1", "sides": {"stated": "-2+3", "computed": "a\r\nb\rc"},
+            "baselined": True}
     write_workbook(tmp_path, dataclasses.replace(result, flags=[flag]), config)
     row = flag_rows(tmp_path / "flags.xlsx")[flag["id"]]
     assert row[column("message") - 1].value == "'=1+1"
-    assert row[column("observed") - 1].value == "a\nb\nc"  # as XML reads a carriage return back
-    assert row[column("expected") - 1].value == "'-2+3"
+    assert row[column("computed") - 1].value == "a\nb\nc"  # as XML reads a carriage return back
+    assert row[column("stated") - 1].value == "'-2+3"
     assert row[column("baselined") - 1].value == "已基线"
 
 
@@ -227,3 +231,107 @@ def test_unreadable_or_foreign_workbook_is_moved_aside(tmp_path, result, config,
     write_workbook(tmp_path, result, config)
     assert reviewed_path(path, before).read_bytes() == before
     assert openpyxl.load_workbook(path).sheetnames[0] == FLAGS_SHEET
+
+
+# ---------------------------------------------------------------------------- the reviewer's workbook, through the CLI
+
+
+def cli_audit(out, *args):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    return CliRunner().invoke(app, ["audit", str(HENGXIAN), "--out", str(out), *map(str, args)])
+
+
+def rows_by_rule(sheet, headers) -> dict[str, dict]:
+    keys = list(headers)
+    rows = {}
+    for values in sheet.iter_rows(min_row=2, values_only=True):
+        row = dict(zip(keys, values))
+        rows.setdefault(row["rule"], row)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def chinese(tmp_path_factory):
+    out = tmp_path_factory.mktemp("zh")
+    cli_audit(out)
+    return out, openpyxl.load_workbook(out / "flags.xlsx")
+
+
+def test_the_chinese_workbook_is_chinese_and_names_each_figure_by_its_meaning(chinese, config):
+    _, book = chinese
+    assert book.sheetnames == [FLAGS_SHEET, REPORTS_SHEET, FACTS_SHEET]
+    sheet = book[FLAGS_SHEET]
+    assert [c.value for c in sheet[1]][:10] == ["严重程度", "规则", "规则名称", "报告", "行号", "问题描述", "报告所述",
+                                                "计算值", "要求", "差额"]
+    rows = rows_by_rule(sheet, FLAG_HEADERS)
+    arith = rows["ARITH001"]
+    assert (arith["severity"], arith["category"], arith["title"]) == ("错误", "算术", config.rules["ARITH001"].zh["title"])
+    assert arith["summary"] == config.rules["ARITH001"].zh["summary"]
+    assert arith["stated"] == "受理58件" and arith["computed"].endswith("= 50件") and arith["required"] is None
+    assert arith["difference"] == 8 and arith["line"] == 61 and arith["year"] == 2020  # numbers, not text
+    assert rows["RATE001"]["difference"] == pytest.approx(0.19)
+    date = rows["DATE001"]
+    assert (date["stated"], date["required"], date["computed"]) == ("落款日期2020-02-25", "晚于报告期末2020-12-31", None)
+    # no English left in a cell a reviewer reads (codes, ids, paths and figures aside)
+    for row in rows.values():
+        for key in ("severity", "category", "title", "summary", "stated", "required"):
+            assert not re.search(r"[A-Za-z]{3,}", str(row[key] or "")), (row["rule"], key, row[key])
+    assert book[REPORTS_SHEET].cell(2, 2).value == "已读取"
+    figures = list(book[FACTS_SHEET].iter_rows(min_row=2, values_only=True))
+    counts = [row for row in figures if row[2] == "计数"]
+    assert counts and all(isinstance(row[3], (int, float)) for row in counts)  # 数值 as numbers
+
+
+def test_rows_link_to_report_html_show_all_their_text_and_print_on_a4(chinese):
+    out, book = chinese
+    sheet = book[FLAGS_SHEET]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    for r in range(2, sheet.max_row + 1):
+        link = sheet.cell(r, column("link")).hyperlink
+        flag_id = sheet.cell(r, column("id")).value
+        assert (link.target, link.location) == ("report.html", f"flag-{flag_id}")
+        assert f'id="flag-{flag_id}"' in page
+    tall = [r for r in range(2, sheet.max_row + 1) if "\n" in (sheet.cell(r, column("evidence")).value or "")]
+    assert tall and all(sheet.row_dimensions[r].height >= 3 * 14 for r in tall)  # DATE001 quotes three lines
+    comment = openpyxl.utils.get_column_letter(column("comment"))
+    assert sheet.column_dimensions[comment].width >= 40
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth in (1, None)
+    assert sheet.page_setup.fitToHeight == 0 and sheet.print_title_rows == "$1:$1"
+
+
+def test_a_run_without_report_html_links_to_nothing(tmp_path):
+    cli_audit(tmp_path, "--format", "xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "flags.xlsx")[FLAGS_SHEET]
+    assert all(sheet.cell(r, column("link")).hyperlink is None for r in range(2, sheet.max_row + 1))
+
+
+def test_the_english_workbook_is_english_and_its_reviews_read_back(tmp_path):
+    from typer.testing import CliRunner
+
+    from auditor.baseline import build_baseline
+    from auditor.cli import app
+    from auditor.report.workbook import FLAG_HEADERS_EN, STATUSES_EN
+
+    cli_audit(tmp_path, "--lang", "en")
+    path = tmp_path / "flags.xlsx"
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Flags", "Reports", "Figures"]
+    sheet = book["Flags"]
+    assert [c.value for c in sheet[1]] == list(FLAG_HEADERS_EN.values())
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.formula1 == '"' + ",".join(STATUSES_EN) + '"'
+    rows = rows_by_rule(sheet, FLAG_HEADERS_EN)
+    assert rows["DATE001"]["severity"] == "error" and rows["DATE001"]["required"].startswith("after the end")
+    flag_id = rows["DATE001"]["id"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, column("id")).value == flag_id)
+    sheet.cell(row, column("status")).value = "false positive"
+    sheet.cell(row, column("comment")).value = "signed in time; a typo"
+    book.save(path)
+    result = CliRunner().invoke(app, ["baseline", str(path), "-o", str(tmp_path / "baseline.json")])
+    assert result.exit_code == 0
+    (entry,) = build_baseline(path)["flags"]
+    assert (entry["id"], entry["status"], entry["comment"]) == (flag_id, "误报", "signed in time; a typo")

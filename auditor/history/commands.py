@@ -22,7 +22,8 @@ from auditor.history import STORE_NAME
 history_app = typer.Typer(help="What the history store holds: bodies by year, one body's figures, export.",
                           invoke_without_command=True, no_args_is_help=False)
 
-StoreOption = Annotated[Path, typer.Option("--history", help=f"The history store. Default: audit_out/{STORE_NAME}.")]
+StoreOption = Annotated[Path, typer.Option("--history", metavar="FILE",
+                                           help=f"The history store. Default: audit_out/{STORE_NAME}.")]
 _DEFAULT = Path("audit_out") / STORE_NAME
 
 
@@ -67,8 +68,8 @@ def _unnamed(count: int) -> str:
 
 @history_app.command()
 def show(
-    body: Annotated[str, typer.Argument(help="A body as reports name it (河北省科技厅, 洪泽区人民政府).")],
-    metric: Annotated[Optional[str], typer.Option(help="Only this metric (received, new.total …).")] = None,
+    body: Annotated[str, typer.Argument(metavar="BODY", help="A body as reports name it (河北省科技厅, 洪泽区人民政府).")],
+    metric: Annotated[Optional[str], typer.Option(metavar="METRIC", help="Only this metric (received, new.total …).")] = None,
     history: StoreOption = _DEFAULT,
 ) -> None:
     """One body's figures over the years: a row per kind, family and metric, a column per year."""
@@ -107,8 +108,8 @@ def _number(value: float) -> str:
 
 @history_app.command()
 def export(
-    folder: Annotated[Path, typer.Argument(help="Folder for history_reports and history_facts.")],
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv or parquet.")] = ExportFormat.parquet,
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for history_reports and history_facts.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", metavar="csv|parquet", help="csv or parquet.")] = ExportFormat.parquet,
     history: StoreOption = _DEFAULT,
 ) -> None:
     """Write the store's reports and figures (each with its body, kind and year) as CSV or Parquet,

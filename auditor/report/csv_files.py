@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import chain
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.flags import is_missing, quoted
+from auditor.extract.relations.kinds import KINDS  # the rules that check each kind of relation
 from auditor.frames import CHECKED_OPS  # the ops expectations/suites/relations.json selects
 from auditor.pipeline import AuditResult
 from auditor.report.files import neutralise, neutralise_frame, neutralise_texts, write_atomic
@@ -21,7 +23,7 @@ RELATION_COLUMNS = ["report", "relation_id", "status", "failed_rules", "op", "so
                     "stated_lo", "stated_hi", "computed_expr", "computed_value", "computed_lo", "computed_hi",
                     "reading", "tried", "direction", "stated_fact", "part_facts", "text", "start", "end", "line"]
 FLAG_COLUMNS = ["id", "severity", "category", "rule", "name", "report", "region", "year", "line", "message",
-                "expected", "observed", "evidence"]
+                "expected", "observed", "evidence", "baselined", "review_status", "review_comment"]
 REPORT_COLUMNS = ["report", "status", "reason", "sha256", "encoding", "title", "region", "year", "published",
                   "signed", "signer", "docno", "facts", "relations", "checked", "errors", "warnings", "infos"]
 
@@ -95,11 +97,18 @@ def facts_frame(facts: pd.DataFrame) -> pd.DataFrame:
     return facts[FACT_COLUMNS]
 
 
-def relations_frame(result: AuditResult) -> pd.DataFrame:
+def relations_frame(result: AuditResult, rules: Iterable[str] | None = None) -> pd.DataFrame:
+    """relations.csv. RULES: the codes of the rules the run applied (all of them when None)."""
     relations = result.frames.relations
     failed = [";".join(result.failed_rules.get(key, ())) for key in relations["relation_key"].tolist()]
-    # The changes and repeats no rule checks are recorded for a reviewer, with status "unchecked".
-    checked = relations["op"].isin(CHECKED_OPS).tolist()
+    # The changes and repeats no rule checks are recorded for a reviewer, with status "unchecked",
+    # and so is a relation whose rules a run left out (--select, --ignore).
+    if rules is None:
+        checked_ops = CHECKED_OPS
+    else:
+        applied = set(rules)
+        checked_ops = [op for op, kind in KINDS.items() if applied.intersection(kind.rules)]
+    checked = relations["op"].isin(checked_ops).tolist()
     status = ["fail" if rules else "pass" if is_checked else "unchecked" for rules, is_checked in zip(failed, checked)]
     text, start, end, line = [], [], [], []
     for quotes in relations["evidence"].tolist():
@@ -119,10 +128,14 @@ def flags_frame(flags: list[dict]) -> pd.DataFrame:
     rows = []
     for flag in flags:
         evidence = flag["evidence"]
+        review = flag.get("review") or {}
         rows.append({
             **{k: flag[k] for k in FLAG_COLUMNS if k in flag},
             "line": evidence[0]["line"] if evidence else None,
             "evidence": " … ".join(map(quoted, evidence)),
+            # true or false when a baseline was given; empty when none was, as flags.json leaves it out
+            "baselined": ("true" if flag["baselined"] else "false") if "baselined" in flag else "",
+            "review_status": review.get("status", ""), "review_comment": review.get("comment", ""),
         })
     return pd.DataFrame(rows, columns=FLAG_COLUMNS)
 

@@ -1,19 +1,28 @@
-"""report.html: one self-contained page a reviewer opens offline, in any browser.
+"""report.html: one self-contained page a reviewer opens offline, in any browser, at any size.
 
 Government networks are often cut off from the internet, so the page loads nothing: its CSS,
 its small script and its SVG charts are inline, and a Content-Security-Policy forbids every
 other source. Its script runs only by hash, so even markup that slipped past escaping could
 not run. Every string that comes from a report (text, messages, evidence, metadata, paths) goes
-through `_esc`.
+through `_esc`. Its title names the kinds of report the run read; its fonts fall back through the
+CJK fonts of Windows, macOS and Linux (a machine with none shows boxes: install one, such as
+fonts-noto-cjk).
 
-The page shows a summary, two charts, then each report: its metadata, its flags and its text
-with every flag's evidence highlighted at its offsets. The text is re-read one report at a time
-with `text_view`, exactly as the offsets count it. A report longer than `TEXT_VIEW_LIMIT`
-characters is shown only around its evidence, and the page says so.
+The page shows a summary, then one table of every flag, most severe first (each row's id is
+`flag-<flag id>`, which the workbook links to), charts that aggregate (flags per rule, reports
+per number of flags, the distribution of people's-mediation success rates: their size does not
+grow with the run), then each report: its metadata, links to its flags, and its text with every
+flag's evidence highlighted at its offsets, open when the report has flags and collapsed when
+not. The text is re-read one report at a time with `text_view`, exactly as the offsets count it.
+A report longer than `TEXT_VIEW_LIMIT` characters is shown only around its evidence, and the
+page says so.
 
-Filters (severity, category, "hide reports without flags") run in the page. The hash
-`#selftest=severity:error;category:rate,range;hide-empty` applies filters on load and writes
-the resulting counts as JSON into `<pre id="selftest">`, so a headless browser can check them.
+Filters (severity, category, review state, "hide reports without flags") run in the page. The
+hash `#selftest=severity:error;category:rate,range;state:open;hide-empty` applies filters on load
+and writes the resulting counts as JSON into `<pre id="selftest">`, so a headless browser can
+check them (with the time the page took to be ready, `ready_ms`). A report's section is laid
+out only when scrolled to (content-visibility), so a run of 1,500 reports is ready in about a
+second.
 """
 
 from __future__ import annotations
@@ -33,11 +42,13 @@ import pandas as pd
 
 from auditor import __version__
 from auditor.config import CATEGORIES, SEVERITIES, Config
-from auditor.flags import is_missing
+from auditor.flags import is_missing, severity_rank
+from auditor.i18n import REPORT_KIND_WORDS
 from auditor.ingest.discover import display_name
 from auditor.pipeline import AuditResult
 from auditor.process import ReportRecord, UnreadableReport, text_view
 from auditor.report.files import write_atomic
+from auditor.review import STATES, justification, state
 
 # A report up to this many characters is shown whole; a longer one only around its evidence.
 TEXT_VIEW_LIMIT = 1_000_000
@@ -45,14 +56,18 @@ TEXT_VIEW_LIMIT = 1_000_000
 # a run of more than MAX_REPORTS_WITH_SECTIONS reports lists its unflagged reports in the index only.
 MAX_TEXT_VIEWS = 200
 MAX_REPORTS_WITH_SECTIONS = 500
+INDEX_OPEN_MAX = 50      # a longer index of reports starts collapsed
+MAX_RATES_LISTED = 200   # the rates outside their plausible range listed under the chart
 _TEXT_OMITTED = (f'<p class="notice">原文未展开: this page shows the text of {MAX_TEXT_VIEWS} reports at most, '
-                 "flagged ones first in a large run; the evidence is quoted in the table above.</p>\n")
+                 "flagged ones first in a large run; the evidence is quoted in the table of flags.</p>\n")
 CONTEXT_LINES = 2       # lines shown either side of evidence in a shortened view
 CONTEXT_CHARS = 2_000   # and at most this many characters either side (one giant line stays bounded)
 HEAD_CHARS = 2_000      # a shortened view always starts with the report's head (its title)
+CHART_WIDTH = 760       # every chart is this wide, whatever the run's size
 
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#e07b00", "info": "#1565c0"}
 _OTHER_COLOUR = "#6d4c41"
+_STATE_LABELS = {"open": "待核实 open", "reviewed": "已审核 reviewed", "baselined": "已基线 baselined"}
 
 _CONTROL = {i: "\ufffd" for i in range(32) if chr(i) not in "\t\n"} | {13: None}
 
@@ -62,32 +77,40 @@ def write_html(out: Path, result: AuditResult, config: Config) -> None:
     write_atomic(out / "report.html", render_html(result, config).encode("utf-8"))
 
 
+def flag_anchor(flag_id: str) -> str:
+    """The id of a flag's row (the workbook's links open it)."""
+    return f"flag-{flag_id}"
+
+
 def render_html(result: AuditResult, config: Config) -> str:
     """The whole page as one string; deterministic for a given result (no timestamps)."""
-    parts: list[str] = [_head()]
+    keys = [(f"f{index}", flag) for index, flag in enumerate(result.flags)]
     flags_by_report: dict[str, list[tuple[str, dict]]] = defaultdict(list)
-    for index, flag in enumerate(result.flags):
-        flags_by_report[flag.get("report")].append((f"f{index}", flag))
+    for key, flag in keys:
+        flags_by_report[flag.get("report")].append((key, flag))
     section_ids = {r.document["report"]: f"r{i}" for i, r in enumerate(result.records)}
-    parts.append(_header(config))
-    parts.append(_summary(result, flags_by_report, section_ids))
+    title = page_title(result.records)
+    parts: list[str] = [_head(title), _header(title, config)]
+    parts.append(_summary(result))
     parts.append(_filters(result.flags))
-    parts.append(_charts(result, flags_by_report, section_ids))
-    text_views = 0
-    quiet_sections = len(result.records) <= MAX_REPORTS_WITH_SECTIONS
-    for record in result.records:
-        doc = record.document
-        flags = flags_by_report.get(doc["report"], [])
-        if not flags and doc.get("status") == "ok" and not quiet_sections:
-            continue  # a large run: reports without flags stand in the index only
-        with_text = (bool(flags) or quiet_sections) and text_views < MAX_TEXT_VIEWS
-        text_views += with_text
-        parts.append(_report_section(record, flags, section_ids[doc["report"]], with_text))
-    orphans = [item for report, items in flags_by_report.items() if report not in section_ids for item in items]
-    if orphans:  # a flag whose report is not among the records: still shown, never dropped
-        parts.append(_orphan_section(orphans))
+    sections, shown = _report_sections(result, flags_by_report, section_ids)
+    parts.append(_flag_table(keys, section_ids, shown, config))
+    parts.append(_charts(result, config))
+    parts.append('<section id="reports"><h2>报告 <span class="en">Reports</span></h2>\n')
+    parts.append(_report_index(result.records, flags_by_report, section_ids))
+    parts.extend(sections)
+    parts.append("</section>\n")
     parts.append(f'<pre id="selftest" hidden></pre>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n')
     return "".join(parts)
+
+
+def page_title(records: list[ReportRecord]) -> str:
+    """The kinds of report the run read, most frequent first: 法治政府建设年度报告审计,
+    政府信息公开工作年度报告审计, or both."""
+    kinds = Counter(r.document.get("report_kind") for r in records if r.document.get("status") == "ok")
+    names = [REPORT_KIND_WORDS["zh"].get(kind) for kind, _ in sorted(kinds.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+    names = [name for name in dict.fromkeys(names) if name]
+    return ("、".join(names) if names else "年度报告") + "审计"
 
 
 # ---------------------------------------------------------------------------- small helpers
@@ -128,37 +151,47 @@ def _ordered(values: set[str], known: tuple[str, ...]) -> list[str]:
     return [v for v in known if v in values] + sorted(v for v in values if v not in known)
 
 
+def _rank(severity: object) -> int:
+    return severity_rank(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
 # ---------------------------------------------------------------------------- page frame
 
 
-def _head() -> str:
+def _head(title: str) -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
         f'<meta http-equiv="Content-Security-Policy" content="{_esc(_CSP)}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>auditor 审计报告</title>\n"
+        f"<title>{_esc(title)} · auditor</title>\n"
         f"<style>{_CSS}</style>\n</head>\n<body>\n"
     )
 
 
-def _header(config: Config) -> str:
+def _header(title: str, config: Config) -> str:
     return (
-        '<header><h1>法治政府建设年度报告审计 <span class="en">auditor report</span></h1>\n'
-        f'<p class="tool">auditor {_esc(__version__)} · expectations: <code>{_esc(config.root)}</code></p>'
-        "</header>\n"
+        f'<header><h1>{_esc(title)} <span class="en">auditor report</span></h1>\n'
+        f'<p class="tool">auditor {_esc(__version__)} · expectations: <code>{_esc(config.root)}</code> · '
+        f"{len(config.rules)} rule(s) applied</p></header>\n"
     )
 
 
-def _summary(result: AuditResult, flags_by_report: dict, section_ids: dict[str, str]) -> str:
+def _summary(result: AuditResult) -> str:
     records = result.records
     unreadable = sum(1 for r in records if r.document.get("status") != "ok")
-    flags = result.flags
+    states = Counter(state(f) for f in result.flags)
+    counted = len(result.flags) - states["baselined"]
+    apart = []
+    if states["reviewed"]:
+        apart.append(f"{states['reviewed']} reviewed 已审核")
+    if states["baselined"]:
+        apart.append(f"{states['baselined']} baselined 已基线, not counted")
     parts = [
         '<section id="summary"><h2>摘要 <span class="en">Summary</span></h2>\n',
         f"<p>{len(records)} report(s): {len(records) - unreadable} read, {unreadable} unreadable; "
-        f"{len(flags)} flag(s).</p>\n",
-        _counts_table(flags),
-        _report_index(records, flags_by_report, section_ids),
+        f"{len(result.flags)} flag(s).</p>\n",
+        f'<p class="states">{counted} flag(s) counted' + (f" ({'; '.join(apart)})" if apart else "") + ".</p>\n",
+        _counts_table([f for f in result.flags if state(f) != "baselined"]),
         "</section>\n",
     ]
     return "".join(parts)
@@ -170,7 +203,8 @@ def _counts_table(flags: list[dict]) -> str:
     counts = Counter((f.get("severity"), f.get("category")) for f in flags)
     severities = _ordered({str(s) for s, _ in counts} | set(SEVERITIES), SEVERITIES)
     categories = _ordered({str(c) for _, c in counts}, CATEGORIES)
-    rows = ["<table class=\"counts\"><caption>flags by severity × category</caption><thead><tr><th>severity</th>"]
+    rows = ["<table class=\"counts\"><caption>flags counted, by severity × category</caption><thead><tr>"
+            "<th>severity</th>"]
     rows += [f"<th>{_esc(c)}</th>" for c in categories]
     rows.append("<th>total</th></tr></thead><tbody>\n")
     for severity in severities:
@@ -185,7 +219,9 @@ def _counts_table(flags: list[dict]) -> str:
 
 
 def _report_index(records: list[ReportRecord], flags_by_report: dict, section_ids: dict[str, str]) -> str:
-    rows = ['<table class="index"><caption>reports</caption><thead><tr><th>#</th><th>report</th><th>status</th>'
+    opened = " open" if len(records) <= INDEX_OPEN_MAX else ""
+    rows = [f'<details class="index"{opened}><summary>{len(records)} report(s): the index</summary>'
+            '<table class="index"><thead><tr><th>#</th><th>report</th><th>status</th>'
             "<th>title</th><th>region</th><th>year</th>"]
     rows += [f'<th><span class="badge sev-{s}">{s}</span></th>' for s in SEVERITIES]
     rows.append("</tr></thead><tbody>\n")
@@ -201,40 +237,215 @@ def _report_index(records: list[ReportRecord], flags_by_report: dict, section_id
                     f'<td>{_show(doc.get("year"))}</td>')
         rows += [f'<td class="{"zero" if counts[s] == 0 else ""}">{counts[s]}</td>' for s in SEVERITIES]
         rows.append("</tr>\n")
-    rows.append("</tbody></table>\n")
+    rows.append("</tbody></table></details>\n")
     return "".join(rows)
 
 
 def _filters(flags: list[dict]) -> str:
     severities = Counter(str(f.get("severity")) for f in flags)
     categories = Counter(str(f.get("category")) for f in flags)
+    states = Counter(state(f) for f in flags)
     parts = ['<nav id="filters" aria-label="filters"><fieldset><legend>severity</legend>']
     for severity in _ordered(set(severities) | set(SEVERITIES), SEVERITIES):
-        parts.append(_checkbox("severity", severity, severities[severity], f"sev-{severity}"))
+        parts.append(_checkbox("severity", severity, severities[severity], f"sev-{severity}", severity))
     parts.append("</fieldset><fieldset><legend>category</legend>")
     for category in _ordered(set(categories), CATEGORIES):
-        parts.append(_checkbox("category", category, categories[category], "cat"))
+        parts.append(_checkbox("category", category, categories[category], "cat", category))
     if not categories:
         parts.append('<span class="none">—</span>')
+    parts.append("</fieldset><fieldset><legend>review</legend>")
+    for kind in STATES:
+        parts.append(_checkbox("state", kind, states[kind], f"state-{kind}", _STATE_LABELS[kind]))
     parts.append('</fieldset><label class="toggle"><input type="checkbox" id="hide-empty"> '
                  "hide reports without (visible) flags</label>"
                  f'<span id="shown-count" aria-live="polite">{len(flags)} / {len(flags)} flags shown</span></nav>\n')
     return "".join(parts)
 
 
-def _checkbox(group: str, value: str, count: int, badge: str) -> str:
+def _checkbox(group: str, value: str, count: int, badge: str, label: str) -> str:
     return (f'<label><input type="checkbox" data-filter="{group}" value="{_esc(value)}" checked> '
-            f'<span class="badge {_esc(badge)}">{_esc(value)}</span> <small>{count}</small></label>')
+            f'<span class="badge {_esc(badge)}">{_esc(label)}</span> <small>{count}</small></label>')
+
+
+# ---------------------------------------------------------------------------- the flags
+
+
+def _flag_table(keys: list[tuple[str, dict]], section_ids: dict[str, str], shown: set[str], config: Config) -> str:
+    """One table of every flag: errors first, then warnings, then info; within a severity, in the
+    order of the reports and of each report's text."""
+    head = '<section id="flags"><h2>问题 <span class="en">Flags</span></h2>\n'
+    if not keys:
+        return head + '<p class="none">No flags. 未发现问题。</p></section>\n'
+    ordered = sorted(keys, key=lambda item: _rank(item[1].get("severity")))  # stable: the run's order within
+    rows = [head, '<table class="flags"><thead><tr><th>severity</th><th>rule</th><th>report</th><th>where</th>'
+                  "<th>message</th><th>review</th></tr></thead><tbody>\n"]
+    for key, flag in ordered:
+        severity, category, kind = str(flag.get("severity")), str(flag.get("category")), state(flag)
+        rule = config.rules.get(str(flag.get("rule")))
+        title = rule.title("zh") if rule else flag.get("name", "")
+        report = str(flag.get("report"))
+        sid = section_ids.get(report, "r-other")
+        rows.append(
+            f'<tr class="flag state-{kind}" id="{_esc(flag_anchor(str(flag.get("id"))))}" data-key="{key}" '
+            f'data-report="{sid}" data-flag="{_esc(flag.get("id"))}" data-severity="{_esc(severity)}" '
+            f'data-category="{_esc(category)}" data-state="{kind}">'
+            f'<td><span class="badge sev-{_esc(severity)}">{_esc(severity)}</span></td>'
+            f'<td><code>{_esc(flag.get("rule"))}</code><br><small>{_esc(title)}</small></td>'
+            f'<td><a href="#{sid}" title="{_esc(report)}">{_esc(_short(Path(report).name, 32))}</a></td>'
+            f"<td>{_evidence_links(key, flag, shown)}</td>"
+            f'<td class="msg">{_esc(flag.get("message", ""))}<br><small class="id">{_esc(flag.get("id"))} · '
+            f"{_esc(category)}</small></td><td>{_review_cell(flag, kind)}</td></tr>\n")
+    rows.append("</tbody></table></section>\n")
+    return "".join(rows)
+
+
+def _review_cell(flag: dict, kind: str) -> str:
+    if kind == "open":
+        return '<span class="none">—</span>'
+    review = flag.get("review") or {}
+    why = justification(flag) if kind == "baselined" else \
+        ": ".join(part for part in (review.get("status"), review.get("comment")) if part)
+    return f'<span class="badge state-{kind}" title="{_esc(why)}">{_esc(_STATE_LABELS[kind])}</span>' \
+           f'<br><small>{_esc(_short(why, 60))}</small>'
+
+
+def _evidence_links(key: str, flag: dict, shown: set[str]) -> str:
+    links = []
+    for k, item in enumerate(flag.get("evidence") or []):
+        line = item.get("line") if isinstance(item, dict) else None
+        label = f"L{_esc(line)}" if line is not None else f"#{k + 1}"
+        if isinstance(item, dict) and item.get("page") is not None:  # a PDF's page
+            label = f"p{_esc(item['page'])} {label}"
+        anchor = f"{key}-e{k}"
+        if isinstance(item, dict) and item.get("report"):
+            links.append(f'<span class="other" title="{_esc(item["report"])}: {_esc(item.get("text", ""))}">'
+                         f'{_esc(item["report"].rsplit("/", 1)[-1])} {label}</span>')
+        elif anchor in shown:
+            links.append(f'<a href="#{anchor}" title="{_esc(item.get("text", ""))}">{label}</a>')
+        else:
+            title = _esc(item.get("text", "")) if isinstance(item, dict) else ""
+            links.append(f'<span class="missing" title="{title or "evidence not shown"}">{label}</span>')
+    return " ".join(links) or '<span class="none">—</span>'
 
 
 # ---------------------------------------------------------------------------- charts
 
 
-def _charts(result: AuditResult, flags_by_report: dict, section_ids: dict[str, str]) -> str:
+def _charts(result: AuditResult, config: Config) -> str:
     return ('<section id="charts"><h2>图表 <span class="en">Charts</span></h2>\n'
-            + _mediation_chart(result, section_ids)
-            + _flags_chart(result.records, flags_by_report, section_ids)
+            + _rules_chart(result.flags, config)
+            + _per_report_chart(result)
+            + _mediation_chart(result)
             + "</section>\n")
+
+
+def _svg_open(css: str, width: int, height: int, title: str, desc: str) -> str:
+    return (f'<svg class="{css}" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-labelledby="{css}-title {css}-desc"><title id="{css}-title">{_esc(title)}</title>'
+            f'<desc id="{css}-desc">{_esc(desc)}</desc>')
+
+
+def _rules_chart(flags: list[dict], config: Config) -> str:
+    """One bar per rule with flags (at most the rules there are), its severity's colour; the
+    baselined part pale."""
+    title = "每条规则的问题 Flags per rule"
+    head = f'<figure class="chart"><figcaption>{_esc(title)}</figcaption>'
+    counts = Counter(f.get("rule") for f in flags)
+    if not counts:
+        return head + '<p class="none">No flags to draw. 未发现问题。</p></figure>\n'
+    baselined = Counter(f.get("rule") for f in flags if state(f) == "baselined")
+    severity = {f.get("rule"): str(f.get("severity")) for f in flags}
+    rules = sorted(counts, key=lambda r: (_rank(severity[r]), -counts[r], str(r)))
+    left, right, top, row_h = 250, 40, 8, 22
+    width, height = CHART_WIDTH, top + row_h * len(rules) + 26
+    most = max(counts.values())
+    _, _, step = _axis(0, most)
+    step = max(1, math.ceil(step))
+    high = step * math.ceil(most / step)
+
+    def x(v: float) -> float:
+        return left + (width - left - right) * v / high
+
+    desc = f"{len(flags)} flag(s) of {len(rules)} rule(s); the pale part of a bar is baselined."
+    out = [_svg_open("rules", width, height, title, desc)]
+    for k in range(high // step + 1):
+        out.append(f'<line class="grid" x1="{x(k * step):.1f}" x2="{x(k * step):.1f}" y1="{top}" '
+                   f'y2="{height - 22}"/><text class="ylabel" x="{x(k * step):.1f}" y="{height - 8}" '
+                   f'text-anchor="middle">{k * step}</text>')
+    for i, rule_code in enumerate(rules):
+        y = top + row_h * i
+        rule = config.rules.get(str(rule_code))
+        label = f"{rule_code} {rule.title('zh') if rule else ''}".strip()
+        n, accepted = counts[rule_code], baselined[rule_code]
+        out.append(f'<text class="ylabel" x="{left - 6}" y="{y + 15}" text-anchor="end">{_esc(_short(label, 22))}'
+                   f"<title>{_esc(label)}</title></text>"
+                   f'<rect x="{left}" y="{y + 3}" width="{x(n) - left:.1f}" height="{row_h - 6}" '
+                   f'fill="{_colour(severity[rule_code])}"><title>{_esc(rule_code)}: {n} flag(s), {accepted} baselined'
+                   "</title></rect>")
+        if accepted:
+            out.append(f'<rect class="pale" x="{x(n - accepted):.1f}" y="{y + 3}" width="{x(n) - x(n - accepted):.1f}" '
+                       f'height="{row_h - 6}"/>')
+        out.append(f'<text class="value" x="{x(n) + 4:.1f}" y="{y + 15}">{n}</text>')
+    out.append("</svg>")
+    return head + "".join(out) + f'<p class="note">{_esc(desc)}</p></figure>\n'
+
+
+_FLAG_BINS = ((0, 0, "0"), (1, 1, "1"), (2, 2, "2"), (3, 3, "3"), (4, 4, "4"), (5, 9, "5–9"), (10, None, "10+"))
+
+
+def _per_report_chart(result: AuditResult) -> str:
+    """How many reports have no flag, one, two, …: a histogram of a few bins, at any run size."""
+    title = "报告按问题数分布 Reports by number of flags"
+    head = f'<figure class="chart"><figcaption>{_esc(title)}</figcaption>'
+    read = [r for r in result.records if r.document.get("status") == "ok"]
+    if not read:
+        return head + '<p class="none">No report was read. 没有可读取的报告。</p></figure>\n'
+    per_report = Counter(f.get("report") for f in result.flags if state(f) != "baselined")
+    bins = [0] * len(_FLAG_BINS)
+    for record in read:
+        n = per_report[record.document["report"]]
+        bins[next(i for i, (lo, hi, _) in enumerate(_FLAG_BINS) if n >= lo and (hi is None or n <= hi))] += 1
+    desc = (f"{len(read)} report(s) read: {bins[0]} without flags, {len(read) - bins[0]} with; "
+            "baselined flags are not counted.")
+    return head + _histogram("perreport", [label for _, _, label in _FLAG_BINS], bins, title, desc,
+                             "flags per report", "reports") + f'<p class="note">{_esc(desc)}</p></figure>\n'
+
+
+def _histogram(css: str, labels: list[str], counts: list[int], title: str, desc: str, x_title: str, y_title: str,
+               shade: list[bool] | None = None, marked: list[bool] | None = None) -> str:
+    left, right, top, bottom = 56, 16, 12, 46
+    width, height = CHART_WIDTH, 250
+    plot_w, plot_h = width - left - right, height - top - bottom
+    most = max(counts) if counts else 0
+    _, _, step = _axis(0, max(most, 1))
+    step = max(1, math.ceil(step))
+    high = step * max(1, math.ceil(most / step))
+    slot = plot_w / max(len(counts), 1)
+
+    def y(v: float) -> float:
+        return top + plot_h * (high - v) / high
+
+    out = [_svg_open(css, width, height, title, desc)]
+    for k in range(high // step + 1):
+        out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(k * step):.1f}" y2="{y(k * step):.1f}"/>'
+                   f'<text class="ylabel" x="{left - 6}" y="{y(k * step) + 4:.1f}" text-anchor="end">{k * step}</text>')
+    every = max(1, math.ceil(len(labels) / 16))  # at most 16 labels along the axis
+    for i, (label, n) in enumerate(zip(labels, counts)):
+        x0 = left + slot * i
+        if shade and shade[i]:
+            out.append(f'<rect class="band" x="{x0:.1f}" y="{top}" width="{slot:.1f}" height="{plot_h}"/>')
+        css_bar = "bar out" if marked and marked[i] else "bar"
+        if n:
+            out.append(f'<rect class="{css_bar}" x="{x0 + 1:.1f}" y="{y(n):.1f}" width="{max(slot - 2, 1):.1f}" '
+                       f'height="{y(0) - y(n):.1f}"><title>{_esc(label)}: {n}</title></rect>')
+        if i % every == 0:
+            out.append(f'<text class="xlabel" x="{x0 + slot / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
+                       f"{_esc(label)}</text>")
+    out.append(f'<text class="xlabel" x="{left + plot_w / 2:.1f}" y="{height - 6}" text-anchor="middle">'
+               f"{_esc(x_title)}</text>")
+    out.append(f'<text class="ylabel" x="12" y="{top + plot_h / 2:.1f}" transform="rotate(-90 12 {top + plot_h / 2:.1f})" '
+               f'text-anchor="middle">{_esc(y_title)}</text></svg>')
+    return "".join(out)
 
 
 @dataclass
@@ -273,81 +484,59 @@ def _mediation_rates(result: AuditResult) -> list[_Rate]:
     return rates
 
 
-def _mediation_chart(result: AuditResult, section_ids: dict[str, str]) -> str:
-    title = "人民调解成功率 People's-mediation success rate"
+def _mediation_chart(result: AuditResult) -> str:
+    """The distribution of the run's people's-mediation success rates: a histogram whose bins
+    cover the rates stated, the plausible range shaded, the bins outside it in red; the rates
+    outside are listed below (the first MAX_RATES_LISTED)."""
+    title = "人民调解成功率分布 People's-mediation success rates"
     rates = _mediation_rates(result)
     head = f'<figure class="chart"><figcaption>{_esc(title)}</figcaption>'
     if not rates:
         return head + '<p class="none">No report in this run states a people\'s-mediation success rate. ' \
                       "本次审计的报告均未给出人民调解成功率。</p></figure>\n"
-    order = {report: i for i, report in enumerate(section_ids)}
-    by_report: dict[str, list[_Rate]] = defaultdict(list)
-    for rate in rates:
-        by_report[rate.report].append(rate)
-    reports = sorted(by_report, key=lambda r: (order.get(r, len(order)), r))
-    outside = sum(r.outside for r in rates)
-    desc = (f"{len(rates)} rate(s) from {len(reports)} of {len(result.records)} report(s); "
-            f"{outside} outside the plausible range (shaded), drawn as red diamonds with their value.")
-    svg = _rate_svg(reports, by_report, section_ids, title, desc)
-    table = _rate_table(reports, by_report)
-    return head + f'<div class="scroll">{svg}</div><p class="note">{_esc(desc)}</p>{table}</figure>\n'
+    values = [r.value for r in rates]
+    bands = sorted({(r.low, r.high) for r in rates if r.low is not None and r.high is not None})
+    low_edge, high_edge = min(values), max(values)
+    for band in bands:
+        low_edge, high_edge = min(low_edge, band[0]), max(high_edge, band[1])
+    _, _, step = _axis(low_edge, high_edge)
+    step /= 2  # about ten bins over the span the rates and their plausible ranges cover
+    start = math.floor(low_edge / step) * step
+    n_bins = min(60, max(1, math.floor((high_edge - start) / step + 1e-9) + 1))
+
+    def bin_of(value: float) -> int:
+        return min(n_bins - 1, max(0, int((value - start) // step)))
+
+    counts = [0] * n_bins
+    for value in values:
+        counts[bin_of(value)] += 1
+    edges = [start + step * i for i in range(n_bins)]
+    inside = [any(lo <= e and e + step <= hi + 1e-9 for lo, hi in bands) for e in edges]
+    outside_bins = [False] * n_bins
+    for r in rates:
+        if r.outside:
+            outside_bins[bin_of(r.value)] = True
+    outside = [r for r in rates if r.outside]
+    reports = len({r.report for r in rates})
+    desc = (f"{len(rates)} rate(s) from {reports} of {len(result.records)} report(s), in bins of {_num(step)} points; "
+            f"the plausible range is shaded; {len(outside)} rate(s) outside it, in red bins and listed below.")
+    labels = [f"{_num(e)}%" for e in edges]
+    svg = _histogram("rates", labels, counts, title, desc, "success rate (bin start)", "rates", inside, outside_bins)
+    return head + svg + f'<p class="note">{_esc(desc)}</p>{_outside_table(outside)}</figure>\n'
 
 
-def _rate_svg(reports: list[str], by_report: dict[str, list[_Rate]], section_ids: dict[str, str],
-              title: str, desc: str) -> str:
-    left, right, top, bottom, slot = 110, 16, 14, 90, 64  # room for the slanted report names
-    width, height = left + right + slot * len(reports), 300
-    plot_h = height - top - bottom
-    values = [v for rates in by_report.values() for r in rates for v in (r.value, r.low, r.high) if v is not None]
-    spread = max(max(values) - min(values), 1.0)
-    low, high, step = _axis(min(values) - spread * 0.1, max(values))  # a margin below: the band's edge shows
-
-    def y(v: float) -> float:
-        return top + plot_h * (high - v) / (high - low)
-
-    out = [f'<svg class="rates" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-           'aria-labelledby="rates-title rates-desc">'
-           f'<title id="rates-title">{_esc(title)}</title><desc id="rates-desc">{_esc(desc)}</desc>']
-    out += _y_axis(left, width - right, low, high, step, y, "%")
-    for i, report in enumerate(reports):
-        x0 = left + slot * i
-        rates = by_report[report]
-        for band in sorted({(r.low, r.high) for r in rates if r.low is not None and r.high is not None}):
-            out.append(f'<rect class="band" x="{x0}" y="{y(band[1]):.1f}" width="{slot}" '
-                       f'height="{y(band[0]) - y(band[1]):.1f}"><title>plausible {_num(band[0])}–{_num(band[1])}%'
-                       "</title></rect>")
-        for j, rate in enumerate(rates):
-            out.append(_rate_point(x0 + slot / 2 + (j - (len(rates) - 1) / 2) * 10, y(rate.value), rate,
-                                   section_ids.get(report, "")))
-        label = Path(report).name
-        out.append(f'<text class="xlabel" transform="translate({x0 + slot / 2:.1f},{top + plot_h + 10}) rotate(-35)" '
-                   f'text-anchor="end">{_esc(_short(label, 18))}<title>{_esc(report)}</title></text>')
-    out.append("</svg>")
-    return "".join(out)
-
-
-def _rate_point(x: float, y: float, rate: _Rate, section: str) -> str:
-    band = f"plausible {_num(rate.low)}–{_num(rate.high)}%" if rate.low is not None and rate.high is not None \
-        else "no plausible range"
-    tip = _esc(f"{rate.report} line {rate.line}: {rate.text} ({band})")
-    if rate.outside:  # a diamond and its value: colour alone is not enough to tell it apart
-        shape = (f'<path class="out" d="M{x:.1f} {y - 7:.1f}L{x + 7:.1f} {y:.1f}L{x:.1f} {y + 7:.1f}'
-                 f'L{x - 7:.1f} {y:.1f}Z"/><text class="outlabel" x="{x + 9:.1f}" y="{y + 4:.1f}">'
-                 f"{_esc(_num(rate.value))}%</text>")
-    else:
-        shape = f'<circle class="in" cx="{x:.1f}" cy="{y:.1f}" r="5"/>'
-    return f'<a href="#{section}"><g>{shape}<title>{tip}</title></g></a>'
-
-
-def _rate_table(reports: list[str], by_report: dict[str, list[_Rate]]) -> str:
-    rows = ['<details><summary>data</summary><table><thead><tr><th>report</th><th>line</th><th>rate</th>'
-            "<th>plausible</th><th></th></tr></thead><tbody>"]
-    for report in reports:
-        for r in by_report[report]:
-            band = f"{_num(r.low)}–{_num(r.high)}%" if r.low is not None and r.high is not None else "—"
-            rows.append(f"<tr><td>{_esc(report)}</td><td>{r.line}</td><td>{_esc(r.text)}</td><td>{_esc(band)}</td>"
-                        f"<td>{'outside 超出' if r.outside else ''}</td></tr>")
-    rows.append("</tbody></table></details>")
+def _outside_table(outside: list[_Rate]) -> str:
+    if not outside:
+        return ""
+    rows = [f'<details class="outside"><summary>{len(outside)} rate(s) outside the plausible range 超出合理区间'
+            "</summary><table><thead><tr><th>report</th><th>line</th><th>rate</th><th>plausible</th></tr></thead><tbody>"]
+    for r in outside[:MAX_RATES_LISTED]:
+        band = f"{_num(r.low)}–{_num(r.high)}%" if r.low is not None and r.high is not None else "—"
+        rows.append(f"<tr><td>{_esc(r.report)}</td><td>{r.line}</td><td>{_esc(r.text)}</td><td>{_esc(band)}</td></tr>")
+    rows.append("</tbody></table>")
+    if len(outside) > MAX_RATES_LISTED:
+        rows.append(f'<p class="note">… {len(outside) - MAX_RATES_LISTED} more; every figure is in facts.csv.</p>')
+    rows.append("</details>")
     return "".join(rows)
 
 
@@ -361,91 +550,52 @@ def _axis(low: float, high: float) -> tuple[float, float, float]:
     return math.floor(low / step) * step, math.ceil(high / step) * step, step
 
 
-def _y_axis(x0: float, x1: float, low: float, high: float, step: float, y, unit: str) -> list[str]:
-    out = []
-    ticks = int(round((high - low) / step))
-    for k in range(ticks + 1):
-        v = low + k * step
-        out.append(f'<line class="grid" x1="{x0}" x2="{x1}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
-                   f'<text class="ylabel" x="{x0 - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_num(v)}{unit}</text>')
-    return out
+# ---------------------------------------------------------------------------- the reports
 
 
-def _flags_chart(records: list[ReportRecord], flags_by_report: dict, section_ids: dict[str, str]) -> str:
-    title = "每份报告的问题 Flags per report, by severity"
-    counts = {}
-    for record in records:
-        report = record.document["report"]
-        counts[report] = Counter(f.get("severity") for _, f in flags_by_report.get(report, []))
-    flagged = [report for report, c in counts.items() if c]
-    head = f'<figure class="chart"><figcaption>{_esc(title)}</figcaption>'
-    if not flagged:
-        return head + '<p class="none">No flags to draw. 未发现问题。</p></figure>\n'
-    severities = _ordered({str(s) for c in counts.values() for s in c}, SEVERITIES)
-    desc = f"{len(flagged)} of {len(records)} report(s) have flags; reports without flags are not drawn."
-    left, right, top, row_h = 190, 24, 28, 24
-    width, height = 640, top + row_h * len(flagged) + 28
-    most = max(sum(c.values()) for c in counts.values())
-    low, high, step = _axis(0, most)
-    step = max(1, math.ceil(step))
-    high = step * math.ceil(most / step)
-
-    def x(v: float) -> float:
-        return left + (width - left - right) * v / high
-
-    out = [f'<svg class="bars" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-           'aria-labelledby="bars-title bars-desc">'
-           f'<title id="bars-title">{_esc(title)}</title><desc id="bars-desc">{_esc(desc)}</desc>']
-    for k in range(high // step + 1):
-        out.append(f'<line class="grid" x1="{x(k * step):.1f}" x2="{x(k * step):.1f}" y1="{top - 4}" '
-                   f'y2="{height - 24}"/><text class="ylabel" x="{x(k * step):.1f}" y="{height - 8}" '
-                   f'text-anchor="middle">{k * step}</text>')
-    for k, severity in enumerate(severities):  # legend
-        out.append(f'<rect x="{left + 110 * k}" y="4" width="12" height="12" fill="{_colour(severity)}"/>'
-                   f'<text x="{left + 110 * k + 16}" y="14">{_esc(severity)}</text>')
-    for i, report in enumerate(flagged):
-        yy = top + row_h * i
-        out.append(f'<a href="#{section_ids[report]}"><text class="ylabel" x="{left - 6}" y="{yy + 15}" '
-                   f'text-anchor="end">{_esc(_short(Path(report).name, 26))}<title>{_esc(report)}</title></text></a>')
-        start = 0
-        for severity in severities:
-            n = counts[report][severity]
-            if n:
-                out.append(f'<rect x="{x(start):.1f}" y="{yy + 3}" width="{x(start + n) - x(start):.1f}" '
-                           f'height="{row_h - 6}" fill="{_colour(severity)}"><title>{_esc(report)}: {n} '
-                           f"{_esc(severity)}</title></rect>")
-                start += n
-    out.append("</svg>")
-    return head + f'<div class="scroll">{"".join(out)}</div><p class="note">{_esc(desc)}</p></figure>\n'
+def _report_sections(result: AuditResult, flags_by_report: dict, section_ids: dict[str, str]) -> tuple[list[str], set[str]]:
+    """Each report's section (a large run: only those with flags or unreadable), and the evidence
+    anchors drawn in their texts."""
+    sections, shown = [], set()
+    text_views = 0
+    quiet_sections = len(result.records) <= MAX_REPORTS_WITH_SECTIONS
+    for record in result.records:
+        doc = record.document
+        flags = flags_by_report.get(doc["report"], [])
+        if not flags and doc.get("status") == "ok" and not quiet_sections:
+            continue  # a large run: reports without flags stand in the index only
+        with_text = (bool(flags) or quiet_sections) and text_views < MAX_TEXT_VIEWS
+        text_views += with_text
+        section, drawn = _report_section(record, flags, section_ids[doc["report"]], with_text)
+        sections.append(section)
+        shown |= drawn
+    orphans = [item for report, items in flags_by_report.items() if report not in section_ids for item in items]
+    if orphans:  # a flag whose report is not among the records: still shown, never dropped
+        sections.append(f'<section class="report" id="r-other" data-flags="{len(orphans)}"><h2>other flags</h2>'
+                        + _flag_links(orphans) + "</section>\n")
+    return sections, shown
 
 
-# ---------------------------------------------------------------------------- one report
-
-
-def _report_section(record: ReportRecord, flags: list[tuple[str, dict]], sid: str, with_text: bool) -> str:
+def _report_section(record: ReportRecord, flags: list[tuple[str, dict]], sid: str,
+                    with_text: bool) -> tuple[str, set[str]]:
     doc = record.document
     status = str(doc.get("status"))
     highlights = _highlights(flags)
     if status == "ok" and with_text:
-        view_html, shown = _text_section(doc, highlights, sid)
+        view_html, shown = _text_section(doc, highlights, sid, opened=bool(flags))
     elif status == "ok":
         view_html, shown = _TEXT_OMITTED, set()
     else:
         view_html, shown = "", set()
     parts = [
         f'<section class="report" id="{sid}" data-flags="{len(flags)}">',
-        f'<h2><span class="status status-{_esc(status)}">{_esc(status)}</span> {_esc(doc["report"])}</h2>\n',
+        f'<h3><span class="status status-{_esc(status)}">{_esc(status)}</span> {_esc(doc["report"])}</h3>\n',
         _metadata(record, flags),
-        _flag_table(flags, shown, sid),
+        _flag_links(flags),
         view_html,
         "</section>\n",
     ]
-    return "".join(parts)
-
-
-def _orphan_section(flags: list[tuple[str, dict]]) -> str:
-    return (f'<section class="report" id="r-other" data-flags="{len(flags)}"><h2>other flags</h2>'
-            + _flag_table(flags, set(), "r-other") + "</section>\n")
+    return "".join(parts), shown
 
 
 def _metadata(record: ReportRecord, flags: list[tuple[str, dict]]) -> str:
@@ -481,42 +631,17 @@ def _previous(doc: dict) -> str | None:
     return f"{doc.get('previous_year')}: {previous}"
 
 
-def _flag_table(flags: list[tuple[str, dict]], shown: set[str], sid: str) -> str:
+def _flag_links(flags: list[tuple[str, dict]]) -> str:
+    """A report's flags as links to their rows in the table of flags."""
     if not flags:
         return '<p class="none">No flags. 未发现问题。</p>\n'
-    rows = ['<table class="flags"><thead><tr><th>severity</th><th>rule</th><th>category</th><th>message</th>'
-            "<th>expected</th><th>observed</th><th>line</th></tr></thead><tbody>\n"]
-    for key, flag in flags:
-        severity, category = str(flag.get("severity")), str(flag.get("category"))
-        rows.append(
-            f'<tr class="flag" id="{key}" data-key="{key}" data-report="{sid}" data-flag="{_esc(flag.get("id"))}" '
-            f'data-severity="{_esc(severity)}" data-category="{_esc(category)}">'
-            f'<td><span class="badge sev-{_esc(severity)}">{_esc(severity)}</span></td>'
-            f'<td><code>{_esc(flag.get("rule"))}</code><br><small>{_esc(flag.get("name", ""))}</small>'
-            f'<br><small class="id">{_esc(flag.get("id"))}</small></td>'
-            f'<td>{_esc(category)}</td><td class="msg">{_esc(flag.get("message", ""))}</td>'
-            f'<td>{_esc(flag.get("expected", ""))}</td><td>{_esc(flag.get("observed", ""))}</td>'
-            f"<td>{_evidence_links(key, flag, shown)}</td></tr>\n")
-    rows.append("</tbody></table>\n")
-    return "".join(rows)
-
-
-def _evidence_links(key: str, flag: dict, shown: set[str]) -> str:
-    links = []
-    for k, item in enumerate(flag.get("evidence") or []):
-        line = item.get("line") if isinstance(item, dict) else None
-        label = f"L{_esc(line)}" if line is not None else f"#{k + 1}"
-        if isinstance(item, dict) and item.get("page") is not None:  # a PDF's page
-            label = f"p{_esc(item['page'])} {label}"
-        anchor = f"{key}-e{k}"
-        if isinstance(item, dict) and item.get("report"):
-            links.append(f'<span class="other" title="{_esc(item["report"])}: {_esc(item.get("text", ""))}">'
-                         f'{_esc(item["report"].rsplit("/", 1)[-1])} {label}</span>')
-        elif anchor in shown:
-            links.append(f'<a href="#{anchor}" title="{_esc(item.get("text", ""))}">{label}</a>')
-        else:
-            links.append(f'<span class="missing" title="evidence not found in the text">{label}?</span>')
-    return " ".join(links) or '<span class="none">—</span>'
+    items = []
+    for key, flag in sorted(flags, key=lambda item: _rank(item[1].get("severity"))):
+        severity = str(flag.get("severity"))
+        items.append(f'<li data-key="{key}"><a href="#{_esc(flag_anchor(str(flag.get("id"))))}">'
+                     f'<span class="badge sev-{_esc(severity)}">{_esc(severity)}</span> <code>{_esc(flag.get("rule"))}'
+                     f"</code></a> {_esc(_short(str(flag.get('message', '')), 90))}</li>")
+    return '<ul class="report-flags">' + "".join(items) + "</ul>\n"
 
 
 # ---------------------------------------------------------------------------- the text view
@@ -559,10 +684,12 @@ def _offset(value: object) -> int | None:
     return int(value) if float(value).is_integer() else None
 
 
-def _text_section(doc: dict, highlights: list[Highlight], sid: str) -> tuple[str, set[str]]:
-    """Re-read the report's text (only this one is held) and render it; returns the anchors drawn."""
+def _text_section(doc: dict, highlights: list[Highlight], sid: str, opened: bool = True) -> tuple[str, set[str]]:
+    """Re-read the report's text (only this one is held) and render it, open or collapsed; returns
+    the anchors drawn."""
     path = Path(doc["path"])
-    head = '<details class="text" open><summary>原文 <span class="en">text</span></summary>'
+    head = (f'<details class="text"{" open" if opened else ""}><summary>原文 <span class="en">text</span>'
+            f'{"" if opened else " (no flags: collapsed 无问题, 已折叠)"}</summary>')
     try:
         data = path.read_bytes()
         view = text_view(data, path.suffix)
@@ -761,7 +888,12 @@ class _Renderer:
 
 # ---------------------------------------------------------------------------- static assets
 
-_FONT = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif'
+# CJK fonts of Windows (微软雅黑, 黑体, 宋体), macOS (苹方, 冬青黑体, 华文黑体) and Linux (Noto, 思源,
+# 文泉驿, Droid), then the generic family: lang="zh-CN" lets a browser pick its own CJK fallback.
+_FONT = ('"Microsoft YaHei", "微软雅黑", "PingFang SC", "Hiragino Sans GB", "Heiti SC", "STHeiti", '
+         '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "思源黑体", '
+         '"WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback", "SimHei", "黑体", "SimSun", "宋体", '
+         "sans-serif")
 
 _CSS = """
 :root { --error: #c62828; --warning: #e07b00; --info: #1565c0; --line: #d8dde3; --muted: #5f6b76; }
@@ -771,11 +903,12 @@ body { font-family: FONT; margin: 0 auto; max-width: 1280px; padding: 0 20px 60p
 header { border-bottom: 3px solid #8b1a1a; margin-bottom: 12px; }
 h1 { font-size: 24px; margin: 18px 0 2px; color: #8b1a1a; }
 h2 { font-size: 19px; margin: 26px 0 8px; }
+h3 { font-size: 16px; margin: 8px 0 6px; overflow-wrap: anywhere; }
 .en { color: var(--muted); font-weight: normal; font-size: 0.8em; }
 .tool, .note, .none { color: var(--muted); font-size: 13px; }
 table { border-collapse: collapse; margin: 8px 0 14px; font-size: 14px; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
-thead th { background: #f3f5f7; }
+thead th { background: #f3f5f7; position: sticky; top: 0; }
 caption { text-align: left; color: var(--muted); font-size: 13px; padding-bottom: 2px; }
 table.counts td { text-align: right; min-width: 4em; }
 table.counts tr.total td, table.counts tr.total th { background: #fafbfc; }
@@ -784,6 +917,8 @@ td.zero { color: #b0b7be; }
          background: #607d8b; white-space: nowrap; }
 .badge.sev-error { background: var(--error); } .badge.sev-warning { background: var(--warning); }
 .badge.sev-info { background: var(--info); } .badge.cat { background: #455a64; }
+.badge.state-open { background: #78909c; } .badge.state-reviewed { background: #6a1b9a; }
+.badge.state-baselined { background: #2e7d32; }
 .status { font-size: 12px; padding: 0 6px; border-radius: 3px; border: 1px solid; }
 .status-ok { color: #2e7d32; } .status-error { color: var(--error); }
 nav#filters { position: sticky; top: 0; z-index: 5; background: #fffffff0; border: 1px solid var(--line);
@@ -793,23 +928,27 @@ nav#filters fieldset { border: 0; padding: 0; margin: 0; display: flex; flex-wra
 nav#filters legend { float: left; color: var(--muted); font-size: 13px; margin-right: 6px; }
 nav#filters label { cursor: pointer; white-space: nowrap; }
 #shown-count { margin-left: auto; color: var(--muted); font-size: 13px; }
+table.flags { width: 100%; }
+table.flags thead th { top: 48px; z-index: 1; }
+table.flags td.msg { min-width: 22em; }
+table.flags small.id { color: #9aa3ab; font-family: monospace; }
+tr.flag.state-baselined td { background: #f4f8f4; color: #4b5a4b; }
+tr.flag:target { outline: 2px solid #8b1a1a; }
 figure.chart { margin: 10px 0 20px; }
 figure.chart figcaption { font-weight: bold; margin-bottom: 4px; }
-.scroll { overflow-x: auto; }
-svg { font-family: FONT; font-size: 12px; display: block; }
+svg { font-family: FONT; font-size: 12px; display: block; max-width: 100%; height: auto; }
 svg .grid { stroke: #e3e7eb; } svg .band { fill: #2e7d32; fill-opacity: 0.14; }
-svg .in { fill: #1565c0; } svg .out { fill: var(--error); } svg .outlabel { fill: var(--error); font-weight: bold; }
-svg .ylabel, svg .xlabel { fill: var(--muted); }
-section.report { border-top: 2px solid var(--line); margin-top: 28px; }
+svg .bar { fill: #1565c0; } svg .bar.out { fill: var(--error); } svg .pale { fill: #fff; fill-opacity: 0.55; }
+svg .ylabel, svg .xlabel, svg .value { fill: var(--muted); }
+details.index > summary, details.outside > summary { cursor: pointer; color: var(--muted); }
+section.report { border-top: 2px solid var(--line); margin-top: 22px;
+                  content-visibility: auto; contain-intrinsic-size: auto 900px; }
 dl.meta { display: grid; grid-template-columns: max-content minmax(0, 1fr) max-content minmax(0, 1fr);
           gap: 2px 14px; margin: 6px 0 12px; font-size: 14px; }
 dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 dd.reason { color: var(--error); font-weight: bold; }
-table.flags { width: 100%; }
-table.flags td.msg { min-width: 22em; }
-table.flags small.id { color: #9aa3ab; font-family: monospace; }
-tr.flag:target { outline: 2px solid #8b1a1a; }
-.missing { color: var(--muted); text-decoration: line-through dotted; }
+ul.report-flags { margin: 4px 0 8px; padding-left: 18px; font-size: 14px; }
+.missing { color: var(--muted); text-decoration: underline dotted; }
 .other { color: var(--muted); }
 details.text > summary { cursor: pointer; font-weight: bold; margin: 6px 0; }
 .lines { max-height: 70vh; overflow: auto; border: 1px solid var(--line); border-radius: 4px;
@@ -832,7 +971,8 @@ mark.hl.cell.sev-warning { outline-color: var(--warning); }
 mark.hl.cell.off { outline: none; font-weight: normal; }
 mark.hl:target { outline: 2px solid #8b1a1a; }
 .notice { background: #fff3e0; border-left: 4px solid var(--warning); padding: 6px 10px; }
-@media print { nav#filters { display: none; } .lines { max-height: none; overflow: visible; } }
+@media print { nav#filters { display: none; } .lines { max-height: none; overflow: visible; }
+               thead th { position: static; } section.report { content-visibility: visible; } }
 """.replace("FONT", _FONT)
 
 # Plain ES5 so that old browsers on government desktops run it too.
@@ -841,27 +981,31 @@ _SCRIPT = """
   "use strict";
   function all(selector) { return Array.prototype.slice.call(document.querySelectorAll(selector)); }
   var boxes = all("input[data-filter]"), rows = all("tr.flag"), marks = all("mark[data-key]");
-  var sections = all("section.report"), indexRows = all("tr.report-row");
+  var sections = all("section.report"), indexRows = all("tr.report-row"), links = all("ul.report-flags li");
   var hideEmpty = document.getElementById("hide-empty");
 
   function wanted() {
-    var on = {severity: {}, category: {}};
+    var on = {severity: {}, category: {}, state: {}};
     boxes.forEach(function (b) { on[b.getAttribute("data-filter")][b.value] = b.checked; });
     return on;
   }
 
-  /* Show the flag rows the filters allow, their highlights, and the reports that keep some. */
+  /* Show the flag rows the filters allow, their highlights and links, and the reports that keep some. */
   function apply() {
-    var on = wanted(), visible = {}, perReport = {}, bySeverity = {}, shown = 0, marksOn = 0, reportsOn = 0;
+    var on = wanted(), visible = {}, perReport = {}, bySeverity = {}, byState = {};
+    var shown = 0, marksOn = 0, reportsOn = 0;
     rows.forEach(function (r) {
       var sev = r.getAttribute("data-severity"), rep = r.getAttribute("data-report");
-      var show = on.severity[sev] !== false && on.category[r.getAttribute("data-category")] !== false;
+      var st = r.getAttribute("data-state");
+      var show = on.severity[sev] !== false && on.category[r.getAttribute("data-category")] !== false &&
+                 on.state[st] !== false;
       r.hidden = !show;
       visible[r.getAttribute("data-key")] = show;
       if (show) {
         shown += 1;
         perReport[rep] = (perReport[rep] || 0) + 1;
         bySeverity[sev] = (bySeverity[sev] || 0) + 1;
+        byState[st] = (byState[st] || 0) + 1;
       }
     });
     marks.forEach(function (m) {
@@ -869,6 +1013,7 @@ _SCRIPT = """
       m.classList.toggle("off", !show);
       if (show) { marksOn += 1; }
     });
+    links.forEach(function (l) { l.hidden = visible[l.getAttribute("data-key")] !== true; });
     var hidden = {};
     sections.forEach(function (s) {
       var n = perReport[s.id] || 0, hide = hideEmpty.checked && n === 0;
@@ -880,11 +1025,20 @@ _SCRIPT = """
     });
     indexRows.forEach(function (r) { r.hidden = hidden[r.getAttribute("data-report")] === true; });
     document.getElementById("shown-count").textContent = shown + " / " + rows.length + " flags shown";
-    return {visible_flags: shown, total_flags: rows.length, by_severity: bySeverity,
+    return {visible_flags: shown, total_flags: rows.length, by_severity: bySeverity, by_state: byState,
             visible_reports: reportsOn, total_reports: sections.length, marks_on: marksOn, marks: marks.length};
   }
 
-  /* Test hook: #selftest=severity:error,warning;category:rate;hide-empty */
+  /* Going to an anchor inside a collapsed text opens it. */
+  function reveal() {
+    var id = location.hash.slice(1), target = id && document.getElementById(id);
+    for (var node = target; node; node = node.parentNode) {
+      if (node.tagName === "DETAILS") { node.open = true; }
+    }
+    if (target && target.scrollIntoView) { target.scrollIntoView(); }
+  }
+
+  /* Test hook: #selftest=severity:error,warning;category:rate;state:open;hide-empty */
   function selftest(spec) {
     spec.split(";").forEach(function (part) {
       var pair = part.split(":"), group = pair[0];
@@ -897,19 +1051,37 @@ _SCRIPT = """
     });
   }
 
+  function sizes(state) {
+    var texts = all("details.text"), wide = 0, tall = 0;
+    state.texts_open = texts.filter(function (d) { return d.open; }).length;
+    state.texts_closed = texts.length - state.texts_open;
+    all("svg").forEach(function (s) {
+      wide = Math.max(wide, +s.getAttribute("width") || 0);
+      tall = Math.max(tall, +s.getAttribute("height") || 0);
+    });
+    state.svg_max_width = wide;
+    state.svg_max_height = tall;
+    document.body.getBoundingClientRect();  /* the layout done: the page is ready to read */
+    state.ready_ms = Math.round(window.performance ? performance.now() : 0);
+    return state;
+  }
+
   var match = /^#selftest=(.*)$/.exec(location.hash);
   if (match) { selftest(decodeURIComponent(match[1])); }
   var state = apply();
   if (match) {
     var out = document.getElementById("selftest");
-    out.textContent = JSON.stringify(state);
+    out.textContent = JSON.stringify(sizes(state));
     out.hidden = false;
+  } else if (location.hash) {
+    reveal();
   }
   boxes.concat([hideEmpty]).forEach(function (b) { b.addEventListener("change", apply); });
+  window.addEventListener("hashchange", reveal);
   /* A click on highlighted text goes to its flag's row. */
   document.addEventListener("click", function (event) {
     var mark = event.target.closest ? event.target.closest("mark.hl") : null;
-    if (mark) { location.hash = mark.getAttribute("data-key"); }
+    if (mark) { location.hash = "flag-" + mark.getAttribute("data-flag"); }
   });
 })();
 """
@@ -919,4 +1091,4 @@ _SCRIPT_HASH = base64.b64encode(hashlib.sha256(_SCRIPT.encode("utf-8")).digest()
 _CSP = (f"default-src 'none'; script-src 'sha256-{_SCRIPT_HASH}'; style-src 'unsafe-inline'; "
         "img-src data:; base-uri 'none'; form-action 'none'")
 
-__all__ = ["write_html", "render_html", "render_text_view", "Highlight", "TEXT_VIEW_LIMIT"]
+__all__ = ["write_html", "render_html", "render_text_view", "Highlight", "TEXT_VIEW_LIMIT", "flag_anchor", "page_title"]

@@ -1,6 +1,9 @@
 """flags.json: the contract other tools read. Keep its shape stable.
 
 {"tool": {name, version, expectations}, "reports": [one per input], "flags": [one per flag]}
+
+A flag holds auditor.flags.FLAG_FIELDS, then `baselined` when a baseline was given and `review`
+when it has one (auditor.review).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 
 from auditor import __version__
 from auditor.config import SEVERITIES, Config
+from auditor.flags import public_fields
 from auditor.process import ReportRecord
 from auditor.report.files import write_atomic
 
@@ -41,8 +45,14 @@ def report_entries(records: list[ReportRecord], flags: list[dict]) -> list[dict]
     return entries
 
 
+def flags_document(records: list[ReportRecord], flags: list[dict], config: Config) -> dict:
+    """What flags.json holds (and `--output-format json` prints)."""
+    return {"tool": tool_entry(config), "reports": report_entries(records, flags),
+            "flags": [public_fields(flag) for flag in flags]}
+
+
 def write_flags_json(path: Path, records: list[ReportRecord], flags: list[dict], config: Config) -> None:
-    document = {"tool": tool_entry(config), "reports": report_entries(records, flags), "flags": flags}
+    document = flags_document(records, flags, config)
     write_atomic(path, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
 
 

@@ -1,7 +1,9 @@
 """flags.sarif: the flags as SARIF 2.1.0, for code-scanning views (GitHub, GitLab, IDEs).
 
-One run and one result per flag. The driver lists every rule of the config, so a viewer can
-describe a rule even when nothing broke it. Columns count Unicode code points
+One run and one result per flag. The driver lists every rule the run applied, so a viewer can
+describe a rule even when nothing broke it. A baselined flag carries a suppression, accepted,
+with the reviewer's justification (its status and comment in the baseline), so code scanning
+shows it as dismissed rather than open. Columns count Unicode code points
 (run.columnKind), the same unit as the flags' offsets, not UTF-16 units: one CJK
 character is one column either way, but a character outside the BMP is two UTF-16 units.
 """
@@ -17,6 +19,7 @@ from auditor import __version__
 from auditor.config import Config, Rule
 from auditor.pipeline import AuditResult
 from auditor.report.files import write_atomic
+from auditor.review import justification
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -85,6 +88,11 @@ def _result(flag: dict, index: dict[str, int]) -> dict:
                                       for i, e in enumerate(evidence[1:], start=1)]
     if "baselined" in flag:  # only when a baseline was used: otherwise "new" would be a claim we cannot make
         result["baselineState"] = "unchanged" if flag["baselined"] else "new"
+    if flag.get("baselined"):
+        # Accepted by a reviewer: code scanning shows it as dismissed, with the reviewer's reason.
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification(flag)}]
+    elif flag.get("review"):
+        result["properties"]["review"] = {k: flag["review"][k] for k in ("status", "comment") if flag["review"].get(k)}
     return result
 
 

@@ -2,10 +2,17 @@
 
 Three sheets: 「问题清单」 (one row per flag, with a 审核状态 drop-down and a 审核意见 column for the
 reviewer), 「报告」 (one row per input) and 「数据」 (the figures, those of flagged reports first, capped).
+The workbook is in the run's language (--lang): its sheets, headers, severities, categories and
+statuses, and each flag's rule by name with a short explanation. A flag's figures stand in the
+columns of their meaning (报告所述, 计算值 or 要求, and their 差额 as a number: auditor.config.SIDES);
+a link opens the flag in report.html. Rows are as tall as their text, and a sheet prints on A4
+landscape, one page wide, its header row on every page.
 
 A reviewer's work is never lost: when the existing flags.xlsx carries any review, it is moved
 aside to flags.reviewed-<sha256 prefix>.xlsx and its statuses and comments are carried over, by
-flag id, into the new workbook. The bytes are deterministic: the same result gives the same file.
+flag id, into the new workbook; a flag a baseline accepted with a reviewer's status carries that.
+The bytes are deterministic: the same result gives the same file. A workbook handed back may be in
+either language (its sheet and headers are read in both, its statuses as the Chinese ones).
 
 Written with XlsxWriter (fast, rows streamed in order), read back with openpyxl.
 """
@@ -16,7 +23,6 @@ import hashlib
 import math
 import os
 import re
-import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -33,30 +39,57 @@ from xlsxwriter.worksheet import Worksheet
 from auditor.config import Config
 from auditor.errors import AuditorError
 from auditor.flags import is_missing, quoted
+from auditor.i18n import KIND_WORDS, SEVERITY_WORDS, category_word, display_width, severity_word
 from auditor.limits import EXCEL_COLUMNS, EXCEL_ROWS, MAX_FILE_BYTES, check_workbook
 from auditor.pipeline import AuditResult
 from auditor.report.csv_files import FACT_COLUMNS
 from auditor.report.files import neutralise, write_atomic
+from auditor.report.html_report import flag_anchor
 from auditor.report.json_report import report_entries
 
 WORKBOOK_NAME = "flags.xlsx"
+HTML_NAME = "report.html"  # the flags link to their rows there (html_report.flag_anchor)
 FLAGS_SHEET, REPORTS_SHEET, FACTS_SHEET = "问题清单", "报告", "数据"
+SHEETS = {"zh": (FLAGS_SHEET, REPORTS_SHEET, FACTS_SHEET), "en": ("Flags", "Reports", "Figures")}
 
 PENDING = "待核实"
 STATUSES = (PENDING, "确认问题", "误报", "已整改")
+STATUSES_EN = ("pending", "confirmed", "false positive", "fixed")  # the same, in the English workbook
 BASELINED = "已基线"
 
-# Column key -> header of 「问题清单」. Readers find columns by header, so a reviewer may reorder them.
+# Column key -> header of 「问题清单」, in the order of the sheet. Readers find columns by header (in
+# either language), so a reviewer may reorder them.
 FLAG_HEADERS: dict[str, str] = {
-    "severity": "严重程度", "category": "类别", "rule": "规则", "report": "报告", "region": "地区",
-    "year": "年度", "message": "问题描述", "expected": "应为", "observed": "实为", "evidence": "证据",
-    "line": "行号", "id": "问题编号", "status": "审核状态", "comment": "审核意见", "baselined": "基线",
+    "severity": "严重程度", "rule": "规则", "title": "规则名称", "report": "报告", "line": "行号",
+    "message": "问题描述", "stated": "报告所述", "computed": "计算值", "required": "要求", "difference": "差额",
+    "evidence": "证据", "status": "审核状态", "comment": "审核意见", "link": "查看", "baselined": "基线",
+    "category": "类别", "summary": "规则说明", "region": "地区", "year": "年度", "id": "问题编号",
+}
+FLAG_HEADERS_EN: dict[str, str] = {
+    "severity": "severity", "rule": "rule", "title": "rule name", "report": "report", "line": "line",
+    "message": "message", "stated": "stated", "computed": "computed", "required": "required",
+    "difference": "difference", "evidence": "evidence", "status": "review status", "comment": "review comment",
+    "link": "view", "baselined": "baselined", "category": "category", "summary": "what the rule checks",
+    "region": "region", "year": "year", "id": "flag id",
 }
 REPORT_HEADERS: dict[str, str] = {
     "path": "报告", "status": "状态", "reason": "原因", "title": "标题", "region": "地区", "year": "年度",
     "published": "发布日期", "signed": "签署日期", "facts": "数据条数", "relations": "关系条数", "error": "错误",
     "warning": "警告", "info": "提示",
 }
+REPORT_HEADERS_EN: dict[str, str] = {
+    "path": "report", "status": "status", "reason": "reason", "title": "title", "region": "region", "year": "year",
+    "published": "published", "signed": "signed", "facts": "figures", "relations": "relations", "error": "errors",
+    "warning": "warnings", "info": "info",
+}
+FACT_HEADERS_ZH: dict[str, str] = {
+    "report": "报告", "fact_id": "编号", "kind": "类型", "value": "数值", "unit": "单位", "qualifier": "限定",
+    "lo": "下限", "hi": "上限", "text": "原文", "start": "起", "end": "止", "line": "行号", "label": "标签",
+    "family": "类别", "metric": "指标", "sentence": "句子",
+}
+_REPORT_STATUS = {"zh": {"ok": "已读取", "error": "无法读取"}, "en": {}}
+_LINK_TEXT = {"zh": "在报告中查看", "en": "open in report.html"}
+_STATUS_PROMPT = {"zh": ("审核状态", "请从列表中选择: "), "en": ("review status", "choose from the list: ")}
 
 # A font present on every Windows since Vista and bundled with WPS, with full CJK coverage.
 FONT_NAME = "Microsoft YaHei"
@@ -74,7 +107,12 @@ _ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _MAX_CELL = 32767  # Excel's limit on the characters in a cell
 _MAX_FACT_ROWS = 5_000
 _MAX_WIDTH = 40  # of a fitted column
-_WIDTH = {"message": 50, "evidence": 70, "sentence": 60}  # wrapped or long text: fixed widths
+# Wrapped or long text: fixed widths (in characters of the default font; a CJK character takes two).
+_WIDTH = {"message": 50, "evidence": 70, "sentence": 60, "comment": 44, "stated": 28, "computed": 34,
+          "required": 26, "summary": 40, "title": 22, "status": 12, "link": 14}
+_WRAPPED_FLAG_COLUMNS = ("message", "stated", "computed", "required", "evidence", "comment", "summary", "title")
+_LINE_POINTS = 14.0    # the height of a line of 10-point 微软雅黑, in points
+_MAX_ROW_POINTS = 409  # Excel's tallest row
 
 
 @dataclass(frozen=True)
@@ -84,18 +122,15 @@ class Review:
 
 
 def write_workbook(out: Path, result: AuditResult, config: Config) -> None:
-    """Write out/flags.xlsx atomically, first setting aside (and carrying over) a reviewed one.
-
-    CONFIG is unused; it is part of every writer's signature (auditor.report.writers.Writer).
-    """
+    """Write out/flags.xlsx atomically, first setting aside (and carrying over) a reviewed one."""
     path = out / WORKBOOK_NAME
     if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:  # not one auditor wrote: kept, never read
         with path.open("rb") as existing_file:
             digest = hashlib.file_digest(existing_file, "sha256").hexdigest()
         os.replace(path, _aside_path(path, digest))
     existing = path.read_bytes() if path.is_file() else None
-    reviews, set_aside = _existing_reviews(existing)
-    data = workbook_bytes(result, reviews)
+    reviews, set_aside = existing_reviews(existing)
+    data = workbook_bytes(result, reviews, config)
     if existing is not None and set_aside and data != existing:
         os.replace(path, reviewed_path(path, existing))
     write_atomic(path, data)
@@ -110,15 +145,30 @@ def _aside_path(path: Path, digest: str) -> Path:
     return path.with_name(f"{path.stem}.reviewed-{digest[:8]}{path.suffix}")
 
 
-def workbook_bytes(result: AuditResult, reviews: dict[str, Review] | None = None) -> bytes:
+def read_reviews(path: Path) -> dict[str, Review]:
+    """The reviews a flags.xlsx carries (flag id -> status, comment); none when it is missing,
+    larger than auditor reads, or unreadable (the writer sets such a file aside)."""
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+        return {}
+    try:
+        return existing_reviews(path.read_bytes())[0]
+    except OSError:
+        return {}
+
+
+def workbook_bytes(result: AuditResult, reviews: dict[str, Review] | None = None, config: Config | None = None) -> bytes:
     """The workbook of one audit, with the given reviews (flag id -> status, comment) filled in."""
+    lang = result.lang if result.lang in SHEETS else "zh"
     buffer = BytesIO()
     book = xlsxwriter.Workbook(buffer, _OPTIONS)
     book.set_properties({"author": "auditor", "created": _STAMP})
     formats = _formats(book)
-    _flags_sheet(book.add_worksheet(FLAGS_SHEET), formats, result.flags, reviews or {})
-    _reports_sheet(book.add_worksheet(REPORTS_SHEET), formats, result)
-    _facts_sheet(book.add_worksheet(FACTS_SHEET), formats, result)
+    flags_name, reports_name, facts_name = SHEETS[lang]
+    linked = not result.formats or "html" in result.formats  # a run writing no report.html links to none
+    _flags_sheet(book.add_worksheet(flags_name), formats, result.flags, reviews or {}, config, lang, linked)
+    _reports_sheet(book.add_worksheet(reports_name), formats, result, lang)
+    _facts_sheet(book.add_worksheet(facts_name), formats, result, config, lang)
     book.close()  # zips the parts with a fixed entry time (their temporary files stamped 1980-01-31)
     return buffer.getvalue()
 
@@ -134,7 +184,8 @@ def read_flag_rows(data: bytes, required: Iterable[str] = ("id", "status", "comm
     """
     from openpyxl import load_workbook  # here, not at the top: most runs have no workbook to read
 
-    check_workbook(data, FLAGS_SHEET)
+    names = tuple(sheets[0] for sheets in SHEETS.values())
+    check_workbook(data, names)
     with warnings.catch_warnings():  # what openpyxl does not support (WPS's extensions) is not read anyway
         warnings.simplefilter("ignore")
         try:
@@ -142,9 +193,10 @@ def read_flag_rows(data: bytes, required: Iterable[str] = ("id", "status", "comm
         except Exception as err:  # openpyxl raises a zoo of exception types on a damaged file
             raise AuditorError(f"not a readable .xlsx workbook ({type(err).__name__})") from err
         try:
-            if FLAGS_SHEET not in book.sheetnames:
+            found = [name for name in names if name in book.sheetnames]
+            if not found:
                 raise AuditorError(f"no sheet 「{FLAGS_SHEET}」")
-            return _rows_by_header(book[FLAGS_SHEET], required)
+            return _rows_by_header(book[found[0]], required)
         except AuditorError:
             raise
         except Exception as err:  # a sheet whose XML is damaged fails while it is read
@@ -166,7 +218,7 @@ def cell_text(value) -> str:
 
 # --- the existing workbook -------------------------------------------------------------------
 
-def _existing_reviews(data: bytes | None) -> tuple[dict[str, Review], bool]:
+def existing_reviews(data: bytes | None) -> tuple[dict[str, Review], bool]:
     """(reviews to carry over, whether the file must be set aside before it is replaced)."""
     if data is None:
         return {}, False
@@ -185,7 +237,11 @@ def _rows_by_header(sheet, required: Iterable[str]) -> list[dict[str, str]]:
     width, up to 16,384 cells), and no row past a workbook's last."""
     first = next(sheet.iter_rows(min_row=1, max_row=1, max_col=EXCEL_COLUMNS, values_only=True), ())
     header = [cell_text(value) for value in first]
-    position = {key: header.index(title) for key, title in FLAG_HEADERS.items() if title in header}
+    position = {}
+    for headers in (FLAG_HEADERS, FLAG_HEADERS_EN):
+        for key, title in headers.items():
+            if key not in position and title in header:
+                position[key] = header.index(title)
     missing = [FLAG_HEADERS[key] for key in required if key not in position]
     if missing:
         raise AuditorError(f"sheet 「{FLAGS_SHEET}」 lacks the column(s) {'、'.join(missing)}")
@@ -195,71 +251,131 @@ def _rows_by_header(sheet, required: Iterable[str]) -> list[dict[str, str]]:
         if not any(value is not None for value in row):
             continue  # a gap between rows: openpyxl yields it as an empty row
         entry = {key: cell_text(row[i]) if i < len(row) else "" for key, i in position.items()}
+        if "status" in entry:  # the English workbook's statuses, read as the Chinese ones
+            entry["status"] = _STATUS_FROM_EN.get(entry["status"], entry["status"])
         if entry.get("id"):
             entries.append(entry)
     return entries
 
 
+_STATUS_FROM_EN = dict(zip(STATUSES_EN, STATUSES))
+
+
 # --- the sheets ------------------------------------------------------------------------------
 
-def _flags_sheet(sheet: Worksheet, formats: dict[str, Format], flags: list[dict],
-                 reviews: dict[str, Review]) -> None:
-    rows = [_flag_row(flag, reviews.get(flag["id"])) for flag in flags]
-    _table(sheet, formats, FLAG_HEADERS, rows, wrapped={"message", "evidence", "comment"},
-           inputs={"status", "comment"},
-           style=lambda key, value: formats[value] if key == "severity" and value in _SEVERITY_STYLE else None)
-    _status_dropdown(sheet, list(FLAG_HEADERS).index("status"), len(flags))
+def _flags_sheet(sheet: Worksheet, formats: dict[str, Format], flags: list[dict], reviews: dict[str, Review],
+                 config: Config | None, lang: str, linked: bool) -> None:
+    headers = FLAG_HEADERS if lang == "zh" else FLAG_HEADERS_EN
+    statuses = STATUSES if lang == "zh" else STATUSES_EN
+    rules = config.rules if config else {}
+    rows = [_flag_row(flag, reviews.get(flag["id"]) or _baseline_review(flag), rules.get(flag["rule"]), lang)
+            for flag in flags]
+    to_shown = dict(zip(STATUSES, statuses))
+    for row in rows:
+        row["status"] = to_shown.get(row["status"], row["status"])
+    # Excel opens report.html at the flag's row: a link's address and, after #, its sub-address.
+    links = {"link": ([f"external:{HTML_NAME}#{flag_anchor(row['id'])}" for row in rows], _LINK_TEXT[lang])} \
+        if linked else {}
+    _table(sheet, formats, headers, [[row[key] for key in headers] for row in rows],
+           wrapped=set(_WRAPPED_FLAG_COLUMNS), inputs={"status", "comment"}, frozen_columns=2, links=links,
+           style=lambda key, value: formats[_SEVERITY_OF[value]] if key == "severity" and value in _SEVERITY_OF
+           else None)
+    _status_dropdown(sheet, list(headers).index("status"), len(flags), statuses, lang)
 
 
-def _page(evidence: dict) -> str:
-    """第4页 for a quote of a PDF, else nothing."""
-    return f"第{evidence['page']}页" if evidence.get("page") is not None else ""
+_SEVERITY_OF = {word: severity for words in SEVERITY_WORDS.values() for severity, word in words.items()}
 
 
-def _flag_row(flag: dict, review: Review | None) -> list:
+def _baseline_review(flag: dict) -> Review | None:
+    """A baselined flag's reviewer status and comment (a baseline from a reviewed workbook keeps them)."""
+    review = flag.get("review") or {}
+    if review.get("source") == "baseline" and review.get("status") in STATUSES:
+        return Review(review["status"], review.get("comment") or "")
+    return None
+
+
+def _page(evidence: dict, lang: str) -> str:
+    """第4页 (p. 4) for a quote of a PDF, else nothing."""
+    if evidence.get("page") is None:
+        return ""
+    return f"第{evidence['page']}页" if lang == "zh" else f"p. {evidence['page']}, "
+
+
+def _quote_line(evidence: dict, lang: str) -> str:
+    if evidence.get("line") is None:
+        return quoted(evidence)
+    where = f"第{evidence['line']}行" if lang == "zh" else f"line {evidence['line']}"
+    return f"{_page(evidence, lang)}{where}: {quoted(evidence)}"
+
+
+def _flag_row(flag: dict, review: Review | None, rule, lang: str) -> dict:
     evidence = flag.get("evidence") or []
-    quotes = "\n".join(f"{_page(e)}第{e['line']}行: {quoted(e)}" if e.get("line") is not None else quoted(e)
-                       for e in evidence)
-    values = {
-        **{key: flag.get(key) for key in ("severity", "category", "rule", "report", "region", "year",
-                                          "message", "expected", "observed", "id")},
-        "evidence": quotes,
+    sides = flag.get("sides") or {}
+    return {
+        **{key: flag.get(key) for key in ("rule", "report", "region", "year", "message", "id")},
+        "severity": severity_word(flag.get("severity"), lang),
+        "category": category_word(flag.get("category"), lang),
+        "title": rule.title(lang) if rule else flag.get("name"),
+        "summary": rule.text("summary", lang) if rule else "",
+        "stated": sides.get("stated"), "computed": sides.get("computed"), "required": sides.get("required"),
+        "difference": sides.get("difference"),
+        "evidence": "\n".join(_quote_line(e, lang) for e in evidence),
         "line": evidence[0].get("line") if evidence else None,
         "status": review.status if review else PENDING,
         "comment": review.comment if review else "",
-        "baselined": BASELINED if flag.get("baselined", False) else "",
+        "link": None,
+        "baselined": (BASELINED if lang == "zh" else "baselined") if flag.get("baselined", False) else "",
     }
-    return [values[key] for key in FLAG_HEADERS]
 
 
-def _status_dropdown(sheet: Worksheet, col: int, count: int) -> None:
+def _status_dropdown(sheet: Worksheet, col: int, count: int, statuses: Sequence[str], lang: str) -> None:
+    title, prompt = _STATUS_PROMPT[lang]
     sheet.data_validation(1, col, max(count, 1), col, {
-        "validate": "list", "source": list(STATUSES), "ignore_blank": True,
-        "error_title": "审核状态", "error_message": "请从列表中选择: " + "、".join(STATUSES)})
+        "validate": "list", "source": list(statuses), "ignore_blank": True,
+        "error_title": title, "error_message": prompt + ("、" if lang == "zh" else ", ").join(statuses)})
 
 
-def _reports_sheet(sheet: Worksheet, formats: dict[str, Format], result: AuditResult) -> None:
+def _reports_sheet(sheet: Worksheet, formats: dict[str, Format], result: AuditResult, lang: str) -> None:
+    headers = REPORT_HEADERS if lang == "zh" else REPORT_HEADERS_EN
+    statuses = _REPORT_STATUS[lang]
     rows = []
     for entry in report_entries(result.records, result.flags):
         meta, counts = entry["metadata"], entry["counts"]
-        values = {"path": entry["path"], "status": entry["status"], "reason": entry["reason"],
-                  **{k: meta.get(k) for k in ("title", "region", "year", "published", "signed")},
+        values = {"path": entry["path"], "status": statuses.get(entry["status"], entry["status"]),
+                  "reason": entry["reason"], **{k: meta.get(k) for k in ("title", "region", "year", "published", "signed")},
                   **{k: counts.get(k) for k in ("facts", "relations", "error", "warning", "info")}}
-        rows.append([values[key] for key in REPORT_HEADERS])
-    # A status other than "ok" is an unreadable input.
-    _table(sheet, formats, REPORT_HEADERS, rows,
-           style=lambda key, value: formats["error"] if key == "status" and value != "ok" else None)
+        rows.append([values[key] for key in headers])
+    ok = statuses.get("ok", "ok")  # any other status is an unreadable input
+    _table(sheet, formats, headers, rows,
+           style=lambda key, value: formats["error"] if key == "status" and value != ok else None)
 
 
-def _facts_sheet(sheet: Worksheet, formats: dict[str, Format], result: AuditResult) -> None:
+def _facts_sheet(sheet: Worksheet, formats: dict[str, Format], result: AuditResult, config: Config | None,
+                 lang: str) -> None:
     """The figures a reviewer checks flags against: those of the flagged reports first, then the
-    rest, up to _MAX_FACT_ROWS (a workbook is for reading, and slow to write; facts.csv has all)."""
+    rest, up to _MAX_FACT_ROWS (a workbook is for reading, and slow to write; facts.csv has all).
+    A figure's value is a number (its text in the column 原文)."""
     chosen = listed_facts(result.frames.facts, result.flags)
-    rows = [list(row) for row in chosen[FACT_COLUMNS].itertuples(index=False, name=None)]
+    columns = chosen[FACT_COLUMNS]
+    if "value_num" in chosen:
+        numbers = chosen["value_num"].to_numpy(dtype=float)
+        columns = columns.assign(value=[v if math.isfinite(v) else text
+                                        for v, text in zip(numbers.tolist(), chosen["value"].tolist())])
+    if lang == "zh":
+        kinds = KIND_WORDS["zh"]
+        columns = columns.assign(kind=[kinds.get(k, k) for k in columns["kind"].tolist()])
+        if config is not None:
+            names = config.vocabulary.family_names
+            columns = columns.assign(family=[names.get(f, {}).get("zh", f) if isinstance(f, str) else f
+                                             for f in columns["family"].tolist()])
+    rows = [list(row) for row in columns.itertuples(index=False, name=None)]
     total = sum(record.n_facts for record in result.records)  # the run's, whatever frames.facts holds
     if total > len(chosen):
-        rows.append([f"… 另有 {total - len(chosen)} 行未列出, 完整数据见 facts.csv"])
-    _table(sheet, formats, {name: name for name in FACT_COLUMNS}, rows)
+        more = total - len(chosen)
+        rows.append([f"… 另有 {more} 行未列出, 完整数据见 facts.csv" if lang == "zh"
+                     else f"… {more} more rows, all in facts.csv"])
+    headers = FACT_HEADERS_ZH if lang == "zh" else {name: name for name in FACT_COLUMNS}
+    _table(sheet, formats, headers, rows)
 
 
 def listed_facts(facts: pd.DataFrame, flags: list[dict]) -> pd.DataFrame:
@@ -281,30 +397,62 @@ def _formats(book: xlsxwriter.Workbook) -> dict[str, Format]:
     formats = {"header": book.add_format({**header, "bg_color": "#D9D9D9"}),
                "input": book.add_format({**header, "bg_color": _INPUT_FILL}),
                "body": book.add_format(body),
-               "wrapped": book.add_format({**body, "text_wrap": True})}
+               "wrapped": book.add_format({**body, "text_wrap": True}),
+               "link": book.add_format({**body, "font_color": "#0563C1", "underline": 1})}
     for severity, (fill, colour) in _SEVERITY_STYLE.items():
         formats[severity] = book.add_format({**body, "pattern": 1, "bg_color": fill, "font_color": colour})
     return formats
 
 
 def _table(sheet: Worksheet, formats: dict[str, Format], columns: dict[str, str], rows: list[list], *,
-           wrapped: set[str] = frozenset(), inputs: set[str] = frozenset(),
+           wrapped: set[str] = frozenset(), inputs: set[str] = frozenset(), frozen_columns: int = 0,
+           links: dict[str, tuple[list[str], str]] | None = None,
            style: Callable[[str, object], Format | None] = lambda key, value: None) -> None:
-    """A header row (column key -> header) over the rows: frozen, filtered, sized. Wrapped keys wrap;
-    input keys (the reviewer's) have a marked header and are styled even while empty; STYLE(key,
-    value) may give a cell its own format."""
+    """A header row (column key -> header) over the rows: frozen, filtered, sized, set up to print.
+    Wrapped keys wrap, and each row is as tall as its longest wrapped cell; input keys (the
+    reviewer's) have a marked header and are styled even while empty; STYLE(key, value) may give a
+    cell its own format; LINKS (key -> one address per row, the text shown) makes a column links."""
     keys = list(columns)
+    widths = []
     for col, key in enumerate(keys):
         _write(sheet, 0, col, columns[key], formats["input" if key in inputs else "header"])
         width = _WIDTH.get(key) or _fit_width(columns[key], (row[col] for row in rows if col < len(row)))
         sheet.set_column(col, col, width)
+        widths.append(width)
     bodies = [formats["wrapped" if key in wrapped else "body"] for key in keys]
+    tall = [col for col, key in enumerate(keys) if key in wrapped]
+    links = links or {}
     for row_number, row in enumerate(rows, start=1):
+        lines = max((_lines(row[col], widths[col]) for col in tall if col < len(row)), default=1)
+        if lines > 1:  # set before the row's cells: constant_memory writes rows in order
+            sheet.set_row(row_number, min(_MAX_ROW_POINTS, lines * _LINE_POINTS + 4))
         for col, value in enumerate(row):
             key = keys[col]
+            if key in links and row_number <= len(links[key][0]):
+                sheet.write_url(row_number, col, links[key][0][row_number - 1], formats["link"], links[key][1])
+                continue
             _write(sheet, row_number, col, value, style(key, value) or bodies[col], blank=key in inputs)
-    sheet.freeze_panes(1, 0)
+    sheet.freeze_panes(1, frozen_columns)
     sheet.autofilter(0, 0, len(rows), len(keys) - 1)
+    _print_setup(sheet)
+
+
+def _lines(value, width: float) -> int:
+    """How many lines VALUE takes wrapped in a column WIDTH characters wide."""
+    if value is None or not isinstance(value, str) or not value:
+        return 1
+    usable = max(1.0, width - 1)
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in value.split("\n"))
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """A4 landscape, one page wide, the header row on every page, page numbers in the footer."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.set_footer("&C&P / &N")
 
 
 def _write(sheet: Worksheet, row: int, col: int, value, cell_format: Format, blank: bool = False) -> None:
@@ -364,4 +512,4 @@ def _fit_width(header, values: Iterable) -> float:
 
 def _display_width(value) -> int:
     text = "" if value is None else str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text.split("\n")[0])
+    return display_width(text.split("\n")[0])

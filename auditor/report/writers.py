@@ -13,7 +13,7 @@ from pathlib import Path
 from auditor.config import Config
 from auditor.errors import AuditorError
 from auditor.frames import Frames
-from auditor.pipeline import AuditResult
+from auditor.pipeline import AuditResult, ignore_interrupts
 from auditor.process import ReportRecord
 from auditor.report.gx_results import write_gx_results
 from auditor.report.html_report import mediation_facts, write_html
@@ -23,19 +23,20 @@ from auditor.report.workbook import listed_facts, write_workbook
 from auditor.report.csv_files import facts_frame, flags_frame, relations_frame, reports_frame, write_csv
 from auditor.report.json_report import write_flags_json
 from auditor.report.markdown import write_summary
+from auditor.report.stale import EXTRACT_FILES, OUTPUT_FILES, remove_stale_outputs
 
 Writer = Callable[[Path, AuditResult, Config], None]
 
 
 def _csv(out: Path, result: AuditResult, config: Config) -> None:
     write_csv(out / "facts.csv", facts_frame(result.frames.facts))
-    write_csv(out / "relations.csv", relations_frame(result))
+    write_csv(out / "relations.csv", relations_frame(result, config.rules))
     write_csv(out / "reports.csv", reports_frame(result.records, result.flags))
     write_csv(out / "flags.csv", flags_frame(result.flags))
 
 
 def _markdown(out: Path, result: AuditResult, config: Config) -> None:
-    write_summary(out / "summary.md", result.records, result.flags)
+    write_summary(out / "summary.md", result.records, result.flags, result.formats)
 
 
 def _json(out: Path, result: AuditResult, config: Config) -> None:
@@ -66,20 +67,33 @@ def check_formats(formats: list[str] | None) -> list[str]:
 
 
 def write_audit(out: Path, result: AuditResult, config: Config, formats: list[str] | None = None,
-                jobs: int = 1, aside: AsideWriters | None = None) -> None:
-    """Write the chosen formats into OUT. With ASIDE (or with jobs > 1 and a big enough run), the
-    writers that need few figures run in another process meanwhile."""
+                jobs: int = 1, aside: AsideWriters | None = None, phase: Callable[[str], None] | None = None,
+                data_docs: bool = False) -> list[str]:
+    """Write the chosen formats into OUT, and remove the outputs of an earlier run that this one
+    does not write (a reviewed workbook is set aside, never removed); return what was removed.
+    With ASIDE (or with jobs > 1 and a big enough run), the writers that need few figures run in
+    another process meanwhile. PHASE hears the name of each file being written."""
     chosen = [name for name in WRITERS if name in set(formats or WRITERS)]
+    result.formats = tuple(chosen)
+    written = [name for format_name in chosen for name in OUTPUT_FILES[format_name]]
     with aside or AsideWriters(chosen, jobs) as beside:
         beside.prepare(len(result.records))
         elsewhere = beside.write(out, result, config)
+        if elsewhere and phase:
+            phase("writing " + ", ".join(name for f in elsewhere for name in OUTPUT_FILES[f]) + " (beside)")
         for name in chosen:
             if name in elsewhere:
                 continue
             if name == "json":
                 beside.finish()  # flags.json stays the last file written
+                removed = remove_stale_outputs(out, written, data_docs)
+            if phase:
+                phase("writing " + ", ".join(OUTPUT_FILES[name]))
             WRITERS[name](out, result, config)
         beside.finish()
+    if "json" not in chosen:
+        removed = remove_stale_outputs(out, written, data_docs)
+    return removed
 
 
 # With more than one core, the writers that need few of the figures run in another process while
@@ -112,7 +126,8 @@ class AsideWriters:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=ignore_interrupts)
         self._executor.submit(_ready)
 
     def write(self, out: Path, result: AuditResult, config: Config) -> list[str]:
@@ -163,9 +178,11 @@ def _for_aside(result: AuditResult) -> AuditResult:
     if charted is not None:
         shown = shown.union(charted.index)  # sorted: the run's order
     frames = Frames(result.frames.documents, facts.loc[shown.sort_values()], result.frames.relations.iloc[:0])
-    return AuditResult(result.records, frames, result.flags, result.validation, {})
+    return AuditResult(result.records, frames, result.flags, result.validation, {}, result.lang, result.formats)
 
 
-def write_extract(out: Path, records: list[ReportRecord], frames: Frames) -> None:
+def write_extract(out: Path, records: list[ReportRecord], frames: Frames) -> list[str]:
+    """facts.csv and reports.csv; the other outputs of an earlier run are removed (returned)."""
     write_csv(out / "facts.csv", facts_frame(frames.facts))
     write_csv(out / "reports.csv", reports_frame(records, []))
+    return remove_stale_outputs(out, list(EXTRACT_FILES), data_docs=False)
