@@ -8,6 +8,8 @@ A case reads
         - {op: le, source: qizhong, stated: 500件, parts: [300件, 150件], holds: true,
            reading: before 其中}   # source, holds and reading (words of it) are optional
       silent: [qizhong]         # (optional) sources that must yield nothing for this passage
+      absent:                   # (optional) relations that must not be among them (a wrong reading)
+        - {op: rate, stated: 占30%, parts: [150件, 300件]}
 
 `stated` and `parts` are the figures' texts; `holds` says whether the relation's check passes
 (the two intervals meet; for le and pct_le, the parts do not exceed the whole).
@@ -71,6 +73,8 @@ def test_passage_yields_its_relations(config, case):
         assert any(_matches(r, expected) for r in rows), f"{expected} not in {shown}"
     silent = set(case.get("silent") or ())
     assert not [s for s in shown if s[1] in silent], shown
+    for wrong in case.get("absent") or ():
+        assert not any(_matches(r, wrong) for r in rows), f"{wrong} read: {shown}"
 
 
 def test_every_reader_has_a_fixture_and_documents_a_passage_it_reads_and_one_it_leaves():

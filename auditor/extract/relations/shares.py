@@ -267,10 +267,12 @@ def _head(passage: Passage, listed: ShareList) -> Fact | None:
     """全县1366项…有742项,占比54.32%: the first figure of the sentence, of the parts' kind."""
     first = listed.parts[0]
     sentence = passage.sentence_of(first.start)
+    shared = {p.index for other in passage.share_lists for p in other.parts if p is not None}
     for fact in passage.values:
         if fact.start >= first.start:
             return None
         if fact.start >= sentence.start and passage.alike(fact, first):
-            return fact
+            # a count with a share of its own is a sibling in some list, never this list's whole
+            return None if fact.index in shared else fact
     return None
 
