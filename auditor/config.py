@@ -89,6 +89,8 @@ class RateTemplate:
     numerators: tuple[str, ...]  # summed: 纠错率 = (撤销 + 变更 + 确认违法 + 责令履行) / 审结
     denominators: tuple[str, ...]
     denominator_extra: tuple[str, ...] = ()
+    # words of counts settled when received (当场答复): concluded too, before the numerator's count
+    settled_at_once: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: patterns built from it are cached
@@ -739,6 +741,8 @@ def _load_vocabulary(path: Path) -> Vocabulary:
                              for n in _strings(path, _require(path, entry, "numerator", where), f"{where} numerator")),
             denominators=tuple(metric_ref(d, where, "count") for d in _strings(path, entry.get("denominator"), f"{where} denominator")),
             denominator_extra=tuple(metric_ref(d, where, "count") for d in entry.get("denominator_extra") or ()),
+            settled_at_once=_strings(path, entry["settled_at_once"], f"{where} settled_at_once")
+            if "settled_at_once" in entry else (),
         ))
     return Vocabulary(
         count_units=_strings(path, units.get("count"), "units.count"),

@@ -99,6 +99,10 @@ def _read_family(passage: Passage, family: str | None, facts: list[Fact]) -> Non
                 if added:  # 结案率 over 新收 + 上年结转
                     readings.append(RateReading(numerators, [base, *added], f"vocabulary: {metric} + carried over",
                                                 open_ended))
+            settled = _settled_at_once(passage, template.settled_at_once, numerators)
+            if settled:
+                readings += [RateReading([*settled, *numerators], r.base, f"{r.how}, counting {settled[0].label}",
+                                         open_ended) for r in list(readings)]
             if readings and len(numerators) == 1:
                 antecedent = _antecedent(passage, numerators[0])
                 if antecedent is not None and all(antecedent not in r.base for r in readings):
@@ -144,6 +148,17 @@ def _parallel(passage: Passage, first: Fact, second: Fact) -> bool:
     suffix = b[len(b) - shared:]
     return shared >= _MIN_SHARED_NOUN and bool(second.metric_word) and second.metric_word in suffix \
         and len(b) > shared  # the second item has its own qualifier (镇级): not the same words twice
+
+
+def _settled_at_once(passage: Passage, words: tuple[str, ...], numerators: list[Fact]) -> list[Fact]:
+    """The counts settled on receipt (当场答复5113宗) stated in the numerator's sentence before it,
+    of its unit: concluded as well, though the sentence counts them apart from 办结."""
+    if not words or len(numerators) != 1:
+        return []
+    numerator = numerators[0]
+    sentence = passage.sentence_of(numerator.start)
+    return [f for f in passage.values if sentence.start <= f.start < numerator.start and f.kind in QUANTITY_KINDS
+            and f.unit == numerator.unit and f.value is not None and any(w in f.label for w in words)]
 
 
 def _antecedent(passage: Passage, numerator: Fact) -> Fact | None:
