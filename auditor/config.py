@@ -104,6 +104,7 @@ class Vocabulary:
     comparison_words: tuple[str, ...]
     proportion_words: tuple[str, ...]
     plan_words: tuple[str, ...]
+    not_plan_words: tuple[str, ...]  # names that hold a plan word but name a category (一般公共预算)
     average_words: tuple[str, ...]
     families: dict[str, tuple[str, ...]]  # family -> topic words
     weak_family_words: dict[str, tuple[str, ...]]  # family -> words that count only when no other does
@@ -754,6 +755,7 @@ def _load_vocabulary(path: Path) -> Vocabulary:
         comparison_words=tuple(str(w) for w in data.get("comparison_words") or ()),
         proportion_words=tuple(str(w) for w in data.get("proportion_words") or ()),
         plan_words=tuple(str(w) for w in data.get("plan_words") or ()),
+        not_plan_words=tuple(str(w) for w in data.get("not_plan_words") or ()),
         average_words=tuple(str(w) for w in data.get("average_words") or ()),
         families=families,
         weak_family_words=weak_family_words,

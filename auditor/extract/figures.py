@@ -271,8 +271,11 @@ def _bracketed_share(text: str, previous: Fact | None, fact: Fact) -> bool:
 
 
 def _is_proportion(label: str, vocabulary: Vocabulary) -> bool:
-    return (any(w in label for w in vocabulary.proportion_words)
-            and not any(w in label for w in vocabulary.plan_words))
+    if not any(w in label for w in vocabulary.proportion_words):
+        return False
+    for word in vocabulary.not_plan_words:
+        label = label.replace(word, "")
+    return not any(w in label for w in vocabulary.plan_words)
 
 
 def naming_label(text: str, fact: Fact) -> str:

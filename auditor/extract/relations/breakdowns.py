@@ -360,10 +360,11 @@ def _named_totals(passage: Passage, phrase: str, pos: int, first: Fact,
 
 
 def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
-                 quantities: list[Fact] | None = None) -> list[tuple[Fact, str]]:
+                 quantities: list[Fact] | None = None, cover: float = 0.0) -> list[tuple[Fact, str]]:
     """The figures of like's kind before pos (in its paragraph and a few before) whose label
     shares the words of a phrase naming a whole: 主动公开 in 在主动公开的信息中 and 共主动公开政府
-    信息417条; the longest shared words first, then the nearest."""
+    信息417条; the longest shared words first, then the nearest. With `cover`, the shared words
+    must be at least that share of the phrase's."""
     if quantities is None:
         quantities = [f for f in passage.values if f.kind in QUANTITY_KINDS]
     first = like
@@ -371,6 +372,7 @@ def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
     if len(key) < _MIN_KEY:
         return []
     generic = set(passage.shapes.restatements.generic_nouns)
+    needed = max(_MIN_KEY, cover * len(passage.words.generic_base.sub("", key)))  # 受理案件总数: of 受理案件
     reach = passage.reach_start(pos)
     scored = []
     for fact in quantities:
@@ -379,7 +381,7 @@ def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
         if fact.start < reach or not passage.alike(fact, first) or not _can_hold(passage, fact, first):
             continue
         shared = longest_common(key, fact.label)
-        if len(shared) >= _MIN_KEY and shared not in generic and _same_polarity(passage, shared, key, fact.label):
+        if len(shared) >= needed and shared not in generic and _same_polarity(passage, shared, key, fact.label):
             # words that qualify the phrase's noun (立案 in 立案的提案) say more than the noun itself
             scored.append((len(shared) + (0.5 if not key.endswith(shared) else 0), fact.start, fact))
     scored.sort(key=lambda s: (-s[0], -s[1]))

@@ -206,6 +206,32 @@ class Builder:
         ))
         return True
 
+    def implied(self, family: str | None, share: Fact, part: Fact, first_share: Fact, first_part: Fact, *,
+                how: str = "") -> bool:
+        """A share of a whole the text names but never states, against the whole another share
+        of it implies: part / (first_part / first_share)."""
+        key = ("rated", share.index)
+        if key in self._seen:
+            return False
+        stated_lo, stated_hi = self.interval(share)
+        c_lo, c_hi = self.interval(part)
+        a_lo, a_hi = self.interval(first_part)
+        p_lo, p_hi = self.interval(first_share)
+        if a_lo <= 0 or p_lo <= 0:
+            return False
+        self._seen.add(key)
+        exact = Decimal(str(part.value)) * Decimal(str(first_share.value)) / Decimal(str(first_part.value))
+        places = max(1, _decimals(share.ulp) + 1)
+        self.relations.append(Relation(
+            op="rate", source="implied_whole", family=family, stated=share, parts=[part, first_part, first_share],
+            stated_lo=stated_lo, stated_hi=stated_hi, computed_lo=c_lo * p_lo / a_hi, computed_hi=c_hi * p_hi / a_lo,
+            stated_expr=self.expr(share),
+            computed_expr=f"{self.expr(part)} / ({self.expr(first_part)} / {first_share.text})",
+            computed_value=f"{exact:.{places}f}%",
+            sentences=self._sentences([share, part, first_part, first_share]), reading=how,
+        ))
+        return True
+
     def rated(self, fact: Fact) -> bool:
         """A rate some reader has checked already."""
         return ("rated", fact.index) in self._seen

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from auditor.extract.relations import (breakdowns, changes, completions, part_rates, remainders, respective,
-                                       restatements, share_totals, shares, specialisations, vocabulary_relations)
+from auditor.extract.relations import (breakdowns, changes, completions, implied_wholes, part_rates, remainders,
+                                       respective, restatements, share_totals, shares, specialisations,
+                                       vocabulary_relations)
 from auditor.extract.relations.passage import Passage
 
 READERS: tuple[tuple[str, Callable[[Passage], None]], ...] = (
@@ -19,6 +20,7 @@ READERS: tuple[tuple[str, Callable[[Passage], None]], ...] = (
     ("vocabulary", vocabulary_relations.read),
     ("shares", shares.read),
     ("share_totals", share_totals.read),
+    ("implied_wholes", implied_wholes.read),
     ("part_rates", part_rates.read),
     ("remainders", remainders.read),
     ("completions", completions.read),

@@ -181,6 +181,7 @@ def _base_words(passage: Passage, label: str) -> str:
 
 
 _BREAKS_RE = regex.compile(r"[，,；;。：:]")
+_NAME_COVER = 0.5  # of the words a share names its whole by, the share a figure's label must hold
 _GENERIC = "总数"  # how a share names a whole only generically
 _FAR = "named"  # (NAMED, NAMED_IN_FULL and the whole named by 占…的 all hold it)  # readings of a whole named from afar: 占…的, or 总数 (see _plausible)
 _FACTOR = 2
@@ -220,7 +221,9 @@ def base_readings(passage: Passage, listed: ShareList) -> list[tuple[list[Fact],
     readings: list[tuple[list[Fact], str]] = []
     words = listed.base_words
     if words and words != _GENERIC and not passage.words.generic_base.fullmatch(words):
-        for whole, how in named_wholes(passage, words, first.start, first):
+        # a whole named in the share's own words: most of them, not a head noun they share
+        # (一般公共预算支出 is not 工资福利支出预算, though both say 支出)
+        for whole, how in named_wholes(passage, words, first.start, first, cover=_NAME_COVER):
             if all(whole is not p for p in listed.parts):
                 readings.append(([whole], f"the whole named by 占{words}"))
     elif words:  # 占总数的17.3%: the whole, whatever it is called: the nearest figure that can hold the list
