@@ -163,6 +163,7 @@ class ChangeShapes:
     fillers: tuple[str, ...]
     negations: tuple[str, ...]
     previous_level_words: tuple[str, ...]
+    ratio_words: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def _read_clause(passage: Passage, facts: list[Fact]) -> None:
         family = level.family or change.family
         # checked only right after its level (7件,同比增长66.7%): across other words the change may
         # well be of something else (四个自治区,工业总产值增长88%)
-        rising = _rising(passage, change.label) if _adjacent(passage, level, change) else None
+        rising = rising_of(passage, change.label) if adjacent(passage, level, change) else None
         if not builder.prior(family, change, [level, *_beside(passage, facts, level)], rising):
             builder.pair("change", "change", family, change, level,
                          direction="" if rising is None else "rise" if rising else "fall")
@@ -57,7 +57,7 @@ def _beside(passage: Passage, facts: list[Fact], level: Fact) -> list[Fact]:
     return []
 
 
-def _adjacent(passage: Passage, level: Fact, change: Fact) -> bool:
+def adjacent(passage: Passage, level: Fact, change: Fact) -> bool:
     """Nothing but punctuation and the words of the comparison between a level and its change:
     7件,同比增长66.7%; 88件,比2021年增长12.8%."""
     between = passage.between(level, change)
@@ -75,7 +75,7 @@ def _comparison_only(passage: Passage, between: str) -> bool:
     return not stripped.strip("0123456789")
 
 
-def _rising(passage: Passage, label: str) -> bool | None:
+def rising_of(passage: Passage, label: str) -> bool | None:
     """Whether a change label says a rise (增长, 提高) or a fall (下降, 减少); None when it says
     neither (提速, 压缩 of a time)."""
     found = list(passage.words.direction.finditer(label))
@@ -113,7 +113,7 @@ def _read_deltas(passage: Passage, facts: list[Fact]) -> None:
     for i, change in enumerate(facts):
         if change.kind != "change" or change.value is None or not words.delta_label.fullmatch(change.label):
             continue
-        rising = _rising(passage, change.label)
+        rising = rising_of(passage, change.label)
         if rising is None:
             continue
         levels = _two_levels(passage, facts, i)

@@ -232,6 +232,66 @@ class Builder:
         ))
         return True
 
+    def ratio(self, family: str | None, ratio: Fact, pairs: list[tuple[Fact, Fact]]) -> tuple[Fact, Fact] | None:
+        """A plain ratio (复议诉讼比值达2.6) against numerator / denominator for each pair the
+        passage allows, favoured first (op rate, in the ratio's own scale). Returns the pair kept."""
+        if ("rated", ratio.index) in self._seen:
+            return None
+        stated_lo, stated_hi = self.interval(ratio)
+        evaluated = []
+        for top, bottom in pairs:
+            t_lo, t_hi = self.interval(top)
+            b_lo, b_hi = self.interval(bottom)
+            if b_lo <= 0:
+                continue
+            lo, hi = t_lo / b_hi, t_hi / b_lo
+            evaluated.append(((top, bottom), lo, hi, max(0.0, stated_lo - hi, lo - stated_hi)))
+        if not evaluated:
+            return None
+        fits = [e for e in evaluated if e[3] == 0]
+        (top, bottom), lo, hi, _ = fits[0] if fits else evaluated[0]
+        self._seen.add(("rated", ratio.index))
+        places = max(1, _decimals(ratio.ulp) + 1)
+        tried = "" if fits else "; ".join(f"{self.expr(t)} / {self.expr(b)} = {t.value / b.value:.{places}f}"
+                                          for (t, b), *_ in evaluated if (t, b) != (top, bottom))
+        self.relations.append(Relation(
+            op="rate", source="ratio", family=family, stated=ratio, parts=[top, bottom],
+            stated_lo=stated_lo, stated_hi=stated_hi, computed_lo=lo, computed_hi=hi,
+            stated_expr=self.expr(ratio), computed_expr=f"{self.expr(top)} / {self.expr(bottom)}",
+            computed_value=f"{top.value / bottom.value:.{places}f}",
+            sentences=self._sentences([ratio, top, bottom]), reading="the two counts before the ratio", tried=tried,
+        ))
+        return top, bottom
+
+    def ratio_change(self, family: str | None, change: tuple[Fact, bool], top: tuple[Fact, bool],
+                     bottom: tuple[Fact, bool]) -> None:
+        """A ratio's percentage change against its levels' changes: (1 + a) / (1 + b) − 1 (op delta)."""
+        (stated, rising), (a, a_rising), (b, b_rising) = change, top, bottom
+        key = ("delta", stated.index)
+        if key in self._seen:
+            return
+        a_lo, a_hi = _signed(self.interval(a), a_rising)
+        b_lo, b_hi = _signed(self.interval(b), b_rising)
+        if 100 + b_lo <= 0:
+            return
+        lo, hi = ((100 + a_lo) / (100 + b_hi) - 1) * 100, ((100 + a_hi) / (100 + b_lo) - 1) * 100
+        if not rising:
+            lo, hi = -hi, -lo
+        value = ((100 + float(a.value) * (1 if a_rising else -1)) / (100 + float(b.value) * (1 if b_rising else -1))
+                 - 1) * 100 * (1 if rising else -1)
+        places = max(1, _decimals(stated.ulp) + 1)
+        sign = {True: "+", False: "−"}
+        expr = f"(1 {sign[a_rising]} {a.text}) / (1 {sign[b_rising]} {b.text}) − 1"
+        self._seen.add(key)
+        stated_lo, stated_hi = self.interval(stated)
+        self.relations.append(Relation(
+            op="delta", source="ratio_change", family=family, stated=stated, parts=[a, b],
+            stated_lo=stated_lo, stated_hi=stated_hi, computed_lo=lo, computed_hi=hi,
+            stated_expr=self.expr(stated), computed_expr=expr if rising else f"−[{expr}]",
+            computed_value=f"{value:.{places}f}%", sentences=self._sentences([stated, a, b]),
+            reading="the ratio's levels, each with its change", direction=_direction(rising),
+        ))
+
     def rated(self, fact: Fact) -> bool:
         """A rate some reader has checked already."""
         return ("rated", fact.index) in self._seen
@@ -482,3 +542,7 @@ def _format_like(value: Decimal, like: Fact, parts: list[Fact]) -> str:
     return f"{value / scale:.{places}f}{mult}{unit}"
 
 
+def _signed(interval: tuple[float, float], rising: bool) -> tuple[float, float]:
+    """A change's interval as a signed percentage: a fall of 3.9% is −3.9%."""
+    lo, hi = interval
+    return (lo, hi) if rising else (-hi, -lo)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from auditor.extract.relations import (breakdowns, changes, completions, implied_wholes, part_rates, remainders,
-                                       respective, restatements, share_totals, shares, specialisations,
-                                       vocabulary_relations)
+from auditor.extract.relations import (breakdowns, changes, completions, implied_wholes, part_rates, ratios,
+                                       remainders, respective, restatements, share_totals, shares,
+                                       specialisations, vocabulary_relations)
 from auditor.extract.relations.passage import Passage
 
 READERS: tuple[tuple[str, Callable[[Passage], None]], ...] = (
@@ -25,6 +25,7 @@ READERS: tuple[tuple[str, Callable[[Passage], None]], ...] = (
     ("remainders", remainders.read),
     ("completions", completions.read),
     ("specialisations", specialisations.read),
+    ("ratios", ratios.read),
     ("changes", changes.read),
     ("restatements", restatements.read),
 )
