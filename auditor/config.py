@@ -1050,13 +1050,15 @@ def _check_ranges(path: Path, thresholds: Thresholds, vocabulary: Vocabulary) ->
 
 def _load_suite(path: Path, table: str, rules: dict[str, Rule], thresholds: Thresholds) -> dict[str, Any]:
     try:
-        suite = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
-    except ValueError as err:  # NaN or Infinity (json.JSONDecodeError is a ValueError too, caught first)
+        suite = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant, parse_int=_short_int)
+    except ValueError as err:  # NaN, Infinity, an integer of thousands of digits, bytes that are not UTF-8
         if isinstance(err, json.JSONDecodeError):
             raise ConfigError(f"{path}: not valid JSON at line {err.lineno}: {err.msg}") from err
         raise ConfigError(f"{path}: {err}") from None
     except OSError as err:
         raise ConfigError(f"{path}: cannot read ({err.strerror or err})") from err
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deep to be a suite") from None
     suite = _mapping(path, suite, "the suite")
     expectations = suite.get("expectations")
     if not isinstance(expectations, list):
@@ -1081,6 +1083,12 @@ def _load_suite(path: Path, table: str, rules: dict[str, Rule], thresholds: Thre
 
 def _no_constant(name: str):
     raise ValueError(f"holds {name}; a number here must be finite")
+
+
+def _short_int(digits: str) -> int:
+    if len(digits) > 40:
+        raise ValueError(f"holds a whole number of {len(digits):,} digits; a setting has a few")
+    return int(digits)
 
 
 # The bounds of an expectation type: at least one must be given, or it checks nothing.

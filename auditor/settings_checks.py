@@ -35,6 +35,8 @@ MAX_YAML_DEPTH = 64
 # libyaml's composer where PyYAML was built with it: 5x faster, and every run reads the rules.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FLOAT_TAG = "tag:yaml.org,2002:float"
+_INT_TAG = "tag:yaml.org,2002:int"
+MAX_INT_CHARS = 40  # digits, sign and separators (1_000_000) of one whole number
 
 
 def read_yaml_text(path: Path, text: str) -> Any:
@@ -75,6 +77,9 @@ def _check_nodes(path: Path, root: yaml.Node) -> None:
                 stack.append((value, f"{key}.{name}" if key else str(name), depth + 1))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((item, f"{key}[{i}]", depth + 1) for i, item in enumerate(node.value))
+        elif node.tag == _INT_TAG and len(node.value) > MAX_INT_CHARS:
+            raise ConfigError(f"{path}: {shown(key)} is a whole number of {len(node.value):,} characters at line "
+                              f"{node.start_mark.line + 1}; a setting has a few digits")
         elif node.tag == _FLOAT_TAG and not math.isfinite(_FLOATS.construct_yaml_float(node)):
             raise ConfigError(f"{path}: {key} is {node.value} at line {node.start_mark.line + 1}; "
                               "a number here must be finite")

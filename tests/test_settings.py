@@ -225,6 +225,20 @@ def test_a_between_with_no_bound_is_refused(expectations):
     _refused(expectations, "documents.json", "expectation 7 (DATE006)", "neither min_value nor max_value")
 
 
+def test_a_huge_or_deep_number_in_a_suite_is_refused(expectations):
+    _replace(expectations / "suites" / "documents.json", '"max_value": 0', '"max_value": ' + "9" * 5000)
+    _refused(expectations, "documents.json", "holds a whole number of 5,000 digits")
+    (expectations / "suites" / "documents.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    _refused(expectations, "documents.json", "nested too deep")
+
+
+def test_a_huge_or_deep_value_in_a_yaml_file_is_refused(expectations):
+    _replace(expectations / "thresholds.yaml", "rate_max: 100", "rate_max: " + "9" * 5000)
+    _refused(expectations, "thresholds.yaml", "suite_parameters.rate_max is a whole number of 5,000 characters")
+    _replace(expectations / "thresholds.yaml", "rate_max: " + "9" * 5000, "rate_max: " + "[" * 5000 + "]" * 5000)
+    _refused(expectations, "thresholds.yaml", "not valid YAML")
+
+
 def test_nan_in_a_suite_is_refused(expectations):
     _replace(expectations / "suites" / "documents.json", '"max_value": 0', '"max_value": NaN')
     _refused(expectations, "documents.json", "holds NaN")
