@@ -92,7 +92,7 @@ _FLOATS = yaml.SafeLoader("")  # construct_yaml_float reads no state of its load
 
 # Keys that hold a pattern, in a suite's kwargs or any expectations file.
 PATTERN_KEYS = ("regex", "regex_list", "pattern", "patterns")
-PROBE_TIMEOUT = 0.1   # seconds one probe may take; a safe pattern takes microseconds
+PROBE_TIMEOUT = 0.5   # seconds one probe may take: a safe pattern takes microseconds, a quadratic one milliseconds
 PROBE_REPEATS = (32, 2_000)  # pumps: exponential blow-up shows at 32, cubic at 2,000
 
 

@@ -85,7 +85,7 @@ SAFE = [
 def test_a_pattern_that_backtracks_without_end_is_refused(pattern):
     started = time.perf_counter()
     assert catastrophic_reason(pattern)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 5  # a probe stops at its timeout
 
 
 @pytest.mark.parametrize("pattern", SAFE)
