@@ -167,10 +167,12 @@ def audit(
         from auditor.report.out_folder import held_output_folder
         from auditor.report.writers import AsideWriters, check_formats, write_audit
         from auditor.selection import choose_rules, with_rules
+        from auditor.settings_checks import check_columns
         from auditor import terminal
 
         chosen = check_formats(_split(formats))
         config = load_config(expectations)
+        check_columns(config)  # the columns are the frames' (pandas): checked here, not by every command
         config = with_rules(config, choose_rules(config, select, extend_select, ignore))
         accepted = _load_baseline(baseline, out)
         verbosity = _verbosity(quiet, verbose)
@@ -494,7 +496,8 @@ def _load_baseline(path: Path | None, out: Path):
 
 
 class _user_errors:
-    """Errors a user can cause: one line on stderr and status 2. Anything else: one line and 3."""
+    """Errors a user can cause: one line on stderr and status 2. Anything else: one line and 3.
+    --debug adds the traceback and changes no status: a bug is 3 with it or without it."""
 
     def __init__(self, debug: bool) -> None:
         self.debug = debug
@@ -506,17 +509,21 @@ class _user_errors:
         from auditor.errors import AuditorError
         from auditor.ingest.discover import escape_surrogates  # a path the user gave may hold them
 
-        if error is None or self.debug or isinstance(error, (typer.Exit, KeyboardInterrupt)):
+        if error is None or isinstance(error, (typer.Exit, KeyboardInterrupt)):
             return False
         if isinstance(error, BrokenPipeError):  # the reader of stdout went away: nothing to say
             _silence_stdout()
             return False
+        if self.debug:
+            import traceback as tb
+
+            typer.echo("".join(tb.format_exception(kind, error, traceback)).rstrip(), err=True)
         if isinstance(error, (AuditorError, OSError)):
             typer.echo(f"auditor: error: {escape_surrogates(str(error))}", err=True)
             raise typer.Exit(EXIT_USAGE)
         # A bug, not a finding: a distinct status so that a CI gate never reads it as "flags found".
-        typer.echo(f"auditor: internal error: {kind.__name__}: {escape_surrogates(str(error))} "
-                   "(run again with --debug for details)", err=True)
+        hint = "" if self.debug else " (run again with --debug for details)"
+        typer.echo(f"auditor: internal error: {kind.__name__}: {escape_surrogates(str(error))}{hint}", err=True)
         raise typer.Exit(EXIT_INTERNAL)
 
 
@@ -600,6 +607,9 @@ def main() -> None:
         status = EXIT_OK
     except SystemExit as stop:
         status = stop.code
+    except Exception as error:  # noqa: BLE001 - a bug outside a command's guard: still 3, never 1
+        print(f"auditor: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        status = EXIT_INTERNAL
     if status is None:
         status = 0
     elif not isinstance(status, int):

@@ -18,6 +18,10 @@ from typing import Any
 import yaml
 
 from auditor.errors import ConfigError
+from auditor.settings_checks import (
+    check_boolean, check_patterns, check_suite_parameters, read_yaml_text, rule_templates, suite_parameter_names,
+    template_fields,
+)
 
 SEVERITIES = ("error", "warning", "info")  # most to least severe
 CATEGORIES = ("arithmetic", "bound", "rate", "range", "date", "consistency", "template", "document", "input")
@@ -440,7 +444,7 @@ def load_config(root: Path | None = None) -> Config:
     shapes = _load_shapes(root / "shapes.yaml")
     report_text = _load_report_text(root / "report_text.yaml")
     issuers = _load_issuers(root / "issuers.yaml")
-    suites = {table: _load_suite(root / "suites" / f"{table}.json", table, rules) for table in TABLES}
+    suites = {table: _load_suite(root / "suites" / f"{table}.json", table, rules, thresholds) for table in TABLES}
     _check_ranges(root / "thresholds.yaml", thresholds, vocabulary)
     _check_every_rule_has_an_expectation(root, rules, suites)
     return Config(root=root, rules=rules, thresholds=thresholds, vocabulary=vocabulary, template=template,
@@ -449,21 +453,23 @@ def load_config(root: Path | None = None) -> Config:
 
 # --- file readers -------------------------------------------------------------------------
 
-# libyaml's safe loader where PyYAML was built with it: 5x faster, and every run reads the rules.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(path: Path) -> Any:
+    """The file's data: bounded in the values its aliases expand to, with no NaN or infinite
+    number and no pattern that can backtrack without end (auditor.settings_checks)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise ConfigError(f"{path}: cannot read ({err.strerror or err})") from err
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
     try:
-        return yaml.load(text, Loader=_SAFE_LOADER)
+        data = read_yaml_text(path, text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{path}: not valid YAML{where}: {getattr(err, 'problem', err)}") from err
+    check_patterns(path, data)
+    return data
 
 
 def _mapping(path: Path, value: Any, what: str) -> dict:
@@ -507,7 +513,7 @@ def _load_rules(path: Path) -> dict[str, Rule]:
         for lang in ("zh", "en"):
             _require(path, message, lang, f"{where} message")
         tried = _mapping(path, entry.get("tried") or {}, f"{where} tried")
-        if tried and not all(isinstance(tried.get(lang), str) and "{tried}" in tried[lang] for lang in ("zh", "en")):
+        if tried and not all(isinstance(tried.get(lang), str) for lang in ("zh", "en")):
             raise ConfigError(f"{path}: {where} tried needs zh and en templates that each hold {{tried}}")
         docs = _mapping(path, _require(path, entry, "docs", where), f"{where} docs")
         for key in ("what", "why", "fail", "pass"):
@@ -521,7 +527,7 @@ def _load_rules(path: Path) -> dict[str, Rule]:
             raise ConfigError(f"{path}: {where} zh holds texts for {', '.join(_ZH_KEYS)} only"
                               + (f", not {', '.join(map(str, unknown))}" if unknown else ""))
         sides, difference = _sides(path, entry, where, table)
-        rules[str(code)] = Rule(
+        rule = Rule(
             code=str(code), name=str(_require(path, entry, "name", where)), category=category,
             severity=severity, table=table, summary=str(_require(path, entry, "summary", where)),
             message={k: str(v) for k, v in message.items()},
@@ -529,6 +535,11 @@ def _load_rules(path: Path) -> dict[str, Rule]:
             docs={k: str(v) for k, v in docs.items()}, tried={k: str(v) for k, v in tried.items()},
             enabled=enabled, zh={k: v.strip() for k, v in zh.items()}, sides=sides, difference=difference,
         )
+        for place, template in rule_templates(rule):  # the columns they name are checked with the frames
+            fields_named = template_fields(path, template, f"{where} {place}")
+            if place.startswith("tried") and "tried" not in fields_named:
+                raise ConfigError(f"{path}: {where} {place} needs the field {{tried}}")
+        rules[rule.code] = rule
     if not rules:
         raise ConfigError(f"{path}: no rules declared")
     return rules
@@ -573,14 +584,14 @@ def _load_thresholds(path: Path) -> Thresholds:
     if scope not in ("sentence", "paragraph"):
         raise ConfigError(f"{path}: relation_scope must be 'sentence' or 'paragraph', not '{scope}'")
     tolerance = data.get("approximate_tolerance", 0.05)
-    if not isinstance(tolerance, (int, float)) or not 0 <= tolerance < 1:
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 <= tolerance < 1:
         raise ConfigError(f"{path}: approximate_tolerance must be a number in [0, 1)")
     ranges = []
     for i, entry in enumerate(data.get("plausible_ranges") or [], start=1):
         where = f"plausible_ranges entry {i}"
         entry = _mapping(path, entry, where)
         low, high = _require(path, entry, "min", where), _require(path, entry, "max", where)
-        if not all(isinstance(v, (int, float)) for v in (low, high)) or low > high:
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (low, high)) or low > high:
             raise ConfigError(f"{path}: {where} needs numbers with min <= max")
         ranges.append(PlausibleRange(family=str(_require(path, entry, "family", where)),
                                      metric=str(_require(path, entry, "metric", where)),
@@ -588,13 +599,15 @@ def _load_thresholds(path: Path) -> Thresholds:
     min_reports = data.get("outlier_min_reports", 5)
     if isinstance(min_reports, bool) or not isinstance(min_reports, int) or min_reports < 3:
         raise ConfigError(f"{path}: outlier_min_reports must be a whole number of at least 3")
+    parameters = _mapping(path, data.get("suite_parameters") or {}, "suite_parameters")
+    check_suite_parameters(path, parameters)
     return Thresholds(
         line_wrap=_line_wrap(path, data.get("line_wrap")),
         outlier_min_reports=min_reports,
-        allow_truncation=bool(data.get("allow_truncation", True)),
+        allow_truncation=check_boolean(path, data.get("allow_truncation", True), "allow_truncation"),
         approximate_tolerance=float(tolerance),
         relation_scope=scope,
-        suite_parameters=_mapping(path, data.get("suite_parameters") or {}, "suite_parameters"),
+        suite_parameters=parameters,
         plausible_ranges=tuple(ranges),
         publication_deadlines=_load_deadlines(path, data.get("publication_deadlines") or {}),
         across_years=_across_years(path, data.get("across_years")),
@@ -1042,13 +1055,17 @@ def _check_ranges(path: Path, thresholds: Thresholds, vocabulary: Vocabulary) ->
 
 # --- suites -------------------------------------------------------------------------------
 
-def _load_suite(path: Path, table: str, rules: dict[str, Rule]) -> dict[str, Any]:
+def _load_suite(path: Path, table: str, rules: dict[str, Rule], thresholds: Thresholds) -> dict[str, Any]:
     try:
-        suite = json.loads(path.read_text(encoding="utf-8"))
+        suite = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant, parse_int=_short_int)
+    except ValueError as err:  # NaN, Infinity, an integer of thousands of digits, bytes that are not UTF-8
+        if isinstance(err, json.JSONDecodeError):
+            raise ConfigError(f"{path}: not valid JSON at line {err.lineno}: {err.msg}") from err
+        raise ConfigError(f"{path}: {err}") from None
     except OSError as err:
         raise ConfigError(f"{path}: cannot read ({err.strerror or err})") from err
-    except json.JSONDecodeError as err:
-        raise ConfigError(f"{path}: not valid JSON at line {err.lineno}: {err.msg}") from err
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deep to be a suite") from None
     suite = _mapping(path, suite, "the suite")
     expectations = suite.get("expectations")
     if not isinstance(expectations, list):
@@ -1063,11 +1080,42 @@ def _load_suite(path: Path, table: str, rules: dict[str, Rule]) -> dict[str, Any
             raise ConfigError(f"{path}: {where} names rule '{code}', which rules.yaml does not declare")
         if rules[code].table != table:
             raise ConfigError(f"{path}: {where} runs rule {code} on '{table}', but rules.yaml puts it on '{rules[code].table}'")
+        _check_kwargs(path, where, exp, thresholds)
         evidence = exp["meta"].get("evidence")
         if evidence is not None and (not isinstance(evidence, list)
                                      or not all(isinstance(e, str) and e.endswith("_evidence") for e in evidence)):
             raise ConfigError(f"{path}: {where} meta.evidence must be a list of column names ending in '_evidence'")
     return suite
+
+
+def _no_constant(name: str):
+    raise ValueError(f"holds {name}; a number here must be finite")
+
+
+def _short_int(digits: str) -> int:
+    if len(digits) > 40:
+        raise ValueError(f"holds a whole number of {len(digits):,} digits; a setting has a few")
+    return int(digits)
+
+
+# The bounds of an expectation type: at least one must be given, or it checks nothing.
+_BOUNDS = {"expect_column_values_to_be_between": ("min_value", "max_value"),
+           "expect_column_value_lengths_to_be_between": ("min_value", "max_value")}
+
+
+def _check_kwargs(path: Path, where: str, expectation: dict, thresholds: Thresholds) -> None:
+    """Refuse what would switch the expectation off unseen: a $PARAMETER that thresholds.yaml does
+    not set, no bound at all on a between, a pattern that backtracks without end."""
+    kwargs = expectation["kwargs"]
+    where = f"{where} ({expectation['meta'].get('rule')})"
+    for name in sorted(suite_parameter_names(kwargs)):
+        if name not in thresholds.suite_parameters:
+            raise ConfigError(f"{path}: {where} uses $PARAMETER '{name}', which thresholds.yaml suite_parameters "
+                              "does not set")
+    bounds = _BOUNDS.get(expectation["type"])
+    if bounds and all(kwargs.get(key) is None for key in bounds):
+        raise ConfigError(f"{path}: {where} sets neither {' nor '.join(bounds)}: it would check nothing")
+    check_patterns(path, kwargs, f"{where} kwargs")
 
 
 def _check_every_rule_has_an_expectation(root: Path, rules: dict[str, Rule], suites: dict[str, dict]) -> None:

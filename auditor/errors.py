@@ -7,3 +7,15 @@ class AuditorError(Exception):
 
 class ConfigError(AuditorError):
     """An expectations file is missing, malformed or inconsistent; the message names the file."""
+
+
+class OutputError(AuditorError):
+    """An output file could not be written (a full disk, a read-only file system); the message
+    names the file, which the operating system's error does not."""
+
+    @classmethod
+    def of(cls, path, error: OSError) -> "OutputError":
+        from auditor.ingest.discover import display_name
+
+        reason = error.strerror.lower() if error.strerror else str(error)
+        return cls(f"cannot write {display_name(path)}: {reason}")

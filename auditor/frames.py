@@ -266,3 +266,14 @@ def _plausible(facts: pd.DataFrame, thresholds: Thresholds) -> tuple[pd.Series, 
         rows = hit.index[hit]
         low[rows], high[rows] = r.min, r.max
     return low, high
+
+
+def table_columns() -> dict[str, frozenset[str]]:
+    """The columns build_frames gives each table: those its schema validates and those it
+    carries from the records (the expectations and the flags' templates may name any of them)."""
+    return {
+        "documents": frozenset(DOCUMENTS_SCHEMA.columns) | frozenset(_DOCUMENT_COLUMNS),
+        "facts": frozenset(FACTS_SCHEMA.columns) | {FACT_KEY, *FACT_FIELDS, "plausible_min", "plausible_max",
+                                                    *OUTLIER_COLUMNS},
+        "relations": frozenset(RELATIONS_SCHEMA.columns) | {RELATION_KEY, *RELATION_FIELDS, "interval_gap"},
+    }

@@ -723,3 +723,98 @@ def test_discovery_resolves_each_folder_not_each_file(tmp_path, monkeypatch):
         names = [item.display.rsplit("/", 1)[-1] for item in found]
         assert names[0] == "link.txt" and "000.txt" not in names  # 省/link.txt sorts first: 000.txt through it
         assert [(s.path.name, s.reason) for s in skipped] == [("broken.txt", "broken symlink")]
+
+
+# --- exit statuses: 2 for what the user can fix, 3 for a bug, with or without --debug ---------------
+
+@pytest.mark.parametrize("debug", [[], ["--debug"]])
+def test_a_bug_exits_3_with_or_without_debug(one_report, tmp_path, monkeypatch, debug):
+    from auditor import pipeline
+
+    def bug(*_, **__):
+        raise ZeroDivisionError("a bug in the checks")
+
+    monkeypatch.setattr(pipeline, "read_reports", bug)
+    result = _audit_cli(one_report, "--out", tmp_path / "out", "--jobs", "1", *debug)
+    assert result.exit_code == 3, result.output
+    assert result.stderr.strip().splitlines()[-1] == "auditor: internal error: ZeroDivisionError: a bug in the checks" \
+        + ("" if debug else " (run again with --debug for details)")
+    assert ("Traceback" in result.stderr) == bool(debug)
+
+
+@pytest.mark.parametrize("content, says", [
+    ("[" * 200_000 + "]" * 200_000, "nested more than"),
+    ('{"tool": "auditor", "format": 1, "flags": [{"id": "a", "line": -' + "9" * 4300 + "}]}", "4,300 digits"),
+])
+def test_a_hostile_baseline_json_exits_2_with_debug_too(one_report, tmp_path, content, says):
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(content, encoding="utf-8")
+    result = _audit_cli(one_report, "--out", tmp_path / "out", "--baseline", baseline, "--debug")
+    assert result.exit_code == 2, result.output
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("auditor: error: ") and str(baseline) in last and says in last
+
+
+def _full_disk(monkeypatch, name):
+    """Writing the output NAME fails as on a full disk, after part of it is written."""
+    import errno
+
+    from auditor.report import files
+
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, handle):
+            self.out = real_fdopen(handle, "wb")
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.out.close()
+
+        def write(self, piece):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fdopen",
+                        lambda handle, *a, **k: Full(handle) if name in os.readlink(f"/proc/self/fd/{handle}")
+                        else real_fdopen(handle, *a, **k))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="names a descriptor's file through /proc")
+def test_a_full_disk_names_the_file_being_written(one_report, tmp_path, monkeypatch):
+    _full_disk(monkeypatch, "flags.json")
+    out = tmp_path / "out"
+    result = _audit_cli(one_report, "--out", out, "--format", "json,csv", "--jobs", "1")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines()[-1] == \
+        f"auditor: error: cannot write {(out / 'flags.json').as_posix()}: no space left on device"
+    assert not list(out.glob(".flags.json.*.tmp"))  # no half-written temporary file left behind
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="names a descriptor's file through /proc")
+def test_a_full_disk_names_the_baseline_being_written(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    source = tmp_path / "flags.json"
+    source.write_text('{"flags": [{"id": "a", "rule": "ARITH001"}]}', encoding="utf-8")
+    _full_disk(monkeypatch, "baseline.json")
+    result = CliRunner().invoke(app, ["baseline", str(source), "-o", str(tmp_path / "baseline.json")])
+    assert result.exit_code == 2, result.output
+    assert f"cannot write {(tmp_path / 'baseline.json').as_posix()}: no space left on device" in result.stderr
+
+
+def test_a_write_that_fails_raises_an_error_naming_the_target(tmp_path, monkeypatch):
+    import errno
+
+    from auditor.errors import OutputError
+
+    def read_only(*_):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(os, "replace", read_only)
+    with pytest.raises(OutputError, match=r"cannot write .*report\.html: read-only file system"):
+        write_atomic(tmp_path / "report.html", b"<html>")
+    assert list(tmp_path.iterdir()) == []

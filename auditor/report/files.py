@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from auditor.errors import OutputError
+
 # A cell starting with one of these is run as a formula by Excel, WPS and LibreOffice.
 def _file_mode() -> int:
     umask = os.umask(0)
@@ -22,17 +24,23 @@ _FIRST_CHARACTER = operator.itemgetter(slice(0, 1))
 
 def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write to a temporary file beside the target, then rename: readers never see half a file.
-    data may come in pieces, so that a large file is never whole in memory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    data may come in pieces, so that a large file is never whole in memory. A file system error
+    (a full disk) is raised as OutputError naming PATH, which the OS's error does not."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise OutputError.of(path, err) from None
     try:
         with os.fdopen(handle, "wb") as out:
             for piece in [data] if isinstance(data, bytes) else data:
                 out.write(piece)
         os.chmod(temporary, _FILE_MODE)  # mkstemp makes files private; outputs are meant to be shared
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as err:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise OutputError.of(path, err) from None
         raise
 
 
