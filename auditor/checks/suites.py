@@ -160,7 +160,9 @@ def evaluate(check: Check, frame: pd.DataFrame) -> pd.Series:
     else:
         judged &= _pair_kept(frame[kwargs["column_A"]], frame[kwargs["column_B"]],
                              kwargs.get("ignore_row_if", "both_values_are_missing"))
-    rows = frame[judged]
+    if not judged.any():
+        return judged
+    rows = frame.loc[judged, list(dict.fromkeys(_columns(kwargs)))]  # only what it compares, not the long texts
     passing = _EVALUATORS[check.type](rows, kwargs, check)
     failing = judged.copy()
     failing[judged] = ~_bools(passing).to_numpy()
