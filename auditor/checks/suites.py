@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from auditor.config import TABLES, Config
@@ -77,10 +78,10 @@ def run_suites(frames: Frames, config: Config) -> list[Failure]:
     checks = {table: load_checks(config, table) for table in TABLES}  # every suite loads before any runs
     failures: list[Failure] = []
     for table in TABLES:
-        frame, key = frames.table(table), KEY_COLUMN[table]
+        frame = frames.table(table)
+        columns, keys = Columns(frame), frame[KEY_COLUMN[table]].to_numpy()
         for check in checks[table]:
-            failing = evaluate(check, frame)
-            failures.extend(Failure(check.rule, table, str(k)) for k in frame.loc[failing, key])
+            failures.extend(Failure(check.rule, table, str(k)) for k in keys[evaluate(check, columns)])
     return failures
 
 
@@ -146,29 +147,52 @@ def _compiled(pattern: Any, where: str):
 
 # --- evaluation ---------------------------------------------------------------------------
 
-def evaluate(check: Check, frame: pd.DataFrame) -> pd.Series:
-    """A boolean mask over FRAME: the rows that fail CHECK (all False when it succeeds)."""
-    kwargs = check.kwargs
-    for column in _columns(kwargs):
-        if column not in frame.columns:
-            raise ConfigError(f"{check.where}: the {check.table} table has no column '{column}'")
-    judged = pd.Series(True, index=frame.index)
+class Columns:
+    """A frame's columns as numpy arrays, each converted once per run: the values, and where they
+    are null. A comparison only ever sees the values that are not null (a nullable column's pd.NA
+    compares to nothing)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame, self._arrays = frame, {}
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __call__(self, name: str, where: str) -> tuple[np.ndarray, np.ndarray]:
+        if name not in self._arrays:
+            if name not in self.frame.columns:
+                raise ConfigError(f"{where}: the table has no column '{name}'")
+            series = self.frame[name]
+            values = series.to_numpy(dtype=object) if isinstance(series.dtype, pd.api.extensions.ExtensionDtype) \
+                else series.to_numpy()
+            self._arrays[name] = (values, series.isna().to_numpy())
+        return self._arrays[name]
+
+
+def evaluate(check: Check, columns: Columns) -> np.ndarray:
+    """A boolean array over the rows: those that fail CHECK (none when it succeeds)."""
+    kwargs, where = check.kwargs, check.where
+    judged = np.ones(len(columns), dtype=bool)
     if "row_condition" in kwargs:
-        judged &= _condition_mask(kwargs["row_condition"], frame, check.where)
+        judged &= _condition_mask(kwargs["row_condition"], columns, where)
     if "column" in kwargs:
-        judged &= frame[kwargs["column"]].notna()
+        values, null = columns(kwargs["column"], where)
+        judged &= ~null
     else:
-        judged &= _pair_kept(frame[kwargs["column_A"]], frame[kwargs["column_B"]],
-                             kwargs.get("ignore_row_if", "both_values_are_missing"))
+        (_, null_a), (_, null_b) = columns(kwargs["column_A"], where), columns(kwargs["column_B"], where)
+        ignore = kwargs.get("ignore_row_if", "both_values_are_missing")
+        judged &= ~(null_a | null_b) if ignore == "either_value_is_missing" else \
+            ~(null_a & null_b) if ignore == "both_values_are_missing" else True
+    failing = np.zeros(len(columns), dtype=bool)
     if not judged.any():
-        return judged
-    rows = frame.loc[judged, list(dict.fromkeys(_columns(kwargs)))]  # only what it compares, not the long texts
-    passing = _EVALUATORS[check.type](rows, kwargs, check)
-    failing = judged.copy()
-    failing[judged] = ~_bools(passing).to_numpy()
+        return failing
+    try:
+        passing = _EVALUATORS[check.type](np.flatnonzero(judged), columns, check)
+    except TypeError as err:  # a column of text against a number, say: GX fails the same way
+        raise ConfigError(f"{where}: cannot compare the values of this column: {err}") from err
+    failing[judged] = ~passing
     n_judged, n_failing = int(judged.sum()), int(failing.sum())
-    mostly = kwargs.get("mostly", 1)
-    if n_failing == 0 or (n_judged and (n_judged - n_failing) / n_judged >= mostly):
+    if n_failing and (n_judged - n_failing) / n_judged >= kwargs.get("mostly", 1):
         failing[:] = False
     return failing
 
@@ -180,22 +204,14 @@ def _columns(kwargs: dict) -> list[str]:
 _IGNORE_ROW_IF = ("both_values_are_missing", "either_value_is_missing", "neither")
 
 
-def _pair_kept(a: pd.Series, b: pd.Series, ignore_row_if: str) -> pd.Series:
-    if ignore_row_if == "either_value_is_missing":
-        return a.notna() & b.notna()
-    if ignore_row_if == "both_values_are_missing":
-        return a.notna() | b.notna()
-    return pd.Series(True, index=a.index)
+def _bools(values) -> np.ndarray:
+    return np.asarray(values, dtype=bool)
 
 
-def _bools(values: pd.Series) -> pd.Series:
-    """A comparison's result as plain booleans; a null (pd.NA from a nullable column) is false."""
-    return values.fillna(False).astype(bool)
-
-
-def _between(rows: pd.DataFrame, kwargs: dict, check: Check) -> pd.Series:
-    values = rows[kwargs["column"]]
-    passing = pd.Series(True, index=rows.index)
+def _between(rows: np.ndarray, columns: Columns, check: Check) -> np.ndarray:
+    kwargs = check.kwargs
+    values = columns(kwargs["column"], check.where)[0][rows]
+    passing = np.ones(len(rows), dtype=bool)
     low, high = kwargs.get("min_value"), kwargs.get("max_value")
     if low is not None:
         passing &= _bools(values > low if kwargs.get("strict_min") else values >= low)
@@ -204,12 +220,13 @@ def _between(rows: pd.DataFrame, kwargs: dict, check: Check) -> pd.Series:
     return passing
 
 
-def _in_set(rows: pd.DataFrame, kwargs: dict, check: Check) -> pd.Series:
-    return rows[kwargs["column"]].isin(kwargs["value_set"] or [])
+def _in_set(rows: np.ndarray, columns: Columns, check: Check) -> np.ndarray:
+    values = columns(check.kwargs["column"], check.where)[0][rows]
+    return pd.Series(values, dtype=object).isin(check.kwargs["value_set"] or []).to_numpy()
 
 
-def _matches(rows: pd.DataFrame, kwargs: dict, check: Check) -> pd.Series:
-    pattern = kwargs["regex"]
+def _matches(rows: np.ndarray, columns: Columns, check: Check) -> np.ndarray:
+    pattern = check.kwargs["regex"]
 
     def found(value: Any) -> bool:
         try:
@@ -218,23 +235,32 @@ def _matches(rows: pd.DataFrame, kwargs: dict, check: Check) -> pd.Series:
             raise ConfigError(f"{check.where}: regex gave no answer within {REGEX_TIMEOUT_S:g} s on a value "
                               f"of {len(str(value))} characters; simplify the pattern") from err
 
-    return rows[kwargs["column"]].map(found).astype(bool)
+    return np.fromiter((found(v) for v in columns(check.kwargs["column"], check.where)[0][rows]),
+                       dtype=bool, count=len(rows))
 
 
-def _not_matches(rows: pd.DataFrame, kwargs: dict, check: Check) -> pd.Series:
-    return ~_matches(rows, kwargs, check)
+def _not_matches(rows: np.ndarray, columns: Columns, check: Check) -> np.ndarray:
+    return ~_matches(rows, columns, check)
 
 
-def _greater(rows: pd.DataFrame, kwargs: dict, check: Check) -> pd.Series:
-    a, b = rows[kwargs["column_A"]], rows[kwargs["column_B"]]
-    return _bools(a >= b if kwargs.get("or_equal") else a > b)
+def _pair(rows: np.ndarray, columns: Columns, check: Check, compare) -> np.ndarray:
+    """COMPARE(a, b) on the rows where both values are there; a row missing one fails."""
+    (a, null_a), (b, null_b) = columns(check.kwargs["column_A"], check.where), columns(check.kwargs["column_B"], check.where)
+    both = ~(null_a[rows] | null_b[rows])
+    passing = np.zeros(len(rows), dtype=bool)
+    passing[both] = _bools(compare(a[rows][both], b[rows][both]))
+    return passing
 
 
-def _equal(rows: pd.DataFrame, kwargs: dict, check: Check) -> pd.Series:
-    return _bools(rows[kwargs["column_A"]] == rows[kwargs["column_B"]])
+def _greater(rows: np.ndarray, columns: Columns, check: Check) -> np.ndarray:
+    return _pair(rows, columns, check, operator.ge if check.kwargs.get("or_equal") else operator.gt)
 
 
-_EVALUATORS: dict[str, Callable[[pd.DataFrame, dict, Check], pd.Series]] = {
+def _equal(rows: np.ndarray, columns: Columns, check: Check) -> np.ndarray:
+    return _pair(rows, columns, check, operator.eq)
+
+
+_EVALUATORS: dict[str, Callable[[np.ndarray, Columns, Check], np.ndarray]] = {
     "expect_column_values_to_be_between": _between,
     "expect_column_values_to_be_in_set": _in_set,
     "expect_column_values_to_match_regex": _matches,
@@ -250,8 +276,8 @@ _COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operat
             ">": operator.gt, ">=": operator.ge}
 
 
-def _condition_mask(condition: Any, frame: pd.DataFrame | None, where: str) -> pd.Series | None:
-    """The rows CONDITION selects; with no frame, only checks the condition's shape."""
+def _condition_mask(condition: Any, columns: Columns | None, where: str) -> np.ndarray | None:
+    """The rows CONDITION selects; with no columns, only checks the condition's shape."""
     if not isinstance(condition, dict):
         raise ConfigError(f"{where}: row_condition must be a condition object (type comparison, nullity, and, or)")
     kind = condition.get("type")
@@ -259,20 +285,17 @@ def _condition_mask(condition: Any, frame: pd.DataFrame | None, where: str) -> p
         parts = condition.get("conditions")
         if not isinstance(parts, list) or not parts:
             raise ConfigError(f"{where}: an '{kind}' row_condition needs a list of conditions")
-        masks = [_condition_mask(part, frame, where) for part in parts]
-        if frame is None:
+        masks = [_condition_mask(part, columns, where) for part in parts]
+        if columns is None:
             return None
-        combined = masks[0]
-        for mask in masks[1:]:
-            combined = combined & mask if kind == "and" else combined | mask
-        return combined
+        return np.logical_and.reduce(masks) if kind == "and" else np.logical_or.reduce(masks)
     column = (condition.get("column") or {}).get("name") if isinstance(condition.get("column"), dict) else None
     if not isinstance(column, str):
         raise ConfigError(f"{where}: a row_condition needs column: {{name: ...}}")
     if kind == "nullity":
         if not isinstance(condition.get("is_null"), bool):
             raise ConfigError(f"{where}: a nullity row_condition needs is_null: true or false")
-        return None if frame is None else _column(frame, column, where).isna() == condition["is_null"]
+        return None if columns is None else columns(column, where)[1] == condition["is_null"]
     if kind != "comparison":
         raise ConfigError(f"{where}: unknown row_condition type '{kind}'")
     op, parameter = condition.get("operator"), condition.get("parameter")
@@ -281,17 +304,15 @@ def _condition_mask(condition: Any, frame: pd.DataFrame | None, where: str) -> p
             raise ConfigError(f"{where}: operator {op} needs a list as its parameter")
     elif op not in _COMPARE or parameter is None:
         raise ConfigError(f"{where}: a comparison needs an operator ({', '.join(_COMPARE)}, IN, NOT_IN) and a parameter")
-    if frame is None:
+    if columns is None:
         return None
-    values = _column(frame, column, where)
+    values, null = columns(column, where)
     if op in ("IN", "NOT_IN"):
-        found = _bools(values.isin(parameter))
+        found = pd.Series(values, dtype=object).isin(parameter).to_numpy() & ~null
         return found if op == "IN" else ~found
-    compared = _COMPARE[op](values, parameter)
-    return compared.fillna(op == "!=").astype(bool)  # a null differs from every value, equals none
-
-
-def _column(frame: pd.DataFrame, name: str, where: str) -> pd.Series:
-    if name not in frame.columns:
-        raise ConfigError(f"{where}: row_condition names no column of the table: '{name}'")
-    return frame[name]
+    selected = np.full(len(values), op == "!=")  # a null differs from every value, equals none
+    try:
+        selected[~null] = _bools(_COMPARE[op](values[~null], parameter))
+    except TypeError as err:
+        raise ConfigError(f"{where}: row_condition cannot compare column '{column}' with {parameter!r}: {err}") from err
+    return selected
