@@ -65,10 +65,10 @@ def _phases(folder: Path, args, config, phase, times: dict[str, float]) -> None:
     with phase("expectation suites (pandas)"):
         from auditor.checks.suites import run_suites
         failures = run_suites(frames, config)
-    with phase("import great_expectations (--format gx only)"):
+    with phase("GX import (--format gx)"):
         from auditor.checks.gx_suites import import_gx
         import_gx()
-    with phase("great_expectations run (--format gx only)"):
+    with phase("GX run (--format gx)"):
         from auditor.checks.gx_suites import run_suites as run_gx_suites
         _, validation = run_gx_suites(frames, config)
     with phase("flags"):
