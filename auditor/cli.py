@@ -133,7 +133,8 @@ def audit(
     formats: Annotated[Optional[list[str]], typer.Option(
         "--format", "-f", metavar="FORMATS",
         help="Outputs to write, repeated or comma-separated: json, csv, md, xlsx, html, junit, sarif, gx. "
-             "Default: all of them. Outputs of an earlier run that this one does not write are removed.")] = None,
+             "Default: all of them but gx (Great Expectations' validation results, seconds slower). "
+             "Outputs of an earlier run that this one does not write are removed.")] = None,
     output_format: Annotated[OutputFormat, typer.Option(
         "--output-format", metavar="FORMAT",
         help="How the flags are printed: full (path:line:col, the message and the quoted sentence), concise "

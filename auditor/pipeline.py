@@ -26,7 +26,7 @@ class AuditResult:
     records: list[ReportRecord]
     frames: Frames
     flags: list[dict]
-    validation: dict          # Great Expectations' results, per table, as JSON
+    validation: dict | None   # Great Expectations' results, per table, as JSON; None until gx_validation.json asks
     failed_rules: dict[str, list[str]]  # relation_key -> codes of the rules it failed
     lang: str = "zh"          # of the messages, and of the outputs written for a reader
     formats: tuple[str, ...] = ()  # the outputs the run writes (auditor.report.writers), once known
@@ -155,22 +155,20 @@ def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: i
     and the run's reports are recorded in it once their flags are built. PHASE, when given, hears
     each step's name as it begins: reading, checking (the frames and the expectation suites),
     flagging."""
-    from auditor.checks.gx_suites import import_gx, run_suites
+    from auditor.checks.suites import run_suites
     from auditor.flags import build_flags
 
-    # Great Expectations takes seconds to import: with worker processes reading, this process
-    # imports it meanwhile.
     if phase:
         phase("reading")
-    records, frames = extract(paths, config, jobs, progress, meanwhile=import_gx, after_reading=after_reading,
+    records, frames = extract(paths, config, jobs, progress, after_reading=after_reading,
                               exclude=exclude, history=history, phase=phase)
-    failures, validation = run_suites(frames, config)
+    failures = run_suites(frames, config)
     if phase:
         phase("flagging")
     flags = build_flags(failures, frames, config, lang)
     if history is not None:
         history.record(frames.documents, frames.facts)
-    return AuditResult(records, frames, flags, validation, failed_rules(failures), lang)
+    return AuditResult(records, frames, flags, None, failed_rules(failures), lang)
 
 
 def failed_rules(failures) -> dict[str, list[str]]:

@@ -62,12 +62,15 @@ def _phases(folder: Path, args, config, phase, times: dict[str, float]) -> None:
         records = read_reports([folder], config, args.jobs)
     with phase("frames + pandera"):
         frames = build_frames(records, config.thresholds)
-    with phase("import great_expectations"):
+    with phase("expectation suites (pandas)"):
+        from auditor.checks.suites import run_suites
+        failures = run_suites(frames, config)
+    with phase("GX import (--format gx)"):
         from auditor.checks.gx_suites import import_gx
         import_gx()
-    with phase("great_expectations run"):
-        from auditor.checks.gx_suites import run_suites
-        failures, validation = run_suites(frames, config)
+    with phase("GX run (--format gx)"):
+        from auditor.checks.gx_suites import run_suites as run_gx_suites
+        _, validation = run_gx_suites(frames, config)
     with phase("flags"):
         from auditor.flags import build_flags
         flags = build_flags(failures, frames, config)

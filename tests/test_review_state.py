@@ -154,6 +154,7 @@ def test_a_rerun_with_fewer_formats_leaves_only_its_own_outputs(tmp_path):
     (out / "notes.txt").write_text("a reviewer's own file", encoding="utf-8")
     (out / "data_docs").mkdir()  # as an earlier run with --data-docs leaves it
     (out / "data_docs" / "index.html").write_text("<html></html>", encoding="utf-8")
+    (out / "gx_validation.json").write_text("{}", encoding="utf-8")  # as one with --format gx leaves it
     again = run("audit", SEEDS, "--out", out, "--format", "json,md", "--fail-on", "never")
     assert again.exit_code == 0
     # the history store is kept across runs: it is what the next run compares with

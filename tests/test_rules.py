@@ -11,13 +11,12 @@ A fixture file reads
     pass:            # each passage must produce no flag of this rule
       - …
 
-Great Expectations costs seconds per run, so every passage is written to its own .txt file in
-one folder and `audit()` runs once over the folder (module-scoped fixture); each test then looks
-up the flags of its own file.
+Every passage is written to its own .txt file in one folder and `audit()` runs once over the
+folder (module-scoped fixture); each test then looks up the flags of its own file.
 
 A rule that compares the reports of one run (MULTI_REPORT) cannot be shown by one passage: each
 of its passages, in the fixture and in the docs, is several reports, one after each line `---`,
-written to a folder of its own and audited as a run of its own (a few tenths of a second each).
+written to a folder of its own and audited as a run of its own (a tenth of a second each).
 """
 
 from __future__ import annotations

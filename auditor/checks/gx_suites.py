@@ -1,7 +1,9 @@
 """Run the expectation suites of `expectations/suites/` over the run's frames with Great Expectations.
 
-Great Expectations is imported here and nowhere else: it takes seconds to import, and
-`auditor --help`, `auditor rules` and `auditor extract` do not need it. Each suite is validated
+An audit's checks run through auditor/checks/suites.py (pandas, no GX import). This module is
+for the outputs that are GX's own: gx_validation.json (`--format gx`) and Data Docs, and for the
+parity test that holds the two evaluators to the same failing rows. Great Expectations is
+imported here and nowhere else: it takes seconds to import. Each suite is validated
 once over the whole run's frame, whatever the number of reports, and failures come back per
 row through the frame's key column.
 """
@@ -9,28 +11,21 @@ row through the frame's key column.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
+from auditor.checks.suites import KEY_COLUMN, Failure
 from auditor.config import TABLES, Config
 from auditor.errors import ConfigError
-from auditor.frames import DOCUMENT_KEY, FACT_KEY, RELATION_KEY, Frames
+from auditor.frames import Frames
 
-KEY_COLUMN = {"documents": DOCUMENT_KEY, "facts": FACT_KEY, "relations": RELATION_KEY}
-
-
-@dataclass(frozen=True)
-class Failure:
-    rule: str
-    table: str
-    key: str  # the failing row's value in KEY_COLUMN[table]
+__all__ = ["KEY_COLUMN", "Failure", "run_suites", "import_gx"]
 
 
-def run_suites(frames: Frames, config: Config) -> tuple[list[Failure], dict]:
-    """Validate every table; return the failing rows and the validation results as JSON."""
+def run_suites(frames: Frames, config: Config, context=None) -> tuple[list[Failure], dict]:
+    """Validate every table; return the failing rows and the validation results as JSON. A
+    CONTEXT made by new_context() may be given (and reused: each call adds its own source)."""
     gx = import_gx()
-    context = gx.get_context(mode="ephemeral")
-    _quiet(context)
-    source = context.data_sources.add_pandas("auditor")
+    context = context or new_context()
+    source = context.data_sources.add_pandas(f"auditor-{len(context.data_sources.all())}")
     failures: list[Failure] = []
     results: dict[str, dict] = {}
     for table in TABLES:
@@ -117,6 +112,13 @@ def import_gx():
     # outlives the validation; a process with a stray thread cannot fork safely.
     tqdm.monitor_interval = 0
     return gx
+
+
+def new_context():
+    """An ephemeral GX context with its progress bars off."""
+    context = import_gx().get_context(mode="ephemeral")
+    _quiet(context)
+    return context
 
 
 def _quiet(context) -> None:

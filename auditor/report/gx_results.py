@@ -45,7 +45,12 @@ VOLATILE: tuple[tuple[str, ...], ...] = (
 
 
 def write_gx_results(out: Path, result: AuditResult, config: Config) -> None:
-    """Write out/gx_validation.json."""
+    """Write out/gx_validation.json, validating the frames with GX now unless the result holds
+    GX's results already (the audit's own checks run without GX: auditor/checks/suites.py)."""
+    if result.validation is None:
+        from auditor.checks.gx_suites import run_suites
+
+        result.validation = run_suites(result.frames, config)[1]
     document = {
         "tool": {"name": "auditor", "version": __version__},
         "normalised": {"removed": [".".join(path) for path in VOLATILE],

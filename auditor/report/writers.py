@@ -1,7 +1,8 @@
 """Which files each command writes into --out.
 
 Every output format is one writer: a function (out_dir, result, config) -> None that writes its
-files atomically. `--format` picks formats by name; the default is all of them.
+files atomically. `--format` picks formats by name; the default is all of them but gx, whose
+gx_validation.json needs Great Expectations (seconds to import, and the run's checks again).
 """
 
 from __future__ import annotations
@@ -56,10 +57,14 @@ WRITERS: dict[str, Writer] = {
 }
 
 
+# What a run writes without --format: every output but GX's own, asked for by name (--format gx).
+DEFAULT_FORMATS = tuple(name for name in WRITERS if name != "gx")
+
+
 def check_formats(formats: list[str] | None) -> list[str]:
     """The formats asked for, in writing order; an unknown name is a usage error."""
     if not formats:
-        return list(WRITERS)
+        return list(DEFAULT_FORMATS)
     unknown = sorted(set(formats) - set(WRITERS))
     if unknown:
         raise AuditorError(f"unknown --format {', '.join(unknown)}; choose from {', '.join(WRITERS)}")
@@ -73,7 +78,7 @@ def write_audit(out: Path, result: AuditResult, config: Config, formats: list[st
     does not write (a reviewed workbook is set aside, never removed); return what was removed.
     With ASIDE (or with jobs > 1 and a big enough run), the writers that need few figures run in
     another process meanwhile. PHASE hears the name of each file being written."""
-    chosen = [name for name in WRITERS if name in set(formats or WRITERS)]
+    chosen = [name for name in WRITERS if name in set(formats or DEFAULT_FORMATS)]
     result.formats = tuple(chosen)
     written = [name for format_name in chosen for name in OUTPUT_FILES[format_name]]
     with aside or AsideWriters(chosen, jobs) as beside:
@@ -103,7 +108,7 @@ def write_audit(out: Path, result: AuditResult, config: Config, formats: list[st
 # It starts (0.6 s of a core) while the checks run. Measured against writing in one process: a
 # run of 500 reports ends 0.3 s later, one of 2,000 0.25 s sooner; at 10,000 the writing takes
 # 4.5 s instead of 7 s (python -m bench.phases).
-_ASIDE = ("md", "xlsx", "html", "junit", "sarif", "gx")
+_ASIDE = ("md", "xlsx", "html", "junit", "sarif")  # not gx: it validates the run's whole frames
 _ASIDE_MIN_REPORTS = 2000
 
 
