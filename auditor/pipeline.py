@@ -110,10 +110,13 @@ def _start_worker(root: Path) -> None:
 
 def ignore_interrupts() -> None:
     """A worker leaves Ctrl-C to the run's own process, which stops it (auditor.cli), rather than
-    print a traceback of its own."""
+    print a traceback of its own; SIGTERM, which that process sends it then, ends it at once (a
+    forked worker would otherwise inherit the run's own SIGTERM handler)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _process_in_worker(item: InputFile) -> ReportRecord:
