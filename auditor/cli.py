@@ -121,6 +121,8 @@ Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N",
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (and --output-format json, "
                                                            "sarif or github when asked for).")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also print one line per report.")]
+FollowLinks = Annotated[bool, typer.Option(
+    "--follow-links", help="Read the targets of symlinks in a folder named that lead out of it (refused by default).")]
 
 
 @app.command()
@@ -159,6 +161,7 @@ def audit(
     debug: Debug = False,
     history: HistoryStore = None,
     no_history: NoHistory = False,
+    follow_links: FollowLinks = False,
 ) -> None:
     """Extract every figure, run the expectation suites, print and write the flags."""
     with _user_errors(debug), _interruptible():
@@ -183,7 +186,7 @@ def audit(
             with terminal.display(verbosity) as shown:
                 result = run_audit(paths, config, lang.value, workers, shown.progress if shown.active else None,
                                    after_reading=lambda records: aside.prepare(len(records)), exclude=[out],
-                                   history=store, phase=shown.phase)
+                                   history=store, phase=shown.phase, follow_links=follow_links)
                 _mark_reviews(result.flags, accepted, out)
                 removed = write_audit(out, result, config, chosen, workers, aside, phase=shown.phase,
                                       data_docs=data_docs)
@@ -235,6 +238,7 @@ def extract(
     quiet: Quiet = False,
     verbose: Verbose = False,
     debug: Debug = False,
+    follow_links: FollowLinks = False,
 ) -> None:
     """Extract the figures only: write facts.csv and reports.csv, run no checks."""
     with _user_errors(debug), _interruptible():
@@ -251,7 +255,7 @@ def extract(
             with terminal.display(verbosity) as shown:
                 shown.phase("reading")
                 records, frames = run_extract(paths, config, _jobs(jobs), shown.progress if shown.active else None,
-                                              exclude=[out], phase=shown.phase)
+                                              exclude=[out], phase=shown.phase, follow_links=follow_links)
                 shown.phase("writing facts.csv, reports.csv")
                 removed = write_extract(out, records, frames)
         if verbosity:

@@ -34,16 +34,18 @@ class AuditResult:
 
 def read_reports(paths: Sequence[str | Path], config: Config, jobs: int = 1,
                  progress: Callable[[int, int], None] | None = None,
-                 meanwhile: Callable[[], None] | None = None, exclude: Sequence[str | Path] = ()) -> list[ReportRecord]:
+                 meanwhile: Callable[[], None] | None = None, exclude: Sequence[str | Path] = (),
+                 follow_links: bool = False) -> list[ReportRecord]:
     """Read every input; an unreadable one becomes an error record, never an exception. Folders
-    in `exclude` (the run's output folder) are not read.
+    in `exclude` (the run's output folder) are not read; symlinks out of a named folder only
+    with FOLLOW_LINKS (auditor.ingest.discover).
 
     With jobs > 1 the files are read in worker processes; the records come back in input
     order, so the result does not depend on the number of jobs. `meanwhile` then runs in a
     thread of this process once the workers are started (it is idle while they read), and has
     finished when this returns.
     """
-    items, skipped = discover(paths, exclude)
+    items, skipped = discover(paths, exclude, follow_links=follow_links)
     missing = [s for s in skipped if s.reason == "does not exist"]
     if missing:
         raise AuditorError(f"{display_name(missing[0].path)}: no such file or folder")
@@ -58,7 +60,7 @@ def read_reports(paths: Sequence[str | Path], config: Config, jobs: int = 1,
                 progress(len(records), len(items))
         for thread in helper:
             thread.join()
-    records.extend(_skipped_record(s) for s in skipped)
+    records.extend(_skipped_record(s) for s in skipped if not s.info)  # a symlink loop is no input
     return records
 
 
@@ -128,11 +130,11 @@ def extract(paths: Sequence[str | Path], config: Config, jobs: int = 1,
             meanwhile: Callable[[], None] | None = None,
             after_reading: Callable[[list[ReportRecord]], None] | None = None,
             exclude: Sequence[str | Path] = (), history: History | None = None,
-            phase: Callable[[str], None] | None = None) -> tuple[list[ReportRecord], Frames]:
+            phase: Callable[[str], None] | None = None, follow_links: bool = False) -> tuple[list[ReportRecord], Frames]:
     """Read every input and assemble the frames; AFTER_READING gets the records in between, and
     PHASE the name of each step as it begins. HISTORY (the store of earlier runs) gives last
     year's reports the run lacks."""
-    records = read_reports(paths, config, jobs, progress, meanwhile, exclude)
+    records = read_reports(paths, config, jobs, progress, meanwhile, exclude, follow_links)
     if after_reading:
         after_reading(records)
     if phase:
@@ -153,7 +155,7 @@ def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: i
           progress: Callable[[int, int], None] | None = None,
           after_reading: Callable[[list[ReportRecord]], None] | None = None,
           exclude: Sequence[str | Path] = (), history: History | None = None,
-          phase: Callable[[str], None] | None = None) -> AuditResult:
+          phase: Callable[[str], None] | None = None, follow_links: bool = False) -> AuditResult:
     """Read, check and flag. With HISTORY, last year's reports the run lacks come from its store,
     and the run's reports are recorded in it once their flags are built. PHASE, when given, hears
     each step's name as it begins: reading, checking (the frames and the expectation suites),
@@ -166,7 +168,8 @@ def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: i
     if phase:
         phase("reading")
     records, frames = extract(paths, config, jobs, progress, meanwhile=import_gx, after_reading=after_reading,
-                              exclude=exclude, history=history, phase=phase)
+                              exclude=exclude, history=history, phase=phase,
+                              follow_links=follow_links)
     failures, validation = run_suites(frames, config)
     if phase:
         phase("flagging")

@@ -179,8 +179,8 @@ def test_a_file_that_vanishes_during_the_run(tmp_path, config, monkeypatch):
 
     real = pipeline.discover
 
-    def discover_then_delete(paths, exclude=()):
-        found = real(paths, exclude)
+    def discover_then_delete(paths, exclude=(), **options):
+        found = real(paths, exclude, **options)
         gone.unlink()
         return found
 
@@ -723,3 +723,132 @@ def test_discovery_resolves_each_folder_not_each_file(tmp_path, monkeypatch):
         names = [item.display.rsplit("/", 1)[-1] for item in found]
         assert names[0] == "link.txt" and "000.txt" not in names  # 省/link.txt sorts first: 000.txt through it
         assert [(s.path.name, s.reason) for s in skipped] == [("broken.txt", "broken symlink")]
+
+
+# --- run safety and outputs: inputs stay inside what the user named ------------------------------
+
+needs_links = pytest.mark.skipif(not hasattr(os, "symlink") or os.name != "posix", reason="POSIX symlinks")
+
+
+@pytest.fixture
+def outside_and_inside(tmp_path):
+    """in/ holding a report, a link to a file outside in/, a link to a folder outside it, a link
+    to a file inside it, and a symlink loop; outside/ holding a report of its own."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(PASSAGE, encoding="utf-8")
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(PASSAGE.replace("96.5%", "95%"), encoding="utf-8")  # no error flag
+    os.symlink(outside / "secret.txt", folder / "x.txt")
+    os.symlink(outside, folder / "out-link")
+    os.symlink(folder / "a.txt", folder / "sub" / "same.txt")  # inside: the same file, read once
+    os.symlink(folder, folder / "sub" / "loop")
+    return folder
+
+
+@needs_links
+def test_a_link_out_of_a_named_folder_is_refused_with_its_reason(outside_and_inside):
+    from auditor.ingest.discover import discover
+
+    found, skipped = discover([outside_and_inside])
+    assert [item.path.name for item in found] == ["a.txt"]
+    refused = {s.path.name: s for s in skipped}
+    assert set(refused) == {"x.txt", "out-link", "loop"}
+    assert "outside" in refused["x.txt"].reason and "--follow-links" in refused["x.txt"].reason
+    assert refused["out-link"].reason.startswith("symlink to a folder outside") and not refused["out-link"].info
+    assert refused["loop"].info and "loop" in refused["loop"].reason
+    followed, skipped = discover([outside_and_inside], follow_links=True)
+    # x.txt and out-link/secret.txt are one file, read once (through the name sorted first)
+    assert sorted(item.display for item in followed) == [f"{outside_and_inside.as_posix()}/{name}"
+                                                          for name in ("a.txt", "out-link/secret.txt")]
+    assert [s.path.name for s in skipped] == ["loop"]
+
+
+@needs_links
+def test_a_named_link_is_read_wherever_it_points(outside_and_inside):
+    from auditor.ingest.discover import discover
+
+    found, skipped = discover([outside_and_inside / "x.txt"])
+    assert [item.path.name for item in found] == ["x.txt"] and skipped == []
+
+
+@needs_links
+def test_refused_links_are_in_reports_csv_and_a_loop_does_not_fail_the_gate(outside_and_inside, tmp_path):
+    out = tmp_path / "out"
+    result = _audit_cli(outside_and_inside, "--out", out, "--no-history", "-j", "1")
+    rows = {row["report"].rsplit("/", 1)[-1]: row for row in _csv_rows(out / "reports.csv")}
+    assert set(rows) == {"a.txt", "x.txt", "out-link"}  # the loop is no input: the folder it leads to was read
+    assert rows["x.txt"]["status"] == "error" and "outside" in rows["x.txt"]["reason"]
+    assert result.exit_code == 1  # a refused input is an INPUT001 error, as other refusals are
+    flagged = {f["report"].rsplit("/", 1)[-1] for f in json.loads((out / "flags.json").read_text())["flags"]
+               if f["rule"] == "INPUT001"}
+    assert flagged == {"x.txt", "out-link"}
+    os.unlink(outside_and_inside / "x.txt")
+    os.unlink(outside_and_inside / "out-link")
+    result = _audit_cli(outside_and_inside, "--out", out, "--no-history", "-j", "1")
+    assert result.exit_code == 0, result.output  # a loop alone: no error, the gate passes
+    assert [row["report"].rsplit("/", 1)[-1] for row in _csv_rows(out / "reports.csv")] == ["a.txt"]
+
+
+@needs_links
+def test_follow_links_reads_the_targets(outside_and_inside, tmp_path):
+    out = tmp_path / "out"
+    _audit_cli(outside_and_inside, "--out", out, "--no-history", "-j", "1", "--follow-links", "--format", "csv")
+    rows = {row["report"].rsplit("/", 1)[-1]: row["status"] for row in _csv_rows(out / "reports.csv")}
+    assert rows == {"a.txt": "ok", "secret.txt": "ok"}  # x.txt is the same file as out-link/secret.txt
+
+
+def _csv_rows(path):
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_a_file_swapped_for_a_fifo_after_discovery_is_refused_not_waited_on(tmp_path, config, monkeypatch):
+    import signal
+
+    from auditor import pipeline
+
+    kept, swapped = tmp_path / "kept.txt", tmp_path / "swapped.txt"
+    kept.write_text(PASSAGE, encoding="utf-8")
+    swapped.write_text(PASSAGE, encoding="utf-8")
+    real = pipeline.discover
+
+    def discover_then_swap(paths, exclude=(), **options):
+        found = real(paths, exclude, **options)
+        swapped.unlink()
+        os.mkfifo(swapped)
+        return found
+
+    def hung(*_):
+        raise AssertionError("the run waited on a FIFO")
+
+    monkeypatch.setattr(pipeline, "discover", discover_then_swap)
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        records = read_reports([tmp_path], config)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    status = {r.document["report"].rsplit("/", 1)[-1]: r.document for r in records}
+    assert status["kept.txt"]["status"] == "ok"
+    assert status["swapped.txt"]["status"] == "error" and "not a regular file (a FIFO)" in status["swapped.txt"]["reason"]
+
+
+@pytest.mark.parametrize("out_name", [None, "results/run1"])
+def test_the_output_folder_inside_the_input_is_never_read(tmp_path, monkeypatch, out_name):
+    """`auditor audit .` with the default audit_out/, and --out somewhere else inside the input:
+    the second run does not read the first run's report.html or any other output."""
+    (tmp_path / "a.txt").write_text(PASSAGE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    options = ["--out", out_name] if out_name else []
+    out = tmp_path / (out_name or "audit_out")
+    for _ in range(2):
+        result = _audit_cli(".", *options, "--no-history", "-j", "1")
+        assert result.exit_code in (0, 1), result.output
+        assert (out / "report.html").is_file()
+        assert [row["report"] for row in _csv_rows(out / "reports.csv")] == ["a.txt"]
