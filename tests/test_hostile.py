@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import zipfile
 from decimal import Decimal
 
@@ -852,3 +853,161 @@ def test_the_output_folder_inside_the_input_is_never_read(tmp_path, monkeypatch,
         assert result.exit_code in (0, 1), result.output
         assert (out / "report.html").is_file()
         assert [row["report"] for row in _csv_rows(out / "reports.csv")] == ["a.txt"]
+
+
+# --- run safety and outputs: every text channel escaped for its format ---------------------------
+
+HOSTILE_NAME = "in/a.txt\n# Injected heading\n[link](http://evil.example)<img src=x onerror=alert(1)>|`x`\r\x1b[2J.txt"
+
+
+def _hostile_flag(report=HOSTILE_NAME, message="差值为\n## 注入 <b>粗体</b> | 列 `代码`"):
+    return {"id": "0123456789abcdef", "severity": "error", "category": "arithmetic", "rule": "ARITH001",
+            "report": report, "message": message, "evidence": [{"line": 3, "text": "x"}]}
+
+
+def _markdown_lines_outside_tables(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines() if not line.startswith("|")]
+
+
+def test_summary_md_escapes_names_messages_and_reasons():
+    from auditor.process import ReportRecord
+    from auditor.report.markdown import render_summary
+
+    records = [ReportRecord({"report": HOSTILE_NAME, "status": "ok", "reason": ""}),
+               ReportRecord({"report": HOSTILE_NAME + "2", "status": "error",
+                             "reason": "cannot read\n## Also injected <script>x</script>"})]
+    markdown = render_summary(records, [_hostile_flag()], ("md", "json"))
+    headings = [line for line in markdown.splitlines() if line.startswith("#")]
+    assert headings == ["# auditor summary", "## Flags", "## Unreadable inputs"]
+    assert "<img" not in markdown and "<b>" not in markdown and "<script>" not in markdown
+    assert "](" not in markdown.replace("\\](", "")  # no link: every bracket escaped
+    assert "\r" not in markdown and "\x1b" not in markdown and "\\x1b\\[2J" in markdown
+    row = next(line for line in markdown.splitlines() if line.startswith("| error | ARITH001"))
+    unescaped_pipes = len(re.findall(r"(?<!\\)\|", row))
+    assert unescaped_pipes == 6  # five cells: the name's and the message's pipes stay inside theirs
+    listed = [line for line in _markdown_lines_outside_tables(markdown) if line.startswith("- ")]
+    assert len(listed) == 1 and "\\`x\\`" in listed[0] and "&lt;script&gt;" in listed[0]
+
+
+def test_summary_md_of_ordinary_names_is_as_before():
+    from auditor.process import ReportRecord
+    from auditor.report.markdown import render_summary
+
+    flag = _hostile_flag("省/report_001 二〇二一 \\xb1\\xa8.txt", "调解成功率应为95%,报告为96.5%")
+    markdown = render_summary([ReportRecord({"report": flag["report"], "status": "ok", "reason": ""})], [flag])
+    assert "| error | ARITH001 | 省/report_001 二〇二一 \\xb1\\xa8.txt | 3 | 调解成功率应为95%,报告为96.5% |" in markdown
+
+
+def test_a_backslash_in_a_name_cannot_unescape_a_pipe():
+    from auditor.process import ReportRecord
+    from auditor.report.markdown import render_summary
+
+    flag = _hostile_flag("a\\|b\\", "m")
+    markdown = render_summary([ReportRecord({"report": flag["report"], "status": "ok", "reason": ""})], [flag])
+    row = next(line for line in markdown.splitlines() if line.startswith("| error | ARITH001"))
+    assert row == "| error | ARITH001 | a\\\\\\|b\\\\ | 3 | m |"  # a\\|b\\: the backslashes doubled
+
+
+def test_the_terminal_shows_control_characters_as_escapes():
+    from auditor.listing import text_lines
+    from auditor.process import ReportRecord
+    from auditor.terminal import report_lines, summary_line
+
+    records = [ReportRecord({"report": HOSTILE_NAME, "status": "error", "reason": "bad \x07\u202e"})]
+    printed = "\n".join([*report_lines(records, []), *text_lines([_hostile_flag()]), summary_line(records, [], "o\x1b")])
+    assert "\x1b" not in printed and "\x07" not in printed and "\u202e" not in printed and "\r" not in printed
+    assert "\\x1b[2J.txt" in printed and "\\x07\\u202e" in printed and "o\\x1b/" in printed
+
+
+def test_csv_cells_hold_no_nul_and_numbers_stay_numbers(tmp_path):
+    import pandas as pd
+
+    from auditor.report.csv_files import write_csv
+
+    frame = pd.DataFrame({"value": pd.array(["-5", "+3.5", "-1e3", "12"], dtype="string"),
+                          "text": pd.array(["=1+1", "-1+2", "a\x00b", "@SUM(A1)"], dtype="string"),
+                          "mixed": ["-7", None, "c\x00", "-x"], "n": [-5, 1, 2, 3]})
+    write_csv(tmp_path / "t.csv", frame)
+    data = (tmp_path / "t.csv").read_text(encoding="utf-8-sig")
+    assert "\x00" not in data
+    rows = _csv_rows(tmp_path / "t.csv")
+    assert [r["value"] for r in rows] == ["-5", "+3.5", "-1e3", "12"]  # numbers: no formula guard
+    assert [r["text"] for r in rows] == ["'=1+1", "'-1+2", "a\ufffdb", "'@SUM(A1)"]
+    assert [r["mixed"] for r in rows] == ["-7", "", "c\ufffd", "'-x"] and rows[0]["n"] == "-5"
+
+
+def test_workbook_cells_hold_no_nul_and_numbers_stay_numbers():
+    """The workbook writes a number as a number, and any text as text, quoted when it starts like a
+    formula: there "-5" as text is text, shown as written."""
+    from auditor.report.workbook import _cell_value
+
+    assert [_cell_value(v) for v in ["-5", "-1+2", "a\x00b", "=A1", -5, -2.5]] == ["'-5", "'-1+2", "ab", "'=A1", -5, -2.5]
+
+
+# --- run safety and outputs: flags.json and flags.sarif bounded --------------------------------
+
+def _many_flags(n: int) -> list[dict]:
+    severities = ("info", "warning", "error")
+    return [{"id": f"{i:016x}", "report": f"r{i % 7}.txt", "rule": "ARITH001", "name": "sum", "category": "arithmetic",
+             "severity": severities[i % 3], "message": f"=flag {i}", "expected": "1", "observed": "2",
+             "region": None, "year": 2021, "evidence": [{"line": 1, "column": 1, "start": 0, "end": 1, "text": "x"}]}
+            for i in range(n)]
+
+
+def test_capped_keeps_errors_first_in_the_runs_order_and_counts_the_rest():
+    from auditor.report.json_report import capped
+
+    flags = _many_flags(10)
+    assert capped(flags, 10) == (flags, None)
+    kept, omitted = capped(flags, 4)
+    assert [int(f["id"], 16) for f in kept] == [1, 2, 5, 8]  # the three errors and the first warning, in order
+    assert omitted == {"count": 6, "error": 0, "warning": 2, "info": 4, "every_flag_in": "flags.csv"}
+
+
+def test_flags_json_under_the_cap_is_as_before_and_over_it_says_what_it_left_out(tmp_path, config):
+    from auditor.process import ReportRecord
+    from auditor.report.json_report import flags_document, write_flags_json
+
+    flags = _many_flags(9)
+    records = [ReportRecord({"report": f"r{i}.txt", "status": "ok", "reason": ""}) for i in range(7)]
+    write_flags_json(tmp_path / "flags.json", records, flags, config, limit=9)
+    whole = json.dumps(flags_document(records, flags, config), ensure_ascii=False, indent=2).encode() + b"\n"
+    assert (tmp_path / "flags.json").read_bytes() == whole
+    write_flags_json(tmp_path / "flags.json", records, flags, config, limit=5)
+    document = json.loads((tmp_path / "flags.json").read_text(encoding="utf-8"))
+    assert len(document["flags"]) == 5 and len(document["reports"]) == 7
+    assert document["flags_omitted"] == {"count": 4, "error": 0, "warning": 1, "info": 3, "every_flag_in": "flags.csv"}
+    assert [flag["severity"] for flag in document["flags"]] == ["warning", "error", "warning", "error", "error"]
+
+
+def test_flags_sarif_over_the_cap_says_what_it_left_out(config):
+    from types import SimpleNamespace
+
+    from auditor.report.sarif import build_sarif
+
+    result = SimpleNamespace(flags=_many_flags(9))
+    whole = build_sarif(result, config, limit=9)["runs"][0]
+    assert len(whole["results"]) == 9 and "properties" not in whole and "invocations" not in whole
+    assert whole == build_sarif(result, config)["runs"][0]
+    run = build_sarif(result, config, limit=4)["runs"][0]
+    assert len(run["results"]) == 4 and all(r["level"] != "note" for r in run["results"][:3])
+    assert run["properties"]["flagsOmitted"]["count"] == 5
+    note = run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+    assert note.startswith("5 of 9 flags are not in this file") and "flags.csv" in note
+
+
+def test_a_baseline_of_a_capped_flags_json_takes_every_flag_from_flags_csv(tmp_path, config):
+    from auditor.baseline import build_baseline
+    from auditor.process import ReportRecord
+    from auditor.report.csv_files import flags_frame, write_csv
+    from auditor.report.json_report import write_flags_json
+
+    flags = _many_flags(12)
+    records = [ReportRecord({"report": f"r{i}.txt", "status": "ok", "reason": ""}) for i in range(7)]
+    write_flags_json(tmp_path / "flags.json", records, flags, config, limit=5)
+    with pytest.raises(AuditorError, match="flags.csv.*is missing"):
+        build_baseline(tmp_path / "flags.json")
+    write_csv(tmp_path / "flags.csv", flags_frame(flags))
+    baseline = build_baseline(tmp_path / "flags.json")
+    assert sorted(entry["id"] for entry in baseline["flags"]) == sorted(flag["id"] for flag in flags)
+    assert {entry["message"] for entry in baseline["flags"]} == {flag["message"] for flag in flags}  # unquoted
