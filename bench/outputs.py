@@ -78,7 +78,8 @@ def main() -> None:
 
     uncapped = {
         "json": lambda out, result, config: json_report.write_flags_json(
-            out / "flags.json", result.records, result.flags, config, limit=max(1, len(result.flags))),
+            out / "flags.json", result.records, result.flags, config, limit=max(1, len(result.flags)),
+            report_limit=max(1, len(result.records))),
         "sarif": lambda out, result, config: sarif.write_sarif(out, result, config, limit=max(1, len(result.flags))),
     }
     config = load_config(None)

@@ -1011,3 +1011,36 @@ def test_a_baseline_of_a_capped_flags_json_takes_every_flag_from_flags_csv(tmp_p
     baseline = build_baseline(tmp_path / "flags.json")
     assert sorted(entry["id"] for entry in baseline["flags"]) == sorted(flag["id"] for flag in flags)
     assert {entry["message"] for entry in baseline["flags"]} == {flag["message"] for flag in flags}  # unquoted
+
+
+def test_flags_json_lists_the_reports_of_its_flags_first_when_capped(tmp_path, config):
+    from auditor.process import ReportRecord
+    from auditor.report.json_report import write_flags_json
+
+    records = [ReportRecord({"report": f"r{i}.txt", "status": "ok", "reason": ""}) for i in range(7)]
+    records[5] = ReportRecord({"report": "r5.txt", "status": "error", "reason": "empty"})
+    flags = [flag for flag in _many_flags(7) if flag["report"] in ("r3.txt", "r6.txt")]
+    write_flags_json(tmp_path / "flags.json", records, flags, config, report_limit=4)
+    document = json.loads((tmp_path / "flags.json").read_text(encoding="utf-8"))
+    assert [r["path"] for r in document["reports"]] == ["r0.txt", "r3.txt", "r5.txt", "r6.txt"]
+    assert document["reports_omitted"] == {"count": 3, "every_report_in": "reports.csv"}
+    assert "flags_omitted" not in document and len(document["flags"]) == 2
+
+
+def test_report_html_lists_a_bounded_number_of_flags_and_reports(monkeypatch, config):
+    from types import SimpleNamespace
+
+    from auditor.frames import Frames
+    from auditor.process import ReportRecord
+    from auditor.report import html_report
+
+    monkeypatch.setattr(html_report, "MAX_FLAGS_LISTED", 4)
+    monkeypatch.setattr(html_report, "MAX_REPORTS_LISTED", 3)
+    records = [ReportRecord({"report": f"r{i}.txt", "status": "error", "reason": "empty"}) for i in range(7)]
+    result = SimpleNamespace(records=records, flags=_many_flags(10), frames=Frames(None, None, None), lang="zh")
+    monkeypatch.setattr(html_report, "_charts", lambda result, config: "")
+    page = html_report.render_html(result, config)
+    assert page.count('<tr class="flag ') == 4 and page.count('<tr class="report-row"') == 3
+    assert page.count('<section class="report" id="r') == 3
+    assert "6 more flag(s) not listed on this page" in page and "4 more report(s) not listed" in page
+    assert "4 more report section(s) not listed" in page
