@@ -680,8 +680,8 @@ def test_a_run_that_stops_early_leaves_no_lock_and_no_empty_folder(tmp_path):
 
 
 def test_a_failed_run_leaves_the_previous_outputs_whole(one_report, tmp_path, monkeypatch):
-    """Every file is replaced whole or not at all, and flags.json, written last, stays the
-    previous run's when a writer fails before it."""
+    """A run's outputs are replaced together or not at all: a writer that fails leaves every
+    output the previous run's (auditor.report.out_folder), flags.csv written before it included."""
     from auditor.report import writers
 
     out = tmp_path / "out"
@@ -698,7 +698,9 @@ def test_a_failed_run_leaves_the_previous_outputs_whole(one_report, tmp_path, mo
     after = {p.name: p.read_bytes() for p in out.iterdir()}
     assert set(after) == set(before)  # no temporary file, no lock left
     assert after["flags.json"] == before["flags.json"] and after["flags.sarif"] == before["flags.sarif"]
-    assert b"b.txt" in after["flags.csv"]  # written before the failure: the new run's, whole
+    assert after["flags.csv"] == before["flags.csv"]  # written before the failure, never moved in
+    assert {name: data for name, data in after.items() if not name.endswith(".duckdb")} == \
+        {name: data for name, data in before.items() if not name.endswith(".duckdb")}
 
 
 # --- many small files --------------------------------------------------------------------------
@@ -1044,3 +1046,14 @@ def test_report_html_lists_a_bounded_number_of_flags_and_reports(monkeypatch, co
     assert page.count('<section class="report" id="r') == 3
     assert "6 more flag(s) not listed on this page" in page and "4 more report(s) not listed" in page
     assert "4 more report section(s) not listed" in page
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_a_fifo_in_a_folder_is_refused_with_its_reason(tmp_path):
+    from auditor.ingest.discover import discover
+
+    (tmp_path / "a.txt").write_text(PASSAGE, encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    found, skipped = discover([tmp_path])
+    assert [item.path.name for item in found] == ["a.txt"]
+    assert [(s.path.name, s.reason) for s in skipped] == [("pipe.txt", "not a regular file or folder")]

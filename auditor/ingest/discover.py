@@ -148,6 +148,8 @@ def _walk(root: Path, skipped: list[Skipped], left_out: set[str] = frozenset(),
             if real is None:
                 if os.path.islink(path):
                     skipped.append(Skipped(path, "broken symlink"))
+                elif os.path.lexists(path):  # a FIFO, a socket, a device: never opened
+                    skipped.append(Skipped(path, "not a regular file or folder"))
             elif not follow_links and not _is_ancestor(inside, real):
                 skipped.append(Skipped(path, _outside_reason(real, root, "file")))
             elif name.lower().endswith(SUPPORTED_SUFFIXES + REFUSED_SUFFIXES):
