@@ -131,7 +131,7 @@ def _walk(root: Path, skipped: list[Skipped], left_out: set[str] = frozenset(),
                 continue  # the run's own output folder
             if real in visited:
                 if _is_ancestor(real, here):
-                    skipped.append(Skipped(Path(dirpath) / name, "symlink loop, not followed", info=True))
+                    skipped.append(Skipped(Path(dirpath) / name, "symlink loop", info=True))
                 continue  # another route to a folder already walked: its files are found there
             if not follow_links and not _is_ancestor(inside, real):
                 skipped.append(Skipped(Path(dirpath) / name, _outside_reason(real, root, "folder")))
