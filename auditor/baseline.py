@@ -65,7 +65,32 @@ def _from_flags_json(source: Path, data: bytes) -> list[dict]:
     document = _parse_json(source, data, "neither a flags.json nor a flags.xlsx")
     if not isinstance(document, dict) or "flags" not in document:
         raise AuditorError(f"{source}: not an audit's flags.json (no \"flags\" list)")
+    if "flags_omitted" in document:  # a capped flags.json (auditor.report.json_report): every flag is in flags.csv
+        return [_entry(flag, ACCEPTED, "") for flag in _every_flag_beside(source)]
     return [_entry(flag, ACCEPTED, "") for flag in _flag_list(source, document)]
+
+
+def _every_flag_beside(source: Path) -> list[dict]:
+    """The flags of flags.csv beside a capped flags.json: its id, rule, report and message."""
+    import csv
+    import io
+
+    from auditor.report.json_report import FULL_LIST
+
+    full = source.parent / FULL_LIST
+    if not full.is_file():
+        raise AuditorError(f"{source} lists only some of the run's flags, and {full}, which lists every one, "
+                           "is missing; rerun the audit with --format csv,json")
+    rows = csv.DictReader(io.StringIO(_read(full).decode("utf-8-sig"), newline=""))
+    flags = [{key: _unquoted(row.get(key) or "") for key in ("id", "rule", "report", "message")} for row in rows]
+    if not all(flag["id"] for flag in flags):
+        raise AuditorError(f"{full}: a flag has no id")
+    return flags
+
+
+def _unquoted(text: str) -> str:
+    """A CSV cell without the quote the formula guard put before it (auditor.report.files)."""
+    return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _from_workbook(source: Path, data: bytes) -> list[dict]:

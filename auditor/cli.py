@@ -121,6 +121,8 @@ Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N",
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (and --output-format json, "
                                                            "sarif or github when asked for).")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also print one line per report.")]
+FollowLinks = Annotated[bool, typer.Option(
+    "--follow-links", help="Read the targets of symlinks in a folder named that lead out of it (refused by default).")]
 
 
 @app.command()
@@ -160,6 +162,7 @@ def audit(
     debug: Debug = False,
     history: HistoryStore = None,
     no_history: NoHistory = False,
+    follow_links: FollowLinks = False,
 ) -> None:
     """Extract every figure, run the expectation suites, print and write the flags."""
     with _user_errors(debug), _interruptible():
@@ -186,7 +189,7 @@ def audit(
             with terminal.display(verbosity) as shown:
                 result = run_audit(paths, config, lang.value, workers, shown.progress if shown.active else None,
                                    after_reading=lambda records: aside.prepare(len(records)), exclude=[out],
-                                   history=store, phase=shown.phase)
+                                   history=store, phase=shown.phase, follow_links=follow_links)
                 _mark_reviews(result.flags, accepted, out)
                 removed = write_audit(out, result, config, chosen, workers, aside, phase=shown.phase,
                                       data_docs=data_docs)
@@ -238,6 +241,7 @@ def extract(
     quiet: Quiet = False,
     verbose: Verbose = False,
     debug: Debug = False,
+    follow_links: FollowLinks = False,
 ) -> None:
     """Extract the figures only: write facts.csv and reports.csv, run no checks."""
     with _user_errors(debug), _interruptible():
@@ -254,7 +258,7 @@ def extract(
             with terminal.display(verbosity) as shown:
                 shown.phase("reading")
                 records, frames = run_extract(paths, config, _jobs(jobs), shown.progress if shown.active else None,
-                                              exclude=[out], phase=shown.phase)
+                                              exclude=[out], phase=shown.phase, follow_links=follow_links)
                 shown.phase("writing facts.csv, reports.csv")
                 removed = write_extract(out, records, frames)
         if verbosity:
@@ -529,24 +533,28 @@ class _user_errors:
 
 
 class _interruptible:
-    """Ctrl-C during a run: say so, stop the worker processes at once (they ignore the signal and
-    would otherwise finish their share first), and unwind, which removes the --out lock and any
-    half-written temporary file; the run exits with status 130. A second Ctrl-C exits at once."""
+    """Ctrl-C (SIGINT) or SIGTERM during a run: say so, stop the worker processes and the writer
+    beside at once (they ignore Ctrl-C and would otherwise finish their share first), and unwind,
+    which removes the --out lock, the run's staging folder and any half-written temporary file;
+    the outputs of the previous run stay whole (auditor.report.out_folder). The run exits with
+    status 130 after Ctrl-C, 143 (128 + 15) after SIGTERM. A second signal exits at once."""
 
     def __enter__(self) -> None:
         import signal
 
-        self._previous = signal.getsignal(signal.SIGINT)
-        self._interrupted = False
+        self._signals = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
+        self._previous = {}
+        self._received = None
         try:
-            signal.signal(signal.SIGINT, self._stop)
-        except ValueError:  # not the main thread (a test runner's): leave Ctrl-C as it is
-            self._previous = None
+            for number in self._signals:
+                self._previous[number] = signal.signal(number, self._stop)
+        except ValueError:  # not the main thread (a test runner's): leave the signals as they are
+            self._previous = {}
 
     def _stop(self, signum, frame) -> None:
-        if self._interrupted:
-            os._exit(EXIT_INTERRUPTED)
-        self._interrupted = True
+        if self._received is not None:
+            os._exit(_status_after(self._received))
+        self._received = signum
         try:
             sys.stderr.write("\nauditor: interrupted; stopping (the outputs already in --out are whole)\n")
             sys.stderr.flush()
@@ -563,21 +571,37 @@ class _interruptible:
     def __exit__(self, kind, error, traceback) -> bool:
         import signal
 
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
         if isinstance(error, KeyboardInterrupt):
-            raise typer.Exit(EXIT_INTERRUPTED)
+            raise typer.Exit(_status_after(self._received))
         return False
 
 
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process SIGTERM ended
+
+
+def _status_after(signum) -> int:
+    import signal
+
+    return EXIT_TERMINATED if signum == getattr(signal, "SIGTERM", None) else EXIT_INTERRUPTED
+
+
 def _stop_children() -> None:
-    """Terminate this process's worker processes (the readers, the writer beside)."""
+    """Terminate this process's worker processes (the readers, the writer beside) and wait a
+    moment for them, so that none outlives this one or writes after the cleanup."""
     import multiprocessing
 
-    for child in multiprocessing.active_children():
+    children = multiprocessing.active_children()
+    for child in children:
         try:
             child.terminate()
         except (OSError, ValueError, AttributeError):
+            pass
+    for child in children:
+        try:
+            child.join(timeout=2)
+        except (OSError, ValueError, AssertionError, RuntimeError):
             pass
 
 

@@ -11,7 +11,7 @@ sarif     flags.sarif's document
 Baselined flags are accepted: the text formats and GitHub's leave them out (the summary line
 counts them), json and sarif keep them with their state. Report text is untrusted: control
 characters (a terminal's escape sequences among them) and bidirectional overrides are shown as
-�, never sent to the terminal.
+escapes (ESC as \\x1b, U+202E as \\u202e), never sent to the terminal.
 """
 
 from __future__ import annotations
@@ -36,8 +36,14 @@ _COLOURS = {"error": "31", "warning": "33", "info": "34"}
 
 
 def safe(text: object) -> str:
-    """Report text made harmless for a terminal, on one line."""
-    return _UNSAFE_RE.sub("\ufffd", str(text)).replace("\t", " ").replace("\n", " ")
+    """Report text made harmless for a terminal, on one line: each control character shown as
+    its escape (\\x1b[2J is printed as the six characters \\x1b[2J)."""
+    return _UNSAFE_RE.sub(_escape, str(text)).replace("\t", " ").replace("\n", " ")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def location(flag: dict) -> str:

@@ -6,7 +6,6 @@ The CLI is a thin layer over `extract()` and `audit()`; tests and other tools ca
 from __future__ import annotations
 
 import gc
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -33,32 +32,28 @@ class AuditResult:
 
 
 def read_reports(paths: Sequence[str | Path], config: Config, jobs: int = 1,
-                 progress: Callable[[int, int], None] | None = None,
-                 meanwhile: Callable[[], None] | None = None, exclude: Sequence[str | Path] = ()) -> list[ReportRecord]:
+                 progress: Callable[[int, int], None] | None = None, exclude: Sequence[str | Path] = (),
+                 follow_links: bool = False) -> list[ReportRecord]:
     """Read every input; an unreadable one becomes an error record, never an exception. Folders
-    in `exclude` (the run's output folder) are not read.
+    in `exclude` (the run's output folder) are not read; symlinks out of a named folder only
+    with FOLLOW_LINKS (auditor.ingest.discover).
 
     With jobs > 1 the files are read in worker processes; the records come back in input
-    order, so the result does not depend on the number of jobs. `meanwhile` then runs in a
-    thread of this process once the workers are started (it is idle while they read), and has
-    finished when this returns.
+    order, so the result does not depend on the number of jobs.
     """
-    items, skipped = discover(paths, exclude)
+    items, skipped = discover(paths, exclude, follow_links=follow_links)
     missing = [s for s in skipped if s.reason == "does not exist"]
     if missing:
         raise AuditorError(f"{display_name(missing[0].path)}: no such file or folder")
     if not items and not skipped:
         raise AuditorError("no reports (.txt, .html, .htm, .pdf, .docx) found in " + ", ".join(map(display_name, paths)))
     records = []
-    helper: list[threading.Thread] = []
     with no_cyclic_gc():
-        for record in _process_all(items, config, jobs, meanwhile, helper):
+        for record in _process_all(items, config, jobs):
             records.append(record)
             if progress:
                 progress(len(records), len(items))
-        for thread in helper:
-            thread.join()
-    records.extend(_skipped_record(s) for s in skipped)
+    records.extend(_skipped_record(s) for s in skipped if not s.info)  # a symlink loop is no input
     return records
 
 
@@ -77,19 +72,13 @@ def no_cyclic_gc():
             gc.enable()
 
 
-def _process_all(items: list[InputFile], config: Config, jobs: int, meanwhile: Callable[[], None] | None,
-                 helper: list[threading.Thread]) -> Iterator[ReportRecord]:
+def _process_all(items: list[InputFile], config: Config, jobs: int) -> Iterator[ReportRecord]:
     if jobs <= 1 or len(items) < _MIN_FILES_PER_WORKER * 2:
         return (process_file(item, config) for item in items)
     workers = min(jobs, len(items) // _MIN_FILES_PER_WORKER)
     chunk = max(1, min(64, len(items) // (workers * 8)))  # big enough to amortise, small enough to balance
     executor = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(config.root,))
     results = executor.map(_process_in_worker, items, chunksize=chunk)
-    if meanwhile:
-        # Only now: the workers are forked at the first submission, and a process must not be
-        # forked while a thread of it may hold a lock (an import's, say).
-        helper.append(threading.Thread(target=meanwhile, name="auditor-meanwhile", daemon=True))
-        helper[0].start()
     return _drain(executor, results)
 
 
@@ -110,10 +99,13 @@ def _start_worker(root: Path) -> None:
 
 def ignore_interrupts() -> None:
     """A worker leaves Ctrl-C to the run's own process, which stops it (auditor.cli), rather than
-    print a traceback of its own."""
+    print a traceback of its own; SIGTERM, which that process sends it then, ends it at once (a
+    forked worker would otherwise inherit the run's own SIGTERM handler)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _process_in_worker(item: InputFile) -> ReportRecord:
@@ -122,14 +114,13 @@ def _process_in_worker(item: InputFile) -> ReportRecord:
 
 def extract(paths: Sequence[str | Path], config: Config, jobs: int = 1,
             progress: Callable[[int, int], None] | None = None,
-            meanwhile: Callable[[], None] | None = None,
             after_reading: Callable[[list[ReportRecord]], None] | None = None,
             exclude: Sequence[str | Path] = (), history: History | None = None,
-            phase: Callable[[str], None] | None = None) -> tuple[list[ReportRecord], Frames]:
+            phase: Callable[[str], None] | None = None, follow_links: bool = False) -> tuple[list[ReportRecord], Frames]:
     """Read every input and assemble the frames; AFTER_READING gets the records in between, and
     PHASE the name of each step as it begins. HISTORY (the store of earlier runs) gives last
     year's reports the run lacks."""
-    records = read_reports(paths, config, jobs, progress, meanwhile, exclude)
+    records = read_reports(paths, config, jobs, progress, exclude, follow_links)
     if after_reading:
         after_reading(records)
     if phase:
@@ -150,7 +141,7 @@ def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: i
           progress: Callable[[int, int], None] | None = None,
           after_reading: Callable[[list[ReportRecord]], None] | None = None,
           exclude: Sequence[str | Path] = (), history: History | None = None,
-          phase: Callable[[str], None] | None = None) -> AuditResult:
+          phase: Callable[[str], None] | None = None, follow_links: bool = False) -> AuditResult:
     """Read, check and flag. With HISTORY, last year's reports the run lacks come from its store,
     and the run's reports are recorded in it once their flags are built. PHASE, when given, hears
     each step's name as it begins: reading, checking (the frames and the expectation suites),
@@ -161,7 +152,7 @@ def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: i
     if phase:
         phase("reading")
     records, frames = extract(paths, config, jobs, progress, after_reading=after_reading,
-                              exclude=exclude, history=history, phase=phase)
+                              exclude=exclude, history=history, phase=phase, follow_links=follow_links)
     failures = run_suites(frames, config)
     if phase:
         phase("flagging")

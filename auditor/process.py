@@ -22,7 +22,7 @@ from auditor.extract.labels import name_facts
 from auditor.extract.relations import Relation, find_relations
 from auditor.extract.relations.kinds import KINDS
 from auditor.ingest.decode import DecodeError, decode_bytes
-from auditor.ingest.discover import InputFile
+from auditor.ingest.discover import InputFile, read_regular_file
 from auditor.ingest.grid import Grid
 from auditor.ingest.html_text import html_document
 from auditor.ingest.issuer import issuer_fields
@@ -70,7 +70,7 @@ def process_file(item: InputFile, config: Config) -> ReportRecord:
     document = {"report": item.display, "path": str(item.path), "sha256": None, "status": "ok", "reason": "",
                 "encoding": None}
     try:
-        data = Path(item.path).read_bytes()
+        data = read_regular_file(item.path)  # a FIFO swapped in after discovery is refused, never waited on
     except OSError as err:
         return ReportRecord({**document, "status": "error", "reason": f"cannot read: {err.strerror or err}"})
     document["sha256"] = hashlib.sha256(data).hexdigest()

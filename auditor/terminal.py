@@ -4,7 +4,8 @@ On a terminal (stderr a TTY, CI unset) a one-line display names the phase under 
 with a bar and a count; checking; flagging; writing each file) and is erased when the run ends,
 so the screen is never blank and keeps only what matters: the flags and one summary line. On a
 pipe or in CI nothing moves. `--quiet` prints nothing but errors, `--verbose` adds one line per
-report.
+report. Names and reasons are untrusted: their control characters are shown as escapes
+(auditor.listing.safe), never sent to the terminal.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from enum import IntEnum
 
 from auditor.config import SEVERITIES
 from auditor.ingest.discover import display_name
+from auditor.listing import safe
 from auditor.review import tally
 
 
@@ -81,8 +83,8 @@ def report_lines(records, flags: list[dict]) -> list[str]:
     for record in records:
         doc = record.document
         counts = ", ".join(f"{per_report[(doc['report'], s)]} {s}" for s in SEVERITIES)
-        state = doc["status"] if doc["status"] == "ok" else f"error: {doc['reason']}"
-        lines.append(f"{doc['report']}: {state}; {record.n_facts} figures, {record.n_relations} relations; {counts}")
+        state = doc["status"] if doc["status"] == "ok" else f"error: {safe(doc['reason'])}"
+        lines.append(f"{safe(doc['report'])}: {state}; {record.n_facts} figures, {record.n_relations} relations; {counts}")
     return lines
 
 
@@ -103,7 +105,7 @@ def summary_line(records, flags: list[dict], out) -> str:
     unreadable = sum(r.document["status"] != "ok" for r in records)
     if unreadable:
         line += f"; {_plural(unreadable, 'unreadable input')}"
-    return line + f". Outputs in {display_name(out)}/"
+    return line + f". Outputs in {safe(display_name(out))}/"
 
 
 def _plural(n: int, word: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import zipfile
 from decimal import Decimal
 
@@ -179,8 +180,8 @@ def test_a_file_that_vanishes_during_the_run(tmp_path, config, monkeypatch):
 
     real = pipeline.discover
 
-    def discover_then_delete(paths, exclude=()):
-        found = real(paths, exclude)
+    def discover_then_delete(paths, exclude=(), **options):
+        found = real(paths, exclude, **options)
         gone.unlink()
         return found
 
@@ -679,8 +680,8 @@ def test_a_run_that_stops_early_leaves_no_lock_and_no_empty_folder(tmp_path):
 
 
 def test_a_failed_run_leaves_the_previous_outputs_whole(one_report, tmp_path, monkeypatch):
-    """Every file is replaced whole or not at all, and flags.json, written last, stays the
-    previous run's when a writer fails before it."""
+    """A run's outputs are replaced together or not at all: a writer that fails leaves every
+    output the previous run's (auditor.report.out_folder), flags.csv written before it included."""
     from auditor.report import writers
 
     out = tmp_path / "out"
@@ -697,7 +698,9 @@ def test_a_failed_run_leaves_the_previous_outputs_whole(one_report, tmp_path, mo
     after = {p.name: p.read_bytes() for p in out.iterdir()}
     assert set(after) == set(before)  # no temporary file, no lock left
     assert after["flags.json"] == before["flags.json"] and after["flags.sarif"] == before["flags.sarif"]
-    assert b"b.txt" in after["flags.csv"]  # written before the failure: the new run's, whole
+    assert after["flags.csv"] == before["flags.csv"]  # written before the failure, never moved in
+    assert {name: data for name, data in after.items() if not name.endswith(".duckdb")} == \
+        {name: data for name, data in before.items() if not name.endswith(".duckdb")}
 
 
 # --- many small files --------------------------------------------------------------------------
@@ -818,3 +821,334 @@ def test_a_write_that_fails_raises_an_error_naming_the_target(tmp_path, monkeypa
     with pytest.raises(OutputError, match=r"cannot write .*report\.html: read-only file system"):
         write_atomic(tmp_path / "report.html", b"<html>")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- run safety and outputs: inputs stay inside what the user named ------------------------------
+
+needs_links = pytest.mark.skipif(not hasattr(os, "symlink") or os.name != "posix", reason="POSIX symlinks")
+
+
+@pytest.fixture
+def outside_and_inside(tmp_path):
+    """in/ holding a report, a link to a file outside in/, a link to a folder outside it, a link
+    to a file inside it, and a symlink loop; outside/ holding a report of its own."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(PASSAGE, encoding="utf-8")
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(PASSAGE.replace("96.5%", "95%"), encoding="utf-8")  # no error flag
+    os.symlink(outside / "secret.txt", folder / "x.txt")
+    os.symlink(outside, folder / "out-link")
+    os.symlink(folder / "a.txt", folder / "sub" / "same.txt")  # inside: the same file, read once
+    os.symlink(folder, folder / "sub" / "loop")
+    return folder
+
+
+@needs_links
+def test_a_link_out_of_a_named_folder_is_refused_with_its_reason(outside_and_inside):
+    from auditor.ingest.discover import discover
+
+    found, skipped = discover([outside_and_inside])
+    assert [item.path.name for item in found] == ["a.txt"]
+    refused = {s.path.name: s for s in skipped}
+    assert set(refused) == {"x.txt", "out-link", "loop"}
+    assert "outside" in refused["x.txt"].reason and "--follow-links" in refused["x.txt"].reason
+    assert refused["out-link"].reason.startswith("symlink to a folder outside") and not refused["out-link"].info
+    assert refused["loop"].info and "loop" in refused["loop"].reason
+    followed, skipped = discover([outside_and_inside], follow_links=True)
+    # x.txt and out-link/secret.txt are one file, read once (through the name sorted first)
+    assert sorted(item.display for item in followed) == [f"{outside_and_inside.as_posix()}/{name}"
+                                                          for name in ("a.txt", "out-link/secret.txt")]
+    assert [s.path.name for s in skipped] == ["loop"]
+
+
+@needs_links
+def test_a_named_link_is_read_wherever_it_points(outside_and_inside):
+    from auditor.ingest.discover import discover
+
+    found, skipped = discover([outside_and_inside / "x.txt"])
+    assert [item.path.name for item in found] == ["x.txt"] and skipped == []
+
+
+@needs_links
+def test_refused_links_are_in_reports_csv_and_a_loop_does_not_fail_the_gate(outside_and_inside, tmp_path):
+    out = tmp_path / "out"
+    result = _audit_cli(outside_and_inside, "--out", out, "--no-history", "-j", "1")
+    rows = {row["report"].rsplit("/", 1)[-1]: row for row in _csv_rows(out / "reports.csv")}
+    assert set(rows) == {"a.txt", "x.txt", "out-link"}  # the loop is no input: the folder it leads to was read
+    assert rows["x.txt"]["status"] == "error" and "outside" in rows["x.txt"]["reason"]
+    assert result.exit_code == 1  # a refused input is an INPUT001 error, as other refusals are
+    flagged = {f["report"].rsplit("/", 1)[-1] for f in json.loads((out / "flags.json").read_text())["flags"]
+               if f["rule"] == "INPUT001"}
+    assert flagged == {"x.txt", "out-link"}
+    os.unlink(outside_and_inside / "x.txt")
+    os.unlink(outside_and_inside / "out-link")
+    result = _audit_cli(outside_and_inside, "--out", out, "--no-history", "-j", "1")
+    assert result.exit_code == 0, result.output  # a loop alone: no error, the gate passes
+    assert [row["report"].rsplit("/", 1)[-1] for row in _csv_rows(out / "reports.csv")] == ["a.txt"]
+
+
+@needs_links
+def test_follow_links_reads_the_targets(outside_and_inside, tmp_path):
+    out = tmp_path / "out"
+    _audit_cli(outside_and_inside, "--out", out, "--no-history", "-j", "1", "--follow-links", "--format", "csv")
+    rows = {row["report"].rsplit("/", 1)[-1]: row["status"] for row in _csv_rows(out / "reports.csv")}
+    assert rows == {"a.txt": "ok", "secret.txt": "ok"}  # x.txt is the same file as out-link/secret.txt
+
+
+def _csv_rows(path):
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_a_file_swapped_for_a_fifo_after_discovery_is_refused_not_waited_on(tmp_path, config, monkeypatch):
+    import signal
+
+    from auditor import pipeline
+
+    kept, swapped = tmp_path / "kept.txt", tmp_path / "swapped.txt"
+    kept.write_text(PASSAGE, encoding="utf-8")
+    swapped.write_text(PASSAGE, encoding="utf-8")
+    real = pipeline.discover
+
+    def discover_then_swap(paths, exclude=(), **options):
+        found = real(paths, exclude, **options)
+        swapped.unlink()
+        os.mkfifo(swapped)
+        return found
+
+    def hung(*_):
+        raise AssertionError("the run waited on a FIFO")
+
+    monkeypatch.setattr(pipeline, "discover", discover_then_swap)
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        records = read_reports([tmp_path], config)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    status = {r.document["report"].rsplit("/", 1)[-1]: r.document for r in records}
+    assert status["kept.txt"]["status"] == "ok"
+    assert status["swapped.txt"]["status"] == "error" and "not a regular file (a FIFO)" in status["swapped.txt"]["reason"]
+
+
+@pytest.mark.parametrize("out_name", [None, "results/run1"])
+def test_the_output_folder_inside_the_input_is_never_read(tmp_path, monkeypatch, out_name):
+    """`auditor audit .` with the default audit_out/, and --out somewhere else inside the input:
+    the second run does not read the first run's report.html or any other output."""
+    (tmp_path / "a.txt").write_text(PASSAGE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    options = ["--out", out_name] if out_name else []
+    out = tmp_path / (out_name or "audit_out")
+    for _ in range(2):
+        result = _audit_cli(".", *options, "--no-history", "-j", "1")
+        assert result.exit_code in (0, 1), result.output
+        assert (out / "report.html").is_file()
+        assert [row["report"] for row in _csv_rows(out / "reports.csv")] == ["a.txt"]
+
+
+# --- run safety and outputs: every text channel escaped for its format ---------------------------
+
+HOSTILE_NAME = "in/a.txt\n# Injected heading\n[link](http://evil.example)<img src=x onerror=alert(1)>|`x`\r\x1b[2J.txt"
+
+
+def _hostile_flag(report=HOSTILE_NAME, message="差值为\n## 注入 <b>粗体</b> | 列 `代码`"):
+    return {"id": "0123456789abcdef", "severity": "error", "category": "arithmetic", "rule": "ARITH001",
+            "report": report, "message": message, "evidence": [{"line": 3, "text": "x"}]}
+
+
+def _markdown_lines_outside_tables(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines() if not line.startswith("|")]
+
+
+def test_summary_md_escapes_names_messages_and_reasons():
+    from auditor.process import ReportRecord
+    from auditor.report.markdown import render_summary
+
+    records = [ReportRecord({"report": HOSTILE_NAME, "status": "ok", "reason": ""}),
+               ReportRecord({"report": HOSTILE_NAME + "2", "status": "error",
+                             "reason": "cannot read\n## Also injected <script>x</script>"})]
+    markdown = render_summary(records, [_hostile_flag()], ("md", "json"))
+    headings = [line for line in markdown.splitlines() if line.startswith("#")]
+    assert headings == ["# auditor summary", "## Flags", "## Unreadable inputs"]
+    assert "<img" not in markdown and "<b>" not in markdown and "<script>" not in markdown
+    assert "](" not in markdown.replace("\\](", "")  # no link: every bracket escaped
+    assert "\r" not in markdown and "\x1b" not in markdown and "\\x1b\\[2J" in markdown
+    row = next(line for line in markdown.splitlines() if line.startswith("| error | ARITH001"))
+    unescaped_pipes = len(re.findall(r"(?<!\\)\|", row))
+    assert unescaped_pipes == 6  # five cells: the name's and the message's pipes stay inside theirs
+    listed = [line for line in _markdown_lines_outside_tables(markdown) if line.startswith("- ")]
+    assert len(listed) == 1 and "\\`x\\`" in listed[0] and "&lt;script&gt;" in listed[0]
+
+
+def test_summary_md_of_ordinary_names_is_as_before():
+    from auditor.process import ReportRecord
+    from auditor.report.markdown import render_summary
+
+    flag = _hostile_flag("省/report_001 二〇二一 \\xb1\\xa8.txt", "调解成功率应为95%,报告为96.5%")
+    markdown = render_summary([ReportRecord({"report": flag["report"], "status": "ok", "reason": ""})], [flag])
+    assert "| error | ARITH001 | 省/report_001 二〇二一 \\xb1\\xa8.txt | 3 | 调解成功率应为95%,报告为96.5% |" in markdown
+
+
+def test_a_backslash_in_a_name_cannot_unescape_a_pipe():
+    from auditor.process import ReportRecord
+    from auditor.report.markdown import render_summary
+
+    flag = _hostile_flag("a\\|b\\", "m")
+    markdown = render_summary([ReportRecord({"report": flag["report"], "status": "ok", "reason": ""})], [flag])
+    row = next(line for line in markdown.splitlines() if line.startswith("| error | ARITH001"))
+    assert row == "| error | ARITH001 | a\\\\\\|b\\\\ | 3 | m |"  # a\\|b\\: the backslashes doubled
+
+
+def test_the_terminal_shows_control_characters_as_escapes():
+    from auditor.listing import text_lines
+    from auditor.process import ReportRecord
+    from auditor.terminal import report_lines, summary_line
+
+    records = [ReportRecord({"report": HOSTILE_NAME, "status": "error", "reason": "bad \x07\u202e"})]
+    printed = "\n".join([*report_lines(records, []), *text_lines([_hostile_flag()]), summary_line(records, [], "o\x1b")])
+    assert "\x1b" not in printed and "\x07" not in printed and "\u202e" not in printed and "\r" not in printed
+    assert "\\x1b[2J.txt" in printed and "\\x07\\u202e" in printed and "o\\x1b/" in printed
+
+
+def test_csv_cells_hold_no_nul_and_numbers_stay_numbers(tmp_path):
+    import pandas as pd
+
+    from auditor.report.csv_files import write_csv
+
+    frame = pd.DataFrame({"value": pd.array(["-5", "+3.5", "-1e3", "12"], dtype="string"),
+                          "text": pd.array(["=1+1", "-1+2", "a\x00b", "@SUM(A1)"], dtype="string"),
+                          "mixed": ["-7", None, "c\x00", "-x"], "n": [-5, 1, 2, 3]})
+    write_csv(tmp_path / "t.csv", frame)
+    data = (tmp_path / "t.csv").read_text(encoding="utf-8-sig")
+    assert "\x00" not in data
+    rows = _csv_rows(tmp_path / "t.csv")
+    assert [r["value"] for r in rows] == ["-5", "+3.5", "-1e3", "12"]  # numbers: no formula guard
+    assert [r["text"] for r in rows] == ["'=1+1", "'-1+2", "a\ufffdb", "'@SUM(A1)"]
+    assert [r["mixed"] for r in rows] == ["-7", "", "c\ufffd", "'-x"] and rows[0]["n"] == "-5"
+
+
+def test_workbook_cells_hold_no_nul_and_numbers_stay_numbers():
+    """The workbook writes a number as a number, and any text as text, quoted when it starts like a
+    formula: there "-5" as text is text, shown as written."""
+    from auditor.report.workbook import _cell_value
+
+    assert [_cell_value(v) for v in ["-5", "-1+2", "a\x00b", "=A1", -5, -2.5]] == ["'-5", "'-1+2", "ab", "'=A1", -5, -2.5]
+
+
+# --- run safety and outputs: flags.json and flags.sarif bounded --------------------------------
+
+def _many_flags(n: int) -> list[dict]:
+    severities = ("info", "warning", "error")
+    return [{"id": f"{i:016x}", "report": f"r{i % 7}.txt", "rule": "ARITH001", "name": "sum", "category": "arithmetic",
+             "severity": severities[i % 3], "message": f"=flag {i}", "expected": "1", "observed": "2",
+             "region": None, "year": 2021, "evidence": [{"line": 1, "column": 1, "start": 0, "end": 1, "text": "x"}]}
+            for i in range(n)]
+
+
+def test_capped_keeps_errors_first_in_the_runs_order_and_counts_the_rest():
+    from auditor.report.json_report import capped
+
+    flags = _many_flags(10)
+    assert capped(flags, 10) == (flags, None)
+    kept, omitted = capped(flags, 4)
+    assert [int(f["id"], 16) for f in kept] == [1, 2, 5, 8]  # the three errors and the first warning, in order
+    assert omitted == {"count": 6, "error": 0, "warning": 2, "info": 4, "every_flag_in": "flags.csv"}
+
+
+def test_flags_json_under_the_cap_is_as_before_and_over_it_says_what_it_left_out(tmp_path, config):
+    from auditor.process import ReportRecord
+    from auditor.report.json_report import flags_document, write_flags_json
+
+    flags = _many_flags(9)
+    records = [ReportRecord({"report": f"r{i}.txt", "status": "ok", "reason": ""}) for i in range(7)]
+    write_flags_json(tmp_path / "flags.json", records, flags, config, limit=9)
+    whole = json.dumps(flags_document(records, flags, config), ensure_ascii=False, indent=2).encode() + b"\n"
+    assert (tmp_path / "flags.json").read_bytes() == whole
+    write_flags_json(tmp_path / "flags.json", records, flags, config, limit=5)
+    document = json.loads((tmp_path / "flags.json").read_text(encoding="utf-8"))
+    assert len(document["flags"]) == 5 and len(document["reports"]) == 7
+    assert document["flags_omitted"] == {"count": 4, "error": 0, "warning": 1, "info": 3, "every_flag_in": "flags.csv"}
+    assert [flag["severity"] for flag in document["flags"]] == ["warning", "error", "warning", "error", "error"]
+
+
+def test_flags_sarif_over_the_cap_says_what_it_left_out(config):
+    from types import SimpleNamespace
+
+    from auditor.report.sarif import build_sarif
+
+    result = SimpleNamespace(flags=_many_flags(9))
+    whole = build_sarif(result, config, limit=9)["runs"][0]
+    assert len(whole["results"]) == 9 and "properties" not in whole and "invocations" not in whole
+    assert whole == build_sarif(result, config)["runs"][0]
+    run = build_sarif(result, config, limit=4)["runs"][0]
+    assert len(run["results"]) == 4 and all(r["level"] != "note" for r in run["results"][:3])
+    assert run["properties"]["flagsOmitted"]["count"] == 5
+    note = run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+    assert note.startswith("5 of 9 flags are not in this file") and "flags.csv" in note
+
+
+def test_a_baseline_of_a_capped_flags_json_takes_every_flag_from_flags_csv(tmp_path, config):
+    from auditor.baseline import build_baseline
+    from auditor.process import ReportRecord
+    from auditor.report.csv_files import flags_frame, write_csv
+    from auditor.report.json_report import write_flags_json
+
+    flags = _many_flags(12)
+    records = [ReportRecord({"report": f"r{i}.txt", "status": "ok", "reason": ""}) for i in range(7)]
+    write_flags_json(tmp_path / "flags.json", records, flags, config, limit=5)
+    with pytest.raises(AuditorError, match="flags.csv.*is missing"):
+        build_baseline(tmp_path / "flags.json")
+    write_csv(tmp_path / "flags.csv", flags_frame(flags))
+    baseline = build_baseline(tmp_path / "flags.json")
+    assert sorted(entry["id"] for entry in baseline["flags"]) == sorted(flag["id"] for flag in flags)
+    assert {entry["message"] for entry in baseline["flags"]} == {flag["message"] for flag in flags}  # unquoted
+
+
+def test_flags_json_lists_the_reports_of_its_flags_first_when_capped(tmp_path, config):
+    from auditor.process import ReportRecord
+    from auditor.report.json_report import write_flags_json
+
+    records = [ReportRecord({"report": f"r{i}.txt", "status": "ok", "reason": ""}) for i in range(7)]
+    records[5] = ReportRecord({"report": "r5.txt", "status": "error", "reason": "empty"})
+    flags = [flag for flag in _many_flags(7) if flag["report"] in ("r3.txt", "r6.txt")]
+    write_flags_json(tmp_path / "flags.json", records, flags, config, report_limit=4)
+    document = json.loads((tmp_path / "flags.json").read_text(encoding="utf-8"))
+    assert [r["path"] for r in document["reports"]] == ["r0.txt", "r3.txt", "r5.txt", "r6.txt"]
+    assert document["reports_omitted"] == {"count": 3, "every_report_in": "reports.csv"}
+    assert "flags_omitted" not in document and len(document["flags"]) == 2
+
+
+def test_report_html_lists_a_bounded_number_of_flags_and_reports(monkeypatch, config):
+    from types import SimpleNamespace
+
+    from auditor.frames import Frames
+    from auditor.process import ReportRecord
+    from auditor.report import html_report
+
+    monkeypatch.setattr(html_report, "MAX_FLAGS_LISTED", 4)
+    monkeypatch.setattr(html_report, "MAX_REPORTS_LISTED", 3)
+    records = [ReportRecord({"report": f"r{i}.txt", "status": "error", "reason": "empty"}) for i in range(7)]
+    result = SimpleNamespace(records=records, flags=_many_flags(10), frames=Frames(None, None, None), lang="zh")
+    monkeypatch.setattr(html_report, "_charts", lambda result, config: "")
+    page = html_report.render_html(result, config)
+    assert page.count('<tr class="flag ') == 4 and page.count('<tr class="report-row"') == 3
+    assert page.count('<section class="report" id="r') == 3
+    assert "6 more flag(s) not listed on this page" in page and "4 more report(s) not listed" in page
+    assert "4 more report section(s) not listed" in page
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_a_fifo_in_a_folder_is_refused_with_its_reason(tmp_path):
+    from auditor.ingest.discover import discover
+
+    (tmp_path / "a.txt").write_text(PASSAGE, encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    found, skipped = discover([tmp_path])
+    assert [item.path.name for item in found] == ["a.txt"]
+    assert [(s.path.name, s.reason) for s in skipped] == [("pipe.txt", "not a regular file or folder")]

@@ -6,10 +6,17 @@ of a kind a later stage refuses with its own reason (.doc, .wps, .xls, .xlsx) is
 other is skipped with a reason, so it shows in the outputs as refused. Hidden files and folders
 and the run's own output folder are left out. Results are deterministic and each real file
 appears once.
+
+Inputs stay inside what the user named: under a named folder, a symlink whose target lies
+outside that folder (`x.txt -> /etc/passwd`, a folder link to `/`) is refused with its reason,
+unless --follow-links allows it; a file named on the command line is read wherever a link of
+that name points. A symlink loop is not an input (the folder it leads back to is walked anyway):
+it is noted (Skipped.info), not refused, so it never fails a CI gate.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -30,12 +37,15 @@ class InputFile:
 @dataclass(frozen=True)
 class Skipped:
     path: Path
-    reason: str     # one short English line
+    reason: str         # one short English line
+    info: bool = False  # a note (a symlink loop), not a refused input: no record, no flag
 
 
-def discover(paths: Sequence[str | Path], exclude: Sequence[str | Path] = ()) -> tuple[list[InputFile], list[Skipped]]:
+def discover(paths: Sequence[str | Path], exclude: Sequence[str | Path] = (),
+             follow_links: bool = False) -> tuple[list[InputFile], list[Skipped]]:
     """Files to read, in argument order (sorted within a folder), and what was skipped. Folders
-    in `exclude` (the run's output folder) are not walked."""
+    in `exclude` (the run's output folder) are not walked. FOLLOW_LINKS takes the targets of
+    symlinks that lead out of a named folder too."""
     found: list[InputFile] = []
     skipped: list[Skipped] = []
     seen: set[str] = set()  # real paths already taken: a file reached twice is read once
@@ -43,7 +53,7 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str | Path] = ()) ->
     for raw in paths:
         root = Path(raw)
         if root.is_dir():
-            candidates = sorted((display_name(path), path, real) for path, real in _walk(root, skipped, left_out))
+            candidates = sorted((display_name(path), path, real) for path, real in _walk(root, skipped, left_out, follow_links))
         elif root.is_file():
             candidates = [(display_name(root), root, os.path.realpath(root))]
         else:
@@ -98,12 +108,14 @@ def _missing_reason(path: Path) -> str:
     return "does not exist"
 
 
-def _walk(root: Path, skipped: list[Skipped], left_out: set[str] = frozenset()) -> list[tuple[Path, str]]:
+def _walk(root: Path, skipped: list[Skipped], left_out: set[str] = frozenset(),
+          follow_links: bool = False) -> list[tuple[Path, str]]:
     """Non-hidden files under root that are reports or refused kinds, each with its real path
     (any other skipped with a reason); symlinked folders are followed once each, folders in
-    left_out not at all."""
+    left_out not at all, links out of root only with FOLLOW_LINKS."""
     files: list[tuple[Path, str]] = []
-    visited: set[str] = {os.path.realpath(root)}
+    inside = os.path.realpath(root)
+    visited: set[str] = {inside}
 
     def on_error(err: OSError) -> None:
         skipped.append(Skipped(Path(err.filename or root), f"cannot read folder: {err.strerror}"))
@@ -119,8 +131,11 @@ def _walk(root: Path, skipped: list[Skipped], left_out: set[str] = frozenset()) 
                 continue  # the run's own output folder
             if real in visited:
                 if _is_ancestor(real, here):
-                    skipped.append(Skipped(Path(dirpath) / name, "symlink loop"))
+                    skipped.append(Skipped(Path(dirpath) / name, "symlink loop", info=True))
                 continue  # another route to a folder already walked: its files are found there
+            if not follow_links and not _is_ancestor(inside, real):
+                skipped.append(Skipped(Path(dirpath) / name, _outside_reason(real, root, "folder")))
+                continue
             visited.add(real)
             kept.append(name)
         dirnames[:] = kept
@@ -133,6 +148,10 @@ def _walk(root: Path, skipped: list[Skipped], left_out: set[str] = frozenset()) 
             if real is None:
                 if os.path.islink(path):
                     skipped.append(Skipped(path, "broken symlink"))
+                elif os.path.lexists(path):  # a FIFO, a socket, a device: never opened
+                    skipped.append(Skipped(path, "not a regular file or folder"))
+            elif not follow_links and not _is_ancestor(inside, real):
+                skipped.append(Skipped(path, _outside_reason(real, root, "file")))
             elif name.lower().endswith(SUPPORTED_SUFFIXES + REFUSED_SUFFIXES):
                 files.append((path, real))
             else:
@@ -153,6 +172,30 @@ def _real_file(path: Path, here: str, name: str) -> str | None:
     if stat.S_ISLNK(mode) and os.path.isfile(path):
         return os.path.realpath(path)
     return None
+
+
+def _outside_reason(real: str, root: Path, kind: str) -> str:
+    return (f"symlink to a {kind} outside {display_name(root)}/ ({display_name(real)}): not read "
+            "(--follow-links reads it)")
+
+
+def read_regular_file(path: str | Path) -> bytes:
+    """The bytes of the regular file at PATH. Opened without blocking and checked on the opened
+    descriptor: a file swapped for a FIFO (or a device) after discovery is refused with an
+    OSError, where a plain read would wait forever for a writer."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(handle).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) \
+                else "a socket" if stat.S_ISSOCK(mode) else "not a file"
+            raise OSError(errno.EINVAL, f"not a regular file ({kind})", str(path))
+        with os.fdopen(handle, "rb", closefd=True) as file:
+            handle = None
+            return file.read()
+    finally:
+        if handle is not None:
+            os.close(handle)
 
 
 def _unique(skipped: list[Skipped]) -> list[Skipped]:

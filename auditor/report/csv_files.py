@@ -14,7 +14,7 @@ from auditor.flags import is_missing, quoted
 from auditor.extract.relations.kinds import KINDS  # the rules that check each kind of relation
 from auditor.frames import CHECKED_OPS  # the ops expectations/suites/relations.json selects
 from auditor.pipeline import AuditResult
-from auditor.report.files import neutralise, neutralise_frame, neutralise_texts, write_atomic
+from auditor.report.files import neutralise_cell, neutralise_frame, neutralise_texts, write_atomic
 from auditor.report.json_report import report_entries
 
 FACT_COLUMNS = ["report", "fact_id", "kind", "value", "unit", "qualifier", "lo", "hi", "text", "start", "end",
@@ -73,7 +73,7 @@ def _fields(column: pd.Series) -> list[str] | None:
 
 def _field(value) -> str:
     if isinstance(value, str):
-        return _quoted([neutralise(value)])[0]
+        return _quoted([neutralise_cell(value)])[0]
     if is_missing(value):
         return ""
     return repr(value) if isinstance(value, float) else str(value)

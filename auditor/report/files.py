@@ -1,9 +1,18 @@
-"""Writing output files safely: atomically, and with spreadsheet formulas neutralised."""
+"""Writing output files safely: atomically, and with spreadsheet formulas neutralised.
+
+In a CSV file, which has no types, the formula guard is for text only: a cell that is a plain
+number ("-5", "+3.5", "-1e3") is a number to every spreadsheet, never a formula, and stays as it
+is (facts.csv's negative values; neutralise_cell, neutralise_texts, neutralise_frame). The
+workbook writes numbers as numbers and every text as text, so there neutralise() quotes any text
+that starts like a formula, "-5" included. A NUL, which cuts a cell short in many CSV readers,
+is written as U+FFFD.
+"""
 
 from __future__ import annotations
 
 import operator
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,6 +29,9 @@ def _file_mode() -> int:
 _FILE_MODE = _file_mode()
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FIRST_CHARACTER = operator.itemgetter(slice(0, 1))
+_SIGNED = ("+", "-")  # formula starts that also start a number
+_NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
+NUL, NUL_SHOWN = "\x00", "\ufffd"
 
 
 def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
@@ -51,16 +63,32 @@ def neutralise(value):
     return value
 
 
+def neutralise_cell(value):
+    """neutralise() for a CSV cell: a plain number is left as it is, a NUL shown as U+FFFD."""
+    if isinstance(value, str):
+        if NUL in value:
+            value = value.replace(NUL, NUL_SHOWN)
+        if _is_formula_like(value):
+            return "'" + value
+    return value
+
+
+def _is_formula_like(text: str) -> bool:
+    return text.startswith(_FORMULA_STARTS) and not (text.startswith(_SIGNED) and _NUMBER_RE.match(text))
+
+
 def neutralise_texts(texts: list[str]) -> list[str]:
-    """neutralise() over a list of strings. Formula-like text is rare: the set of the cells' first
-    characters, built in C, shows that none is, far faster than a test per cell."""
+    """neutralise_cell() over a list of strings. Formula-like text and NULs are rare: the set of the
+    cells' first characters, built in C, shows that none is, far faster than a test per cell."""
+    if NUL in "".join(texts):
+        texts = [text.replace(NUL, NUL_SHOWN) for text in texts]
     if set(_FORMULA_STARTS).isdisjoint(map(_FIRST_CHARACTER, texts)):
         return texts
-    return ["'" + text if text.startswith(_FORMULA_STARTS) else text for text in texts]
+    return ["'" + text if _is_formula_like(text) else text for text in texts]
 
 
 def neutralise_frame(frame):
-    """neutralise() over every text column of a dataframe, vectorised."""
+    """neutralise_cell() over every text column of a dataframe, vectorised."""
     import pandas as pd
 
     safe = frame.copy()
@@ -68,7 +96,12 @@ def neutralise_frame(frame):
         column = safe[name]
         if pd.api.types.is_string_dtype(column) or column.dtype == object:
             text = column.astype("string")
+            has_nul = text.str.contains(NUL, regex=False).fillna(False).astype(bool)
+            if has_nul.any():
+                text = text.str.replace(NUL, NUL_SHOWN, regex=False)
+                column = safe[name] = column.where(~has_nul, text)
             risky = text.str.startswith(_FORMULA_STARTS).fillna(False).astype(bool)
+            risky &= ~(text.str.startswith(_SIGNED) & text.str.match(_NUMBER_RE.pattern)).fillna(False).astype(bool)
             if risky.any():
                 safe[name] = column.where(~risky, "'" + text)
     return safe

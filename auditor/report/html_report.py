@@ -23,6 +23,12 @@ and writes the resulting counts as JSON into `<pre id="selftest">`, so a headles
 check them (with the time the page took to be ready, `ready_ms`). A report's section is laid
 out only when scrolled to (content-visibility), so a run of 1,500 reports is ready in about a
 second.
+
+Bounded at any size: the table lists at most MAX_FLAGS_LISTED flags (errors first), the index at
+most MAX_REPORTS_LISTED reports and as many sections, each saying how many it leaves out and
+which file holds them all (flags.xlsx and flags.csv; reports.csv). A run of 100,000 small
+flagged reports made a 306 MB page; it now makes one of a few tens of MB (python -m
+bench.outputs). A smaller run's page is as before, byte for byte.
 """
 
 from __future__ import annotations
@@ -58,6 +64,8 @@ MAX_TEXT_VIEWS = 200
 MAX_REPORTS_WITH_SECTIONS = 500
 INDEX_OPEN_MAX = 50      # a longer index of reports starts collapsed
 MAX_RATES_LISTED = 200   # the rates outside their plausible range listed under the chart
+MAX_FLAGS_LISTED = 5_000     # rows of the table of flags, errors first
+MAX_REPORTS_LISTED = 5_000   # rows of the index, and reports' sections
 _TEXT_OMITTED = (f'<p class="notice">原文未展开: this page shows the text of {MAX_TEXT_VIEWS} reports at most, '
                  "flagged ones first in a large run; the evidence is quoted in the table of flags.</p>\n")
 CONTEXT_LINES = 2       # lines shown either side of evidence in a shortened view
@@ -84,7 +92,7 @@ def flag_anchor(flag_id: str) -> str:
 
 def render_html(result: AuditResult, config: Config) -> str:
     """The whole page as one string; deterministic for a given result (no timestamps)."""
-    keys = [(f"f{index}", flag) for index, flag in enumerate(result.flags)]
+    keys = _listed([(f"f{index}", flag) for index, flag in enumerate(result.flags)])
     flags_by_report: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     for key, flag in keys:
         flags_by_report[flag.get("report")].append((key, flag))
@@ -94,7 +102,7 @@ def render_html(result: AuditResult, config: Config) -> str:
     parts.append(_summary(result))
     parts.append(_filters(result.flags))
     sections, shown = _report_sections(result, flags_by_report, section_ids)
-    parts.append(_flag_table(keys, section_ids, shown, config))
+    parts.append(_flag_table(keys, section_ids, shown, config, len(result.flags)))
     parts.append(_charts(result, config))
     parts.append('<section id="reports"><h2>报告 <span class="en">Reports</span></h2>\n')
     parts.append(_report_index(result.records, flags_by_report, section_ids))
@@ -218,6 +226,19 @@ def _counts_table(flags: list[dict]) -> str:
     return "".join(rows)
 
 
+def _listed(keys: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """The flags the page lists: all of them, or the first MAX_FLAGS_LISTED by severity, in the
+    run's order."""
+    if len(keys) <= MAX_FLAGS_LISTED:
+        return keys
+    chosen = sorted(range(len(keys)), key=lambda i: (_rank(keys[i][1].get("severity")), i))[:MAX_FLAGS_LISTED]
+    return [keys[i] for i in sorted(chosen)]
+
+
+def _left_out(count: int, what: str, where: str) -> str:
+    return f'<p class="notice">{count:,} more {what} not listed on this page; every one is in {where}.</p>\n'
+
+
 def _report_index(records: list[ReportRecord], flags_by_report: dict, section_ids: dict[str, str]) -> str:
     opened = " open" if len(records) <= INDEX_OPEN_MAX else ""
     rows = [f'<details class="index"{opened}><summary>{len(records)} report(s): the index</summary>'
@@ -225,7 +246,7 @@ def _report_index(records: list[ReportRecord], flags_by_report: dict, section_id
             "<th>title</th><th>region</th><th>year</th>"]
     rows += [f'<th><span class="badge sev-{s}">{s}</span></th>' for s in SEVERITIES]
     rows.append("</tr></thead><tbody>\n")
-    for i, record in enumerate(records):
+    for i, record in enumerate(records[:MAX_REPORTS_LISTED]):
         doc = record.document
         sid = section_ids[doc["report"]]
         counts = Counter(f.get("severity") for _, f in flags_by_report.get(doc["report"], []))
@@ -238,6 +259,8 @@ def _report_index(records: list[ReportRecord], flags_by_report: dict, section_id
         rows += [f'<td class="{"zero" if counts[s] == 0 else ""}">{counts[s]}</td>' for s in SEVERITIES]
         rows.append("</tr>\n")
     rows.append("</tbody></table></details>\n")
+    if len(records) > MAX_REPORTS_LISTED:
+        rows.append(_left_out(len(records) - MAX_REPORTS_LISTED, "report(s)", "reports.csv"))
     return "".join(rows)
 
 
@@ -270,9 +293,10 @@ def _checkbox(group: str, value: str, count: int, badge: str, label: str) -> str
 # ---------------------------------------------------------------------------- the flags
 
 
-def _flag_table(keys: list[tuple[str, dict]], section_ids: dict[str, str], shown: set[str], config: Config) -> str:
-    """One table of every flag: errors first, then warnings, then info; within a severity, in the
-    order of the reports and of each report's text."""
+def _flag_table(keys: list[tuple[str, dict]], section_ids: dict[str, str], shown: set[str], config: Config,
+                total: int | None = None) -> str:
+    """One table of every flag listed: errors first, then warnings, then info; within a severity,
+    in the order of the reports and of each report's text. TOTAL: the run's flags, when more."""
     head = '<section id="flags"><h2>问题 <span class="en">Flags</span></h2>\n'
     if not keys:
         return head + '<p class="none">No flags. 未发现问题。</p></section>\n'
@@ -295,7 +319,11 @@ def _flag_table(keys: list[tuple[str, dict]], section_ids: dict[str, str], shown
             f"<td>{_evidence_links(key, flag, shown)}</td>"
             f'<td class="msg">{_esc(flag.get("message", ""))}<br><small class="id">{_esc(flag.get("id"))} · '
             f"{_esc(category)}</small></td><td>{_review_cell(flag, kind)}</td></tr>\n")
-    rows.append("</tbody></table></section>\n")
+    rows.append("</tbody></table>")
+    if total is not None and total > len(keys):
+        rows.append(_left_out(total - len(keys), "flag(s)", "flags.xlsx and flags.csv (the first "
+                              f"{len(keys):,} are listed here, errors first)"))
+    rows.append("</section>\n")
     return "".join(rows)
 
 
@@ -564,6 +592,11 @@ def _report_sections(result: AuditResult, flags_by_report: dict, section_ids: di
         flags = flags_by_report.get(doc["report"], [])
         if not flags and doc.get("status") == "ok" and not quiet_sections:
             continue  # a large run: reports without flags stand in the index only
+        if len(sections) == MAX_REPORTS_LISTED:
+            left = sum(1 for r in result.records if flags_by_report.get(r.document["report"])
+                       or r.document.get("status") != "ok") - MAX_REPORTS_LISTED
+            sections.append(_left_out(left, "report section(s)", "flags.xlsx, flags.csv and reports.csv"))
+            break
         with_text = (bool(flags) or quiet_sections) and text_views < MAX_TEXT_VIEWS
         text_views += with_text
         section, drawn = _report_section(record, flags, section_ids[doc["report"]], with_text)

@@ -4,6 +4,20 @@
 
 A flag holds auditor.flags.FLAG_FIELDS, then `baselined` when a baseline was given and `review`
 when it has one (auditor.review).
+
+Bounded: a run of more than MAX_FLAGS_IN_FULL flags (100,000 small flagged reports made a
+205 MB file, which no JSON reader loads in one piece, auditor's own baseline included) writes the
+first MAX_FLAGS_IN_FULL of them, errors first, in the run's order, and says what it left out:
+
+    "flags_omitted": {"count": 90000, "error": 0, "warning": 60000, "info": 30000,
+                      "every_flag_in": "flags.csv"}
+
+flags.csv keeps every flag (`auditor baseline` reads it beside such a flags.json). Likewise a run
+of more than MAX_REPORTS_IN_FULL reports lists that many: those of the flags kept and the
+unreadable ones first, then the others in the run's order, and says
+`"reports_omitted": {"count": 70000, "every_report_in": "reports.csv"}`. A run under both caps
+(a national year's run is) writes the file as before, byte for byte, without these keys.
+`--output-format json` on stdout is not capped.
 """
 
 from __future__ import annotations
@@ -51,8 +65,50 @@ def flags_document(records: list[ReportRecord], flags: list[dict], config: Confi
             "flags": [public_fields(flag) for flag in flags]}
 
 
-def write_flags_json(path: Path, records: list[ReportRecord], flags: list[dict], config: Config) -> None:
-    document = flags_document(records, flags, config)
+MAX_FLAGS_IN_FULL = 10_000  # above what a national year's run flags (some 10,000): normal runs are whole
+FULL_LIST = "flags.csv"     # the output that keeps every flag, named in a capped file
+MAX_REPORTS_IN_FULL = 30_000  # a national year's run: some 30,000 reports
+
+
+def capped(flags: list[dict], limit: int = MAX_FLAGS_IN_FULL) -> tuple[list[dict], dict | None]:
+    """FLAGS when there are at most LIMIT; else the first LIMIT by severity (errors first), in
+    their own order, and the counts of those left out, by severity, with the file holding them."""
+    if len(flags) <= limit:
+        return flags, None
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+    chosen = sorted(range(len(flags)), key=lambda i: (rank.get(flags[i]["severity"], len(rank)), i))[:limit]
+    kept_positions = set(chosen)
+    kept = [flags[i] for i in sorted(chosen)]
+    left = Counter(flags[i]["severity"] for i in range(len(flags)) if i not in kept_positions)
+    omitted = {"count": len(flags) - limit, **{severity: left[severity] for severity in SEVERITIES},
+               "every_flag_in": FULL_LIST}
+    return kept, omitted
+
+
+def _reports_listed(records: list[ReportRecord], kept: list[dict], limit: int) -> list[ReportRecord]:
+    """RECORDS, or at most LIMIT of them: those of the KEPT flags and the unreadable first, in order."""
+    if len(records) <= limit:
+        return records
+    flagged = {flag["report"] for flag in kept}
+    first = [i for i, r in enumerate(records) if r.document["report"] in flagged or r.document["status"] != "ok"]
+    chosen = set(first[:limit])
+    for i in range(len(records)):
+        if len(chosen) >= limit:
+            break
+        chosen.add(i)
+    return [records[i] for i in sorted(chosen)]
+
+
+def write_flags_json(path: Path, records: list[ReportRecord], flags: list[dict], config: Config,
+                     limit: int = MAX_FLAGS_IN_FULL, report_limit: int = MAX_REPORTS_IN_FULL) -> None:
+    kept, omitted = capped(flags, limit)
+    listed = _reports_listed(records, kept, report_limit)
+    document = {"tool": tool_entry(config), "reports": report_entries(listed, flags),
+                "flags": [public_fields(flag) for flag in kept]}  # flags_document(), of what is kept
+    if omitted is not None:
+        document["flags_omitted"] = omitted
+    if len(listed) < len(records):
+        document["reports_omitted"] = {"count": len(records) - len(listed), "every_report_in": "reports.csv"}
     write_atomic(path, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
 
 

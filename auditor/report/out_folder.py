@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, OutputError
 from auditor.ingest.discover import display_name
 
 LOCK_NAME = ".auditor.lock"
@@ -126,3 +126,90 @@ def _remove_if_empty(out: Path, created: bool) -> None:
             out.rmdir()  # only when empty
         except OSError:
             pass
+
+
+# --- a run's outputs as a whole -------------------------------------------------------------------
+#
+# Each file is written atomically (auditor.report.files.write_atomic), but a run writes many: a
+# run stopped between two of them (Ctrl-C, SIGTERM, a full disk) would leave its new facts.csv
+# and summary.md beside the previous run's flags.json, two runs mixed under one folder. So a run
+# writes every output into a fresh staging folder inside --out (`.auditor-run-<pid>/`, hidden,
+# on the same file system), and only once all are written moves them into --out, flags.json last,
+# with Ctrl-C and SIGTERM held back for those few renames (milliseconds, whatever the size). A run
+# stopped before then leaves --out as the previous run left it, and its staging folder is removed
+# on the way out (or, if the process was killed outright, by the next run, which holds the lock).
+#
+# A manifest written last, naming each file and its hash, would have done as much for a reader
+# that checks it, but every reader (a CI step, Excel, a browser) would have to check it; a folder
+# swapped in needs no reader's cooperation. The one window left is a SIGKILL or power loss during
+# the renames themselves.
+
+STAGING_PREFIX = ".auditor-run-"
+
+
+@contextmanager
+def staging_folder(out: Path) -> Iterator[Path]:
+    """A fresh, empty folder inside OUT for this run's outputs; removed with whatever it still
+    holds on leaving. Staging folders an earlier, killed run left are removed first (this run
+    holds OUT's lock: no other run is writing one)."""
+    import shutil
+
+    for stale in Path(out).glob(STAGING_PREFIX + "*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+    stage = Path(out) / f"{STAGING_PREFIX}{os.getpid()}"
+    stage.mkdir()
+    try:
+        yield stage
+    except OutputError as err:
+        # name the file the user will look for (out/flags.json), not its place while staged
+        raise OutputError(str(err).replace(display_name(stage), display_name(Path(out)), 1)) from err
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def carry_into(stage: Path, out: Path, name: str) -> None:
+    """The previous run's OUT/NAME, linked (or copied) into STAGE, for a writer that reads the file
+    it replaces (the workbook carries a reviewer's work over, or sets it aside)."""
+    import shutil
+
+    source = Path(out) / name
+    if not source.is_file() or source.is_symlink():
+        return
+    try:
+        os.link(source, stage / name)
+    except OSError:
+        shutil.copy2(source, stage / name)
+
+
+def publish(stage: Path, out: Path, last: str | None = None, after_others=None) -> None:
+    """Move every file in STAGE into OUT, replacing what is there; LAST (flags.json) is moved last,
+    after AFTER_OTHERS() runs (the removal of the outputs this run does not write). Ctrl-C and
+    SIGTERM wait until the moves are done: the run's outputs are then whole, and the run still
+    stops with its interrupted status."""
+    with _signals_held():
+        names = sorted(entry.name for entry in os.scandir(stage) if entry.is_file(follow_symlinks=False)
+                       and not entry.name.endswith(".tmp"))
+        for name in names:
+            if name != last:
+                os.replace(stage / name, Path(out) / name)
+        if after_others is not None:
+            after_others()
+        if last in names:
+            os.replace(stage / last, Path(out) / last)
+
+
+@contextmanager
+def _signals_held():
+    import signal
+    import threading
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

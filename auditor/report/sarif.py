@@ -6,6 +6,15 @@ with the reviewer's justification (its status and comment in the baseline), so c
 shows it as dismissed rather than open. Columns count Unicode code points
 (run.columnKind), the same unit as the flags' offsets, not UTF-16 units: one CJK
 character is one column either way, but a character outside the BMP is two UTF-16 units.
+
+Bounded as flags.json is (auditor.report.json_report.capped): flags.sarif holds at most
+MAX_FLAGS_IN_FULL results, errors first (GitHub's code scanning takes 25,000 results a run and
+shows 5,000); a capped run says what it left out in the run's properties, and a notification:
+
+    "properties": {"flagsOmitted": {"count": 90000, "error": 0, "warning": 60000, "info": 30000,
+                                    "every_flag_in": "flags.csv"}}
+
+`--output-format sarif` on stdout is not capped.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from auditor import __version__
 from auditor.config import Config, Rule
 from auditor.pipeline import AuditResult
 from auditor.report.files import write_atomic
+from auditor.report.json_report import MAX_FLAGS_IN_FULL, capped
 from auditor.review import justification
 
 SARIF_VERSION = "2.1.0"
@@ -27,20 +37,28 @@ FINGERPRINT_KEY = "auditorFlagId/v1"  # versioned: if the id recipe in flags.py 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def write_sarif(out: Path, result: AuditResult, config: Config) -> None:
-    """Write out/flags.sarif."""
-    data = json.dumps(build_sarif(result, config), ensure_ascii=False, indent=2)
+def write_sarif(out: Path, result: AuditResult, config: Config, limit: int = MAX_FLAGS_IN_FULL) -> None:
+    """Write out/flags.sarif, of at most LIMIT results."""
+    data = json.dumps(build_sarif(result, config, limit), ensure_ascii=False, indent=2)
     write_atomic(out / "flags.sarif", data.encode("utf-8") + b"\n")
 
 
-def build_sarif(result: AuditResult, config: Config) -> dict:
+def build_sarif(result: AuditResult, config: Config, limit: int | None = None) -> dict:
+    """The SARIF document; with LIMIT, of at most that many results (see the module's docstring)."""
     rules = list(config.rules.values())
     index = {rule.code: i for i, rule in enumerate(rules)}
+    flags, omitted = capped(result.flags, limit) if limit is not None else (result.flags, None)
     run = {
         "tool": {"driver": {"name": "auditor", "version": __version__, "rules": [_rule(r) for r in rules]}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(flag, index) for flag in result.flags],
+        "results": [_result(flag, index) for flag in flags],
     }
+    if omitted is not None:
+        run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": [{
+            "level": "warning",
+            "message": {"text": f"{omitted['count']:,} of {len(result.flags):,} flags are not in this file (at most "
+                                f"{len(flags):,} are, errors first); every flag is in {omitted['every_flag_in']}."}}]}]
+        run["properties"] = {"flagsOmitted": omitted}
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 

@@ -20,7 +20,8 @@ from auditor.report.gx_results import write_gx_results
 from auditor.report.html_report import mediation_facts, write_html
 from auditor.report.junit import write_junit
 from auditor.report.sarif import write_sarif
-from auditor.report.workbook import listed_facts, write_workbook
+from auditor.report.out_folder import carry_into, publish, staging_folder
+from auditor.report.workbook import WORKBOOK_NAME, listed_facts, write_workbook
 from auditor.report.csv_files import facts_frame, flags_frame, relations_frame, reports_frame, write_csv
 from auditor.report.json_report import write_flags_json
 from auditor.report.markdown import write_summary
@@ -76,14 +77,19 @@ def write_audit(out: Path, result: AuditResult, config: Config, formats: list[st
                 data_docs: bool = False) -> list[str]:
     """Write the chosen formats into OUT, and remove the outputs of an earlier run that this one
     does not write (a reviewed workbook is set aside, never removed); return what was removed.
+    The files are written into a staging folder and moved into OUT together at the end
+    (auditor.report.out_folder): a run stopped before then leaves the earlier run's outputs whole.
     With ASIDE (or with jobs > 1 and a big enough run), the writers that need few figures run in
     another process meanwhile. PHASE hears the name of each file being written."""
     chosen = [name for name in WRITERS if name in set(formats or DEFAULT_FORMATS)]
     result.formats = tuple(chosen)
     written = [name for format_name in chosen for name in OUTPUT_FILES[format_name]]
-    with aside or AsideWriters(chosen, jobs) as beside:
+    removed: list[str] = []
+    with staging_folder(out) as stage, aside or AsideWriters(chosen, jobs) as beside:
+        if "xlsx" in chosen:
+            carry_into(stage, out, WORKBOOK_NAME)  # the workbook carries a reviewer's work over
         beside.prepare(len(result.records))
-        elsewhere = beside.write(out, result, config)
+        elsewhere = beside.write(stage, result, config)
         if elsewhere and phase:
             phase("writing " + ", ".join(name for f in elsewhere for name in OUTPUT_FILES[f]) + " (beside)")
         for name in chosen:
@@ -91,13 +97,12 @@ def write_audit(out: Path, result: AuditResult, config: Config, formats: list[st
                 continue
             if name == "json":
                 beside.finish()  # flags.json stays the last file written
-                removed = remove_stale_outputs(out, written, data_docs)
             if phase:
                 phase("writing " + ", ".join(OUTPUT_FILES[name]))
-            WRITERS[name](out, result, config)
+            WRITERS[name](stage, result, config)
         beside.finish()
-    if "json" not in chosen:
-        removed = remove_stale_outputs(out, written, data_docs)
+        publish(stage, out, last="flags.json",
+                after_others=lambda: removed.extend(remove_stale_outputs(out, written, data_docs)))
     return removed
 
 
@@ -188,6 +193,10 @@ def _for_aside(result: AuditResult) -> AuditResult:
 
 def write_extract(out: Path, records: list[ReportRecord], frames: Frames) -> list[str]:
     """facts.csv and reports.csv; the other outputs of an earlier run are removed (returned)."""
-    write_csv(out / "facts.csv", facts_frame(frames.facts))
-    write_csv(out / "reports.csv", reports_frame(records, []))
-    return remove_stale_outputs(out, list(EXTRACT_FILES), data_docs=False)
+    removed: list[str] = []
+    with staging_folder(out) as stage:
+        write_csv(stage / "facts.csv", facts_frame(frames.facts))
+        write_csv(stage / "reports.csv", reports_frame(records, []))
+        publish(stage, out, after_others=lambda: removed.extend(
+            remove_stale_outputs(out, list(EXTRACT_FILES), data_docs=False)))
+    return removed
