@@ -7,7 +7,6 @@ typer's own usage errors included, is one line on stderr; Ctrl-C stops a run at 
 
 from __future__ import annotations
 
-import atexit
 import os
 import sys
 from enum import Enum
@@ -18,6 +17,7 @@ import typer
 from typer.core import TyperArgument, TyperGroup
 
 from auditor import __version__
+from auditor.speed import exit_leaving_memory
 
 EXIT_OK, EXIT_FLAGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -167,7 +167,8 @@ def audit(
     """Extract every figure, run the expectation suites, print and write the flags."""
     with _user_errors(debug), _interruptible():
         from auditor.config import load_config
-        from auditor.pipeline import audit as run_audit, no_cyclic_gc
+        from auditor.pipeline import audit as run_audit
+        from auditor.speed import no_cyclic_gc
         from auditor.report.out_folder import held_output_folder
         from auditor.report.writers import AsideWriters, check_formats, write_audit
         from auditor.selection import choose_rules, with_rules
@@ -181,14 +182,18 @@ def audit(
         accepted = _load_baseline(baseline, out)
         verbosity = _verbosity(quiet, verbose)
         workers = _jobs(jobs)
-        # The output folder is checked and held before any report is read. The cyclic collector
-        # off: the same peak memory without it at 10,000 reports. The writers that run beside the
-        # CSV writer start up while the checks run.
+        # The output folder is checked and held before any report is read. The writers that run
+        # beside the CSV writer start up once the last report is read, while the checks run.
         with held_output_folder(out), no_cyclic_gc(), AsideWriters(chosen, workers) as aside:
             store = _history(history, no_history, out)
             with terminal.display(verbosity) as shown:
-                result = run_audit(paths, config, lang.value, workers, shown.progress if shown.active else None,
-                                   after_reading=lambda records: aside.prepare(len(records)), exclude=[out],
+                def progress(done: int, total: int) -> None:
+                    if shown.active:
+                        shown.progress(done, total)
+                    if done == total:
+                        aside.prepare(total)
+
+                result = run_audit(paths, config, lang.value, workers, progress, exclude=[out],
                                    history=store, phase=shown.phase, follow_links=follow_links)
                 _mark_reviews(result.flags, accepted, out)
                 removed = write_audit(out, result, config, chosen, workers, aside, phase=shown.phase,
@@ -611,10 +616,9 @@ def _one_line_usage_error(error: typer.TyperException) -> str:
 
 
 def main() -> None:
-    """The console script: the commands, then an exit that leaves the memory to the OS. Freeing a
-    big run's objects one by one took 1.4 s at 10,000 reports; the exit handlers (temporary
-    folders, worker processes) still run, and the output streams are flushed. typer's usage
-    errors (a bad option value, a missing PATH) are printed as one line, as auditor's own are."""
+    """The console script: the commands, then an exit that leaves the memory to the OS
+    (auditor.speed). typer's usage errors (a bad option value, a missing PATH) are printed as one
+    line, as auditor's own are."""
     try:
         status = app(standalone_mode=False)
     except typer.TyperException as error:  # a usage error typer found
@@ -640,13 +644,7 @@ def main() -> None:
     elif not isinstance(status, int):
         print(status, file=sys.stderr)
         status = 1
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more can reach it
-            pass
-    os._exit(status)
+    exit_leaving_memory(status)
 
 
 if __name__ == "__main__":

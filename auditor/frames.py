@@ -21,7 +21,7 @@ from auditor.checks.across_years import PriorReports, across_year_relations, lin
 from auditor.config import REPORT_KINDS, Thresholds
 # The relation ops the relations suite checks, and those recorded for a reviewer only: one table
 # for the readers' and the checks across reports' (extract/relations/kinds.py).
-from auditor.extract.relations.kinds import CHECKED_OPS, KINDS as RELATION_KINDS, RECORDED_OPS
+from auditor.extract.relations.kinds import CHECKED_OPS, RECORDED_OPS
 from auditor.process import FACT_FIELDS, RELATION_FIELDS, ReportRecord
 
 DOCUMENT_KEY, FACT_KEY, RELATION_KEY = "report", "fact_key", "relation_key"

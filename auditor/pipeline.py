@@ -5,10 +5,8 @@ The CLI is a thin layer over `extract()` and `audit()`; tests and other tools ca
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,28 +46,12 @@ def read_reports(paths: Sequence[str | Path], config: Config, jobs: int = 1,
     if not items and not skipped:
         raise AuditorError("no reports (.txt, .html, .htm, .pdf, .docx) found in " + ", ".join(map(display_name, paths)))
     records = []
-    with no_cyclic_gc():
-        for record in _process_all(items, config, jobs):
-            records.append(record)
-            if progress:
-                progress(len(records), len(items))
+    for record in _process_all(items, config, jobs):
+        records.append(record)
+        if progress:
+            progress(len(records), len(items))
     records.extend(_skipped_record(s) for s in skipped if not s.info)  # a symlink loop is no input
     return records
-
-
-@contextmanager
-def no_cyclic_gc():
-    """Python's cyclic garbage collector off for a while. A run's records, frames and flags are
-    plain lists, dicts and arrays that make no reference cycles, yet the collector walks all of
-    them again and again as they grow: at 10,000 reports 2.7 s of this process's time while the
-    workers read (taken from their cores), and 0.7 s after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _process_all(items: list[InputFile], config: Config, jobs: int) -> Iterator[ReportRecord]:
@@ -114,15 +96,12 @@ def _process_in_worker(item: InputFile) -> ReportRecord:
 
 def extract(paths: Sequence[str | Path], config: Config, jobs: int = 1,
             progress: Callable[[int, int], None] | None = None,
-            after_reading: Callable[[list[ReportRecord]], None] | None = None,
             exclude: Sequence[str | Path] = (), history: History | None = None,
             phase: Callable[[str], None] | None = None, follow_links: bool = False) -> tuple[list[ReportRecord], Frames]:
-    """Read every input and assemble the frames; AFTER_READING gets the records in between, and
-    PHASE the name of each step as it begins. HISTORY (the store of earlier runs) gives last
+    """Read every input and assemble the frames; PROGRESS hears (done, total) as each report is
+    read, and PHASE the name of each step as it begins. HISTORY (the store of earlier runs) gives last
     year's reports the run lacks."""
     records = read_reports(paths, config, jobs, progress, exclude, follow_links)
-    if after_reading:
-        after_reading(records)
     if phase:
         phase("checking")
     prior = history.prior_reports(_documents_of(records)) if history is not None else None
@@ -139,7 +118,6 @@ def _documents_of(records: list[ReportRecord]):
 
 def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: int = 1,
           progress: Callable[[int, int], None] | None = None,
-          after_reading: Callable[[list[ReportRecord]], None] | None = None,
           exclude: Sequence[str | Path] = (), history: History | None = None,
           phase: Callable[[str], None] | None = None, follow_links: bool = False) -> AuditResult:
     """Read, check and flag. With HISTORY, last year's reports the run lacks come from its store,
@@ -151,8 +129,7 @@ def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: i
 
     if phase:
         phase("reading")
-    records, frames = extract(paths, config, jobs, progress, after_reading=after_reading,
-                              exclude=exclude, history=history, phase=phase, follow_links=follow_links)
+    records, frames = extract(paths, config, jobs, progress, exclude=exclude, history=history, phase=phase, follow_links=follow_links)
     failures = run_suites(frames, config)
     if phase:
         phase("flagging")

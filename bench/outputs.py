@@ -27,7 +27,6 @@ import pandas as pd
 from auditor.config import load_config
 from auditor.frames import Frames
 from auditor.pipeline import AuditResult, audit
-from auditor.process import ReportRecord
 
 
 def base_result(count: int, folder: Path) -> AuditResult:

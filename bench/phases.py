@@ -41,7 +41,8 @@ def main() -> None:
 
     with phase("import pandas, pandera"):
         from auditor.config import load_config
-        from auditor.pipeline import no_cyclic_gc  # and with it the frames: pandas, pandera
+        from auditor.pipeline import audit  # noqa: F401 - and with it the frames: pandas, pandera
+        from auditor.speed import no_cyclic_gc
     config = load_config()
     with no_cyclic_gc():
         _phases(folder, args, config, phase, times)

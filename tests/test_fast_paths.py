@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from auditor.checks import document_checks as dc
 from auditor.config import load_config
-from auditor.extract.tables.requests import find_words, words_re
+from auditor.extract.tables.requests import find_words
 from auditor.ingest import metadata
 from auditor.ingest.spans import LineIndex, Span, paragraphs, sentences
 

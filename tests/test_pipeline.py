@@ -7,7 +7,8 @@ import html
 
 import pytest
 
-from auditor.pipeline import audit, no_cyclic_gc
+from auditor.pipeline import audit
+from auditor.speed import no_cyclic_gc
 from tests.conftest import SEEDS
 
 HENGXIAN = SEEDS / "000_bffc2002e0c26100.txt"

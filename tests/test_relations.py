@@ -299,7 +299,8 @@ def test_suites_check_exactly_the_checked_ops(config):
     """Every relations expectation selects its rows by op, and the rules that select each op are
     the rules the kinds name for it (the readers' kinds.KINDS and the checks across years'):
     checked ops by theirs, change and repeat by none."""
-    from auditor.frames import CHECKED_OPS, RECORDED_OPS, RELATION_KINDS as KINDS
+    from auditor.extract.relations.kinds import KINDS
+    from auditor.frames import CHECKED_OPS, RECORDED_OPS
 
     def ops(condition):
         if condition.get("type") == "and":
