@@ -53,7 +53,9 @@ def read(passage: Passage) -> None:
     for facts in passage.grouped(quantities, passage.paragraphs):
         paragraph = passage.paragraph_of(facts[0].start)
         for match in passage.words.subset.finditer(passage.text, paragraph.start, paragraph.end):
+            passage.budget.check("relations: breakdowns")
             _subset_list(passage, match, facts, quantities)
+        passage.budget.check("relations: breakdowns")
         _bracket_lists(passage, facts)
         _scope_lists(passage, facts, quantities)
 

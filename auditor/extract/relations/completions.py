@@ -23,6 +23,7 @@ from auditor.extract.relations.words import is_total_label
 
 def read(passage: Passage) -> None:
     for facts in passage.grouped(passage.values, passage.clauses):
+        passage.budget.check("relations: completions")
         _read_clause(passage, facts)
     _read_after_closed_lists(passage)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import regex
 
 from auditor.config import Shapes, Thresholds, Vocabulary
+from auditor.extract.budget import UNLIMITED, Budget
 from auditor.extract.figures import Fact
 from auditor.extract.relations.model import Builder
 from auditor.extract.relations.words import Words
@@ -56,6 +57,7 @@ class Passage:
     breakdowns: list[Breakdown] = field(default_factory=list)
     share_lists: list = field(default_factory=list)  # shares.ShareList, for the readers after shares
     scope_phrases: list | None = None  # breakdowns.ScopePhrase, found once on first use
+    budget: Budget = UNLIMITED         # the report's reading time, checked in the readers' loops
     _span_starts: dict[int, list[int]] = field(default_factory=dict)
     _sentence_starts: list[int] = field(default_factory=list)
     _paragraph_starts: list[int] = field(default_factory=list)

@@ -40,6 +40,7 @@ def _restatements(passage: Passage) -> set[int]:
     seen: dict[tuple, list[Fact]] = {}
     restated: set[int] = set()
     for fact in passage.values:
+        passage.budget.check("relations: restatements")
         key, how = _restate_key(passage, fact)
         if key is None:
             key, how = _same_words_key(passage, fact)
@@ -177,6 +178,7 @@ def _repeats(passage: Passage, restated: set[int]) -> None:
     the same noun right after it (村(社区))."""
     seen: dict[tuple, _Earlier] = {}
     for fact in passage.values:
+        passage.budget.check("relations: repeats")
         key = _repeat_key(passage, fact)
         if key is None:
             continue

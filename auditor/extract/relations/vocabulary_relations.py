@@ -28,6 +28,7 @@ def read(passage: Passage) -> None:
         for fact in group:
             families.setdefault(fact.family, []).append(fact)
         for family, members in families.items():
+            passage.budget.check("relations: vocabulary")
             _read_family(passage, family, members)
 
 
