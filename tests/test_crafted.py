@@ -106,3 +106,83 @@ def test_a_budget_that_is_no_positive_number_is_refused(tmp_path, value):
 
 def test_the_budget_is_read_from_thresholds(config):
     assert config.thresholds.reading_budget_seconds == 60
+
+
+# --- small slips of hostile input ------------------------------------------------------------
+
+def _figures(config, passage):
+    from auditor.extract.figures import extract_figures
+
+    return [(f.text, f.kind) for f in extract_figures(passage, config.vocabulary, config.thresholds)]
+
+
+@pytest.mark.parametrize("passage", ["其中受理1e308件。", "其中受理1.5E3件,", "共2e5人次参加", "数值为3.2e-4。"])
+def test_a_number_in_scientific_notation_is_no_figure(config, passage):
+    assert _figures(config, passage) == []
+
+
+def test_scientific_notation_gives_no_false_bound(config):
+    text = whole_report("全年共收到行政复议申请5件,其中受理1e308件,不予受理1件。")
+    record = read_text(text, {"report": "r.txt"}, config)
+    assert not any("308" in expr for expr in record.relations["computed_expr"])
+
+
+@pytest.mark.parametrize("passage, figures", [
+    ("全县编号A-5件", [("5件", "count")]),          # a code: A-5
+    ("COVID-19病例3例", [("19", "number"), ("3", "number")]),
+    ("全县共受理案件-5件", [("-5件", "count")]),   # a negative count, RANGE005's to flag
+    ("全县共受理案件3-5件", [("3", "number"), ("5件", "count")]),
+])
+def test_a_hyphen_after_a_letter_or_digit_is_no_minus(config, passage, figures):
+    assert _figures(config, passage) == figures
+
+
+def _decode(data):
+    from auditor.ingest.decode import decode_bytes
+
+    return decode_bytes(data)
+
+
+KOREAN = "대한민국 정부는 2021년 행정심판 사건 52건을 접수하였으며, 이 중 47건을 처리하였다. 국민의 권리를 보호하기 위하여 노력합니다. "
+JAPANESE = "2021年度において、行政不服審査の申立ては52件であり、そのうち47件を処理しました。国民の権利を保護するために努力しています。"
+CHINESE = "2021年,全县共收到行政复议申请52件,依法受理47件,不予受理4件;审结45件,尚在审理3件。县政府常务会议专题研究法治政府建设工作。"
+
+
+@pytest.mark.parametrize("text, codec", [(KOREAN * 12, "euc-kr"), (JAPANESE * 10, "shift_jis"),
+                                         (JAPANESE * 10, "cp932")])
+def test_korean_and_japanese_text_is_refused_not_read_as_mojibake(text, codec):
+    from auditor.ingest.decode import DecodeError
+
+    with pytest.raises(DecodeError, match="not Chinese text"):
+        _decode(text.encode(codec))
+
+
+@pytest.mark.parametrize("text", [CHINESE * 10, CHINESE.replace("县", "縣").replace("务", "務") * 10, CHINESE])
+def test_chinese_in_gb18030_is_still_read(text):
+    assert _decode(text.encode("gb18030")).text == text
+
+
+@pytest.mark.parametrize("codec, bom", [("utf-16-le", b""), ("utf-16-be", b""), ("utf-16-le", b"\xff\xfe"),
+                                        ("utf-16-be", b"\xfe\xff")])
+def test_a_truncated_utf16_file_is_read_less_its_odd_byte(codec, bom):
+    data = bom + CHINESE.encode(codec)
+    assert _decode(data[:-1]).text == CHINESE[:-1]
+    assert _decode(data + b"\x41").text == CHINESE
+
+
+def test_control_characters_become_spaces_one_for_one(config):
+    text = "全年共收到行政复议申请\x0052件,依法受理\x1b[31m47件\x07。\n\t第二行" + CHINESE * 3
+    decoded = _decode(text.encode("utf-8")).text
+    assert len(decoded) == len(text)
+    assert decoded == "全年共收到行政复议申请 52件,依法受理 [31m47件 。\n\t第二行" + CHINESE * 3
+
+
+def test_no_label_or_quote_carries_a_nul_or_an_escape(tmp_path, config):
+    path = tmp_path / "controls.txt"
+    path.write_bytes(whole_report("全年共收到行政复议申请\x0052件,依法\x1b[2J受理47件,不予受理4件。").encode("utf-8"))
+    record = process_file(InputFile(path, "controls.txt"), config)
+    assert record.document["status"] == "ok" and record.n_facts
+    for column in ("label", "text", "sentence"):
+        assert not any(c in value for value in record.facts[column] for c in "\x00\x1b")
+    quotes = [q["text"] for evidence in record.relations["evidence"] for q in evidence]
+    assert quotes and not any(c in quote for quote in quotes for c in "\x00\x1b")
