@@ -290,6 +290,7 @@ class Thresholds:
     unknown_issuer_note: dict[str, str] = field(default_factory=dict)
     line_wrap: LineWrap = LineWrap()
     across_years: AcrossYears = AcrossYears()
+    reading_budget_seconds: float = 60.0  # one report's reading time before it is given up
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: patterns built from it are cached
@@ -602,6 +603,7 @@ def _load_thresholds(path: Path) -> Thresholds:
     parameters = _mapping(path, data.get("suite_parameters") or {}, "suite_parameters")
     check_suite_parameters(path, parameters)
     return Thresholds(
+        reading_budget_seconds=_reading_budget(path, data.get("reading")),
         line_wrap=_line_wrap(path, data.get("line_wrap")),
         outlier_min_reports=min_reports,
         allow_truncation=check_boolean(path, data.get("allow_truncation", True), "allow_truncation"),
@@ -614,6 +616,15 @@ def _load_thresholds(path: Path) -> Thresholds:
         unknown_issuer_note={str(k): str(v) for k, v in
                              _mapping(path, data.get("unknown_issuer_note") or {}, "unknown_issuer_note").items()},
     )
+
+
+def _reading_budget(path: Path, value: Any) -> float:
+    """reading.budget_seconds: a positive number of seconds (60 when not given)."""
+    reading = _mapping(path, value or {}, "reading")
+    seconds = reading.get("budget_seconds", 60)
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 < seconds < float("inf"):
+        raise ConfigError(f"{path}: reading.budget_seconds must be a positive number of seconds")
+    return float(seconds)
 
 
 def _across_years(path: Path, value: Any) -> AcrossYears:

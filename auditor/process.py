@@ -16,6 +16,7 @@ from pathlib import Path
 
 from auditor.checks.document_checks import blank_out, check_document, find_duplicates
 from auditor.config import Config
+from auditor.extract.budget import UNLIMITED, Budget, OutOfTime
 from auditor.extract.disclosure_table import read_tables
 from auditor.extract.figures import Fact, extract_figures
 from auditor.extract.labels import name_facts
@@ -74,11 +75,13 @@ def process_file(item: InputFile, config: Config) -> ReportRecord:
     except OSError as err:
         return ReportRecord({**document, "status": "error", "reason": f"cannot read: {err.strerror or err}"})
     document["sha256"] = hashlib.sha256(data).hexdigest()
+    budget = Budget(config.thresholds.reading_budget_seconds)
     try:
         view = text_view(data, Path(item.path).suffix)
         document["encoding"] = view.encoding
-        return read_text(view.text, document, config, view.source_line, view.grids, view.page_starts)
-    except UnreadableReport as err:
+        budget.check("decoding")
+        return read_text(view.text, document, config, view.source_line, view.grids, view.page_starts, budget=budget)
+    except (UnreadableReport, OutOfTime) as err:
         return ReportRecord({**document, "status": "error", "reason": str(err)})
     except Exception as err:  # noqa: BLE001 - a bug while reading one report must not cost the others
         return failed_record(document, err)
@@ -154,7 +157,7 @@ def _document_view(data: bytes, kind: str) -> TextView:
 
 
 def read_text(text: str, document: dict, config: Config, source_line=None, grids: tuple[Grid, ...] = (),
-              page_starts: tuple[int, ...] = ()) -> ReportRecord:
+              page_starts: tuple[int, ...] = (), *, budget: Budget = UNLIMITED) -> ReportRecord:
     """Extract metadata, facts and relations from decoded text, and the document-level fields.
 
     A report whose text repeats itself (DOC001: the whole body pasted twice, or a paragraph of
@@ -162,25 +165,34 @@ def read_text(text: str, document: dict, config: Config, source_line=None, grids
     (every character but line breaks replaced by a space) before its figures are read, so each
     figure, relation and flag comes from the first copy only, and every offset still counts in
     the original text. Metadata (header, signature) and the end of the page are read from the
-    text as it stands.
+    text as it stands. The budget is checked between the steps (and in the relation readers'
+    loops): OutOfTime names the step it ran out in.
     """
     lines = LineIndex(text)
     vocabulary, thresholds = config.vocabulary, config.thresholds
     duplicates = find_duplicates(text)
+    budget.check("repeated text")
     # the figures are read in simplified characters (same offsets), quoted from the text as it stands
     blanked = blank_out(text, duplicates.spans)
     audited = simplified(blanked, vocabulary)  # the words match in simplified characters
     sentence_spans, paragraph_spans = sentences(audited), paragraphs(audited)
+    budget.check("sentences")
     facts = extract_figures(audited, vocabulary, thresholds)
+    budget.check("figures")
     name_facts(audited, facts, sentence_spans, paragraph_spans, vocabulary)
+    budget.check("labels")
     tables = read_tables(audited, facts, config.template, grids)
-    relations = find_relations(audited, facts, sentence_spans, paragraph_spans, config, tables)
+    budget.check("tables")
+    relations = find_relations(audited, facts, sentence_spans, paragraph_spans, config, tables, budget=budget)
+    budget.check("relations")
     if audited is not blanked:
         for fact in facts:  # …and every figure is shown as written (64,999,264.21萬元)
             fact.text = blanked[fact.start:fact.end]
     meta = read_metadata(text)
     evidence = _Evidence(text, lines, sentence_spans, source_line, page_starts)
+    budget.check("metadata")
     checks = check_document(text, audited, meta, duplicates, config.report_text, thresholds)
+    budget.check("document checks")
     report = document["report"]
     document.update(_document_fields(meta, evidence), **checks.fields, **issuer_fields(text, meta, config),
                     **{name: _quotes(evidence, spans) for name, spans in checks.evidence.items()},

@@ -34,7 +34,7 @@ def rules_of(out) -> list[str]:
     (["ARITH001"], None, ["ARITH"], {"ARITH001"}),                              # ... either way round
     (["consistency"], None, ["DISC"], {"CONS001", "CONS002", "CONS003", "CONS004"}),  # a prefix beats a category
     (["rate,range"], None, ["RANGE003"], {"RATE001", "RATE002", "RATE003", "RATE004", "RANGE001", "RANGE002",
-                                              "RANGE004"}),
+                                              "RANGE004", "RANGE005"}),
     (["ALL"], None, ["template", "date", "document", "input"], None),
     (["DATE00"], None, ["DATE00"], set()),                                      # a tie: --ignore wins
     (None, ["DOC001"], ["document"], {"DOC001"}),                               # the selectors of one run

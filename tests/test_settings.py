@@ -214,7 +214,7 @@ def test_a_bad_threshold_exits_2_at_load_through_the_cli(expectations, tmp_path)
 
 def test_a_parameter_the_thresholds_do_not_set_is_refused(expectations):
     _replace(expectations / "suites" / "facts.json", '"$PARAMETER": "robust_z_max"', '"$PARAMETER": "robust_z_top"')
-    _refused(expectations, "facts.json", "expectation 4 (RANGE003)", "$PARAMETER 'robust_z_top'")
+    _refused(expectations, "facts.json", "expectation 5 (RANGE003)", "$PARAMETER 'robust_z_top'")
 
 
 def test_a_between_with_no_bound_is_refused(expectations):
@@ -328,4 +328,4 @@ def test_an_expectation_on_a_missing_column_exits_2_before_any_report_is_read(ex
     _replace(expectations / "suites" / "facts.json", '"column": "robust_z_abs"', '"column": "robust_zz"')
     result = _audit(expectations, tmp_path)
     assert result.exit_code == 2, result.output
-    assert "facts.json: expectation 4 (RANGE003) column names column 'robust_zz'" in result.stderr
+    assert "facts.json: expectation 5 (RANGE003) column names column 'robust_zz'" in result.stderr

@@ -214,9 +214,15 @@ def trie_pattern(words: list[str], joiner: str) -> str:
     return f"(?:{branches(root)})" if root else "(?!)"
 
 
+# a number in scientific notation (1e308, 2.5E-3): no report states a count so; its mantissa and
+# exponent are not two figures (1e308件 is no 1 and no 308件), so none of it is read
+_SCIENTIFIC_RE = regex.compile(r"(?<![0-9A-Za-z.])[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+(?![0-9A-Za-z])")
+
+
 def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -> list[Fact]:
     unit_re = _unit_re(vocabulary)
     quoted = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
+    scientific = [(m.start(), m.end()) for m in _SCIENTIFIC_RE.finditer(text)]
     wraps = layout_wraps(text, thresholds.line_wrap)
     words = _word_tests(vocabulary)
     facts: list[Fact] = []
@@ -232,7 +238,7 @@ def extract_figures(text: str, vocabulary: Vocabulary, thresholds: Thresholds) -
             fact, pos = _percent_words(match, text, vocabulary, thresholds)
         else:
             fact, pos = _quantity(match, text, unit_re, vocabulary, thresholds, wraps, words)
-        if fact is None:
+        if fact is None or (scientific and _overlaps(scientific, fact.start, fact.end)):
             continue
         if (quoted and fact.kind in ("count", "number", "money", "rate", "measure")
                 and _inside(quoted, fact.start, fact.end)):
@@ -285,6 +291,12 @@ def naming_label(text: str, fact: Fact) -> str:
         label_start = fact.start - len(fact.label)
         return text[max(0, label_start - _LOOK_BACK, _last_break(text, label_start - 1) + 1):fact.start]
     return fact.label
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """[start, end) shares a character with one of the spans (sorted, not overlapping)."""
+    i = bisect_right(spans, (end, -1)) - 1  # the last span that starts before end
+    return i >= 0 and spans[i][1] > start
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -82,7 +82,7 @@ def _mixed_grammar(d: str, d1: str, zero: str, qian: str, bai: str, wan: str, yi
 _MIXED = _mixed_grammar(_D, _D1, "零〇", "千仟", "百佰", "万萬", "亿億", _DOT)
 
 ARABIC_NUMBER_PATTERN = (
-    rf"(?:(?<![{_D}])[{_SIGN}])?"
+    rf"(?:(?<![{_D}A-Za-z])[{_SIGN}])?"  # a hyphen after a letter joins a code (A-5, COVID-19)
     rf"(?<![{_D}])(?<![{_D}][{_DOT}])"
     rf"(?:{_MIXED}"
     # Grouped forms first; the atomic group keeps an enclosing pattern from splitting the digits.

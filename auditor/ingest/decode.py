@@ -74,6 +74,9 @@ def decode_bytes(data: bytes) -> Decoded:
         raise DecodeError("empty file")
     if _control_share(text) > _MAX_CONTROL_SHARE:
         raise DecodeError("binary file (control characters)")
+    # the few left (a NUL, a terminal's ESC) become spaces, one for one: offsets stay those of the
+    # text, and no label or quote carries them
+    text = _CONTROL_RE.sub(" ", text)
     return Decoded(text=text, encoding=encoding)
 
 
@@ -117,9 +120,12 @@ def _from_bom(data: bytes) -> tuple[str, str] | None:
 
 
 def _from_utf16_pattern(data: bytes) -> tuple[str, str] | None:
-    """BOM-less UTF-16: ASCII characters put a NUL in the high byte of their code unit."""
-    if len(data) % 2 or b"\x00" not in data[:_SNIFF_BYTES]:
+    """BOM-less UTF-16: ASCII characters put a NUL in the high byte of their code unit. A file of
+    an odd number of bytes was cut in a code unit (a truncated download): its last byte is dropped."""
+    if b"\x00" not in data[:_SNIFF_BYTES]:
         return None
+    if len(data) % 2:
+        data = data[:-1]
     sniff = data[:_SNIFF_BYTES]
     even_nuls, odd_nuls = sniff[0::2].count(0), sniff[1::2].count(0)
     codec = "utf-16-le" if odd_nuls > even_nuls else "utf-16-be"
@@ -153,6 +159,8 @@ def _from_chinese_legacy(data: bytes) -> tuple[str, str] | None:
         choice = max(scores, key=scores.__getitem__)  # ties keep gb18030: it comes first
     if scores[choice] < _MIN_PLAUSIBLE:
         return None
+    if choice == "gb18030":
+        _refuse_other_east_asian(candidates[choice])
     if len(data) == len(sample):
         return candidates[choice], choice
     # The sample fitted; the rest may still need a wider Big5 variant.
@@ -162,6 +170,38 @@ def _from_chinese_legacy(data: bytes) -> tuple[str, str] | None:
         if text is not None:
             return text, codec
     return None
+
+
+_MIN_HAN_TO_JUDGE = 100     # Han characters a sample needs before its mix of them is judged
+_MIN_COMMON_SHARE = 0.6     # share of them a Chinese text has among the common characters
+_MIN_UPPER_ROWS_SHARE = 0.05  # share of its GB2312 ones in rows 0xC9-0xF7 (是, 政, 在, 县, 一)
+
+
+def _refuse_other_east_asian(text: str) -> None:
+    """Korean (EUC-KR) and Japanese (Shift-JIS) bytes decode as GB18030 too, into Han characters
+    no Chinese text is made of. Shift-JIS kana become rare characters of GBK's extension, outside
+    the common ones (GB2312, Big5's frequent set); EUC-KR Hangul become GB2312 characters of its
+    rows 0xB0-0xC8 only, where Chinese text, whatever it says, uses the rows after them as well
+    (是, 政, 在, 县 and 一 stand there)."""
+    han = [c for c in text[:_SAMPLE_CHARS] if "\u4e00" <= c <= "\u9fff"]
+    if len(han) < _MIN_HAN_TO_JUDGE:
+        return
+    common = upper = gb2312 = 0
+    for char in han:
+        try:
+            lead = char.encode("gb2312")[0]
+        except UnicodeEncodeError:
+            try:
+                common += 0xA4 <= char.encode("big5")[0] <= 0xC6  # Big5's frequent characters
+            except UnicodeEncodeError:
+                pass
+            continue
+        gb2312 += 1
+        upper += lead >= 0xC9
+    common += gb2312
+    if common < _MIN_COMMON_SHARE * len(han) or upper < _MIN_UPPER_ROWS_SHARE * max(1, gb2312):
+        raise DecodeError("undecodable: not Chinese text (it reads as GB18030 only as mojibake; "
+                          "Korean EUC-KR or Japanese Shift-JIS?)")
 
 
 def _candidate_decodes(sample: bytes) -> list[tuple[str, str]]:

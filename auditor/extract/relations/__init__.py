@@ -15,6 +15,7 @@ vocabulary.yaml. kinds.KINDS maps each kind of relation to the rules that check 
 from __future__ import annotations
 
 from auditor.config import Config
+from auditor.extract.budget import UNLIMITED, Budget
 from auditor.extract.disclosure_table import DisclosureTables, table_relations
 from auditor.extract.figures import VALUE_KINDS, Fact
 from auditor.extract.relations.model import Builder, Relation
@@ -27,7 +28,7 @@ __all__ = ["Builder", "Relation", "find_relations"]
 
 
 def find_relations(text: str, facts: list[Fact], sentences: list[Span], paragraphs: list[Span], config: Config,
-                   tables: DisclosureTables | None = None) -> list[Relation]:
+                   tables: DisclosureTables | None = None, budget: Budget = UNLIMITED) -> list[Relation]:
     """Relations among the facts; the figures of template tables (read_tables) only by the
     template's sums."""
     words = words_of(config.shapes, config.vocabulary)
@@ -37,11 +38,12 @@ def find_relations(text: str, facts: list[Fact], sentences: list[Span], paragrap
         text=text, facts=facts, values=[f for f in facts if f.kind in VALUE_KINDS and f.index not in cells],
         sentences=sentences, paragraphs=paragraphs, clauses=clause_spans(text, sentences),
         vocabulary=config.vocabulary, shapes=config.shapes, words=words, thresholds=config.thresholds,
-        builder=builder,
+        builder=builder, budget=budget,
     )
     if tables:
         builder.named |= cells
-    for _, read in READERS:
+    for name, read in READERS:
+        budget.check(f"relations: {name}")
         read(passage)
     if tables:
         table_relations(builder, tables, config.template)

@@ -25,6 +25,7 @@ near_complete_shortfall) reads as complete with a part missed (op near, ARITH003
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -52,7 +53,9 @@ def read(passage: Passage) -> None:
     for facts in passage.grouped(quantities, passage.paragraphs):
         paragraph = passage.paragraph_of(facts[0].start)
         for match in passage.words.subset.finditer(passage.text, paragraph.start, paragraph.end):
+            passage.budget.check("relations: breakdowns")
             _subset_list(passage, match, facts, quantities)
+        passage.budget.check("relations: breakdowns")
         _bracket_lists(passage, facts)
         _scope_lists(passage, facts, quantities)
 
@@ -64,11 +67,14 @@ def _subset_list(passage: Passage, match: regex.Match, facts: list[Fact], quanti
     bracket = passage.enclosing_bracket(match.start(), sentence.end)
     limit = bracket.end if bracket else sentence.end
     asides = passage.brackets(match.end(), limit)
-    after = [f for f in facts if match.end() <= f.start < limit and not _inside(asides, f)]
+    lo, hi = _bounds(facts, match.end(), limit)
+    after = facts[lo:min(hi, lo + _MAX_PARTS)]
+    if asides:
+        after = [f for f in after if not _inside(asides, f)]
     while len(after) > 1 and not passage.alike(after[0], after[1]) and _names_the_next(passage, after[0], after[1:],
                                                                                       after[1]):
         after = after[1:]  # 其中涉及3个部门的申请50件: a figure inside the first part's name
-    first_value = next((f for f in passage.values if f.start >= match.end()), None)
+    first_value = passage.next_value(match.end())
     if not after or is_total_label(after[0].label, passage.words):
         return  # 其中…总计2739条: a new total
     if first_value is not after[0] and not _names_the_next(passage, first_value, after, after[0]):
@@ -89,16 +95,15 @@ def _totals_before(passage: Passage, facts: list[Fact], pos: int, sentence: Span
     """(total, how, extras) readings of what a 其中 list breaks down, favoured first."""
     head_end = bracket.start if bracket else pos
     asides = passage.brackets(sentence.start, head_end)
-    in_sentence = [f for f in facts if sentence.start <= f.start and f.end <= head_end and passage.alike(f, first)
-                   and not _inside(asides, f)]
+    in_sentence = _last_alike(passage, facts, _bounds(facts, sentence.start, head_end), first, asides, head_end)
     readings: list[tuple[Fact, str, list[Fact]]] = []
     if in_sentence:
         readings.append((in_sentence[-1], "before 其中", []))
         readings += [(t, "the total the figures before 其中 make", []) for t in _closed_totals(in_sentence)]
     else:
         previous = passage.previous_sentence(sentence)
-        before = [f for f in facts if previous and previous.start <= f.start < previous.end and passage.alike(f, first)
-                  and not _inside(passage.brackets(previous.start, previous.end), f)]
+        before = _last_alike(passage, facts, _bounds(facts, previous.start, previous.end), first,
+                             passage.brackets(previous.start, previous.end)) if previous else []
         if before:
             readings.append((before[-1], "closing the sentence before 其中", []))
             readings += [(t, "a total of the sentence before 其中", []) for t in reversed(before[:-1])]
@@ -129,16 +134,49 @@ def _largest(totals: list[tuple[Fact, str, list[Fact]]]) -> Fact:
 
 def _closed_totals(before: list[Fact]) -> list[Fact]:
     """Totals the figures after them make exactly, up to the last: 3059 in 共收到3059条,部门收到
-    1904条,县区收到1155条 (1904 + 1155 = 3059)."""
+    1904条,县区收到1155条 (1904 + 1155 = 3059). The sums of the figures after each are taken
+    from the last back, once: a sentence of thousands of figures must not cost their square."""
     found = []
-    for i, total in enumerate(before[:-1]):
-        if total.value is None or total.qualifier:
-            continue
-        rest = before[i + 1:]
-        if len(rest) >= 2 and all(f.value is not None for f in rest) and \
-                sum((f.value for f in rest), Decimal(0)) == total.value:
+    rest_sum: Decimal | None = Decimal(0)  # the sum of the figures after i (None once one has no value)
+    for i in range(len(before) - 1, 0, -1):
+        value = before[i].value
+        rest_sum = None if rest_sum is None or value is None else rest_sum + value
+        total = before[i - 1]
+        if len(before) - i >= 2 and rest_sum is not None and total.value is not None and not total.qualifier \
+                and rest_sum == total.value:
             found.append(total)
-    return found
+    return found[::-1]
+
+
+# Reading must stay linear in the size of a crafted text (one sentence of thousands of figures):
+# the figures before a 其中 read as its possible totals (a real sentence holds a few dozen) and
+# the figures after it that may be its parts are the nearest ones only
+_MAX_TOTALS_BEFORE = 32
+_MAX_PARTS = 1000
+
+
+def _bounds(facts: list[Fact], start: int, end: int) -> tuple[int, int]:
+    """The slice of facts (sorted by start) that start in [start, end), found by bisection."""
+    return bisect_left(facts, start, key=_start), bisect_left(facts, end, key=_start)
+
+
+def _start(fact: Fact) -> int:
+    return fact.start
+
+
+def _last_alike(passage: Passage, facts: list[Fact], bounds: tuple[int, int], like: Fact, asides: list[Span],
+                end: int | None = None) -> list[Fact]:
+    """The facts[lo:hi] of like's kind outside the asides (and ending by end), in order: the last
+    _MAX_TOTALS_BEFORE of them."""
+    found: list[Fact] = []
+    lo, hi = bounds
+    for i in range(hi - 1, lo - 1, -1):
+        fact = facts[i]
+        if (end is None or fact.end <= end) and passage.alike(fact, like) and not _inside(asides, fact):
+            found.append(fact)
+            if len(found) == _MAX_TOTALS_BEFORE:
+                break
+    return found[::-1]
 
 
 def _walk(passage: Passage, after: list[Fact], total: Fact) -> tuple[list[Fact], Fact | None]:
@@ -511,10 +549,9 @@ def _narrowed(passage: Passage, totals, parts: list[Fact]):
 def _independent(passage: Passage, parts: list[Fact]) -> bool:
     """Parts each measured by a rate of their own (报送备案的45件,备案及时率63.5%;符合要求的49件,
     备案规范率68%) are subsets of the total by different measures, not a partition of it."""
-    values = passage.values
     rated = 0
     for part in parts:
-        nxt = next((f for f in values if f.start >= part.end), None)
+        nxt = passage.next_value(part.end)
         if nxt is not None and nxt.kind == "rate" and not passage.is_share(nxt) and not _BREAK_RE.search(
                 passage.text, part.end, max(part.end, nxt.start - len(nxt.label))):
             rated += 1

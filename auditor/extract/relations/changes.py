@@ -26,6 +26,7 @@ def read(passage: Passage) -> None:
     cells = passage.builder.named
     levels_and_changes = [f for f in levels_and_changes if f.index not in cells]
     for facts in passage.grouped(levels_and_changes, passage.clauses):
+        passage.budget.check("relations: changes")
         _read_clause(passage, facts)
     for facts in passage.grouped(levels_and_changes, passage.sentences):
         _read_deltas(passage, facts)

@@ -23,6 +23,7 @@ from auditor.extract.relations.words import is_total_label
 
 def read(passage: Passage) -> None:
     for facts in passage.grouped(passage.values, passage.clauses):
+        passage.budget.check("relations: completions")
         _read_clause(passage, facts)
     _read_after_closed_lists(passage)
 
@@ -38,18 +39,18 @@ def _read_after_closed_lists(passage: Passage) -> None:
                 or sum(p.value for p in parts) != total.value:
             continue
         sentence = passage.sentence_of(parts[-1].start)
-        facts = passage.values_between(sentence.start, sentence.end)
-        after = [f for f in facts if f.start > parts[-1].end]
-        rest = after[0] if after else None
+        rest = passage.next_value(parts[-1].end + 1)
+        if rest is not None and rest.start >= sentence.end:
+            rest = None
         if rest is None or not passage.alike(rest, total) or not words.completion.match(rest.label.lstrip(joiners)):
             continue
         noun = words.completion_fillers.sub("", rest.label.lstrip(joiners)[words.completion.match(
             rest.label.lstrip(joiners)).end():])
         if noun:
             continue  # 另有咨询300件: something else
-        outer = [f for f in facts if f.end <= total.start and passage.alike(f, total)]
-        if outer:
-            passage.builder.sum("eq", "completion", outer[-1].family, outer[-1], [total, rest],
+        outer = _last_alike_before(passage, total, sentence.start)
+        if outer is not None:
+            passage.builder.sum("eq", "completion", outer.family, outer, [total, rest],
                                 how="另 after a list that makes its total: the total and the rest make the figure before")
 
 
@@ -86,3 +87,15 @@ def _read_clause(passage: Passage, facts: list[Fact]) -> None:
 def _bare(passage: Passage, label: str) -> bool:
     """A label with no name of its own: the figure is named by the words after it (1件已公开)."""
     return not passage.words.completion_fillers.sub("", label)
+
+
+def _last_alike_before(passage: Passage, total: Fact, start: int) -> Fact | None:
+    """The last figure of total's kind that ends before it and starts at or after start."""
+    values = passage.values
+    for i in range(passage.value_index(total.start) - 1, -1, -1):
+        fact = values[i]
+        if fact.start < start:
+            return None
+        if fact.end <= total.start and passage.alike(fact, total):
+            return fact
+    return None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import regex
 
 from auditor.config import Shapes, Thresholds, Vocabulary
+from auditor.extract.budget import UNLIMITED, Budget
 from auditor.extract.figures import Fact
 from auditor.extract.relations.model import Builder
 from auditor.extract.relations.words import Words
@@ -56,9 +57,13 @@ class Passage:
     breakdowns: list[Breakdown] = field(default_factory=list)
     share_lists: list = field(default_factory=list)  # shares.ShareList, for the readers after shares
     scope_phrases: list | None = None  # breakdowns.ScopePhrase, found once on first use
+    budget: Budget = UNLIMITED         # the report's reading time, checked in the readers' loops
     _span_starts: dict[int, list[int]] = field(default_factory=dict)
     _sentence_starts: list[int] = field(default_factory=list)
     _paragraph_starts: list[int] = field(default_factory=list)
+    _bracket_marks: list[tuple[int, bool]] | None = None  # (offset, opens) of every bracket, found once
+    _parts_indexed: int = 0  # breakdowns whose parts _breakdowns_of_part holds
+    _breakdowns_of_part: dict[int, list[Breakdown]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._sentence_starts = [s.start for s in self.sentences]
@@ -68,6 +73,16 @@ class Passage:
     def values_between(self, start: int, end: int) -> list[Fact]:
         """The values (counts, amounts, rates) that start in [start, end)."""
         return self.values[bisect_left(self._value_starts, start):bisect_left(self._value_starts, end)]
+
+    def next_value(self, offset: int) -> Fact | None:
+        """The first value that starts at or after offset (by bisection: a crafted text of
+        thousands of figures must not cost their square)."""
+        i = bisect_left(self._value_starts, offset)
+        return self.values[i] if i < len(self.values) else None
+
+    def value_index(self, offset: int) -> int:
+        """The index in values of the first value that starts at or after offset."""
+        return bisect_left(self._value_starts, offset)
 
     # --- spans --------------------------------------------------------------------------------
 
@@ -119,28 +134,40 @@ class Passage:
     # --- brackets -----------------------------------------------------------------------------
 
     def brackets(self, start: int, end: int) -> list[Span]:
-        """Bracketed asides between start and end (an unclosed one runs to end)."""
+        """Bracketed asides between start and end (an unclosed one runs to end). The brackets of
+        the text are found once; each call reads only those between start and end."""
+        marks = self._marks()
         spans, depth, opened = [], 0, start
-        for match in _BRACKET_RE.finditer(self.text, start, end):
-            if match.group() in _OPEN:
+        for i in range(bisect_left(marks, (start, False)), len(marks)):
+            offset, opens = marks[i]
+            if offset >= end:
+                break
+            if opens:
                 if depth == 0:
-                    opened = match.start()
+                    opened = offset
                 depth += 1
             elif depth:
                 depth -= 1
                 if depth == 0:
-                    spans.append(Span(opened, match.end()))
+                    spans.append(Span(opened, offset + 1))
         if depth:
             spans.append(Span(opened, end))
         return spans
 
+    def _marks(self) -> list[tuple[int, bool]]:
+        if self._bracket_marks is None:
+            self._bracket_marks = [(m.start(), m.group() in _OPEN) for m in _BRACKET_RE.finditer(self.text)]
+        return self._bracket_marks
+
     def enclosing_bracket(self, pos: int, limit: int) -> Span | None:
-        """The bracket pos stands in, within its sentence: (其中…) -> from ( to )."""
+        """The bracket pos stands in, within its sentence: (其中…) -> from ( to ). It is open
+        when the last bracket before pos in the sentence opens one."""
         sentence = self.sentence_of(pos)
-        opened = max(self.text.rfind("(", sentence.start, pos), self.text.rfind("（", sentence.start, pos))
-        closed = max(self.text.rfind(")", sentence.start, pos), self.text.rfind("）", sentence.start, pos))
-        if opened <= closed:
+        marks = self._marks()
+        i = bisect_left(marks, (pos, False)) - 1
+        if i < 0 or marks[i][0] < sentence.start or not marks[i][1]:
             return None
+        opened = marks[i][0]
         ends = [i for i in (self.text.find(")", pos, limit), self.text.find("）", pos, limit)) if i != -1]
         return Span(opened, min(ends) + 1 if ends else limit)
 
@@ -157,7 +184,20 @@ class Passage:
         return a.kind == b.kind and a.kind in QUANTITY_KINDS and self.dimension(a) == self.dimension(b)
 
     def breakdown_of_part(self, fact: Fact) -> Breakdown | None:
-        return next((b for b in self.breakdowns if any(p is fact for p in b.parts)), None)
+        """The first breakdown that lists the fact as a part."""
+        found = self.breakdowns_of_part(fact)
+        return found[0] if found else None
+
+    def breakdowns_of_part(self, fact: Fact) -> list[Breakdown]:
+        """The breakdowns that list the fact as a part, in order (indexed by part as the
+        breakdowns grow, not searched one by one for every figure)."""
+        for breakdown in self.breakdowns[self._parts_indexed:]:
+            for part in breakdown.parts:
+                found = self._breakdowns_of_part.setdefault(id(part), [])
+                if not found or found[-1] is not breakdown:
+                    found.append(breakdown)
+        self._parts_indexed = len(self.breakdowns)
+        return self._breakdowns_of_part.get(id(fact), [])
 
     def between(self, a: Fact, b: Fact) -> str:
         return self.text[a.end:b.start]

@@ -16,6 +16,7 @@ from auditor.extract.relations.passage import Passage
 
 def read(passage: Passage) -> None:
     for facts in passage.grouped(passage.values, passage.sentences):
+        passage.budget.check("relations: remainders")
         _read_sentence(passage, facts)
 
 

@@ -40,21 +40,42 @@ def _restatements(passage: Passage) -> set[int]:
     seen: dict[tuple, list[Fact]] = {}
     restated: set[int] = set()
     for fact in passage.values:
+        passage.budget.check("relations: restatements")
         key, how = _restate_key(passage, fact)
         if key is None:
             key, how = _same_words_key(passage, fact)
         if key is None:
             continue
-        earlier = seen.setdefault(key, [])
-        if any(e.value == fact.value for e in earlier):
+        earlier = seen.setdefault(key, _Earlier())
+        if fact.value in earlier.values:
             continue
-        sentence = passage.sentence_of(fact.start)
-        first = next((e for e in earlier if passage.sentence_of(e.start) != sentence), None)
+        first = earlier.first_outside(passage, fact)
         if first is not None:
             passage.builder.restate(first, fact, key[-1] if key[0] is None else None, how)
             restated.add(fact.index)
-        earlier.append(fact)
+        earlier.add(fact)
     return restated
+
+
+class _Earlier:
+    """The figures of one key so far, in order, and their values (a set: a crafted text of
+    thousands of figures of one key must not cost their square)."""
+
+    def __init__(self) -> None:
+        self.first: Fact | None = None
+        self.values: set = set()
+
+    def add(self, fact: Fact) -> None:
+        if self.first is None:
+            self.first = fact
+        self.values.add(fact.value)
+
+    def first_outside(self, passage: Passage, fact: Fact) -> Fact | None:
+        """The first of them not in fact's sentence: the figures come in order, so that is the
+        first of all, or none (all the others stand in fact's sentence too)."""
+        if self.first is None or passage.sentence_of(self.first.start) == passage.sentence_of(fact.start):
+            return None
+        return self.first
 
 
 def _restate_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
@@ -97,7 +118,7 @@ def _same_words_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
         return None, ""
     words, shapes = passage.words, passage.shapes.restatements
     sentence = passage.sentence_of(fact.start)
-    if passage.values_between(sentence.start, fact.start):
+    if passage.value_index(sentence.start) < passage.value_index(fact.start):
         return None, ""  # the first figure of its sentence: a later one may count a part of it
     head = passage.text[sentence.start:fact.start]
     if any(w in head for w in shapes.subset_words) or words.other_time.search(head):
@@ -146,8 +167,8 @@ def _noun_after(passage: Passage, fact: Fact) -> str | None:
 
 def _in_one_list(passage: Passage, a: Fact, b: Fact) -> bool:
     """One is a part of a list the other is a total of: a breakdown, not a repeat."""
-    return any((any(t is a for t, _ in d.totals) and any(p is b for p in d.parts))
-               or (any(t is b for t, _ in d.totals) and any(p is a for p in d.parts)) for d in passage.breakdowns)
+    return any(any(t is a for t, _ in d.totals) for d in passage.breakdowns_of_part(b)) \
+        or any(any(t is b for t, _ in d.totals) for d in passage.breakdowns_of_part(a))
 
 
 def _repeats(passage: Passage, restated: set[int]) -> None:
@@ -155,22 +176,22 @@ def _repeats(passage: Passage, restated: set[int]) -> None:
     the first statement against each later value) unless a restatement checks it. The same
     metric is the same family, metric and unit; for a figure with no metric, the same unit and
     the same noun right after it (村(社区))."""
-    seen: dict[tuple, list[Fact]] = {}
+    seen: dict[tuple, _Earlier] = {}
     for fact in passage.values:
+        passage.budget.check("relations: repeats")
         key = _repeat_key(passage, fact)
         if key is None:
             continue
         if fact.index in restated:
-            seen.setdefault(key, []).append(fact)
+            seen.setdefault(key, _Earlier()).add(fact)
             continue
-        earlier = seen.setdefault(key, [])
-        if any(e.value == fact.value for e in earlier):
+        earlier = seen.setdefault(key, _Earlier())
+        if fact.value in earlier.values:
             continue  # the same value again (a report that repeats its own body) is consistent
-        sentence = passage.sentence_of(fact.start)
-        first = next((e for e in earlier if passage.sentence_of(e.start) != sentence), None)
+        first = earlier.first_outside(passage, fact)
         if first is not None and not _in_one_list(passage, first, fact):
             passage.builder.pair("repeat", "repeat", fact.family, first, fact)
-        earlier.append(fact)
+        earlier.add(fact)
 
 
 def _repeat_key(passage: Passage, fact: Fact) -> tuple | None:

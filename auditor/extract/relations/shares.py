@@ -47,6 +47,7 @@ class ShareList:
 def read(passage: Passage) -> None:
     passage.share_lists = share_lists(passage)  # all of them first: a whole is no part of any
     for listed in passage.share_lists:
+        passage.budget.check("relations: shares")
         if any(p is None for p in listed.parts):
             continue  # shares of names, not of counts: share_totals reads them
         readings = base_readings(passage, listed)

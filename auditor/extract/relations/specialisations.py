@@ -27,6 +27,7 @@ _MIN_KIND = 2
 def read(passage: Passage) -> None:
     generic = set(passage.shapes.restatements.generic_nouns)
     for category in passage.values:
+        passage.budget.check("relations: specialisations")
         if category.kind != "count" or category.qualifier:
             continue
         kind = _kind_words(passage, category)

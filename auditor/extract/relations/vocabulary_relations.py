@@ -28,6 +28,7 @@ def read(passage: Passage) -> None:
         for fact in group:
             families.setdefault(fact.family, []).append(fact)
         for family, members in families.items():
+            passage.budget.check("relations: vocabulary")
             _read_family(passage, family, members)
 
 
@@ -124,8 +125,8 @@ def _against_structure(passage: Passage, whole: Fact, parts: list[Fact]) -> bool
     (受理60件,其中自然人申请55件 makes 55 a part of 60, whatever 申请 and 受理 say), or whole and
     part are two items of one list the same verb governs (成功调解村级矛盾纠纷78件,镇级矛盾纠纷37件:
     37 is no case count behind 78 successes, but more successes)."""
-    for breakdown in passage.breakdowns:
-        if any(p is whole for p in breakdown.parts) and any(t is part for t, _ in breakdown.totals for part in parts):
+    for breakdown in passage.breakdowns_of_part(whole):
+        if any(t is part for t, _ in breakdown.totals for part in parts):
             return True
     return any(_parallel(passage, part, whole) for part in parts)
 
@@ -165,10 +166,13 @@ def _antecedent(passage: Passage, numerator: Fact) -> Fact | None:
     """The count right before a numerator in its sentence, when it can hold it: 8988 in 其中人民调解
     8988件,调解成功8847件."""
     sentence = passage.sentence_of(numerator.start)
-    before = [f for f in passage.values if sentence.start <= f.start < numerator.start and f.kind in QUANTITY_KINDS]
-    if not before:
+    values = passage.values
+    i = passage.value_index(numerator.start) - 1
+    while i >= 0 and values[i].start >= sentence.start and values[i].kind not in QUANTITY_KINDS:
+        i -= 1
+    if i < 0 or values[i].start < sentence.start:
         return None
-    candidate = before[-1]
+    candidate = values[i]
     if not passage.alike(candidate, numerator) or candidate.value is None or numerator.value is None:
         return None
     return candidate if candidate.value >= numerator.value else None

@@ -1,0 +1,63 @@
+"""Reading time on crafted worst cases: does it grow linearly with the size of the text?
+
+    python -m bench.crafted                  # each case at 100, 200 and 400 KB
+    python -m bench.crafted --sizes 50,100   # other sizes (KB)
+
+Two texts a hostile or broken report could be, each built to the size asked:
+- `repeated clause`: one clause of three counts repeated with no full stop
+  (行政复议案件123件受理45件办结 …), every figure of one family in one endless sentence;
+- `one total, 其中 list`: one total followed by a 其中 list of thousands of parts
+  (全年共收到申请1000件，其中受理500件，其中受理500件 …), each part a candidate for each other.
+
+Each is read once through `auditor.process.read_text` (the whole per-report reading path, as a
+worker runs it) on one core; a line gives the seconds per size and the ratio of each time to the
+time of the size before (a doubling of the size gives 2 where reading grows linearly).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from auditor.config import load_config
+from auditor.process import read_text
+
+CLAUSE = "行政复议案件123件受理45件办结"
+TOTAL, PART = "全年共收到申请1000件", "，其中受理500件"
+
+
+def repeated_clause(size_kb: int) -> str:
+    """About size_kb KB (UTF-8) of CLAUSE repeated."""
+    return CLAUSE * max(1, size_kb * 1000 // len(CLAUSE.encode()))
+
+
+def qizhong_list(size_kb: int) -> str:
+    """TOTAL then PART repeated to about size_kb KB (UTF-8)."""
+    return TOTAL + PART * max(1, (size_kb * 1000 - len(TOTAL.encode())) // len(PART.encode()))
+
+
+CASES = {"repeated clause": repeated_clause, "one total, 其中 list": qizhong_list}
+
+
+def seconds_to_read(text: str, config) -> float:
+    start = time.perf_counter()
+    read_text(text, {"report": "crafted.txt"}, config)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,200,400", help="sizes in KB, comma-separated")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    config = load_config()
+    read_text(CLAUSE, {"report": "warm-up.txt"}, config)  # compiled patterns, caches
+    for name, build in CASES.items():
+        times = [seconds_to_read(build(size), config) for size in sizes]
+        cells = ", ".join(f"{size} KB {t:.2f} s" for size, t in zip(sizes, times))
+        ratios = ", ".join(f"{b / a:.2f}" if a > 0 else "-" for a, b in zip(times, times[1:]))
+        print(f"{name}: {cells}; growth per step {ratios or '-'}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
