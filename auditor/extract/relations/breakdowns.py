@@ -41,6 +41,7 @@ from auditor.ingest.spans import Span
 
 _BREAK_RE = regex.compile(r"[，,；;。]")
 _SEMICOLON_RE = regex.compile(r"[；;]")
+_SENTENCE_END_RE = regex.compile(r"[。！？!?]")
 _MIN_KEY = 2            # characters a scope's words and a label must share
 _FULL_NAME = 4          # …and that name the thing in full (主动公开政府信息), not by its noun alone (人口)
 NAMED, NAMED_IN_FULL = "named by", "named in full by"  # how a whole found by its name was read
@@ -312,6 +313,8 @@ def _scope_lists(passage: Passage, facts: list[Fact], quantities: list[Fact]) ->
         after = [f for f in facts if f.start >= found.end]
         if not after or passage.words.subset.search(passage.text, found.end, after[0].start):
             continue  # …中,其中: the 其中 reader reads it
+        if _SENTENCE_END_RE.search(passage.text, found.end, after[0].start):
+            continue  # 在具体办理案件中,落实宣传工作。办理建议97件…: a phrase of manner, its sentence holds no list
         inside = [f for f in facts if found.start <= f.start < found.end and passage.alike(f, after[0])]
         if inside:  # 在受理的1,640件公证事项中: the phrase holds its whole
             totals = [(inside[-1], "the figure of the phrase 在…中", [])]
