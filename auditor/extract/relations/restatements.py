@@ -22,6 +22,9 @@ from auditor.extract.figures import Fact
 from auditor.extract.relations.passage import Passage
 from auditor.extract.relations.words import is_total_label, without_total_words
 
+# the words before a figure that may say whose count it is: its sentence's, up to this many
+# characters (a crafted sentence of thousands of figures must not cost their square)
+_HEAD_REACH = 400
 _SENTENCE_REST_CHARS = 40
 _NOUN_CHARS = 6
 _SHARE_METRIC = "share"
@@ -103,7 +106,8 @@ def _restate_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
             # …and so are the words before them in the sentence, which may name whose count it is:
             # 全省12345热线共受理… and 省12345热线共受理… count for two bodies
             sentence = passage.sentence_of(fact.start)
-            head = without_total_words(words.whole_year.sub("", passage.text[sentence.start:fact.start]), words)
+            start = max(sentence.start, fact.start - _HEAD_REACH)
+            head = without_total_words(words.whole_year.sub("", passage.text[start:fact.start]), words)
             return (fact.family, fact.metric, passage.dimension(fact), _WORDS_AND_DIGITS_RE.sub("", head)), \
                 "the same metric of one family, for the year"
     return None, ""
