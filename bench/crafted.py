@@ -3,14 +3,16 @@
     python -m bench.crafted                  # each case at 100, 200 and 400 KB
     python -m bench.crafted --sizes 50,100   # other sizes (KB)
 
-Three texts a hostile or broken report could be, each built to the size asked:
+Four texts a hostile or broken report could be, each built to the size asked:
 - `repeated clause`: one clause of three counts repeated with no full stop
   (行政复议案件123件受理45件办结 …), every figure of one family in one endless sentence;
 - `one total, 其中 list`: one total followed by a 其中 list of thousands of parts
   (全年共收到申请1000件，其中受理500件，其中受理500件 …), each part a candidate for each other;
 - `ratios`: two counts and a ratio of them repeated in one sentence
   (新收行政复议申请8745件,新收一审行政诉讼案件3362件,复议诉讼比值达2.6, …), each ratio and each
-  year's count looking back over the sentence.
+  year's count looking back over the sentence;
+- `closure rates`: a count, one settled at once, one concluded and their 办结率 repeated in one
+  sentence (受理100件,当场答复30件,办结60件,办结率90%, …).
 
 Each is read once through `auditor.process.read_text` (the whole per-report reading path, as a
 worker runs it) on one core; a line gives the seconds per size and the ratio of each time to the
@@ -28,6 +30,7 @@ from auditor.process import read_text
 CLAUSE = "行政复议案件123件受理45件办结"
 TOTAL, PART = "全年共收到申请1000件", "，其中受理500件"
 RATIO = "全市新收行政复议申请8745件,新收一审行政诉讼案件3362件,复议诉讼比值达2.6,"
+CLOSURE = "受理100件,当场答复30件,办结60件,办结率90%,"
 
 
 def repeated_clause(size_kb: int) -> str:
@@ -45,7 +48,13 @@ def ratios(size_kb: int) -> str:
     return RATIO * max(1, size_kb * 1000 // len(RATIO.encode()))
 
 
-CASES = {"repeated clause": repeated_clause, "one total, 其中 list": qizhong_list, "ratios": ratios}
+def closure_rates(size_kb: int) -> str:
+    """About size_kb KB (UTF-8) of CLOSURE repeated."""
+    return CLOSURE * max(1, size_kb * 1000 // len(CLOSURE.encode()))
+
+
+CASES = {"repeated clause": repeated_clause, "one total, 其中 list": qizhong_list, "ratios": ratios,
+         "closure rates": closure_rates}
 
 
 def seconds_to_read(text: str, config) -> float:

@@ -100,10 +100,11 @@ def _read_family(passage: Passage, family: str | None, facts: list[Fact]) -> Non
                 if added:  # 结案率 over 新收 + 上年结转
                     readings.append(RateReading(numerators, [base, *added], f"vocabulary: {metric} + carried over",
                                                 open_ended))
-            settled = _settled_at_once(passage, template.settled_at_once, numerators)
-            if settled:
-                readings += [RateReading([*settled, *numerators], r.base, f"{r.how}, counting {settled[0].label}",
-                                         open_ended) for r in list(readings)]
+            for reading in list(readings):
+                settled = _settled_at_once(passage, template.settled_at_once, numerators, reading.base)
+                if settled:
+                    readings.append(RateReading([*settled, *numerators], reading.base,
+                                                f"{reading.how}, counting {settled[0].label}", open_ended))
             if readings and len(numerators) == 1:
                 antecedent = _antecedent(passage, numerators[0])
                 if antecedent is not None and all(antecedent not in r.base for r in readings):
@@ -151,15 +152,23 @@ def _parallel(passage: Passage, first: Fact, second: Fact) -> bool:
         and len(b) > shared  # the second item has its own qualifier (镇级): not the same words twice
 
 
-def _settled_at_once(passage: Passage, words: tuple[str, ...], numerators: list[Fact]) -> list[Fact]:
-    """The counts settled on receipt (当场答复5113宗) stated in the numerator's sentence before it,
-    of its unit: concluded as well, though the sentence counts them apart from 办结."""
-    if not words or len(numerators) != 1:
+_MAX_BETWEEN = 6  # figures between a rate's base and its numerator that may be counts settled at once
+
+
+def _settled_at_once(passage: Passage, words: tuple[str, ...], numerators: list[Fact], base: list[Fact]) -> list[Fact]:
+    """The counts settled on receipt (当场答复5113宗) stated between the base and the numerator in
+    one sentence, of the numerator's unit: concluded as well, though the sentence counts them apart
+    from 办结. None when more than a few figures stand between (no list of dispositions then)."""
+    if not words or len(numerators) != 1 or len(base) != 1:
         return []
-    numerator = numerators[0]
-    sentence = passage.sentence_of(numerator.start)
-    return [f for f in passage.values if sentence.start <= f.start < numerator.start and f.kind in QUANTITY_KINDS
-            and f.unit == numerator.unit and f.value is not None and any(w in f.label for w in words)]
+    numerator, whole = numerators[0], base[0]
+    if not whole.end <= numerator.start or passage.sentence_of(whole.start) != passage.sentence_of(numerator.start):
+        return []
+    between = passage.values_between(whole.end, numerator.start)
+    if len(between) > _MAX_BETWEEN:
+        return []
+    return [f for f in between if f.kind in QUANTITY_KINDS and f.unit == numerator.unit and f.value is not None
+            and any(w in f.label for w in words)]
 
 
 def _antecedent(passage: Passage, numerator: Fact) -> Fact | None:
