@@ -154,6 +154,7 @@ def _closed_totals(before: list[Fact]) -> list[Fact]:
 # the figures after it that may be its parts are the nearest ones only
 _MAX_TOTALS_BEFORE = 32
 _MAX_PARTS = 1000
+_MAX_NAMED_CANDIDATES = 200  # the figures before a phrase that may be the whole it names
 
 
 def _bounds(facts: list[Fact], start: int, end: int) -> tuple[int, int]:
@@ -310,12 +311,13 @@ def _scope_lists(passage: Passage, facts: list[Fact], quantities: list[Fact]) ->
     the whole; its parts follow, and may go on over several sentences in one manner."""
     paragraph = passage.paragraph_of(facts[0].start)
     for found in _scope_phrases(passage, paragraph):
-        after = [f for f in facts if f.start >= found.end]
+        lo = bisect_left(facts, found.end, key=_start)
+        after = facts[lo:lo + _MAX_PARTS]
         if not after or passage.words.subset.search(passage.text, found.end, after[0].start):
             continue  # …中,其中: the 其中 reader reads it
         if _SENTENCE_END_RE.search(passage.text, found.end, after[0].start):
             continue  # 在具体办理案件中,落实宣传工作。办理建议97件…: a phrase of manner, its sentence holds no list
-        inside = [f for f in facts if found.start <= f.start < found.end and passage.alike(f, after[0])]
+        inside = [f for f in facts[bisect_left(facts, found.start, key=_start):lo] if passage.alike(f, after[0])]
         if inside:  # 在受理的1,640件公证事项中: the phrase holds its whole
             totals = [(inside[-1], "the figure of the phrase 在…中", [])]
         else:
@@ -407,7 +409,7 @@ def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
     信息417条; the longest shared words first, then the nearest. With `cover`, the shared words
     must be at least that share of the phrase's."""
     if quantities is None:
-        quantities = [f for f in passage.values if f.kind in QUANTITY_KINDS]
+        quantities = passage.quantities()
     first = like
     key = passage.words.scope_fillers.sub("", phrase)
     if len(key) < _MIN_KEY:
@@ -416,10 +418,9 @@ def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
     needed = max(_MIN_KEY, cover * len(passage.words.generic_base.sub("", key)))  # 受理案件总数: of 受理案件
     reach = passage.reach_start(pos)
     scored = []
-    for fact in quantities:
-        if fact.start >= pos:
-            break
-        if fact.start < reach or not passage.alike(fact, first) or not _can_hold(passage, fact, first):
+    lo, hi = bisect_left(quantities, reach, key=_start), bisect_left(quantities, pos, key=_start)
+    for fact in quantities[max(lo, hi - _MAX_NAMED_CANDIDATES):hi]:
+        if not passage.alike(fact, first) or not _can_hold(passage, fact, first):
             continue
         shared = longest_common(key, fact.label)
         if len(shared) >= needed and shared not in generic and _same_polarity(passage, shared, key, fact.label):

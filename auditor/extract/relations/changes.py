@@ -15,6 +15,8 @@ after its level carries that direction for the year-over-year check (checks/year
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from auditor.extract.figures import VALUE_KINDS, Fact
 from auditor.extract.relations.passage import Passage
 
@@ -52,9 +54,11 @@ def _read_clause(passage: Passage, facts: list[Fact]) -> None:
 def _beside(passage: Passage, facts: list[Fact], level: Fact) -> list[Fact]:
     """A figure right before the level, nothing between them (来访95件127人次): the change may be
     of either."""
-    before = [f for f in facts if f.end <= level.start]
-    if before and before[-1].kind in ("count", "money") and not passage.text[before[-1].end:level.start].strip():
-        return [before[-1]]
+    j = bisect_left(facts, level.start, key=_start)  # facts are in order: the one before, by bisection
+    previous = facts[j - 1] if j else None
+    if previous is not None and previous.end <= level.start and previous.kind in ("count", "money") \
+            and not passage.text[previous.end:level.start].strip():
+        return [previous]
     return []
 
 
@@ -134,8 +138,7 @@ def _two_levels(passage: Passage, facts: list[Fact], i: int) -> tuple[Fact, Fact
     in its sentence: 由/从 A … 到/至 B; or B (…年为 A) / B,比…年的A (then perhaps 增加D); None when
     not so stated."""
     change = facts[i]
-    before = [f for f in facts[:i] if f.value is not None]
-    others = [f for f in before if f.kind != "year"]
+    others = _last_levels(facts, i, _LEVELS_LOOKED_AT)
     if not others:
         return None
     last = others[-1]
@@ -162,6 +165,26 @@ def _two_levels(passage: Passage, facts: list[Fact], i: int) -> tuple[Fact, Fact
                 _only_change_words(passage, passage.text[current.end:last.start - len(_preceding(passage, last))]):
             return last, current, "this year's level and last year's, stated beside it"
     return None
+
+
+# the figures before a change that may be its levels (and an amount's change between them): the
+# last three; a sentence of thousands of figures must not cost their square
+_LEVELS_LOOKED_AT = 3
+
+
+def _last_levels(facts: list[Fact], i: int, count: int) -> list[Fact]:
+    """The last COUNT figures with a value before facts[i], years left out, in order."""
+    found: list[Fact] = []
+    for j in range(i - 1, -1, -1):
+        if facts[j].value is not None and facts[j].kind != "year":
+            found.append(facts[j])
+            if len(found) == count:
+                break
+    return found[::-1]
+
+
+def _start(fact: Fact) -> int:
+    return fact.start
 
 
 _BREAKS = "，,；;。（(）)：:\n"

@@ -61,6 +61,7 @@ class Passage:
     _span_starts: dict[int, list[int]] = field(default_factory=dict)
     _sentence_starts: list[int] = field(default_factory=list)
     _paragraph_starts: list[int] = field(default_factory=list)
+    _quantities: list[Fact] | None = None
     _bracket_marks: list[tuple[int, bool]] | None = None  # (offset, opens) of every bracket, found once
     _parts_indexed: int = 0  # breakdowns whose parts _breakdowns_of_part holds
     _breakdowns_of_part: dict[int, list[Breakdown]] = field(default_factory=dict)
@@ -69,6 +70,12 @@ class Passage:
         self._sentence_starts = [s.start for s in self.sentences]
         self._paragraph_starts = [p.start for p in self.paragraphs]
         self._value_starts = [f.start for f in self.values]
+
+    def quantities(self) -> list[Fact]:
+        """The values that count or measure money (QUANTITY_KINDS), in order; built once."""
+        if self._quantities is None:
+            self._quantities = [f for f in self.values if f.kind in QUANTITY_KINDS]
+        return self._quantities
 
     def values_between(self, start: int, end: int) -> list[Fact]:
         """The values (counts, amounts, rates) that start in [start, end)."""
