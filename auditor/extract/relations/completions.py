@@ -54,6 +54,9 @@ def _read_after_closed_lists(passage: Passage) -> None:
                                 how="另 after a list that makes its total: the total and the rest make the figure before")
 
 
+_MAX_BEFORE = 32
+
+
 def _read_clause(passage: Passage, facts: list[Fact]) -> None:
     text, words, vocabulary = passage.text, passage.words, passage.vocabulary
     joiners = "".join(passage.words.joiners)
@@ -62,7 +65,9 @@ def _read_clause(passage: Passage, facts: list[Fact]) -> None:
         intro = words.completion.match(label)
         if last.kind not in QUANTITY_KINDS or intro is None:
             continue
-        earlier = [f for f in facts[:i] if f.unit == last.unit and f.kind == last.kind]
+        # the figures of its kind before it in the clause: the nearest _MAX_BEFORE (a crafted clause of
+        # thousands of figures must not cost their square)
+        earlier = [f for f in facts[max(0, i - _MAX_BEFORE):i] if f.unit == last.unit and f.kind == last.kind]
         total = next((f for f in reversed(earlier) if is_total_label(f.label, words)), None)
         if total is None and earlier and all(_bare(passage, f.label) for f in earlier[1:]):
             total = earlier[0]  # 审结4件,1件已公开,另外3件…: the parts are named after their figure

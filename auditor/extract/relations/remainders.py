@@ -11,6 +11,8 @@ The total stands before 除, the excepted figures inside 除…外, and the rest
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from auditor.extract.relations.passage import Passage
 
 
@@ -26,12 +28,21 @@ def _read_sentence(passage: Passage, facts) -> None:
     for match in words.except_word.finditer(text, sentence.start, sentence.end):
         if match.group("inside") is None:
             continue  # 扫黑除恶, 排除: a word, not 除…外
-        rest = next((f for f in facts if f.start >= match.end()), None)
+        # the figures around the phrase by bisection: a crafted sentence of thousands of 除…外 must
+        # not cost their square
+        at = bisect_left(facts, match.end(), key=_start)
+        rest = facts[at] if at < len(facts) else None
         if rest is None or not words.rest.fullmatch(text, match.end(), rest.start):
             continue
-        same = [f for f in facts if f.unit == rest.unit and f.kind == rest.kind]
-        excepted = [f for f in same if match.start() < f.start < match.end()]
-        total = next((f for f in reversed(same) if f.end <= match.start()), None)
+        begin = bisect_left(facts, match.start(), key=_start)
+        excepted = [f for f in facts[begin:at] if f.unit == rest.unit and f.kind == rest.kind
+                    and match.start() < f.start]
+        total = next((facts[j] for j in range(begin - 1, -1, -1) if facts[j].unit == rest.unit
+                      and facts[j].kind == rest.kind and facts[j].end <= match.start()), None)
         if total is not None and excepted:
             passage.builder.sum("eq", "remainder", total.family or rest.family, total, [*excepted, rest],
                                 how="除…外: the total, the excepted and the rest")
+
+
+def _start(fact) -> int:
+    return fact.start
