@@ -299,7 +299,8 @@ def _bracket_lists(passage: Passage, facts: list[Fact]) -> None:
         if total is None or passage.words.subset.search(inner) or any(w in inner for w in included):
             continue
         nested = passage.brackets(span.start + 1, span.end - 1)
-        items = [f for f in facts if span.start < f.start < span.end and not _inside(nested, f)]
+        within = facts[bisect_left(facts, span.start + 1, key=_start):bisect_left(facts, span.end, key=_start)]
+        items = [f for f in within if not _inside(nested, f)]
         if len(items) >= 2 and all(passage.alike(f, total) for f in items):
             _state(passage, [(total, "the figure before the bracket", [])], items, span.start, "bracket", None)
 

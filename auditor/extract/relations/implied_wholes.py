@@ -52,10 +52,15 @@ def _same_whole(passage: Passage, anchor: tuple[Fact, Fact], share: Fact, part: 
         return False
     if passage.reach_start(share.start) > first_share.start:
         return False
-    years = {y for f in (first_share, share) for y in _YEAR_RE.findall(passage.text, *_sentence(passage, f))}
+    years = {y for f in (first_share, share) for y in _YEAR_RE.findall(passage.text, *_around(passage, f))}
     return len(years) <= 1
 
 
-def _sentence(passage: Passage, fact: Fact) -> tuple[int, int]:
+_AROUND = 80  # characters of a share's sentence before it that may name its year
+
+
+def _around(passage: Passage, fact: Fact) -> tuple[int, int]:
+    """The share's sentence up to it, _AROUND characters at most (a crafted sentence of thousands
+    of shares must not cost their square)."""
     sentence = passage.sentence_of(fact.start)
-    return sentence.start, sentence.end
+    return max(sentence.start, fact.start - _AROUND), fact.end
