@@ -3,7 +3,7 @@
     python -m bench.crafted                  # each case at 100, 200 and 400 KB
     python -m bench.crafted --sizes 50,100   # other sizes (KB)
 
-Four texts a hostile or broken report could be, each built to the size asked:
+Texts a hostile or broken report could be, each built to the size asked:
 - `repeated clause`: one clause of three counts repeated with no full stop
   (行政复议案件123件受理45件办结 …), every figure of one family in one endless sentence;
 - `one total, 其中 list`: one total followed by a 其中 list of thousands of parts
@@ -12,7 +12,8 @@ Four texts a hostile or broken report could be, each built to the size asked:
   (新收行政复议申请8745件,新收一审行政诉讼案件3362件,复议诉讼比值达2.6, …), each ratio and each
   year's count looking back over the sentence;
 - `closure rates`: a count, one settled at once, one concluded and their 办结率 repeated in one
-  sentence (受理100件,当场答复30件,办结60件,办结率90%, …).
+  sentence (受理100件,当场答复30件,办结60件,办结率90%, …);
+- and one sentence of each shape the readers read (SHAPES), repeated.
 
 Each is read once through `auditor.process.read_text` (the whole per-report reading path, as a
 worker runs it) on one core; a line gives the seconds per size and the ratio of each time to the
@@ -53,8 +54,34 @@ def closure_rates(size_kb: int) -> str:
     return CLOSURE * max(1, size_kb * 1000 // len(CLOSURE.encode()))
 
 
+# One sentence of each shape a reader reads, repeated with commas only (one endless sentence):
+# each reader's look-back must stay bounded.
+SHAPES = {
+    "shares of a named total": "全年受理案件40件,占受理案件总数的30%,",
+    "shares of a whole never stated": "本局办理行政复议案件30件,占全县行政复议案件的20%,",
+    "分别 shares": "刑事案件、民事案件分别占40%、60%,",
+    "另 completions": "共审结行政复议案件4件,1件已公开,另外3件无需公开,",
+    "除…外 remainders": "全市60个村中,除3个村外,57个村已覆盖,",
+    "由…到… changes": "由40件增加到52件,增长30%,",
+    "restatements": "查处食品案件60件,食品案件65件,",
+    "其中 and 另有": "收到200件,已办结150件,其中来信90件、来访60件,另有50件正在办理,",
+    "changes of a level": "行政处罚案件215件,同比下降26%,",
+    "last year's level beside": "3326件(2023年为867件),同比增长283.6%,",
+    "在…中 lists": "在主动公开的信息中,机构职能类信息37条,业务动态类信息56条,",
+    "vocabulary rates": "调解成功3334件,受理矛盾纠纷3426件,调解成功率97.5%,",
+    "shares making 100%": "网络申请39件,占88.6%,信函申请5件,占11.4%,",
+}
+
+
+def repeated(piece: str):
+    """A builder of about size_kb KB (UTF-8) of PIECE repeated."""
+    def build(size_kb: int) -> str:
+        return piece * max(1, size_kb * 1000 // len(piece.encode()))
+    return build
+
+
 CASES = {"repeated clause": repeated_clause, "one total, 其中 list": qizhong_list, "ratios": ratios,
-         "closure rates": closure_rates}
+         "closure rates": closure_rates, **{name: repeated(piece) for name, piece in SHAPES.items()}}
 
 
 def seconds_to_read(text: str, config) -> float:

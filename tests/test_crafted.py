@@ -16,7 +16,7 @@ from auditor.extract.budget import Budget, OutOfTime
 from auditor.ingest.discover import InputFile
 from auditor.pipeline import read_reports
 from auditor.process import process_file, read_text
-from bench.crafted import closure_rates, qizhong_list, ratios, repeated_clause
+from bench.crafted import CASES, qizhong_list
 from tests.conftest import ROOT, whole_report
 
 PASSAGE = "2021年,全县共收到行政复议申请52件,依法受理47件,不予受理4件。"
@@ -28,8 +28,7 @@ def _with_budget(config, seconds):
 
 # --- linear reading ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("build", [repeated_clause, qizhong_list, ratios, closure_rates],
-                         ids=["repeated clause", "qizhong list", "ratios", "closure rates"])
+@pytest.mark.parametrize("build", list(CASES.values()), ids=list(CASES))
 def test_a_crafted_text_reads_in_time_linear_in_its_size(config, build):
     """60 KB of one endless sentence of figures: before reading was linear, a 其中 list of this
     kind took minutes at 25 KB (every 其中 scanned every figure before it, and their sums)."""

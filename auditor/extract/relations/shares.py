@@ -74,7 +74,10 @@ def share_lists(passage: Passage) -> list[ShareList]:
     lists: list[ShareList] = []
     current: ShareList | None = None
     skip: set[int] = set()
+    last_rate_end: int | None = None  # where the last rate before the current figure ends
     for i, fact in enumerate(values):
+        if i and values[i - 1].kind == "rate":
+            last_rate_end = values[i - 1].end
         if fact.index in skip:
             continue
         if not passage.is_share(fact):
@@ -86,9 +89,9 @@ def share_lists(passage: Passage) -> list[ShareList]:
             skip.update(f.index for f in shares)
             # the counts the names before 分别 hold, after any share before them: 刑事80件、民事120件,
             # 分别占40%、60% (not 咨询类…占38.74%,…意见建议类和其他类分别占比0.53%、0.59%)
-            since = max((f.end for f in values[:i] if f.kind == "rate"), default=passage.sentence_of(fact.start).start)
-            counts = [f for f in values[:i] if f.kind in QUANTITY_KINDS and f.start >= since]
-            parts = counts[-len(shares):] if len(counts) >= len(shares) else [None] * len(shares)
+            since = passage.sentence_of(fact.start).start if last_rate_end is None else last_rate_end
+            counts = _last_counts(values, i, since, len(shares))
+            parts = counts if len(counts) == len(shares) else [None] * len(shares)
             if any(p is None for p in parts) or not all(passage.alike(p, parts[0]) for p in parts):
                 parts = [None] * len(shares)
             listed = ShareList(shares, parts, _base_words(passage, fact.label), True)
@@ -106,6 +109,21 @@ def share_lists(passage: Passage) -> list[ShareList]:
         current = ShareList([fact], [part], base, False)
         lists.append(current)
     return lists
+
+
+def _last_counts(values: list[Fact], i: int, since: int, wanted: int) -> list[Fact]:
+    """The last WANTED counts before values[i] that start at or after SINCE, in order (fewer when
+    there are fewer): looked for backwards, so a sentence of thousands of 分别 lists stays linear."""
+    found: list[Fact] = []
+    for j in range(i - 1, -1, -1):
+        fact = values[j]
+        if fact.start < since:
+            break
+        if fact.kind in QUANTITY_KINDS:
+            found.append(fact)
+            if len(found) == wanted:
+                break
+    return found[::-1]
 
 
 def _goes_on(passage: Passage, current: ShareList, share: Fact, part: Fact | None, base: str, *,
