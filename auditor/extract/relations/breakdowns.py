@@ -25,7 +25,6 @@ near_complete_shortfall) reads as complete with a part missed (op near, ARITH003
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -35,7 +34,7 @@ import regex
 from auditor.config import Vocabulary
 from auditor.extract.figures import Fact
 from auditor.extract.relations.model import SumReading
-from auditor.extract.relations.passage import QUANTITY_KINDS, Breakdown, Passage, head_word
+from auditor.extract.relations.passage import QUANTITY_KINDS, Breakdown, Passage, first_at, head_word, span_bounds
 from auditor.extract.relations.words import is_total_label
 from auditor.ingest.spans import Span
 
@@ -68,7 +67,7 @@ def _subset_list(passage: Passage, match: regex.Match, facts: list[Fact], quanti
     bracket = passage.enclosing_bracket(match.start(), sentence.end)
     limit = bracket.end if bracket else sentence.end
     asides = passage.brackets(match.end(), limit)
-    lo, hi = _bounds(facts, match.end(), limit)
+    lo, hi = span_bounds(facts, match.end(), limit)
     after = facts[lo:min(hi, lo + _MAX_PARTS)]
     if asides:
         after = [f for f in after if not _inside(asides, f)]
@@ -96,14 +95,14 @@ def _totals_before(passage: Passage, facts: list[Fact], pos: int, sentence: Span
     """(total, how, extras) readings of what a 其中 list breaks down, favoured first."""
     head_end = bracket.start if bracket else pos
     asides = passage.brackets(sentence.start, head_end)
-    in_sentence = _last_alike(passage, facts, _bounds(facts, sentence.start, head_end), first, asides, head_end)
+    in_sentence = _last_alike(passage, facts, span_bounds(facts, sentence.start, head_end), first, asides, head_end)
     readings: list[tuple[Fact, str, list[Fact]]] = []
     if in_sentence:
         readings.append((in_sentence[-1], "before 其中", []))
         readings += [(t, "the total the figures before 其中 make", []) for t in _closed_totals(in_sentence)]
     else:
         previous = passage.previous_sentence(sentence)
-        before = _last_alike(passage, facts, _bounds(facts, previous.start, previous.end), first,
+        before = _last_alike(passage, facts, span_bounds(facts, previous.start, previous.end), first,
                              passage.brackets(previous.start, previous.end)) if previous else []
         if before:
             readings.append((before[-1], "closing the sentence before 其中", []))
@@ -155,15 +154,6 @@ def _closed_totals(before: list[Fact]) -> list[Fact]:
 _MAX_TOTALS_BEFORE = 32
 _MAX_PARTS = 1000
 _MAX_NAMED_CANDIDATES = 200  # the figures before a phrase that may be the whole it names
-
-
-def _bounds(facts: list[Fact], start: int, end: int) -> tuple[int, int]:
-    """The slice of facts (sorted by start) that start in [start, end), found by bisection."""
-    return bisect_left(facts, start, key=_start), bisect_left(facts, end, key=_start)
-
-
-def _start(fact: Fact) -> int:
-    return fact.start
 
 
 def _last_alike(passage: Passage, facts: list[Fact], bounds: tuple[int, int], like: Fact, asides: list[Span],
@@ -299,7 +289,8 @@ def _bracket_lists(passage: Passage, facts: list[Fact]) -> None:
         if total is None or passage.words.subset.search(inner) or any(w in inner for w in included):
             continue
         nested = passage.brackets(span.start + 1, span.end - 1)
-        within = facts[bisect_left(facts, span.start + 1, key=_start):bisect_left(facts, span.end, key=_start)]
+        lo, hi = span_bounds(facts, span.start + 1, span.end)
+        within = facts[lo:hi]
         items = [f for f in within if not _inside(nested, f)]
         if len(items) >= 2 and all(passage.alike(f, total) for f in items):
             _state(passage, [(total, "the figure before the bracket", [])], items, span.start, "bracket", None)
@@ -312,13 +303,13 @@ def _scope_lists(passage: Passage, facts: list[Fact], quantities: list[Fact]) ->
     the whole; its parts follow, and may go on over several sentences in one manner."""
     paragraph = passage.paragraph_of(facts[0].start)
     for found in _scope_phrases(passage, paragraph):
-        lo = bisect_left(facts, found.end, key=_start)
+        lo = first_at(facts, found.end)
         after = facts[lo:lo + _MAX_PARTS]
         if not after or passage.words.subset.search(passage.text, found.end, after[0].start):
             continue  # …中,其中: the 其中 reader reads it
         if _SENTENCE_END_RE.search(passage.text, found.end, after[0].start):
             continue  # 在具体办理案件中,落实宣传工作。办理建议97件…: a phrase of manner, its sentence holds no list
-        inside = [f for f in facts[bisect_left(facts, found.start, key=_start):lo] if passage.alike(f, after[0])]
+        inside = [f for f in facts[first_at(facts, found.start):lo] if passage.alike(f, after[0])]
         if inside:  # 在受理的1,640件公证事项中: the phrase holds its whole
             totals = [(inside[-1], "the figure of the phrase 在…中", [])]
         else:
@@ -419,7 +410,7 @@ def named_wholes(passage: Passage, phrase: str, pos: int, like: Fact,
     needed = max(_MIN_KEY, cover * len(passage.words.generic_base.sub("", key)))  # 受理案件总数: of 受理案件
     reach = passage.reach_start(pos)
     scored = []
-    lo, hi = bisect_left(quantities, reach, key=_start), bisect_left(quantities, pos, key=_start)
+    lo, hi = span_bounds(quantities, reach, pos)
     for fact in quantities[max(lo, hi - _MAX_NAMED_CANDIDATES):hi]:
         if not passage.alike(fact, first) or not _can_hold(passage, fact, first):
             continue

@@ -15,10 +15,8 @@ after its level carries that direction for the year-over-year check (checks/year
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 from auditor.extract.figures import VALUE_KINDS, Fact
-from auditor.extract.relations.passage import Passage
+from auditor.extract.relations.passage import Passage, first_at, last_before
 
 _LEVEL_KINDS = ("count", "money", "rate")
 
@@ -54,7 +52,7 @@ def _read_clause(passage: Passage, facts: list[Fact]) -> None:
 def _beside(passage: Passage, facts: list[Fact], level: Fact) -> list[Fact]:
     """A figure right before the level, nothing between them (来访95件127人次): the change may be
     of either."""
-    j = bisect_left(facts, level.start, key=_start)  # facts are in order: the one before, by bisection
+    j = first_at(facts, level.start)  # the figure before the level
     previous = facts[j - 1] if j else None
     if previous is not None and previous.end <= level.start and previous.kind in ("count", "money") \
             and not passage.text[previous.end:level.start].strip():
@@ -138,7 +136,7 @@ def _two_levels(passage: Passage, facts: list[Fact], i: int) -> tuple[Fact, Fact
     in its sentence: 由/从 A … 到/至 B; or B (…年为 A) / B,比…年的A (then perhaps 增加D); None when
     not so stated."""
     change = facts[i]
-    others = _last_levels(facts, i, _LEVELS_LOOKED_AT)
+    others = last_before(facts, i, _LEVELS_LOOKED_AT, _level)
     if not others:
         return None
     last = others[-1]
@@ -172,19 +170,9 @@ def _two_levels(passage: Passage, facts: list[Fact], i: int) -> tuple[Fact, Fact
 _LEVELS_LOOKED_AT = 3
 
 
-def _last_levels(facts: list[Fact], i: int, count: int) -> list[Fact]:
-    """The last COUNT figures with a value before facts[i], years left out, in order."""
-    found: list[Fact] = []
-    for j in range(i - 1, -1, -1):
-        if facts[j].value is not None and facts[j].kind != "year":
-            found.append(facts[j])
-            if len(found) == count:
-                break
-    return found[::-1]
-
-
-def _start(fact: Fact) -> int:
-    return fact.start
+def _level(fact: Fact) -> bool:
+    """A figure with a value that may be a level: not a year."""
+    return fact.value is not None and fact.kind != "year"
 
 
 _BREAKS = "，,；;。（(）)：:\n"

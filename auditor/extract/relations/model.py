@@ -58,11 +58,13 @@ class SumReading:
 
 @dataclass
 class RateReading:
-    """numerators / base × 100; open_ended when some numerator terms go unstated."""
+    """numerators / base × per (100: a percentage; 1: a plain ratio, 复议诉讼比值达2.6);
+    open_ended when some numerator terms go unstated."""
     numerators: list[Fact]
     base: list[Fact]
     how: str = ""
     open_ended: bool = False
+    per: int = 100
 
 
 class Builder:
@@ -165,13 +167,15 @@ class Builder:
     # --- rates --------------------------------------------------------------------------------
 
     def rate(self, source: str, family: str | None, rate: Fact, numerator: Fact | list[Fact],
-             bases: list[list[Fact]], *, open_ended: bool = False, how: str = "") -> bool:
+             bases: list[list[Fact]], *, open_ended: bool = False, how: str = "") -> RateReading | None:
         """A stated rate against numerator / base, for each candidate base (see rates)."""
         numerators = numerator if isinstance(numerator, list) else [numerator]
         return self.rates(source, family, rate, [RateReading(numerators, base, how, open_ended) for base in bases])
 
-    def rates(self, source: str, family: str | None, rate: Fact, readings: list[RateReading]) -> bool:
-        """A stated rate (or share) under each reading of its numerator and base, favoured first."""
+    def rates(self, source: str, family: str | None, rate: Fact, readings: list[RateReading]) -> RateReading | None:
+        """A stated rate (or share, or ratio) under each reading of its numerator and base, favoured
+        first. Returns the reading recorded, None when none was (no usable reading, or the rate is
+        checked already)."""
         stated_lo, stated_hi = self.interval(rate)
         evaluated = []
         for reading in readings:
@@ -183,28 +187,28 @@ class Builder:
             d_lo, d_hi = self.total(reading.base)
             if d_lo <= 0:
                 continue
-            lo, hi = n_lo / d_hi * 100, n_hi / d_lo * 100
+            lo, hi = n_lo / d_hi * reading.per, n_hi / d_lo * reading.per
             evaluated.append((reading, lo, hi, max(0.0, stated_lo - hi, lo - stated_hi)))
         if not evaluated:
-            return False
+            return None
         fits = [e for e in evaluated if e[3] == 0]
         reading, lo, hi, _ = fits[0] if fits else evaluated[0]
         key = ("rate", rate.index, frozenset([*(n.index for n in reading.numerators), *(b.index for b in reading.base)]))
         if key in self._seen or ("rated", rate.index) in self._seen:
-            return False
+            return None
         self._seen.update({key, ("rated", rate.index)})
         places = max(1, _decimals(rate.ulp) + 1)
         tried = "" if fits else "; ".join(
-            f"{self._ratio_expr(r)} = {self._percent(r, places)}" for r, *_ in evaluated if r is not reading)
+            f"{self._ratio_expr(r)} = {self._quotient(r, places)}" for r, *_ in evaluated if r is not reading)
         self.relations.append(Relation(
             op="rate", source=source, family=family, stated=rate, parts=[*reading.numerators, *reading.base],
             stated_lo=stated_lo, stated_hi=stated_hi, computed_lo=lo, computed_hi=hi,
             stated_expr=self.expr(rate), computed_expr=self._ratio_expr(reading),
-            computed_value=self._percent(reading, places),
+            computed_value=self._quotient(reading, places),
             sentences=self._sentences([rate, *reading.numerators, *reading.base]),
             reading=reading.how, tried=tried,
         ))
-        return True
+        return reading
 
     def implied(self, family: str | None, share: Fact, part: Fact, first_share: Fact, first_part: Fact, *,
                 how: str = "") -> bool:
@@ -231,37 +235,6 @@ class Builder:
             sentences=self._sentences([share, part, first_part, first_share]), reading=how,
         ))
         return True
-
-    def ratio(self, family: str | None, ratio: Fact, pairs: list[tuple[Fact, Fact]]) -> tuple[Fact, Fact] | None:
-        """A plain ratio (复议诉讼比值达2.6) against numerator / denominator for each pair the
-        passage allows, favoured first (op rate, in the ratio's own scale). Returns the pair kept."""
-        if ("rated", ratio.index) in self._seen:
-            return None
-        stated_lo, stated_hi = self.interval(ratio)
-        evaluated = []
-        for top, bottom in pairs:
-            t_lo, t_hi = self.interval(top)
-            b_lo, b_hi = self.interval(bottom)
-            if b_lo <= 0:
-                continue
-            lo, hi = t_lo / b_hi, t_hi / b_lo
-            evaluated.append(((top, bottom), lo, hi, max(0.0, stated_lo - hi, lo - stated_hi)))
-        if not evaluated:
-            return None
-        fits = [e for e in evaluated if e[3] == 0]
-        (top, bottom), lo, hi, _ = fits[0] if fits else evaluated[0]
-        self._seen.add(("rated", ratio.index))
-        places = max(1, _decimals(ratio.ulp) + 1)
-        tried = "" if fits else "; ".join(f"{self.expr(t)} / {self.expr(b)} = {t.value / b.value:.{places}f}"
-                                          for (t, b), *_ in evaluated if (t, b) != (top, bottom))
-        self.relations.append(Relation(
-            op="rate", source="ratio", family=family, stated=ratio, parts=[top, bottom],
-            stated_lo=stated_lo, stated_hi=stated_hi, computed_lo=lo, computed_hi=hi,
-            stated_expr=self.expr(ratio), computed_expr=f"{self.expr(top)} / {self.expr(bottom)}",
-            computed_value=f"{top.value / bottom.value:.{places}f}",
-            sentences=self._sentences([ratio, top, bottom]), reading="the two counts before the ratio", tried=tried,
-        ))
-        return top, bottom
 
     def ratio_change(self, family: str | None, change: tuple[Fact, bool], top: tuple[Fact, bool],
                      bottom: tuple[Fact, bool]) -> None:
@@ -300,10 +273,10 @@ class Builder:
         return f"{self._sum_expr(reading.numerators)} / {self._sum_expr(reading.base)}"
 
     @staticmethod
-    def _percent(reading: RateReading, places: int) -> str:
+    def _quotient(reading: RateReading, places: int) -> str:
         exact = sum((n.value for n in reading.numerators), Decimal(0)) / sum((b.value for b in reading.base),
-                                                                           Decimal(0)) * 100
-        return f"{exact:.{places}f}%"
+                                                                           Decimal(0)) * reading.per
+        return f"{exact:.{places}f}" + ("%" if reading.per == 100 else "")
 
     def grim(self, source: str, family: str | None, rate: Fact, numerators: list[Fact], how: str = "") -> None:
         """A stated rate with its numerator and no base: the rate some whole base D >= the

@@ -8,6 +8,7 @@ so that where the metric words and the structure disagree, the structure wins.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import regex
@@ -23,6 +24,41 @@ _REACH = 3  # paragraphs before a passage in which the whole it names (在…中
 _OPEN, _CLOSE = "(（", ")）"
 _BRACKET_RE = regex.compile(r"[()（）]")
 QUANTITY_KINDS = ("count", "money")
+
+
+def first_at(facts: list[Fact], offset: int) -> int:
+    """The index of the first of FACTS (in order of start) that starts at or after OFFSET, by
+    bisection: readers look around a figure without scanning the text's figures each time."""
+    return bisect_left(facts, offset, key=_start)
+
+
+def span_bounds(facts: list[Fact], start: int, end: int) -> tuple[int, int]:
+    """The slice of FACTS (in order of start) that start in [start, end), found by bisection."""
+    return first_at(facts, start), first_at(facts, end)
+
+
+def last_before(facts: list[Fact], i: int, count: int, keep: Callable[[Fact], bool], since: int = 0) -> list[Fact]:
+    """The last COUNT of FACTS[:i] that KEEP holds for and that start at or after SINCE, in order
+    (fewer when there are fewer). Looked for backwards from i, so a reader that asks it of every
+    figure of a sentence of thousands stays linear."""
+    found: list[Fact] = []
+    for j in range(i - 1, -1, -1):
+        fact = facts[j]
+        if fact.start < since:
+            break
+        if keep(fact):
+            found.append(fact)
+            if len(found) == count:
+                break
+    return found[::-1]
+
+
+def is_quantity(fact: Fact) -> bool:
+    return fact.kind in QUANTITY_KINDS
+
+
+def _start(fact: Fact) -> int:
+    return fact.start
 
 
 @dataclass

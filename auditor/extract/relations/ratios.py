@@ -16,51 +16,35 @@ ratio does not.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 from auditor.extract.figures import Fact
 from auditor.extract.relations.changes import adjacent, rising_of
-from auditor.extract.relations.passage import Passage
-
-_LEVELS = ("count", "money")
-
+from auditor.extract.relations.model import RateReading
+from auditor.extract.relations.passage import Passage, is_quantity, last_before
 
 def read(passage: Passage) -> None:
     words = passage.shapes.changes.ratio_words
     values = [f for f in passage.facts if f.kind in ("count", "money", "number", "change")]
-    starts = [f.start for f in values]
     position = {id(f): i for i, f in enumerate(values)}
     for i, ratio in enumerate(values):
         if ratio.kind != "number" or ratio.value is None or ratio.value <= 0 \
                 or not any(w in ratio.label for w in words):
             continue
         sentence = passage.sentence_of(ratio.start)
-        # the sentence's counts before the ratio, found by bisection and counted to three at most:
-        # a crafted text of thousands of ratios must not cost their square
-        levels = _levels_before(values, bisect_left(starts, sentence.start, 0, i), i)
+        # the sentence's counts before the ratio, three at most (then which two is not said)
+        levels = last_before(values, i, 3, is_quantity, sentence.start)
         if len(levels) != 2 or not passage.alike(*levels) or any(f.value is None or f.value <= 0 for f in levels):
             continue
         first, second = levels
-        kept = passage.builder.ratio(first.family or second.family, ratio, [(first, second), (second, first)])
+        how = "the two counts before the ratio"
+        kept = passage.builder.rates("ratio", first.family or second.family, ratio, [
+            RateReading([first], [second], how, per=1), RateReading([second], [first], how, per=1)])
         if kept is None:
             continue
         change = _change_after(passage, values, i)
-        numerator_change = _change_after(passage, values, position[id(kept[0])])
-        denominator_change = _change_after(passage, values, position[id(kept[1])])
+        numerator_change = _change_after(passage, values, position[id(kept.numerators[0])])
+        denominator_change = _change_after(passage, values, position[id(kept.base[0])])
         if change is not None and numerator_change is not None and denominator_change is not None:
             passage.builder.ratio_change(ratio.family, change, numerator_change, denominator_change)
-
-
-def _levels_before(values: list[Fact], lo: int, i: int) -> list[Fact]:
-    """The counts among values[lo:i], in order, or three of them when there are more (then which
-    two the ratio is of is not said)."""
-    levels: list[Fact] = []
-    for j in range(i - 1, lo - 1, -1):
-        if values[j].kind in _LEVELS:
-            levels.append(values[j])
-            if len(levels) == 3:
-                break
-    return levels[::-1]
 
 
 def _change_after(passage: Passage, values: list[Fact], i: int) -> tuple[Fact, bool] | None:

@@ -11,9 +11,7 @@ The total stands before 除, the excepted figures inside 除…外, and the rest
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
-from auditor.extract.relations.passage import Passage
+from auditor.extract.relations.passage import Passage, first_at
 
 
 def read(passage: Passage) -> None:
@@ -30,11 +28,11 @@ def _read_sentence(passage: Passage, facts) -> None:
             continue  # 扫黑除恶, 排除: a word, not 除…外
         # the figures around the phrase by bisection: a crafted sentence of thousands of 除…外 must
         # not cost their square
-        at = bisect_left(facts, match.end(), key=_start)
+        at = first_at(facts, match.end())
         rest = facts[at] if at < len(facts) else None
         if rest is None or not words.rest.fullmatch(text, match.end(), rest.start):
             continue
-        begin = bisect_left(facts, match.start(), key=_start)
+        begin = first_at(facts, match.start())
         excepted = [f for f in facts[begin:at] if f.unit == rest.unit and f.kind == rest.kind
                     and match.start() < f.start]
         total = next((facts[j] for j in range(begin - 1, -1, -1) if facts[j].unit == rest.unit
@@ -42,7 +40,3 @@ def _read_sentence(passage: Passage, facts) -> None:
         if total is not None and excepted:
             passage.builder.sum("eq", "remainder", total.family or rest.family, total, [*excepted, rest],
                                 how="除…外: the total, the excepted and the rest")
-
-
-def _start(fact) -> int:
-    return fact.start

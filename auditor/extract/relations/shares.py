@@ -23,7 +23,7 @@ import regex
 from auditor.extract.figures import Fact
 from auditor.extract.relations.breakdowns import named_wholes
 from auditor.extract.relations.model import RateReading
-from auditor.extract.relations.passage import QUANTITY_KINDS, Passage
+from auditor.extract.relations.passage import QUANTITY_KINDS, Passage, is_quantity, last_before
 from auditor.extract.relations.respective import respective_word
 from auditor.extract.relations.words import share_position
 
@@ -90,7 +90,7 @@ def share_lists(passage: Passage) -> list[ShareList]:
             # the counts the names before 分别 hold, after any share before them: 刑事80件、民事120件,
             # 分别占40%、60% (not 咨询类…占38.74%,…意见建议类和其他类分别占比0.53%、0.59%)
             since = passage.sentence_of(fact.start).start if last_rate_end is None else last_rate_end
-            counts = _last_counts(values, i, since, len(shares))
+            counts = last_before(values, i, len(shares), is_quantity, since)
             parts = counts if len(counts) == len(shares) else [None] * len(shares)
             if any(p is None for p in parts) or not all(passage.alike(p, parts[0]) for p in parts):
                 parts = [None] * len(shares)
@@ -109,21 +109,6 @@ def share_lists(passage: Passage) -> list[ShareList]:
         current = ShareList([fact], [part], base, False)
         lists.append(current)
     return lists
-
-
-def _last_counts(values: list[Fact], i: int, since: int, wanted: int) -> list[Fact]:
-    """The last WANTED counts before values[i] that start at or after SINCE, in order (fewer when
-    there are fewer): looked for backwards, so a sentence of thousands of 分别 lists stays linear."""
-    found: list[Fact] = []
-    for j in range(i - 1, -1, -1):
-        fact = values[j]
-        if fact.start < since:
-            break
-        if fact.kind in QUANTITY_KINDS:
-            found.append(fact)
-            if len(found) == wanted:
-                break
-    return found[::-1]
 
 
 def _goes_on(passage: Passage, current: ShareList, share: Fact, part: Fact | None, base: str, *,
