@@ -29,6 +29,13 @@ SIDES_FIELD = "sides"
 
 
 def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: str = "zh") -> list[dict]:
+    """The flags of a run checked in one batch, in the run's order, with their ids."""
+    return ordered_flags(flag_rows(failures, frames, config, lang))
+
+
+def flag_rows(failures: list[Failure], frames: Frames, config: Config, lang: str = "zh") -> list[dict]:
+    """The flags of a batch's failures, in the failures' order and without ids: ordered_flags
+    orders and numbers the run's flags once every batch is checked."""
     failing = {table: {f.key for f in failures if f.table == table} for table in KEY_COLUMN}
     rows = {table: _rows(frames.table(table), KEY_COLUMN[table], failing[table]) for table in KEY_COLUMN}
     flagged_reports = {row["report"] for table in rows.values() for row in table.values()}
@@ -63,7 +70,13 @@ def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: s
             SIDES_FIELD: _sides(rule.sides, fields, row if failure.table == "relations" and rule.difference else None,
                                 lang, stated_values),
         })
-    flags.sort(key=_order)
+    return flags
+
+
+def ordered_flags(flags: list[dict]) -> list[dict]:
+    """The run's flags by report, place and rule (a stable sort: a report's flags keep the order of
+    its failures), each with its id."""
+    flags = sorted(flags, key=_order)
     _assign_ids(flags)
     return [{name: flag[name] for name in (*FLAG_FIELDS, SIDES_FIELD)} for flag in flags]
 

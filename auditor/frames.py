@@ -158,9 +158,42 @@ class Frames:
 
 
 def build_frames(records: list[ReportRecord], thresholds: Thresholds, prior: PriorReports | None = None) -> Frames:
-    """Assemble and validate the run's frames. The records' fact and relation columns move into
-    the frames (the records keep their counts), so the run holds each figure once. PRIOR: reports
-    of earlier runs (the history store's) that may be last year's of the run's reports."""
+    """Assemble and validate the run's frames in one batch. The records' fact and relation columns
+    move into the frames (the records keep their counts), so the run holds each figure once.
+    PRIOR: reports of earlier runs (the history store's) that may be last year's of the run's."""
+    return batch_frames(records, run_context(records, thresholds, prior, rates_of(records)))
+
+
+@dataclass
+class RunContext:
+    """What the frames of each batch need from the whole run: its documents (validated), the
+    link of each report to last year's, and the spread of each rate across the run's reports."""
+    documents: pd.DataFrame
+    previous: dict[str, str]   # report -> last year's report, the run's or the store's
+    outliers: pd.DataFrame     # OUTLIER_COLUMNS of the run's rates, by fact key
+    thresholds: Thresholds
+    prior: PriorReports | None = None
+
+
+def rates_of(records: list[ReportRecord]) -> pd.DataFrame:
+    """The rates among the records' figures, with what robust_z reads of them: a few percent of
+    the figures, all the run keeps of them for RANGE003 while its batches are elsewhere."""
+    columns = {name: [] for name in ("report", "fact_id", "kind", "family", "metric", "value_num")}
+    for record in records:
+        facts = record.facts
+        if not facts:
+            continue
+        for i in [i for i, kind in enumerate(facts["kind"]) if kind == "rate"]:
+            for name, values in columns.items():
+                values.append(facts[name][i])
+    rates = pd.DataFrame(columns)
+    return rates.astype({"fact_id": np.int64, "value_num": np.float64})
+
+
+def run_context(records: list[ReportRecord], thresholds: Thresholds, prior: PriorReports | None,
+                rates: pd.DataFrame) -> RunContext:
+    """The run's documents, validated, and what the batches share (RunContext); RATES: rates_of
+    every record, in the run's order."""
     documents = pd.DataFrame([r.document for r in records], columns=_DOCUMENT_COLUMNS)
     for name in DATE_COLUMNS:
         documents[name] = pd.to_datetime(documents[name]).astype("datetime64[ns]")
@@ -177,14 +210,28 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds, prior: Pri
             record.document["previous_year"] = int(record.document["year"]) - 1
     documents["truncated"] = pd.array(documents["truncated"].map(_bool_or_none), dtype="boolean")
     documents["reason"] = documents["reason"].fillna("").astype(str)
+    outliers = robust_z(rates, thresholds.outlier_min_reports)
+    outliers.index = _keys(rates["report"], rates["fact_id"])
+    # inplace: the frame is this function's own, so pandera need not copy it first
+    return RunContext(DOCUMENTS_SCHEMA.validate(documents, lazy=True, inplace=True), previous, outliers,
+                      thresholds, prior)
 
+
+def batch_frames(records: list[ReportRecord], context: RunContext, earlier: pd.DataFrame | None = None) -> Frames:
+    """The frames of a batch of the run's records: their documents, figures and relations, the
+    relations across years included. EARLIER: named figures (FACT_FIELDS) of reports outside the
+    batch that are last year's of one in it (the run's other batches hold them)."""
     facts = _concat(records, "facts", FACT_FIELDS, _FACT_NUMBERS)
     facts.insert(0, FACT_KEY, _keys(facts["report"], facts["fact_id"]))
-    facts["plausible_min"], facts["plausible_max"] = _plausible(facts, thresholds)
-    facts[list(OUTLIER_COLUMNS)] = robust_z(facts, thresholds.outlier_min_reports)
+    facts["plausible_min"], facts["plausible_max"] = _plausible(facts, context.thresholds)
+    facts[list(OUTLIER_COLUMNS)] = context.outliers.reindex(facts[FACT_KEY]).to_numpy()
 
     relations = _concat(records, "relations", RELATION_FIELDS, _RELATION_NUMBERS)
-    across = across_year_relations(documents, facts, relations, thresholds, prior, previous)
+    names = [r.document["report"] for r in records]
+    whole = len(names) == len(context.documents)
+    previous = context.previous if whole else {r: context.previous[r] for r in names if r in context.previous}
+    pool = facts if earlier is None or earlier.empty else pd.concat([facts, earlier], ignore_index=True)
+    across = across_year_relations(context.documents, pool, relations, context.thresholds, context.prior, previous)
     if len(across):
         relations = across.astype(_RELATION_NUMBERS) if relations.empty else \
             pd.concat([relations, across.astype(relations.dtypes.to_dict())], ignore_index=True)
@@ -193,13 +240,23 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds, prior: Pri
                       relations["stated_lo"] - relations["computed_hi"]], axis=1)
     relations["interval_gap"] = gaps.max(axis=1).clip(lower=0).fillna(0.0)  # inf - inf: unbounded sides meet
 
+    documents = context.documents if whole else context.documents[context.documents["report"].isin(names)]
     # inplace: the frames are this function's own, so pandera need not copy them first (0.5 s at
     # 10,000 reports)
     return Frames(
-        documents=DOCUMENTS_SCHEMA.validate(documents, lazy=True, inplace=True),
+        documents=documents,
         facts=FACTS_SCHEMA.validate(facts, lazy=True, inplace=True),
         relations=RELATIONS_SCHEMA.validate(relations, lazy=True, inplace=True),
     )
+
+
+def named_facts(facts: dict[str, list] | None, reports: set[str]) -> pd.DataFrame:
+    """Of a record's fact columns, the named figures of REPORTS (those across_year_relations
+    compares with next year's), as a frame of FACT_FIELDS."""
+    frame = pd.DataFrame(facts or {name: [] for name in FACT_FIELDS}, columns=list(FACT_FIELDS))
+    frame = frame.astype({name: kind for name, kind in _FACT_NUMBERS.items() if name in frame})
+    return frame[frame["report"].isin(reports) & (frame["family"] != "") & (frame["metric"] != "")
+                 & frame["value_num"].notna()]
 
 
 # The numeric columns of the records' facts and relations, built as arrays of their type: pandas

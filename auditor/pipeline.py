@@ -10,12 +10,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError
-from auditor.frames import Frames, build_frames
+from auditor.frames import Frames, batch_frames, build_frames, named_facts, rates_of, run_context
 from auditor.history.tracked import History
 from auditor.ingest.discover import InputFile, Skipped, discover, display_name
 from auditor.process import ReportRecord, process_file
+from auditor.spill import Spill
 
 
 @dataclass
@@ -39,19 +42,23 @@ def read_reports(paths: Sequence[str | Path], config: Config, jobs: int = 1,
     With jobs > 1 the files are read in worker processes; the records come back in input
     order, so the result does not depend on the number of jobs.
     """
+    return list(_records(paths, config, jobs, progress, exclude, follow_links))
+
+
+def _records(paths, config: Config, jobs: int, progress, exclude, follow_links: bool) -> Iterator[ReportRecord]:
+    """read_reports' records one by one, as each is read: every input's, then one for each input
+    refused before reading."""
     items, skipped = discover(paths, exclude, follow_links=follow_links)
     missing = [s for s in skipped if s.reason == "does not exist"]
     if missing:
         raise AuditorError(f"{display_name(missing[0].path)}: no such file or folder")
     if not items and not skipped:
         raise AuditorError("no reports (.txt, .html, .htm, .pdf, .docx) found in " + ", ".join(map(display_name, paths)))
-    records = []
-    for record in _process_all(items, config, jobs):
-        records.append(record)
+    for done, record in enumerate(_process_all(items, config, jobs), start=1):
+        yield record
         if progress:
-            progress(len(records), len(items))
-    records.extend(_skipped_record(s) for s in skipped if not s.info)  # a symlink loop is no input
-    return records
+            progress(done, len(items))
+    yield from (_skipped_record(s) for s in skipped if not s.info)  # a symlink loop is no input
 
 
 def _process_all(items: list[InputFile], config: Config, jobs: int) -> Iterator[ReportRecord]:
@@ -110,8 +117,6 @@ def extract(paths: Sequence[str | Path], config: Config, jobs: int = 1,
 
 def _documents_of(records: list[ReportRecord]):
     """The fields of the run's documents a look-up of last year's reports needs."""
-    import pandas as pd
-
     fields = ("status", "issuer_key", "report_kind", "year")
     return pd.DataFrame([{f: r.document.get(f) for f in fields} for r in records], columns=list(fields))
 
@@ -120,23 +125,172 @@ def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: i
           progress: Callable[[int, int], None] | None = None,
           exclude: Sequence[str | Path] = (), history: History | None = None,
           phase: Callable[[str], None] | None = None, follow_links: bool = False) -> AuditResult:
-    """Read, check and flag. With HISTORY, last year's reports the run lacks come from its store,
-    and the run's reports are recorded in it once their flags are built. PHASE, when given, hears
-    each step's name as it begins: reading, checking (the frames and the expectation suites),
-    flagging."""
-    from auditor.checks.suites import run_suites
-    from auditor.flags import build_flags
+    """Read, check and flag, the run in one batch: the result holds every frame. With HISTORY,
+    last year's reports the run lacks come from its store, and the run's reports are recorded in
+    it once their flags are built. PHASE, when given, hears each step's name as it begins:
+    reading, checking (the frames, the expectation suites and the flags)."""
+    with AuditRun(paths, config, lang, jobs, progress, exclude, history, phase, follow_links) as run:
+        for _ in run.batches():
+            pass
+        return run.result()
 
-    if phase:
-        phase("reading")
-    records, frames = extract(paths, config, jobs, progress, exclude=exclude, history=history, phase=phase, follow_links=follow_links)
-    failures = run_suites(frames, config)
-    if phase:
-        phase("flagging")
-    flags = build_flags(failures, frames, config, lang)
-    if history is not None:
-        history.record(frames.documents, frames.facts)
-    return AuditResult(records, frames, flags, None, failed_rules(failures), lang)
+
+@dataclass
+class Batch:
+    """Some of a run's reports, checked: their frames, and the flags and failed rules of them.
+    The flags are in the order of their failures and have no ids yet: AuditRun.result() orders
+    and numbers the run's flags once every batch is checked."""
+    records: list[ReportRecord]
+    frames: Frames
+    flags: list[dict]
+    failed_rules: dict[str, list[str]]
+
+
+class AuditRun:
+    """An audit that holds the figures of BATCH_REPORTS reports at a time (all of them when None).
+
+    batches() reads every report first, leaving each full batch's figures on disk (auditor.spill)
+    and keeping of the run only its records' documents and its rates: the checks across reports
+    (RANGE003's spread of a rate, the link to last year's report) need all of them before any batch
+    is checked. Then it checks one batch at a time and yields it; the named figures of a report
+    that is last year's of one in another batch travel to that batch. result() gives the run's
+    records, its flags in order and, for a run of one batch, its frames; a run of several keeps
+    of its figures only those KEEP_FACTS chooses (the figures the outputs written at the end show).
+    Flags, their order and their ids do not depend on the size of a batch.
+    """
+
+    def __init__(self, paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: int = 1,
+                 progress: Callable[[int, int], None] | None = None, exclude: Sequence[str | Path] = (),
+                 history: History | None = None, phase: Callable[[str], None] | None = None,
+                 follow_links: bool = False, batch_reports: int | None = None,
+                 keep_facts: Callable[[pd.DataFrame, list[dict]], pd.DataFrame] | None = None):
+        from auditor.checks.suites import row_by_row
+
+        self.paths, self.config, self.lang, self.jobs = paths, config, lang, jobs
+        self.progress, self.exclude, self.history, self.phase = progress, exclude, history, phase
+        self.follow_links, self.keep_facts = follow_links, keep_facts
+        # `mostly` judges a whole table at once: such suites see the run in one batch
+        self.batch_reports = batch_reports if batch_reports and row_by_row(config) else None
+        self.records: list[ReportRecord] = []
+        self._bounds: list[tuple[int, int]] = []   # each batch's records: start, end
+        self._flags: list[dict] = []
+        self._documents: pd.DataFrame | None = None
+        self._kept: pd.DataFrame | None = None     # a run of several batches: the figures kept
+        self._empty: Frames | None = None
+        self._whole: Batch | None = None           # a run of one batch: that batch
+        self._spill = Spill()
+
+    def __enter__(self) -> AuditRun:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._spill.close()
+
+    def batches(self) -> Iterator[Batch]:
+        from auditor.checks.suites import run_suites
+        from auditor.flags import flag_rows
+
+        self._note("reading")
+        rates = self._read()
+        self._note("checking")
+        prior = self.history.prior_reports(_documents_of(self.records)) if self.history is not None else None
+        context = run_context(self.records, self.config.thresholds, prior, rates)
+        self._documents = context.documents
+        self._send_earlier(context.previous)
+        several = len(self._bounds) > 1
+        for index, (start, end) in enumerate(self._bounds):
+            if index:
+                self._note("checking")
+            records = self.records[start:end]
+            self._restore(index, records)
+            earlier = list(self._spill.read(f"earlier-{index}"))
+            frames = batch_frames(records, context, pd.concat(earlier, ignore_index=True) if earlier else None)
+            failures = run_suites(frames, self.config)
+            self._note("flagging")
+            batch = Batch(records, frames, flag_rows(failures, frames, self.config, self.lang), failed_rules(failures))
+            self._flags.extend(batch.flags)
+            if several:
+                self._keep(batch)
+                if self.history is not None:
+                    self._spill.append("named", frames.facts[frames.facts["metric"] != ""])
+            else:
+                self._whole = batch
+            yield batch
+        if self.history is not None:
+            self.history.record(context.documents, self._spill.read("named") if several else self._whole.frames.facts)
+
+    def result(self) -> AuditResult:
+        """The run, once batches() is done: its records and flags, and its frames (see the class)."""
+        from auditor.flags import ordered_flags
+
+        flags = ordered_flags(self._flags)
+        if self._whole is not None:
+            return AuditResult(self.records, self._whole.frames, flags, None, self._whole.failed_rules, self.lang)
+        facts = self._kept if self._kept is not None else self._empty.facts
+        return AuditResult(self.records, Frames(self._documents, facts, self._empty.relations), flags, None, {},
+                           self.lang)
+
+    def _note(self, name: str) -> None:
+        if self.phase:
+            self.phase(name)
+
+    def _read(self) -> pd.DataFrame:
+        """Read every report; each full batch's figures go to disk. The run's rates."""
+        rates, batch = [], []
+        for record in _records(self.paths, self.config, self.jobs, self.progress, self.exclude, self.follow_links):
+            self.records.append(record)
+            batch.append(record)
+            if len(batch) == self.batch_reports:
+                rates.append(rates_of(batch))
+                self._spill.append(f"batch-{len(self._bounds)}", [(r.facts, r.relations) for r in batch])
+                for r in batch:
+                    r.facts = r.relations = None
+                self._bounds.append((len(self.records) - len(batch), len(self.records)))
+                batch = []
+        if batch or not self._bounds:  # the last batch stays in memory
+            rates.append(rates_of(batch))
+            self._bounds.append((len(self.records) - len(batch), len(self.records)))
+        return pd.concat(rates, ignore_index=True)
+
+    def _restore(self, index: int, records: list[ReportRecord]) -> None:
+        """The figures of batch INDEX back in its records, from disk (the last batch never left)."""
+        for columns in self._spill.read(f"batch-{index}"):
+            for record, (facts, relations) in zip(records, columns):
+                record.facts, record.relations = facts, relations
+        self._spill.discard(f"batch-{index}")
+
+    def _send_earlier(self, previous: dict[str, str]) -> None:
+        """The named figures of each report that is last year's of a report in another batch, put
+        on disk for that batch: one pass over the batches, holding one at a time."""
+        if len(self._bounds) < 2 or not previous:
+            return
+        batch_of = {self.records[i].document["report"]: index
+                    for index, (start, end) in enumerate(self._bounds) for i in range(start, end)}
+        wanted: dict[int, dict[str, set[int]]] = {}   # batch -> its reports wanted -> the batches wanting them
+        for report, last in previous.items():
+            source, target = batch_of.get(last), batch_of[report]
+            if source is not None and source != target:
+                wanted.setdefault(source, {}).setdefault(last, set()).add(target)
+        for source, reports in sorted(wanted.items()):
+            start, end = self._bounds[source]
+            columns = next(self._spill.read(f"batch-{source}"), None)
+            facts = [f for f, _ in columns] if columns is not None else [r.facts for r in self.records[start:end]]
+            named = pd.concat([named_facts(f, set(reports)) for f in facts], ignore_index=True)
+            for target in sorted(set().union(*reports.values())):
+                wanted_there = {report for report, targets in reports.items() if target in targets}
+                self._spill.append(f"earlier-{target}", named[named["report"].isin(wanted_there)])
+
+    def _keep(self, batch: Batch) -> None:
+        """Of a batch of a run of several, what result() keeps: the figures KEEP_FACTS chooses
+        among those kept so far and the batch's, in the run's order."""
+        if self._empty is None:
+            self._empty = Frames(batch.frames.documents.iloc[:0], batch.frames.facts.iloc[:0],
+                                 batch.frames.relations.iloc[:0])
+        if self.keep_facts is None:
+            return
+        facts = batch.frames.facts if self._kept is None else \
+            pd.concat([self._kept, batch.frames.facts], ignore_index=True)
+        self._kept = self.keep_facts(facts.reset_index(drop=True), self._flags)
 
 
 def failed_rules(failures) -> dict[str, list[str]]:

@@ -6,8 +6,8 @@
 Builds (or reuses) the benchmark corpus of that size, or reads the folder given, and runs the audit's phases one after the
 other, as `auditor audit` does (the cyclic garbage collector off): reading (with the worker
 processes), assembling and validating the frames, importing and running Great Expectations,
-building the flags, then each writer alone, and last every writer as a run writes them (with
-more than one job, the writers that need few figures in another process beside the CSV writer).
+building the flags, then each writer alone, and last every writer as a run writes them. The run
+is held whole here (one batch); `auditor audit` checks 1,000 reports at a time.
 It prints the seconds of each phase and its share of the sum of the phases before the last.
 Use it to choose what to speed up; `python -m bench.run` gives the end-to-end numbers.
 """
@@ -82,7 +82,7 @@ def _phases(folder: Path, args, config, phase, times: dict[str, float]) -> None:
             with phase(f"write {name}"):
                 writer(Path(out), result, config)
     with tempfile.TemporaryDirectory() as out, phase(_ALL_WRITERS):
-        write_audit(Path(out), result, config, jobs=args.jobs)
+        write_audit(Path(out), result, config)
     print(f"{len(records)} reports, {len(frames.facts):,} facts, {len(frames.relations):,} relations, "
           f"{len(flags):,} flags")
 

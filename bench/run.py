@@ -1,6 +1,6 @@
 """Benchmark the full audit at several corpus sizes, against a floor, and score its recall.
 
-    python -m bench.run                       # N = 100, 2000, 10000
+    python -m bench.run                       # N = 2000, 10000, 50000
     python -m bench.run --sizes 100,2000 --repeats 3
 
 For each N it builds (once, cached) a corpus of seed-like reports with known anomalies, then
@@ -129,8 +129,8 @@ def median_run(command: list[str], repeats: int) -> tuple[float, tuple[float, fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,2000,10000")
-    parser.add_argument("--repeats", type=int, default=3, help="runs per size (medians); 10000 runs once less")
+    parser.add_argument("--sizes", default="2000,10000,50000")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per size (medians); 10,000 and more run once")
     parser.add_argument("--one", action="store_true", help="only --help's time and one report's latency")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -148,7 +148,7 @@ def main() -> None:
     for n in sizes:
         folder = corpus(n)
         megabytes = sum(p.stat().st_size for p in folder.glob("*.txt")) / 1e6
-        repeats = max(1, args.repeats - (1 if n >= 10000 else 0))
+        repeats = 1 if n >= 10000 else args.repeats
         floor, _ = median_run([sys.executable, "-c", FLOOR, str(folder)], repeats)
         with tempfile.TemporaryDirectory() as out:
             wall, peak = median_run([*auditor, "audit", str(folder), "--out", out, "-q", "--fail-on", "never"], repeats)
@@ -156,8 +156,9 @@ def main() -> None:
         print(f"{n:>6} {megabytes:>7.1f} {wall:>7.2f} {n / wall:>7.0f} {megabytes / wall:>6.2f} {peak[0]:>7.0f} {peak[1]:>7.0f} "
               f"{floor:>8.2f} {wall / floor:>7.1f} {hit:>6} {miss:>6} {extra:>6}")
         if previous:
-            print(f"{'':>6} growth from N={previous[0]}: {wall / previous[1]:.2f}x wall for {n / previous[0]:.1f}x reports")
-        previous = (n, wall)
+            print(f"{'':>6} growth from N={previous[0]}: {wall / previous[1]:.2f}x wall, {peak[0] / previous[2]:.2f}x "
+                  f"peak PSS for {n / previous[0]:.1f}x reports")
+        previous = (n, wall, peak[0])
 
 
 def _wall(command: list[str]) -> float:

@@ -737,7 +737,7 @@ def test_a_bug_exits_3_with_or_without_debug(one_report, tmp_path, monkeypatch, 
     def bug(*_, **__):
         raise ZeroDivisionError("a bug in the checks")
 
-    monkeypatch.setattr(pipeline, "read_reports", bug)
+    monkeypatch.setattr(pipeline, "run_context", bug)
     result = _audit_cli(one_report, "--out", tmp_path / "out", "--jobs", "1", *debug)
     assert result.exit_code == 3, result.output
     assert result.stderr.strip().splitlines()[-1] == "auditor: internal error: ZeroDivisionError: a bug in the checks" \

@@ -36,6 +36,7 @@ from auditor.config import Thresholds
 from auditor.ingest.issuer import parents_agree
 from auditor.process import RELATION_FIELDS
 
+ACROSS_OPS = ("yoy", "carry", "stock", "jump")  # the relations added here, in the order they are returned
 DOCUMENT_FIELDS = ("report", "path", "sha256", "issuer_key", "issuer_parents", "report_kind", "year", "title_form")
 CARRIED_IN, CARRIED_OUT = "carried_in.total", "carried_out.total"
 STOCK_ROWS = ("regulations.rules", "regulations.normative")  # 规章, 行政规范性文件

@@ -85,6 +85,13 @@ def run_suites(frames: Frames, config: Config) -> list[Failure]:
     return failures
 
 
+def row_by_row(config: Config) -> bool:
+    """Whether every expectation judges each row on its own, so that a run's batches may be
+    checked apart: not so where one tolerates a share of failing rows (`mostly` below 1), which
+    only the whole table decides."""
+    return all(check.kwargs.get("mostly", 1) >= 1 for table in TABLES for check in load_checks(config, table))
+
+
 def load_checks(config: Config, table: str) -> list[Check]:
     """The suite of TABLE as checks; a type, keyword or parameter this module does not know is a
     ConfigError naming the suite and the expectation."""

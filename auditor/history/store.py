@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,9 +142,9 @@ class HistoryStore:
 
     # --- recording ---------------------------------------------------------------------------
 
-    def record(self, reports: pd.DataFrame, facts: pd.DataFrame) -> Recorded:
+    def record(self, reports: pd.DataFrame, facts: pd.DataFrame | Iterable[pd.DataFrame]) -> Recorded:
         """Record a run's reports (REPORT_COLUMNS but report_id) and their facts (FACT_COLUMNS with
-        report, the run's name of the report, for report_id): a file recorded before (same sha256)
+        report, the run's name of the report, for report_id; one frame or several in turn): a file recorded before (same sha256)
         changes nothing; a corrected file (same name, body, kind and year, or the same path)
         replaces its earlier version under the earlier id; any other is added."""
         counts = Recorded()
@@ -185,11 +186,13 @@ class HistoryStore:
                 con.register("fresh", rows)
                 _run(con, f"INSERT INTO reports ({_columns(REPORT_COLUMNS)}) SELECT * FROM fresh")
                 by_report = dict(zip(fresh["report"], fresh["report_id"]))
-                new_facts = facts[facts["report"].isin(by_report)]
-                new_facts = new_facts.assign(report_id=new_facts["report"].map(by_report)).sort_values(
-                    ["report_id", "fact_id"])
-                con.register("new_facts", new_facts[list(FACT_COLUMNS)])
-                _run(con, f"INSERT INTO facts ({_columns(FACT_COLUMNS)}) SELECT * FROM new_facts")
+                for frame in [facts] if isinstance(facts, pd.DataFrame) else facts:
+                    new_facts = frame[frame["report"].isin(by_report)]
+                    new_facts = new_facts.assign(report_id=new_facts["report"].map(by_report)).sort_values(
+                        ["report_id", "fact_id"])
+                    con.register("new_facts", new_facts[list(FACT_COLUMNS)])
+                    _run(con, f"INSERT INTO facts ({_columns(FACT_COLUMNS)}) SELECT * FROM new_facts")
+                    con.unregister("new_facts")
             con.commit()
         except Exception:
             try:

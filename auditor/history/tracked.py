@@ -9,6 +9,7 @@ audit nor changes its exit status.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,8 +67,9 @@ class History:
         facts = facts.assign(report=facts["report_id"].map(names)).drop(columns="report_id")
         return PriorReports(stored[list(DOCUMENT_FIELDS)].reset_index(drop=True), facts)
 
-    def record(self, documents: pd.DataFrame, facts: pd.DataFrame) -> None:
-        """Record the run's reports that were read, with their named figures."""
+    def record(self, documents: pd.DataFrame, facts: pd.DataFrame | Iterable[pd.DataFrame]) -> None:
+        """Record the run's reports that were read, with their named figures: FACTS, the run's
+        figures, or its batches' one after another."""
         if not self.usable:
             self.notes.append(f"{self.path}: this run's reports were not recorded")
             return
@@ -81,7 +83,9 @@ class History:
         reports["year"] = reports["year"].astype("Int64")
         for name in ("published_date", "signed_date"):
             reports[name] = pd.to_datetime(reports[name]).dt.date
-        named = facts[facts["report"].isin(set(ok["report"])) & (facts["metric"] != "") & facts["value_num"].notna()]
+        read = set(ok["report"])
+        named = (frame[frame["report"].isin(read) & (frame["metric"] != "") & frame["value_num"].notna()]
+                 for frame in ([facts] if isinstance(facts, pd.DataFrame) else facts))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.recorded = self.store.record(reports, named)

@@ -14,6 +14,7 @@ from auditor.flags import is_missing, quoted
 from auditor.extract.relations.kinds import KINDS  # the rules that check each kind of relation
 from auditor.frames import CHECKED_OPS  # the ops expectations/suites/relations.json selects
 from auditor.pipeline import AuditResult
+from auditor.errors import OutputError
 from auditor.report.files import neutralise_cell, neutralise_frame, neutralise_texts, write_atomic
 from auditor.report.json_report import report_entries
 
@@ -35,19 +36,49 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     write_atomic(path, _csv_pieces(frame))
 
 
-def _csv_pieces(frame: pd.DataFrame):
-    """The CSV in pieces of _CHUNK_ROWS rows, neutralised one piece at a time."""
-    yield "\ufeff".encode()  # the byte-order mark Excel needs to read UTF-8
+class CsvFile:
+    """A CSV file written a frame at a time (into a staging folder: auditor.report.out_folder),
+    the same bytes as write_csv gives the frames' concatenation: the byte-order mark and the
+    header come with the first frame, which may be empty."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file = None
+
+    def append(self, frame: pd.DataFrame) -> None:
+        first = self._file is None
+        try:
+            if first:
+                self._file = open(self.path, "wb")
+            self._file.writelines(_csv_pieces(frame, header=first))
+        except OSError as err:
+            raise OutputError.of(self.path, err) from None
+
+    def close(self) -> None:
+        if self._file is not None:
+            try:
+                self._file.close()
+            except OSError as err:
+                raise OutputError.of(self.path, err) from None
+
+
+def _csv_pieces(frame: pd.DataFrame, header: bool = True):
+    """The CSV in pieces of _CHUNK_ROWS rows, neutralised one piece at a time; HEADER: with the
+    byte-order mark and the header line (those of a file's first piece)."""
+    if header:
+        yield "\ufeff".encode()  # the byte-order mark Excel needs to read UTF-8
+    elif frame.empty:
+        return
     for start in range(0, max(len(frame), 1), _CHUNK_ROWS):
         chunk = frame.iloc[start:start + _CHUNK_ROWS]
         columns = [_fields(chunk[name]) for name in chunk.columns]
         # pandas for a dtype it formats its own way, and for a single column (whose empty field
         # the csv module writes as "")
         if len(columns) < 2 or any(fields is None for fields in columns):
-            text = neutralise_frame(chunk).to_csv(index=False, header=start == 0, lineterminator="\r\n")
+            text = neutralise_frame(chunk).to_csv(index=False, header=header and start == 0, lineterminator="\r\n")
         else:
             lines = map(",".join, zip(*columns))
-            if start == 0:
+            if header and start == 0:
                 lines = chain([",".join(_quoted(list(map(str, chunk.columns))))], lines)
             text = "\r\n".join(lines) + "\r\n"
         yield text.encode("utf-8")

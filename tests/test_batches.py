@@ -1,0 +1,139 @@
+"""A run checked in batches (auditor.pipeline.AuditRun) writes what a run held whole writes, byte
+for byte, and holds the figures of one batch at a time: the checks across reports (a rate's spread
+across the run, last year's report in another batch) see the whole run all the same."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from auditor import cli
+from auditor.history import STORE_NAME
+from auditor.history.store import HistoryStore
+from auditor.pipeline import AuditRun, audit
+from auditor.report import html_report, workbook, writers
+from tests.conftest import SEEDS
+
+runner = CliRunner()
+
+
+def _report(body: str, year: int, accepted: int, carried_out: int, change: str = "") -> str:
+    return (f"{body}{year}年政府信息公开工作年度报告\n"
+            f"{year}年,全县共受理行政复议案件{accepted}件{change}。\n"
+            f"本年度收到政府信息公开申请{accepted * 3}件,上年结转{accepted // 2}件,结转下年度继续办理{carried_out}件。\n")
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """The seeds, and three bodies' reports whose last year's report sorts before, after or
+    beside them, so that batches of two put most of them apart."""
+    folder = tmp_path_factory.mktemp("reports")
+    for seed in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(seed, folder / seed.name)
+    texts = {
+        "a_2022.txt": _report("甲县", 2022, 58, 3, ",同比下降15%"),
+        "m_2021.txt": _report("乙县", 2021, 40, 7),
+        "n_2022.txt": _report("乙县", 2022, 400, 2, ",同比上升900%"),
+        "y_2023.txt": _report("丙县", 2023, 12, 1),
+        "z_2021.txt": _report("甲县", 2021, 61, 5),
+        "b_2022.txt": _report("丙县", 2022, 30, 4),
+    }
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _audit(folder, out, batch_reports, monkeypatch, *options):
+    monkeypatch.setattr(cli, "BATCH_REPORTS", batch_reports)
+    return runner.invoke(cli.app, ["audit", str(folder), "--out", str(out), "-q", "--fail-on", "never", *options])
+
+
+def _stored(folder):
+    store = HistoryStore(folder / STORE_NAME)
+    return (store.query("SELECT report, sha256, year FROM reports ORDER BY report").values.tolist(),
+            store.query("SELECT r.report, f.fact_id, f.metric, f.value_num FROM facts f JOIN reports r "
+                        "USING (report_id) ORDER BY r.report, f.fact_id").values.tolist())
+
+
+def test_every_output_is_the_same_whatever_the_batch_size(reports, tmp_path, monkeypatch):
+    whole, batched, jobs = tmp_path / "whole", tmp_path / "batched", tmp_path / "jobs"
+    assert _audit(reports, whole, 1000, monkeypatch).exit_code == 0
+    assert _audit(reports, batched, 2, monkeypatch).exit_code == 0
+    assert _audit(reports, jobs, 3, monkeypatch, "--jobs", "2").exit_code == 0
+    names = sorted(p.name for p in whole.iterdir())
+    assert "relations.csv" in names and "flags.xlsx" in names
+    relations = (whole / "relations.csv").read_text(encoding="utf-8-sig")
+    for op in ("yoy", "jump"):  # last year's report found in another batch
+        assert f",{op}," in relations, op
+    for out in (batched, jobs):
+        assert sorted(p.name for p in out.iterdir()) == names
+        for name in names:
+            if name != STORE_NAME:  # a database file: what it holds is compared below
+                assert (whole / name).read_bytes() == (out / name).read_bytes(), (out.name, name)
+        assert _stored(out) == _stored(whole)
+    reports_stored, facts_stored = _stored(whole)
+    assert len(reports_stored) == 11 and facts_stored
+
+
+def test_a_batch_holds_its_own_figures_only(reports, config):
+    seen = []
+    with AuditRun([reports], config, batch_reports=3) as run:
+        for batch in run.batches():
+            inside = {r.document["report"] for r in batch.records}
+            assert set(batch.frames.facts["report"]) <= inside
+            assert set(batch.frames.documents["report"]) == inside
+            # a batch's columns move into its frames; the others' wait on disk, but the last batch's,
+            # which never left memory
+            holding = {r.document["report"] for r in run.records if r.facts is not None}
+            seen.append(holding)
+        result = run.result()
+    last = {r.document["report"] for r in run.records[-2:]}
+    assert len(seen) == 4 and all(holding <= last for holding in seen) and not seen[-1]
+    assert run._spill._folder is None  # the run's pieces on disk are gone with it
+    whole = audit([reports], config)
+    assert [f["id"] for f in result.flags] == [f["id"] for f in whole.flags]
+    assert result.flags == whole.flags
+
+
+def test_a_suite_that_tolerates_failing_rows_sees_the_run_whole(reports, config):
+    # `mostly` judges the share of a whole table's rows: its run is one batch
+    suites = json.loads(json.dumps(config.suites))
+    suites["facts"]["expectations"][0]["kwargs"]["mostly"] = 0.5
+    tolerant = type(config)(**{**config.__dict__, "suites": suites})
+    assert AuditRun([reports], tolerant, batch_reports=2).batch_reports is None
+    assert AuditRun([reports], config, batch_reports=2).batch_reports == 2
+
+
+def test_the_run_on_disk_is_removed_when_a_batch_fails(reports, config, monkeypatch):
+    from auditor import pipeline
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a check failed")
+
+    monkeypatch.setattr(pipeline, "batch_frames", broken)
+    with pytest.raises(RuntimeError, match="a check failed"):
+        with AuditRun([reports], config, batch_reports=2) as run:
+            for _ in run.batches():
+                pass
+    assert run._spill._folder is None
+
+
+def test_the_figures_kept_for_the_last_outputs_give_them_unchanged(seed_audit, config, monkeypatch):
+    # Capped at 7 rows, the workbook lists the flagged reports' first figures; the HTML report
+    # charts every mediation rate. Both choose the same rows from the figures a run of several
+    # batches keeps.
+    monkeypatch.setattr(workbook, "_MAX_FACT_ROWS", 7)
+    facts = seed_audit.frames.facts
+    kept = writers.shown_facts(facts, seed_audit.flags)
+    assert len(facts) > len(kept) > 7
+    slim = type(seed_audit)(seed_audit.records, type(seed_audit.frames)(seed_audit.frames.documents, kept,
+                                                                        seed_audit.frames.relations.iloc[:0]),
+                            seed_audit.flags, None, {}, seed_audit.lang, seed_audit.formats)
+    assert workbook.listed_facts(kept, seed_audit.flags).equals(workbook.listed_facts(facts, seed_audit.flags))
+    charted = html_report.mediation_facts(facts)
+    assert len(charted) and html_report.mediation_facts(kept).equals(charted)
+    assert workbook.workbook_bytes(slim) == workbook.workbook_bytes(seed_audit)
+    assert html_report.render_html(slim, config) == html_report.render_html(seed_audit, config)
