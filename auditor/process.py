@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.checks.document_checks import blank_out, check_document, find_duplicates
+from auditor.extract.document_features import blank_out, check_document, find_duplicates
 from auditor.config import Config
 from auditor.extract.budget import UNLIMITED, Budget, OutOfTime
 from auditor.extract.disclosure_table import read_tables

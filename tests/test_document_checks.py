@@ -1,4 +1,4 @@
-"""Document-level checks (auditor/checks/document_checks.py, report_end.py): duplicates audited
+"""Document-level checks (auditor/extract/document_features.py, report_end.py): duplicates audited
 once, report kinds, sections, dates in the body, the end of the text, publication deadlines; and
 the flags they give on the seeds and on the State Council work reports."""
 
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from auditor.checks.document_checks import (_EDGE, RULE_OF_LAW, WORK_REPORT, _normalized_lines, blank_out,
+from auditor.extract.document_features import (_EDGE, RULE_OF_LAW, WORK_REPORT, _normalized_lines, blank_out,
                                             check_document, find_duplicates, issuer_class, issuer_name,
                                             publication_deadline, report_kind)
-from auditor.checks.report_end import ends_a_report, find_ending
+from auditor.extract.report_end import ends_a_report, find_ending
 from auditor.config import load_config
 from auditor.errors import ConfigError
 from auditor.ingest.metadata import read_metadata

@@ -14,7 +14,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.checks import document_checks as dc
+from auditor.extract import document_features as dc
 from auditor.config import load_config
 from auditor.extract.tables.requests import find_words
 from auditor.ingest import metadata

@@ -10,7 +10,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from auditor.checks.outliers import robust_z
+from auditor.frames.outliers import robust_z
 from auditor.extract.feasibility import base_for_rate, previous_for_change
 
 F = Fraction

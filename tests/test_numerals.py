@@ -1,4 +1,4 @@
-"""Tests for auditor.extract.numerals: exact values, ulps, rejections and the search patterns."""
+"""Tests for auditor.ingest.numerals: exact values, ulps, rejections and the search patterns."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.extract.numerals import (
+from auditor.ingest.numerals import (
     ARABIC_NUMBER_PATTERN,
     CHINESE_NUMBER_PATTERN,
     Number,

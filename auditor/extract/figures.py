@@ -18,7 +18,7 @@ from typing import NamedTuple
 import regex
 
 from auditor.config import SessionOrdinals, Thresholds, Vocabulary
-from auditor.extract.numerals import ARABIC_NUMBER_PATTERN, CHINESE_NUMBER_PATTERN, Number, parse_number
+from auditor.ingest.numerals import ARABIC_NUMBER_PATTERN, CHINESE_NUMBER_PATTERN, Number, parse_number
 from auditor.ingest.spans import layout_wraps
 
 INF = float("inf")

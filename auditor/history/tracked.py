@@ -46,7 +46,7 @@ class History:
 
     def prior_reports(self, documents: pd.DataFrame):
         """PriorReports of the store for the run's documents (the year before each), or None."""
-        from auditor.checks.across_years import DOCUMENT_FIELDS, PriorReports
+        from auditor.frames.across_years import DOCUMENT_FIELDS, PriorReports
 
         self._existed = self.path.exists()
         if not self._existed:

@@ -15,7 +15,7 @@ from datetime import date
 
 import regex
 
-from auditor.extract.numerals import parse_number
+from auditor.ingest.numerals import parse_number
 from auditor.ingest.spans import Span
 
 _CN_DIGITS = "〇○零一二三四五六七八九十两"  # ○ (white circle) stands for 〇 on many pages

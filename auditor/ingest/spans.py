@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import re
 
-from auditor.extract.numerals import DECIMAL_STOP_PATTERN
+from auditor.ingest.numerals import DECIMAL_STOP_PATTERN
 
 # A sentence ends at 。！？!? or at a line break; semicolons stay inside it because reports
 # use them to separate the items of one list (其中,A 3条;B 4条;…).

@@ -16,7 +16,7 @@ import pandas as pd
 from auditor.config import Config
 from auditor.errors import AuditorError
 from auditor.frames import Frames
-from auditor.checks.across_years import ACROSS_OPS
+from auditor.frames.across_years import ACROSS_OPS
 from auditor.pipeline import AuditResult, Batch
 from auditor.process import ReportRecord
 from auditor.report.gx_results import write_gx_results

@@ -10,7 +10,7 @@ Leaves: 行政处罚案件数同比下降26%              -> the change names it
         四个自治区,工业总产值增长88%            -> not right after its level: recorded, unchecked
 
 A change names which way it goes (增长, 下降: shapes.yaml rise and fall words); one read right
-after its level carries that direction for the year-over-year check (checks/year_over_year.py).
+after its level carries that direction for the year-over-year check (frames/year_over_year.py).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ KINDS: dict[str, Kind] = {k.op: k for k in (
     Kind("restate", ("CONS001",), "one thing stated twice has one value"),
     Kind("prior", ("CONS002",), "some whole count last year gives the change"),
     Kind("yoy", ("CONS003",), "last year's report gives the change"),
-    # checks across years (checks/across_years.py): two reports of one body
+    # checks across years (frames/across_years.py): two reports of one body
     Kind("carry", ("DISC010",), "last year's 结转下年度 is this year's 上年结转"),
     Kind("stock", ("DISC011",), "last year's 现行有效 plus 本年制发 minus 本年废止 is this year's 现行有效"),
     Kind("jump", ("RANGE004",), "a figure within a plausible factor of last year's"),

@@ -378,7 +378,7 @@ class Builder:
     def pair(self, op: str, source: str, family: str | None, stated: Fact, other: Fact,
              direction: str = "") -> None:
         """Two figures recorded side by side, each as its own interval (the stated one widened like
-        every stated figure): a change and its level, which checks/year_over_year.py may check
+        every stated figure): a change and its level, which frames/year_over_year.py may check
         against last year's report, or one metric stated twice. Nothing is summed or divided."""
         key = (op, stated.index, other.index)
         if key in self._seen:

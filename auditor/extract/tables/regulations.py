@@ -7,7 +7,7 @@
 The table has no sums: a row is read when its three figures stand apart (spaces, |, tabs, grid
 cells) or its digits run together in one way only (000); a run such as 1153 (1|1|53, 1|15|3 or
 11|5|3) is left unread rather than guessed. The checks across years compare its 现行有效件数
-with last year's report's (checks/across_years.py, DISC011).
+with last year's report's (frames/across_years.py, DISC011).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Document-level checks: what one report's text and metadata say about the report as a whole.
+"""Document-level features: what one report's text and metadata say about the report as a whole.
 
 Pure functions of the decoded text and its metadata. They return the document-row fields that
 the documents suite (expectations/suites/documents.json) checks, and the spans a flag quotes
@@ -15,7 +15,7 @@ defect: the suite does, over the columns computed here.
 | duplicated_chars, duplicated_paragraphs | DOC001 (find_duplicates) |
 | missing_sections | DOC002 |
 | missing_metadata, missing_metadata_en | DOC003 |
-| truncated, body_chars, ending | DOC004 (where the body ends: checks.report_end) |
+| truncated, body_chars, ending | DOC004 (where the body ends: extract.report_end) |
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from functools import lru_cache
 
 import regex
 
-from auditor.checks.report_end import SIGNER_RE, ends_a_report, find_ending, last_visible_line, line_key
+from auditor.extract.report_end import SIGNER_RE, ends_a_report, find_ending, last_visible_line, line_key
 from auditor.config import PublicationDeadline, ReportText, Thresholds
-from auditor.extract.numerals import parse_number
+from auditor.ingest.numerals import parse_number
 from auditor.ingest.metadata import Metadata
 from auditor.ingest.spans import Span
 

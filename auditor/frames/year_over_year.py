@@ -2,7 +2,7 @@
 
 A report that says 全年受理行政复议案件58件,同比下降4.8% implies last year's count. When last
 year's report of the same body and kind is known (in the run or in the history store:
-checks/across_years.py links them), and it states the metric (family and metric of
+frames/across_years.py links them), and it states the metric (family and metric of
 vocabulary.yaml) with one value only, the stated change is checked against the two reports'
 figures, each as its interval:
 

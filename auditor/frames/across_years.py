@@ -9,7 +9,7 @@ title has the same form (平潭综合实验区{年}法治政府建设情况, not
 关于报送…的函). Then, each as a relation row with both reports quoted:
 
 - yoy (CONS003): a change stated right after its level against last year's figure
-  (auditor/checks/year_over_year.py);
+  (auditor/frames/year_over_year.py);
 - carry (DISC010): the disclosure table's 上年结转 (carried_in.total) must be last year's
   结转下年度继续办理 (carried_out.total);
 - stock (DISC011): the 现行有效件数 of 规章 and 行政规范性文件 (第二十条第（一）项) must be last
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import regex
 
-from auditor.checks.year_over_year import CHANGE_OPS, quote, single_values, yoy_row
+from auditor.frames.year_over_year import CHANGE_OPS, quote, single_values, yoy_row
 from auditor.config import Thresholds
 from auditor.ingest.issuer import parents_agree
 from auditor.process import RELATION_FIELDS

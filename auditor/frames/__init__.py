@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from auditor.checks.outliers import OUTLIER_COLUMNS, robust_z
-from auditor.checks.across_years import PriorReports, across_year_relations, link_years
+from auditor.frames.outliers import OUTLIER_COLUMNS, robust_z
+from auditor.frames.across_years import PriorReports, across_year_relations, link_years
 from auditor.config import REPORT_KINDS, Thresholds
 # The relation ops the relations suite checks, and those recorded for a reviewer only: one table
 # for the readers' and the checks across reports' (extract/relations/kinds.py).
@@ -63,7 +63,7 @@ DOCUMENTS_SCHEMA = pa.DataFrameSchema(
         "n_facts": pa.Column("Int64", pa.Check.ge(0), nullable=True),
         "n_relations": pa.Column("Int64", pa.Check.ge(0), nullable=True),
         "n_checked": pa.Column("Int64", pa.Check.ge(0), nullable=True),  # relations some rule checks
-        # document checks (auditor/checks/document_checks.py); missing for an unreadable input
+        # document checks (auditor/extract/document_features.py); missing for an unreadable input
         "report_kind": pa.Column(str, pa.Check.isin(list(REPORT_KINDS)), nullable=True, coerce=True),
         "deadline_rule": _optional_text(),     # DATE003: which deadline applied, and its basis
         "deadline_rule_en": _optional_text(),
@@ -105,7 +105,7 @@ FACTS_SCHEMA = pa.DataFrameSchema(
         "metric": pa.Column(str),
         "plausible_min": pa.Column(float, nullable=True),
         "plausible_max": pa.Column(float, nullable=True),
-        # RANGE003: the rate against the same rate in the run's other reports (checks/outliers.py)
+        # RANGE003: the rate against the same rate in the run's other reports (frames/outliers.py)
         **{name: pa.Column(float, nullable=True) for name in OUTLIER_COLUMNS},
     },
     checks=[
