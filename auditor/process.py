@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.extract.document_features import blank_out, check_document, find_duplicates
+from auditor.columns import FACT_FIELDS, RELATION_FIELDS  # the order of the rows' values below
 from auditor.config import Config
 from auditor.extract.budget import UNLIMITED, Budget, OutOfTime
 from auditor.extract.disclosure_table import read_tables
@@ -270,13 +271,6 @@ def _document_fields(meta: Metadata, evidence: _Evidence) -> dict:
         quote = evidence.line_of_span(span) if span else None
         fields[f"{name}_evidence"] = quote
     return fields
-
-
-FACT_FIELDS = ("report", "fact_id", "kind", "value", "value_num", "unit", "qualifier", "lo", "hi", "text", "start",
-               "end", "line", "label", "family", "metric", "sentence", "sentence_start", "sentence_end")
-RELATION_FIELDS = ("report", "relation_id", "op", "source", "family", "n_parts", "stated_fact", "part_facts",
-                   "stated_expr", "stated_lo", "stated_hi", "computed_expr", "computed_value", "computed_lo",
-                   "computed_hi", "reading", "tried", "direction", "evidence")
 
 
 def _fact_columns(report: str, facts: list[Fact], evidence: _Evidence) -> dict[str, list]:

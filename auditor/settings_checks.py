@@ -478,7 +478,7 @@ def template_fields(path: Path, template: str, where: str) -> set[str]:
     return names
 
 
-# --- columns: known only with the frames --------------------------------------------------------
+# --- columns: those of the frames (auditor/columns.py) ------------------------------------------
 
 # Fields a flag's templates get beside the columns of the failing row (auditor/flags.py).
 EXTRA_TEMPLATE_FIELDS = {"facts": {"plausible"}, "relations": {"plausible"}, "documents": {"plausible"}}
@@ -490,10 +490,9 @@ def check_columns(config, columns: dict[str, frozenset[str]] | None = None) -> N
     """Refuse an expectation, a rule's evidence or a template that names a column its table does
     not have: Great Expectations would skip it or fail only when the run is done, and a
     template's unknown field would read "?" in every flag. COLUMNS: table -> column names
-    (default: those of auditor/frames.py, which imports pandas: called by the commands that run
-    the suites, not by load_config)."""
+    (default: those of auditor/columns.py)."""
     if columns is None:
-        from auditor.frames import table_columns
+        from auditor.columns import table_columns
 
         columns = table_columns()
     suites = config.root / "suites"

@@ -1,8 +1,10 @@
 """The run's three dataframes (documents, facts, relations) and their pandera schemas.
 
-This is the one place that names the columns. Frames are assembled once per run from the
-per-report rows and validated here, at the boundary between extraction and the checks, so
-that a bug in extraction surfaces as a schema error rather than as a wrong flag.
+Their columns and types are named in auditor/columns.py; the schemas add the checks on values.
+Frames are assembled once per run from the per-report rows and validated here, at the boundary
+between extraction and the checks, so that a bug in extraction surfaces as a schema error
+rather than as a wrong flag. The columns derived across reports are computed beside them:
+outliers.py (RANGE003), across_years.py and year_over_year.py (relations with last year's report).
 """
 
 from __future__ import annotations
@@ -16,135 +18,71 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from auditor.frames.outliers import OUTLIER_COLUMNS, robust_z
-from auditor.frames.across_years import PriorReports, across_year_relations, link_years
+from auditor.columns import (DATE_TYPE, DOCUMENT_KEY, DOCUMENTS, FACT_FIELDS, FACT_KEY, FACT_RECORD, FACTS,
+                             INT_TYPE, OUTLIER_COLUMNS, RATE_COLUMNS, RELATION_FIELDS, RELATION_KEY, RELATION_RECORD,
+                             RELATIONS, Column, names)
+from auditor.columns import table_columns  # noqa: F401 - the columns of each frame, for the settings checks
 from auditor.config import REPORT_KINDS, Thresholds
 # The relation ops the relations suite checks, and those recorded for a reviewer only: one table
 # for the readers' and the checks across reports' (extract/relations/kinds.py).
 from auditor.extract.relations.kinds import CHECKED_OPS, RECORDED_OPS
-from auditor.process import FACT_FIELDS, RELATION_FIELDS, ReportRecord
+from auditor.frames.across_years import PriorReports, across_year_relations, link_years
+from auditor.frames.outliers import robust_z
+from auditor.process import ReportRecord
 
-DOCUMENT_KEY, FACT_KEY, RELATION_KEY = "report", "fact_key", "relation_key"
-DATE_COLUMNS = ("period_end", "published_date", "signed_date", "publication_deadline")
+DATE_COLUMNS = tuple(c.name for c in DOCUMENTS if c.type == DATE_TYPE)
 # Whole numbers that may be missing (a report without a year, an unreadable input).
-INT_COLUMNS = ("year", "previous_year", "docno_year", "n_facts", "n_relations", "n_checked", "signed_year", "title_year", "body_year",
-               "dates_outside_period", "duplicated_chars", "duplicated_paragraphs", "body_chars")
+INT_COLUMNS = tuple(c.name for c in DOCUMENTS if c.type == INT_TYPE)
 
 _KINDS = ["count", "money", "rate", "percent", "change", "measure", "ratio", "number", "name", "section",
           "year", "date", "docno", "ordinal", "period", "time", "slogan"]
+_TYPES = {"str": str, "int": int, "float": float, "object": object}  # the rest are pandas' names
 
 
-def _optional_text() -> pa.Column:
-    return pa.Column(str, nullable=True, coerce=True)
+def _schema(name: str, columns: tuple[Column, ...], checks: dict[str, pa.Check], unique: tuple[str, ...],
+            table_checks: list[pa.Check] | None = None) -> pa.DataFrameSchema:
+    """The schema of a frame: its columns and their types from auditor/columns.py (those it
+    validates), CHECKS on the values of a column by its name, TABLE_CHECKS across columns."""
+    return pa.DataFrameSchema(
+        {c.name: pa.Column(_TYPES.get(c.type, c.type), checks.get(c.name), nullable=c.nullable,
+                           unique=c.name in unique, coerce=c.nullable and c.type == "str")
+         for c in columns if c.in_schema},
+        checks=table_checks, name=name,
+        coerce=True,  # an empty run still has typed columns
+    )
 
 
-DOCUMENTS_SCHEMA = pa.DataFrameSchema(
-    {
-        "report": pa.Column(str, unique=True),
-        "path": pa.Column(str),
-        "sha256": _optional_text(),
-        "status": pa.Column(str, pa.Check.isin(["ok", "error"])),
-        "reason": pa.Column(str),
-        "encoding": _optional_text(),
-        "title": _optional_text(),
-        "region": _optional_text(),
-        "year": pa.Column("Int64", pa.Check.in_range(1949, 2100), nullable=True),
-        **{name: pa.Column("datetime64[ns]", nullable=True) for name in DATE_COLUMNS},
-        "signer": _optional_text(),
-        # the issuing body as an identity across years (auditor/ingest/issuer.py)
-        "issuer": _optional_text(),
-        "issuer_key": _optional_text(),
-        "issuer_parents": _optional_text(),
-        "title_form": _optional_text(),
-        "previous_report": _optional_text(),  # last year's report of the same body: in the run or the store
-        "previous_year": pa.Column("Int64", nullable=True),
-        "docno": _optional_text(),
-        "docno_year": pa.Column("Int64", nullable=True),
-        "n_facts": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-        "n_relations": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-        "n_checked": pa.Column("Int64", pa.Check.ge(0), nullable=True),  # relations some rule checks
-        # document checks (auditor/extract/document_features.py); missing for an unreadable input
-        "report_kind": pa.Column(str, pa.Check.isin(list(REPORT_KINDS)), nullable=True, coerce=True),
-        "deadline_rule": _optional_text(),     # DATE003: which deadline applied, and its basis
-        "deadline_rule_en": _optional_text(),
-        "signed_year": pa.Column("Int64", nullable=True),
-        "title_year": pa.Column("Int64", nullable=True),
-        "body_year": pa.Column("Int64", nullable=True),
-        "dates_outside_period": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-        "first_outside_date": _optional_text(),
-        "duplicated_chars": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-        "duplicated_paragraphs": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-        "missing_sections": _optional_text(),   # None: not a 法治政府建设 report
-        "missing_metadata": _optional_text(),
-        "missing_metadata_en": _optional_text(),
-        "truncated": pa.Column("boolean", nullable=True),
-        "body_chars": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-        "ending": _optional_text(),
-    },
-    name="documents",
-    coerce=True,  # an empty run still has typed columns
-)
+DOCUMENTS_SCHEMA = _schema("documents", DOCUMENTS, {
+    "status": pa.Check.isin(["ok", "error"]),
+    "year": pa.Check.in_range(1949, 2100),
+    **{name: pa.Check.ge(0) for name in ("n_facts", "n_relations", "n_checked", "dates_outside_period", "duplicated_chars",
+                               "duplicated_paragraphs", "body_chars")},
+    "report_kind": pa.Check.isin(list(REPORT_KINDS)),
+}, unique=(DOCUMENT_KEY,))
 
-FACTS_SCHEMA = pa.DataFrameSchema(
-    {
-        FACT_KEY: pa.Column(str, unique=True),
-        "report": pa.Column(str),
-        "fact_id": pa.Column(int, pa.Check.ge(0)),
-        "kind": pa.Column(str, pa.Check.isin(_KINDS)),
-        "value": pa.Column(str),
-        "value_num": pa.Column(float, nullable=True),
-        "unit": pa.Column(str),
-        "qualifier": pa.Column(str),
-        "lo": pa.Column(float, nullable=True),
-        "hi": pa.Column(float, nullable=True),
-        "text": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "start": pa.Column(int, pa.Check.ge(0)),
-        "end": pa.Column(int),
-        "line": pa.Column(int, pa.Check.ge(1)),
-        "family": pa.Column(str),
-        "metric": pa.Column(str),
-        "plausible_min": pa.Column(float, nullable=True),
-        "plausible_max": pa.Column(float, nullable=True),
-        # RANGE003: the rate against the same rate in the run's other reports (frames/outliers.py)
-        **{name: pa.Column(float, nullable=True) for name in OUTLIER_COLUMNS},
-    },
-    checks=[
-        # ignore_na=False: no row is empty, and pandera need not look for one (0.3 s at 10,000 reports)
-        pa.Check(lambda df: df["start"] < df["end"], name="span_not_empty", ignore_na=False),
-        pa.Check(lambda df: df["lo"].isna() | (df["lo"] <= df["hi"]), name="interval_ordered", ignore_na=False),
-    ],
-    name="facts",
-    coerce=True,
-)
+FACTS_SCHEMA = _schema("facts", FACTS, {
+    "fact_id": pa.Check.ge(0),
+    "kind": pa.Check.isin(_KINDS),
+    "text": pa.Check.str_length(min_value=1),
+    "start": pa.Check.ge(0),
+    "line": pa.Check.ge(1),
+}, unique=(FACT_KEY,), table_checks=[
+    # ignore_na=False: no row is empty, and pandera need not look for one (0.3 s at 10,000 reports)
+    pa.Check(lambda df: df["start"] < df["end"], name="span_not_empty", ignore_na=False),
+    pa.Check(lambda df: df["lo"].isna() | (df["lo"] <= df["hi"]), name="interval_ordered", ignore_na=False),
+])
 
-RELATIONS_SCHEMA = pa.DataFrameSchema(
-    {
-        RELATION_KEY: pa.Column(str, unique=True),
-        "report": pa.Column(str),
-        "relation_id": pa.Column(int, pa.Check.ge(0)),
-        # CHECKED_OPS are checked by the suites; change and repeat are only recorded
-        "op": pa.Column(str, pa.Check.isin([*CHECKED_OPS, *RECORDED_OPS])),
-        "source": pa.Column(str),
-        "n_parts": pa.Column(int, pa.Check.ge(1)),
-        "stated_expr": pa.Column(str),
-        "computed_expr": pa.Column(str),
-        "stated_lo": pa.Column(float),
-        "stated_hi": pa.Column(float),
-        "computed_lo": pa.Column(float),
-        "computed_hi": pa.Column(float),
-        # how far apart the stated and the computed intervals lie; 0 where they meet (the suite's
-        # two-sided checks read this one column: one expectation per rule instead of two)
-        "interval_gap": pa.Column(float, pa.Check.ge(0)),
-        "evidence": pa.Column(object),
-    },
-    checks=[
-        pa.Check(lambda df: df["stated_lo"] <= df["stated_hi"], name="stated_interval_ordered", ignore_na=False),
-        pa.Check(lambda df: df["computed_lo"] <= df["computed_hi"], name="computed_interval_ordered",
-                 ignore_na=False),
-    ],
-    name="relations",
-    coerce=True,
-)
+RELATIONS_SCHEMA = _schema("relations", RELATIONS, {
+    "relation_id": pa.Check.ge(0),
+    # CHECKED_OPS are checked by the suites; change and repeat are only recorded
+    "op": pa.Check.isin([*CHECKED_OPS, *RECORDED_OPS]),
+    "n_parts": pa.Check.ge(1),
+    "interval_gap": pa.Check.ge(0),
+}, unique=(RELATION_KEY,), table_checks=[
+    pa.Check(lambda df: df["stated_lo"] <= df["stated_hi"], name="stated_interval_ordered", ignore_na=False),
+    pa.Check(lambda df: df["computed_lo"] <= df["computed_hi"], name="computed_interval_ordered",
+             ignore_na=False),
+])
 
 
 @dataclass
@@ -178,7 +116,7 @@ class RunContext:
 def rates_of(records: list[ReportRecord]) -> pd.DataFrame:
     """The rates among the records' figures, with what robust_z reads of them: a few percent of
     the figures, all the run keeps of them for RANGE003 while its batches are elsewhere."""
-    columns = {name: [] for name in ("report", "fact_id", "kind", "family", "metric", "value_num")}
+    columns = {name: [] for name in RATE_COLUMNS}
     for record in records:
         facts = record.facts
         if not facts:
@@ -194,7 +132,7 @@ def run_context(records: list[ReportRecord], thresholds: Thresholds, prior: Prio
                 rates: pd.DataFrame) -> RunContext:
     """The run's documents, validated, and what the batches share (RunContext); RATES: rates_of
     every record, in the run's order."""
-    documents = pd.DataFrame([r.document for r in records], columns=_DOCUMENT_COLUMNS)
+    documents = pd.DataFrame([r.document for r in records], columns=list(names(DOCUMENTS)))
     for name in DATE_COLUMNS:
         documents[name] = pd.to_datetime(documents[name]).astype("datetime64[ns]")
     for name in INT_COLUMNS:
@@ -261,10 +199,9 @@ def named_facts(facts: dict[str, list] | None, reports: set[str]) -> pd.DataFram
 
 # The numeric columns of the records' facts and relations, built as arrays of their type: pandas
 # would infer the type of each, which took longer than building the rest of the frame.
-_FACT_NUMBERS = {"fact_id": np.int64, "value_num": np.float64, "lo": np.float64, "hi": np.float64, "start": np.int64,
-                 "end": np.int64, "line": np.int64, "sentence_start": np.int64, "sentence_end": np.int64}
-_RELATION_NUMBERS = {"relation_id": np.int64, "n_parts": np.int64, "stated_lo": np.float64,
-                     "stated_hi": np.float64, "computed_lo": np.float64, "computed_hi": np.float64}
+_NUMPY = {"int": np.int64, "float": np.float64}
+_FACT_NUMBERS = {c.name: _NUMPY[c.type] for c in FACT_RECORD if c.type in _NUMPY}
+_RELATION_NUMBERS = {c.name: _NUMPY[c.type] for c in RELATION_RECORD if c.type in _NUMPY}
 
 
 def _keys(reports: pd.Series, ids: pd.Series) -> list[str]:
@@ -283,19 +220,6 @@ def _concat(records: list[ReportRecord], attribute: str, fields: tuple[str, ...]
     for record in records:
         setattr(record, attribute, None)
     return pd.DataFrame(data, columns=list(fields))
-
-
-_DOCUMENT_COLUMNS = ["report", "path", "sha256", "status", "reason", "encoding", "title", "region", "year",
-                     "period_end", "published_date", "signed_date", "signer", "issuer", "issuer_key",
-                     "issuer_parents", "title_form", "previous_report", "previous_year", "docno", "docno_year", "n_chars",
-                     "n_lines", "n_facts", "n_relations", "n_checked", "published_evidence", "signed_evidence",
-                     "title_evidence", "docno_evidence",
-                     # document checks, then the evidence their flags quote
-                     "report_kind", "publication_deadline", "deadline_rule", "deadline_rule_en", "signed_year",
-                     "title_year", "body_year", "dates_outside_period", "first_outside_date", "duplicated_chars",
-                     "duplicated_paragraphs", "missing_sections", "missing_metadata", "missing_metadata_en",
-                     "truncated", "body_chars", "ending", "body_year_evidence", "outside_date_evidence",
-                     "duplicated_evidence", "sections_evidence", "metadata_evidence", "ending_evidence"]
 
 
 def _int_or_none(value):
@@ -323,14 +247,3 @@ def _plausible(facts: pd.DataFrame, thresholds: Thresholds) -> tuple[pd.Series, 
         rows = hit.index[hit]
         low[rows], high[rows] = r.min, r.max
     return low, high
-
-
-def table_columns() -> dict[str, frozenset[str]]:
-    """The columns build_frames gives each table: those its schema validates and those it
-    carries from the records (the expectations and the flags' templates may name any of them)."""
-    return {
-        "documents": frozenset(DOCUMENTS_SCHEMA.columns) | frozenset(_DOCUMENT_COLUMNS),
-        "facts": frozenset(FACTS_SCHEMA.columns) | {FACT_KEY, *FACT_FIELDS, "plausible_min", "plausible_max",
-                                                    *OUTLIER_COLUMNS},
-        "relations": frozenset(RELATIONS_SCHEMA.columns) | {RELATION_KEY, *RELATION_FIELDS, "interval_gap"},
-    }

@@ -32,12 +32,11 @@ import pandas as pd
 import regex
 
 from auditor.frames.year_over_year import CHANGE_OPS, quote, single_values, yoy_row
+from auditor.columns import PRIOR_DOCUMENT_COLUMNS as DOCUMENT_FIELDS, RELATION_FIELDS
 from auditor.config import Thresholds
 from auditor.ingest.issuer import parents_agree
-from auditor.process import RELATION_FIELDS
 
 ACROSS_OPS = ("yoy", "carry", "stock", "jump")  # the relations added here, in the order they are returned
-DOCUMENT_FIELDS = ("report", "path", "sha256", "issuer_key", "issuer_parents", "report_kind", "year", "title_form")
 CARRIED_IN, CARRIED_OUT = "carried_in.total", "carried_out.total"
 STOCK_ROWS = ("regulations.rules", "regulations.normative")  # 规章, 行政规范性文件
 _JUMP_KINDS = ("count", "money")

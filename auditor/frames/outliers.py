@@ -19,9 +19,10 @@ import math
 import numpy as np
 import pandas as pd
 
+from auditor.columns import OUTLIER_COLUMNS
+
 MAD_SCALE = 1.4826      # MAD x this estimates the standard deviation of normal data
 MEAN_AD_SCALE = 1.2533  # the same for the mean absolute deviation, used when the MAD is 0
-OUTLIER_COLUMNS = ("robust_z", "robust_z_abs", "outlier_median", "outlier_spread", "outlier_reports")
 _NOT_COMPARABLE_METRICS = ("", "share")  # 占比: shares of different wholes are different quantities
 
 

@@ -30,14 +30,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from auditor.columns import HISTORY_FACTS, HISTORY_REPORTS
 from auditor.history import STORE_NAME  # noqa: E402,F401 - the store's default name, kept light for the CLI
 SCHEMA_VERSION = "1"
 DEFAULT_WAIT = 20.0
 
-REPORT_COLUMNS = ("report_id", "issuer_key", "issuer", "issuer_parents", "kind", "year", "title_form", "report", "name",
-                  "path", "sha256", "title", "region", "signer", "published_date", "signed_date", "docno", "n_facts")
-FACT_COLUMNS = ("report_id", "fact_id", "kind", "family", "metric", "value", "value_num", "unit", "qualifier", "lo",
-                "hi", "text", "label", "line", "start", "end", "sentence", "sentence_start", "sentence_end")
+REPORT_COLUMNS, FACT_COLUMNS = HISTORY_REPORTS, HISTORY_FACTS  # the tables' columns, in _DDL's order
 
 _DDL = (
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",

@@ -46,7 +46,8 @@ class History:
 
     def prior_reports(self, documents: pd.DataFrame):
         """PriorReports of the store for the run's documents (the year before each), or None."""
-        from auditor.frames.across_years import DOCUMENT_FIELDS, PriorReports
+        from auditor.columns import PRIOR_DOCUMENT_COLUMNS
+        from auditor.frames.across_years import PriorReports
 
         self._existed = self.path.exists()
         if not self._existed:
@@ -65,7 +66,7 @@ class History:
         stored = reports.rename(columns={"kind": "report_kind"})
         names = dict(zip(reports["report_id"], reports["report"]))
         facts = facts.assign(report=facts["report_id"].map(names)).drop(columns="report_id")
-        return PriorReports(stored[list(DOCUMENT_FIELDS)].reset_index(drop=True), facts)
+        return PriorReports(stored[list(PRIOR_DOCUMENT_COLUMNS)].reset_index(drop=True), facts)
 
     def record(self, documents: pd.DataFrame, facts: pd.DataFrame | Iterable[pd.DataFrame]) -> None:
         """Record the run's reports that were read, with their named figures: FACTS, the run's

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from auditor import columns
 from auditor.flags import is_missing, quoted
 from auditor.extract.relations.kinds import KINDS  # the rules that check each kind of relation
 from auditor.frames import CHECKED_OPS  # the ops expectations/suites/relations.json selects
@@ -18,15 +19,9 @@ from auditor.errors import OutputError
 from auditor.report.files import neutralise_cell, neutralise_frame, neutralise_texts, write_atomic
 from auditor.report.json_report import report_entries
 
-FACT_COLUMNS = ["report", "fact_id", "kind", "value", "unit", "qualifier", "lo", "hi", "text", "start", "end",
-                "line", "label", "family", "metric", "sentence"]
-RELATION_COLUMNS = ["report", "relation_id", "status", "failed_rules", "op", "source", "family", "stated_expr",
-                    "stated_lo", "stated_hi", "computed_expr", "computed_value", "computed_lo", "computed_hi",
-                    "reading", "tried", "direction", "stated_fact", "part_facts", "text", "start", "end", "line"]
-FLAG_COLUMNS = ["id", "severity", "category", "rule", "name", "report", "region", "year", "line", "message",
-                "expected", "observed", "evidence", "baselined", "review_status", "review_comment"]
-REPORT_COLUMNS = ["report", "status", "reason", "sha256", "encoding", "title", "region", "year", "published",
-                  "signed", "signer", "docno", "facts", "relations", "checked", "errors", "warnings", "infos"]
+# lists: pandas reads a tuple as one key
+FACT_COLUMNS, RELATION_COLUMNS = list(columns.FACTS_CSV), list(columns.RELATIONS_CSV)
+FLAG_COLUMNS, REPORT_COLUMNS = list(columns.FLAGS_CSV), list(columns.REPORTS_CSV)
 
 
 _CHUNK_ROWS = 10_000  # a piece of facts.csv in memory at a time (its transient strings: ~25 MB)
