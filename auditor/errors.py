@@ -15,7 +15,7 @@ class OutputError(AuditorError):
 
     @classmethod
     def of(cls, path, error: OSError) -> "OutputError":
-        from auditor.ingest.discover import display_name
+        from auditor.paths import display_name
 
         reason = error.strerror.lower() if error.strerror else str(error)
         return cls(f"cannot write {display_name(path)}: {reason}")

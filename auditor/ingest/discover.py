@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+# how outputs name a path; imported from here by most of auditor
+from auditor.paths import display_name, escape_surrogates  # noqa: F401
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")  # compared case-insensitively
 REFUSED_SUFFIXES = (".doc", ".wps", ".xls", ".xlsx")  # taken, and refused with a reason when read
@@ -68,31 +70,6 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str | Path] = (),
 
 def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
-
-
-def display_name(path: str | Path) -> str:
-    r"""The path as outputs name it: forward slashes, and each byte of a name that is not UTF-8
-    as \xNN. Python reads such a name (报告.txt from a GBK file system) with one lone surrogate
-    per byte, which no UTF-8 output can hold; the escaped form can, and still tells the bytes
-    (the SARIF writer turns it back into them).
-
-    >>> display_name(os.fsdecode(b"in/\xb1\xa8\xb8\xe6.txt"))
-    'in/\\xb1\\xa8\\xb8\\xe6.txt'
-    """
-    return escape_surrogates(Path(path).as_posix())
-
-
-def escape_surrogates(text: str) -> str:
-    """TEXT with the lone surrogates of undecodable name bytes as \\xNN (see display_name)."""
-    return _SURROGATE_RE.sub(_escaped, text)
-
-
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-
-
-def _escaped(match: re.Match) -> str:
-    code = ord(match.group())
-    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def _unknown_reason(path: Path) -> str:
