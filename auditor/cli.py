@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperArgument, TyperGroup
 
 from auditor import __version__
-from auditor.speed import exit_leaving_memory
+from auditor.speed import exit_leaving_memory, hypothesis_unseen, no_cyclic_gc_from_start
 
 EXIT_OK, EXIT_FLAGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 # An audit holds the figures of this many reports at a time (auditor.pipeline.AuditRun): its
@@ -619,7 +619,9 @@ def _one_line_usage_error(error: typer.TyperException) -> str:
 def main() -> None:
     """The console script: the commands, then an exit that leaves the memory to the OS
     (auditor.speed). typer's usage errors (a bad option value, a missing PATH) are printed as one
-    line, as auditor's own are."""
+    line, as auditor's own are. The cyclic collector stays off, and Hypothesis unseen (auditor.speed)."""
+    no_cyclic_gc_from_start()
+    hypothesis_unseen()
     try:
         status = app(standalone_mode=False)
     except typer.TyperException as error:  # a usage error typer found

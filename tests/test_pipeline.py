@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gc
 import html
+import json
+import subprocess
+import sys
 
 import pytest
 
@@ -90,3 +93,16 @@ def test_the_cyclic_collector_is_off_only_inside_no_cyclic_gc():
         assert not gc.isenabled()  # the state it found, restored
     finally:
         gc.enable()
+
+
+def test_the_console_script_audits_alike_with_hypothesis_unseen(original):
+    """auditor.speed.hypothesis_unseen: pandera, without Hypothesis, validates the frames as with it."""
+    code = ("import json, sys; from auditor.speed import hypothesis_unseen; hypothesis_unseen()\n"
+            "from auditor.config import load_config; from auditor.pipeline import audit\n"
+            "flags = audit([sys.argv[1]], load_config()).flags\n"
+            "try:\n    import hypothesis\nexcept ImportError:\n    seen = False\nelse:\n    seen = True\n"
+            "print(json.dumps({'ids': [f['id'] for f in flags], 'seen': seen,"
+            " 'validated': 'pandera.backends.pandas.builtin_checks' in sys.modules}))")
+    run = subprocess.run([sys.executable, "-c", code, str(HENGXIAN)], capture_output=True, text=True, check=True)
+    outcome = json.loads(run.stdout)
+    assert outcome == {"ids": [f["id"] for f in original], "seen": False, "validated": True}
