@@ -16,6 +16,7 @@ against the injected anomalies. It also times `auditor --help`, and one report's
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import statistics
@@ -108,9 +109,11 @@ def score(folder: Path, out: Path) -> tuple[int, int, int]:
     """Injected anomalies found, missed, and error/warning flags on sentences with none injected."""
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     found: dict[str, Counter] = {}
-    for flag in json.loads((out / "flags.json").read_text(encoding="utf-8"))["flags"]:
-        if flag["severity"] in ("error", "warning") and flag["category"] not in ("range",):
-            found.setdefault(flag["report"].rsplit("/", 1)[-1], Counter())[flag["rule"]] += 1
+    # flags.csv: flags.json keeps the first 10,000 flags of a bigger run (MAX_FLAGS_IN_FULL)
+    with open(out / "flags.csv", encoding="utf-8-sig", newline="") as file:
+        for flag in csv.DictReader(file):
+            if flag["severity"] in ("error", "warning") and flag["category"] not in ("range",):
+                found.setdefault(flag["report"].rsplit("/", 1)[-1], Counter())[flag["rule"]] += 1
     hit = miss = extra = 0
     for name, expected in truth.items():
         want, got = Counter(expected), found.get(name, Counter())
