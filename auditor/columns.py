@@ -138,6 +138,13 @@ RATE_COLUMNS = ("report", "fact_id", "kind", "family", "metric", "value_num")
 # The document rows of reports outside the run that may be last year's (PriorReports)
 PRIOR_DOCUMENT_COLUMNS = ("report", "path", "sha256", "issuer_key", "issuer_parents", "report_kind", "year",
                           "title_form")
+# What a run checked in batches keeps of each report's document while the rest waits on disk with
+# its batch's figures, and once its batch is checked: what the link to last year's report and the
+# outputs written at the end (flags.json, report.html, junit.xml, the workbook, reports.csv) read
+RECORD_SUMMARY = ("report", "path", "sha256", "status", "reason", "encoding", "title", "region", "year",
+                  "published_date", "signed_date", "signer", "docno", "issuer", "issuer_key", "issuer_parents",
+                  "report_kind", "title_form", "previous_report", "previous_year", "n_chars", "n_lines",
+                  "n_facts", "n_relations", "n_checked")
 
 
 def table_columns() -> dict[str, frozenset[str]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from auditor.columns import RECORD_SUMMARY
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError
 from auditor.frames import Frames, batch_frames, build_frames, named_facts, rates_of, run_context
@@ -209,15 +210,16 @@ class AuditRun:
             self._note("flagging")
             batch = Batch(records, frames, flag_rows(failures, frames, self.config, self.lang), failed_rules(failures))
             self._flags.extend(batch.flags)
+            if self.history is not None:
+                self.history.record(frames.documents, frames.facts)
             if several:
                 self._keep(batch)
-                if self.history is not None:
-                    self._spill.append("named", frames.facts[frames.facts["metric"] != ""])
+                yield batch
+                for record in records:
+                    _summarise(record)
             else:
                 self._whole = batch
-            yield batch
-        if self.history is not None:
-            self.history.record(context.documents, self._spill.read("named") if several else self._whole.frames.facts)
+                yield batch
 
     def result(self) -> AuditResult:
         """The run, once batches() is done: its records and flags, and its frames (see the class)."""
@@ -242,7 +244,7 @@ class AuditRun:
             batch.append(record)
             if len(batch) == self.batch_reports:
                 rates.append(rates_of(batch))
-                self._spill.append(f"batch-{len(self._bounds)}", [(r.facts, r.relations) for r in batch])
+                self._spill.append(f"batch-{len(self._bounds)}", [(r.facts, r.relations, _summarise(r)) for r in batch])
                 for r in batch:
                     r.facts = r.relations = None
                 self._bounds.append((len(self.records) - len(batch), len(self.records)))
@@ -255,8 +257,9 @@ class AuditRun:
     def _restore(self, index: int, records: list[ReportRecord]) -> None:
         """The figures of batch INDEX back in its records, from disk (the last batch never left)."""
         for columns in self._spill.read(f"batch-{index}"):
-            for record, (facts, relations) in zip(records, columns):
+            for record, (facts, relations, rest) in zip(records, columns):
                 record.facts, record.relations = facts, relations
+                record.document.update(rest)
         self._spill.discard(f"batch-{index}")
 
     def _send_earlier(self, previous: dict[str, str]) -> None:
@@ -274,7 +277,7 @@ class AuditRun:
         for source, reports in sorted(wanted.items()):
             start, end = self._bounds[source]
             columns = next(self._spill.read(f"batch-{source}"), None)
-            facts = [f for f, _ in columns] if columns is not None else [r.facts for r in self.records[start:end]]
+            facts = [f for f, _, _ in columns] if columns is not None else [r.facts for r in self.records[start:end]]
             named = pd.concat([named_facts(f, set(reports)) for f in facts], ignore_index=True)
             for target in sorted(set().union(*reports.values())):
                 wanted_there = {report for report, targets in reports.items() if target in targets}
@@ -291,6 +294,13 @@ class AuditRun:
         facts = batch.frames.facts if self._kept is None else \
             pd.concat([self._kept, batch.frames.facts], ignore_index=True)
         self._kept = self.keep_facts(facts.reset_index(drop=True), self._flags)
+
+
+def _summarise(record: ReportRecord) -> dict:
+    """Leave the record's document with its summary (RECORD_SUMMARY); return the rest of it."""
+    document = record.document
+    record.document = {name: document[name] for name in RECORD_SUMMARY if name in document}
+    return {name: value for name, value in document.items() if name not in record.document}
 
 
 def failed_rules(failures) -> dict[str, list[str]]:

@@ -137,3 +137,29 @@ def test_the_figures_kept_for_the_last_outputs_give_them_unchanged(seed_audit, c
     assert len(charted) and html_report.mediation_facts(kept).equals(charted)
     assert workbook.workbook_bytes(slim) == workbook.workbook_bytes(seed_audit)
     assert html_report.render_html(slim, config) == html_report.render_html(seed_audit, config)
+
+
+def test_history_records_a_run_in_batches_as_one(tmp_path, config):
+    # the same name in two folders is two reports, not a corrected version of the first batch's;
+    # the same file under two names is recorded once
+    from auditor.history.tracked import History
+
+    folder = tmp_path / "in"
+    for sub, body, accepted in (("x", "甲县", 58), ("y", "乙县", 40)):
+        (folder / sub).mkdir(parents=True)
+        (folder / sub / "r.txt").write_text(_report(body, 2022, accepted, 3), encoding="utf-8")
+    (folder / "y" / "same.txt").write_text(_report("甲县", 2022, 58, 3), encoding="utf-8")
+    (folder / "y" / "zz.doc").write_bytes(b"\xd0\xcf")  # refused: a batch with no report to record
+    stored = []
+    for batch_reports in (1, None):
+        history = History(tmp_path / f"h{batch_reports}.duckdb")
+        with AuditRun([folder], config, history=history, batch_reports=batch_reports) as run:
+            for _ in run.batches():
+                pass
+        assert not history.notes
+        recorded = history.recorded
+        stored.append(((recorded.added, recorded.replaced, recorded.unchanged),
+                       history.store.query("SELECT name, issuer_key FROM reports ORDER BY name, issuer_key")
+                       .values.tolist()))
+    assert stored[0] == stored[1]
+    assert stored[0][0] == (2, 0, 0) and len(stored[0][1]) == 2

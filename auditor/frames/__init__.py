@@ -19,8 +19,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from auditor.columns import (DATE_TYPE, DOCUMENT_KEY, DOCUMENTS, FACT_FIELDS, FACT_KEY, FACT_RECORD, FACTS,
-                             INT_TYPE, OUTLIER_COLUMNS, RATE_COLUMNS, RELATION_FIELDS, RELATION_KEY, RELATION_RECORD,
-                             RELATIONS, Column, names)
+                             INT_TYPE, OUTLIER_COLUMNS, PRIOR_DOCUMENT_COLUMNS, RATE_COLUMNS, RELATION_FIELDS,
+                             RELATION_KEY, RELATION_RECORD, RELATIONS, Column, names)
 from auditor.columns import table_columns  # noqa: F401 - the columns of each frame, for the settings checks
 from auditor.config import REPORT_KINDS, Thresholds
 # The relation ops the relations suite checks, and those recorded for a reviewer only: one table
@@ -104,8 +104,9 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds, prior: Pri
 
 @dataclass
 class RunContext:
-    """What the frames of each batch need from the whole run: its documents (validated), the
-    link of each report to last year's, and the spread of each rate across the run's reports."""
+    """What the frames of each batch need from the whole run: its documents' columns that link a
+    report to last year's (PRIOR_DOCUMENT_COLUMNS), those links, and the spread of each rate
+    across the run's reports."""
     documents: pd.DataFrame
     previous: dict[str, str]   # report -> last year's report, the run's or the store's
     outliers: pd.DataFrame     # OUTLIER_COLUMNS of the run's rates, by fact key
@@ -130,29 +131,37 @@ def rates_of(records: list[ReportRecord]) -> pd.DataFrame:
 
 def run_context(records: list[ReportRecord], thresholds: Thresholds, prior: PriorReports | None,
                 rates: pd.DataFrame) -> RunContext:
-    """The run's documents, validated, and what the batches share (RunContext); RATES: rates_of
-    every record, in the run's order."""
+    """What the batches share (RunContext) of the run's RECORDS (their summaries suffice:
+    RECORD_SUMMARY); RATES: rates_of every record, in the run's order. Each record's document
+    gains the link to last year's report."""
+    columns = ["status", *PRIOR_DOCUMENT_COLUMNS]
+    links = pd.DataFrame([[r.document.get(name) for name in columns] for r in records], columns=columns)
+    links["year"] = pd.array(links["year"].map(_int_or_none), dtype="Int64")
+    previous = link_years(links, prior)
+    for record in records:  # the writers that read the records (the HTML report) show the link too
+        if record.document["report"] in previous:
+            record.document["previous_report"] = previous[record.document["report"]]
+            record.document["previous_year"] = int(record.document["year"]) - 1
+    outliers = robust_z(rates, thresholds.outlier_min_reports)
+    outliers.index = _keys(rates["report"], rates["fact_id"])
+    return RunContext(links, previous, outliers, thresholds, prior)
+
+
+def documents_frame(records: list[ReportRecord], previous: dict[str, str]) -> pd.DataFrame:
+    """The documents of RECORDS, with the link to last year's report (PREVIOUS), validated."""
     documents = pd.DataFrame([r.document for r in records], columns=list(names(DOCUMENTS)))
     for name in DATE_COLUMNS:
         documents[name] = pd.to_datetime(documents[name]).astype("datetime64[ns]")
     for name in INT_COLUMNS:
         documents[name] = pd.array(documents[name].map(_int_or_none), dtype="Int64")
-    previous = link_years(documents, prior)
     documents["previous_report"] = documents["report"].map(previous)
     documents["previous_year"] = pd.array([int(y) - 1 if isinstance(p, str) else None
                                            for p, y in zip(documents["previous_report"], documents["year"])],
                                           dtype="Int64")
-    for record in records:  # the writers that read the records (the HTML report) show the link too
-        if record.document["report"] in previous:
-            record.document["previous_report"] = previous[record.document["report"]]
-            record.document["previous_year"] = int(record.document["year"]) - 1
     documents["truncated"] = pd.array(documents["truncated"].map(_bool_or_none), dtype="boolean")
     documents["reason"] = documents["reason"].fillna("").astype(str)
-    outliers = robust_z(rates, thresholds.outlier_min_reports)
-    outliers.index = _keys(rates["report"], rates["fact_id"])
     # inplace: the frame is this function's own, so pandera need not copy it first
-    return RunContext(DOCUMENTS_SCHEMA.validate(documents, lazy=True, inplace=True), previous, outliers,
-                      thresholds, prior)
+    return DOCUMENTS_SCHEMA.validate(documents, lazy=True, inplace=True)
 
 
 def batch_frames(records: list[ReportRecord], context: RunContext, earlier: pd.DataFrame | None = None) -> Frames:
@@ -165,9 +174,9 @@ def batch_frames(records: list[ReportRecord], context: RunContext, earlier: pd.D
     facts[list(OUTLIER_COLUMNS)] = context.outliers.reindex(facts[FACT_KEY]).to_numpy()
 
     relations = _concat(records, "relations", RELATION_FIELDS, _RELATION_NUMBERS)
-    names = [r.document["report"] for r in records]
-    whole = len(names) == len(context.documents)
-    previous = context.previous if whole else {r: context.previous[r] for r in names if r in context.previous}
+    reports = [r.document["report"] for r in records]
+    whole = len(reports) == len(context.documents)
+    previous = context.previous if whole else {r: context.previous[r] for r in reports if r in context.previous}
     pool = facts if earlier is None or earlier.empty else pd.concat([facts, earlier], ignore_index=True)
     across = across_year_relations(context.documents, pool, relations, context.thresholds, context.prior, previous)
     if len(across):
@@ -178,7 +187,7 @@ def batch_frames(records: list[ReportRecord], context: RunContext, earlier: pd.D
                       relations["stated_lo"] - relations["computed_hi"]], axis=1)
     relations["interval_gap"] = gaps.max(axis=1).clip(lower=0).fillna(0.0)  # inf - inf: unbounded sides meet
 
-    documents = context.documents if whole else context.documents[context.documents["report"].isin(names)]
+    documents = documents_frame(records, context.previous)
     # inplace: the frames are this function's own, so pandera need not copy them first (0.5 s at
     # 10,000 reports)
     return Frames(

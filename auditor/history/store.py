@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -61,6 +60,8 @@ class Recorded:
     added: int = 0
     replaced: int = 0       # a corrected file: its earlier version's figures replaced, its id kept
     unchanged: int = 0      # the same file (sha256) recorded before: nothing changes
+    shas: set[str] = field(default_factory=set)   # the files the run recorded, or found recorded
+    ids: set[int] = field(default_factory=set)    # the reports it wrote
 
 
 class HistoryStore:
@@ -140,14 +141,20 @@ class HistoryStore:
 
     # --- recording ---------------------------------------------------------------------------
 
-    def record(self, reports: pd.DataFrame, facts: pd.DataFrame | Iterable[pd.DataFrame]) -> Recorded:
+    def record(self, reports: pd.DataFrame, facts: pd.DataFrame, so_far: Recorded | None = None) -> Recorded:
         """Record a run's reports (REPORT_COLUMNS but report_id) and their facts (FACT_COLUMNS with
-        report, the run's name of the report, for report_id; one frame or several in turn): a file recorded before (same sha256)
+        report, the run's name of the report, for report_id): a file recorded before (same sha256)
         changes nothing; a corrected file (same name, body, kind and year, or the same path)
-        replaces its earlier version under the earlier id; any other is added."""
-        counts = Recorded()
+        replaces its earlier version under the earlier id; any other is added. A run recorded in
+        batches gives SO_FAR, what its earlier batches recorded: the counts go on from it, and its
+        files are neither recorded again nor taken for earlier versions."""
+        counts = so_far if so_far is not None else Recorded()
         reports = reports.drop_duplicates("sha256")
+        reports = reports[~reports["sha256"].isin(counts.shas)]
         con = self.connect()
+        if reports.empty:  # a batch of unreadable files: the store is there, and nothing to add
+            con.close()
+            return counts
         try:
             con.begin()
             con.register("run", reports[["sha256", "name", "path", "issuer_key", "kind", "year"]])
@@ -155,6 +162,7 @@ class HistoryStore:
                 "SELECT r.report_id, r.sha256, r.name, r.path, r.issuer_key, r.kind, r.year FROM reports r "
                 "WHERE r.sha256 IN (SELECT sha256 FROM run) OR r.path IN (SELECT path FROM run) "
                 "OR r.name IN (SELECT name FROM run)"), ("report_id", "sha256", "name", "path", "issuer_key", "kind", "year"))
+            known = known[~known["report_id"].isin(counts.ids)]  # the run's own, recorded by an earlier batch
             next_id = int(con.execute("SELECT coalesce(max(report_id), 0) FROM reports").fetchall()[0][0]) + 1
             known_shas = set(known["sha256"])
             ids, replaced = [], []
@@ -184,14 +192,14 @@ class HistoryStore:
                 con.register("fresh", rows)
                 _run(con, f"INSERT INTO reports ({_columns(REPORT_COLUMNS)}) SELECT * FROM fresh")
                 by_report = dict(zip(fresh["report"], fresh["report_id"]))
-                for frame in [facts] if isinstance(facts, pd.DataFrame) else facts:
-                    new_facts = frame[frame["report"].isin(by_report)]
-                    new_facts = new_facts.assign(report_id=new_facts["report"].map(by_report)).sort_values(
-                        ["report_id", "fact_id"])
-                    con.register("new_facts", new_facts[list(FACT_COLUMNS)])
-                    _run(con, f"INSERT INTO facts ({_columns(FACT_COLUMNS)}) SELECT * FROM new_facts")
-                    con.unregister("new_facts")
+                new_facts = facts[facts["report"].isin(by_report)]
+                new_facts = new_facts.assign(report_id=new_facts["report"].map(by_report)).sort_values(
+                    ["report_id", "fact_id"])
+                con.register("new_facts", new_facts[list(FACT_COLUMNS)])
+                _run(con, f"INSERT INTO facts ({_columns(FACT_COLUMNS)}) SELECT * FROM new_facts")
             con.commit()
+            counts.shas.update(reports["sha256"])
+            counts.ids.update(fresh["report_id"].tolist())
         except Exception:
             try:
                 con.rollback()

@@ -9,7 +9,6 @@ audit nor changes its exit status.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,13 +67,16 @@ class History:
         facts = facts.assign(report=facts["report_id"].map(names)).drop(columns="report_id")
         return PriorReports(stored[list(PRIOR_DOCUMENT_COLUMNS)].reset_index(drop=True), facts)
 
-    def record(self, documents: pd.DataFrame, facts: pd.DataFrame | Iterable[pd.DataFrame]) -> None:
-        """Record the run's reports that were read, with their named figures: FACTS, the run's
-        figures, or its batches' one after another."""
+    def record(self, documents: pd.DataFrame, facts: pd.DataFrame) -> None:
+        """Record the run's reports that were read, with their named figures; a run checked in
+        batches records each batch's in turn (store.record's so_far)."""
+        first = self.recorded is None
         if not self.usable:
-            self.notes.append(f"{self.path}: this run's reports were not recorded")
+            if first:
+                self.notes.append(f"{self.path}: this run's reports were not recorded")
+                self.recorded = Recorded()
             return
-        if self._existed and not self.path.exists():
+        if first and self._existed and not self.path.exists():
             self.notes.append(f"{self.path} was removed during the run; a new store is started with this run's reports")
         ok = documents[(documents["status"] == "ok") & documents["sha256"].notna()]
         reports = pd.DataFrame({name: ok[name] for name in _REPORT_FIELDS}).rename(columns={"report_kind": "kind"})
@@ -84,14 +86,13 @@ class History:
         reports["year"] = reports["year"].astype("Int64")
         for name in ("published_date", "signed_date"):
             reports[name] = pd.to_datetime(reports[name]).dt.date
-        read = set(ok["report"])
-        named = (frame[frame["report"].isin(read) & (frame["metric"] != "") & frame["value_num"].notna()]
-                 for frame in ([facts] if isinstance(facts, pd.DataFrame) else facts))
+        named = facts[facts["report"].isin(set(ok["report"])) & (facts["metric"] != "") & facts["value_num"].notna()]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.recorded = self.store.record(reports, named)
+            self.recorded = self.store.record(reports, named, self.recorded)
         except (HistoryUnavailable, OSError) as err:
-            self._unusable(f"{err}: this run's reports were not recorded")
+            self._unusable(f"{err}: {'the rest of ' if self.recorded else ''}this run's reports were not recorded")
+            self.recorded = self.recorded or Recorded()
 
     def _unusable(self, note: str) -> None:
         self.usable = False
