@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "reports_in"
+REAL_REPORTS = ROOT.parent / "shared" / "corpora" / "real_reports"  # beside the repository, where present
+
+
+@functools.cache
+def shared_config():
+    """The project's expectations, loaded once for the session (a load takes 20 ms; helpers that
+    are not fixtures, called by hundreds of parametrised cases, read it from here)."""
+    from auditor.config import load_config
+
+    return load_config(ROOT / "expectations")
 
 
 @pytest.fixture(scope="session")
 def config():
-    from auditor.config import load_config
-
-    return load_config(ROOT / "expectations")
+    return shared_config()
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +32,23 @@ def seed_audit(config):
     from auditor.pipeline import audit
 
     return audit([SEEDS], config)
+
+
+@pytest.fixture(scope="session")
+def real_extract():
+    """The real reports read once, as `extract(paths, config)` reads them (one job, no history
+    store): (records, frames), shared by the tests that compare other runs or checkers with it.
+    Read it, never change it."""
+    import warnings
+
+    from auditor.pipeline import extract
+
+    paths = sorted(REAL_REPORTS.glob("*.txt"))
+    if not paths:
+        pytest.skip(f"no reports in {REAL_REPORTS}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return extract(paths, shared_config())
 
 
 def whole_report(passage: str, year: int = 2021) -> str:
