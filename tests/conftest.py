@@ -26,6 +26,37 @@ def config():
     return shared_config()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def expectations_read_once_per_content():
+    """`load_config` remembers the Config it built from a folder's exact bytes.
+
+    Every command the tests run in-process (CliRunner: 140 of them) loads the expectations again,
+    20 ms each. A Config is never changed once built (selection makes a new one), so the same
+    folder with the same bytes gives back the same Config; a folder copied and edited by a test,
+    or one that fails to load, is read as before. Processes the tests start are not affected."""
+    import hashlib
+
+    from auditor import config as config_module
+
+    load = config_module.load_config
+    built: dict[tuple, object] = {}
+
+    def remembered(root=None):
+        folder = Path(root) if root is not None else config_module.default_expectations_dir()
+        if not folder.is_dir():
+            return load(root)
+        key = (str(folder), root is None, tuple(
+            (str(path.relative_to(folder)), hashlib.sha256(path.read_bytes()).hexdigest())
+            for path in sorted(folder.rglob("*")) if path.is_file()))
+        if key not in built:
+            built[key] = load(root)
+        return built[key]
+
+    config_module.load_config = remembered
+    yield
+    config_module.load_config = load
+
+
 @pytest.fixture(scope="session")
 def seed_audit(config):
     """One audit of the sample reports, shared by every test that reads its result."""
