@@ -2,19 +2,59 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "reports_in"
+REAL_REPORTS = ROOT.parent / "shared" / "corpora" / "real_reports"  # beside the repository, where present
+
+
+@functools.cache
+def shared_config():
+    """The project's expectations, loaded once for the session (a load takes 20 ms; helpers that
+    are not fixtures, called by hundreds of parametrised cases, read it from here)."""
+    from auditor.config import load_config
+
+    return load_config(ROOT / "expectations")
 
 
 @pytest.fixture(scope="session")
 def config():
-    from auditor.config import load_config
+    return shared_config()
 
-    return load_config(ROOT / "expectations")
+
+@pytest.fixture(scope="session", autouse=True)
+def expectations_read_once_per_content():
+    """`load_config` remembers the Config it built from a folder's exact bytes.
+
+    Every command the tests run in-process (CliRunner: 140 of them) loads the expectations again,
+    20 ms each. A Config is never changed once built (selection makes a new one), so the same
+    folder with the same bytes gives back the same Config; a folder copied and edited by a test,
+    or one that fails to load, is read as before. Processes the tests start are not affected."""
+    import hashlib
+
+    from auditor import config as config_module
+
+    load = config_module.load_config
+    built: dict[tuple, object] = {}
+
+    def remembered(root=None):
+        folder = Path(root) if root is not None else config_module.default_expectations_dir()
+        if not folder.is_dir():
+            return load(root)
+        key = (str(folder), root is None, tuple(
+            (str(path.relative_to(folder)), hashlib.sha256(path.read_bytes()).hexdigest())
+            for path in sorted(folder.rglob("*")) if path.is_file()))
+        if key not in built:
+            built[key] = load(root)
+        return built[key]
+
+    config_module.load_config = remembered
+    yield
+    config_module.load_config = load
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +63,23 @@ def seed_audit(config):
     from auditor.pipeline import audit
 
     return audit([SEEDS], config)
+
+
+@pytest.fixture(scope="session")
+def real_extract():
+    """The real reports read once, as `extract(paths, config)` reads them (one job, no history
+    store): (records, frames), shared by the tests that compare other runs or checkers with it.
+    Read it, never change it."""
+    import warnings
+
+    from auditor.pipeline import extract
+
+    paths = sorted(REAL_REPORTS.glob("*.txt"))
+    if not paths:
+        pytest.skip(f"no reports in {REAL_REPORTS}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return extract(paths, shared_config())
 
 
 def whole_report(passage: str, year: int = 2021) -> str:

@@ -19,7 +19,7 @@ from auditor.config import load_config
 from auditor.errors import ConfigError
 from auditor.ingest.metadata import read_metadata
 from auditor.ingest.spans import Span
-from tests.conftest import ROOT, SEEDS, whole_report
+from tests.conftest import ROOT, SEEDS, shared_config, whole_report
 
 YUFENG = SEEDS / "004_e3ed8bc2defce3f6.txt"
 CORPUS = ROOT.parent / "shared" / "corpora" / "government_work_reports.jsonl"
@@ -161,14 +161,14 @@ def test_work_reports_are_not_held_to_the_sections_or_the_period():
 # --- the end of the text (DOC004) ---------------------------------------------------------
 
 def document(text: str):
-    config = load_config(ROOT / "expectations")
+    config = shared_config()
     duplicates = find_duplicates(text)
     return check_document(text, blank_out(text, duplicates.spans), read_metadata(text), duplicates, config.report_text,
                           config.thresholds)
 
 
 def ending_of(text: str) -> str | None:
-    words = load_config(ROOT / "expectations").report_text
+    words = shared_config().report_text
     span = find_ending(text, read_metadata(text).body_start, words, frozenset())
     return text[span.start:span.end] if span else None
 
@@ -195,7 +195,7 @@ def test_the_page_chrome_after_the_body_is_not_its_ending(tail, ending):
 def test_a_repeat_of_the_title_at_the_end_of_the_page_is_chrome():
     title = "某县人民政府2022年政府信息公开工作年度报告"
     text = f"{title}\n{BODY}\n{title}\n"
-    span = find_ending(text, read_metadata(text).body_start, load_config(ROOT / "expectations").report_text,
+    span = find_ending(text, read_metadata(text).body_start, shared_config().report_text,
                        frozenset({title}))
     assert text[span.start:span.end] == BODY
 
@@ -216,7 +216,7 @@ def test_a_repeat_of_the_title_at_the_end_of_the_page_is_chrome():
     "0",
 ])
 def test_complete_endings(ending):
-    assert ends_a_report(ending, load_config(ROOT / "expectations").report_text)
+    assert ends_a_report(ending, shared_config().report_text)
 
 
 @pytest.mark.parametrize("ending", [
@@ -229,7 +229,7 @@ def test_complete_endings(ending):
     "全年无",                                                 # 无 inside a clause, not a closing statement
 ])
 def test_endings_of_a_cut_text(ending):
-    assert not ends_a_report(ending, load_config(ROOT / "expectations").report_text)
+    assert not ends_a_report(ending, shared_config().report_text)
 
 
 @pytest.mark.parametrize("text", [
@@ -255,7 +255,7 @@ def test_a_flagged_ending_always_quotes_text(text):
     ("某市人民政府办公室", "unknown"), ("某省人民政府办公厅", "unknown"), ("某街道办事处", "unknown"), ("", "unknown"),
 ])
 def test_issuer_class(name, issuer):
-    assert issuer_class(name, load_config(ROOT / "expectations").report_text) == issuer
+    assert issuer_class(name, shared_config().report_text) == issuer
 
 
 @pytest.mark.parametrize("text, name", [
@@ -281,7 +281,7 @@ def test_issuer_name(text, name):
     ("disclosure", None, "government", None),
 ])
 def test_publication_deadline(kind, year, issuer, deadline):
-    deadlines = load_config(ROOT / "expectations").thresholds.publication_deadlines
+    deadlines = shared_config().thresholds.publication_deadlines
     found = publication_deadline(kind, year, issuer, deadlines)
     assert (found.month, found.day) == deadline if deadline else found is None
 

@@ -20,6 +20,7 @@ from auditor.history.tracked import History
 from auditor.ingest.issuer import normalise, parents_agree, read_issuer
 from auditor.ingest.metadata import read_metadata
 from auditor.pipeline import extract
+from tests.conftest import REAL_REPORTS
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "real_reports"
 OPS = ("yoy", "carry", "stock", "jump")
@@ -247,11 +248,12 @@ def test_history_commands_show_bodies_years_figures_and_export(tmp_path, config)
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="real reports not found beside the repository")
-def test_real_reports_year_by_year_give_the_cross_year_checks_of_one_run(tmp_path, config):
+def test_real_reports_year_by_year_give_the_cross_year_checks_of_one_run(tmp_path, config, real_extract):
     """The real reports audited oldest year first, each year a run of its own with the store,
-    link the same reports and give the same relations across years as one run of them all."""
-    paths = sorted(REAL.glob("*.txt"))
-    one = _extract(paths, config)
+    link the same reports and give the same relations across years as one run of them all
+    (REAL_EXTRACT: that one run, without a store)."""
+    assert REAL == REAL_REPORTS
+    _, one = real_extract
     by_year: dict[int, list[Path]] = {}
     for line in (REAL / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)

@@ -291,10 +291,17 @@ def selftest(path: Path, spec: str, profile: Path) -> dict:
     return json.loads(html.unescape(found.group(1)))
 
 
-def test_filters_in_headless_chromium(run, tmp_path):
+@pytest.fixture(scope="module")
+def unfiltered(run, tmp_path_factory) -> dict:
+    """The page's self-test with no filter: one browser run, read by the tests below."""
+    _, path, _, _ = run
+    return selftest(path, "", tmp_path_factory.mktemp("profile"))
+
+
+def test_filters_in_headless_chromium(run, unfiltered, tmp_path):
     result, path, _, _ = run
     severities = Counter(f["severity"] for f in result.flags)
-    everything = selftest(path, "", tmp_path / "profile")
+    everything = unfiltered
     assert everything["visible_flags"] == everything["total_flags"] == len(result.flags)
     assert everything["visible_reports"] == len(result.records)
     assert everything["marks_on"] == everything["marks"] > 0
@@ -359,9 +366,9 @@ def test_texts_are_open_where_flagged_and_collapsed_where_not(run):
     assert sum("open" in a for a in texts) == len([d for d in readable if d["report"] in flagged])
 
 
-def test_collapsed_texts_and_their_opening_in_headless_chromium(run, tmp_path):
+def test_collapsed_texts_and_their_opening_in_headless_chromium(run, unfiltered, tmp_path):
     result, path, _, _ = run
-    state = selftest(path, "", tmp_path / "profile")
+    state = unfiltered
     assert (state["texts_open"], state["texts_closed"]) == (3, 1)
     assert state["svg_max_width"] <= 760 and state["svg_max_height"] < 2000
     clean = next(i for i, r in enumerate(result.records) if r.document["report"].endswith(CLEAN_NAME))

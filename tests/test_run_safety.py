@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -61,20 +62,36 @@ def _audit(corpus: Path, out: Path, *extra: str) -> subprocess.Popen:
 
 @pytest.fixture(scope="module")
 def corpora(tmp_path_factory):
+    """A small corpus for the run before; a large one, still being read a second after its lock
+    is taken; a medium one, enough to be caught writing (its writers take a second or so), in
+    a third of the large one's reading time."""
     from bench.generate import generate
 
     root = tmp_path_factory.mktemp("runs")
     generate(6, root / "small", seed=11)
     generate(600, root / "large", seed=3)
-    return root / "small", root / "large"
+    generate(200, root / "medium", seed=3)
+    return root / "small", {"reading": root / "large", "writing": root / "medium"}
 
 
-def _previous_run(small: Path, out: Path) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def first_run(corpora, tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """One run of the small corpus (a process of its own), and the digests of what it wrote."""
+    small, _ = corpora
+    out = tmp_path_factory.mktemp("first") / "out"
     first = _audit(small, out)
     first.communicate(timeout=300)
     assert first.returncode in (0, 1)
     before = _digests(out)
     assert {"facts.csv", "summary.md", "flags.json", "report.html"} <= set(before)
+    return out, before
+
+
+def _previous_run(first_run: tuple[Path, dict[str, str]], out: Path) -> dict[str, str]:
+    """OUT as the first run left its folder: a copy of every file it wrote, hidden ones too."""
+    written, before = first_run
+    shutil.copytree(written, out, symlinks=True)
+    assert _digests(out) == before
     return before
 
 
@@ -96,11 +113,11 @@ def _staging_holds_a_file(out: Path) -> bool:
     (signal.SIGTERM, "reading", 143),
     (signal.SIGINT, "writing", 130),
 ])
-def test_a_run_stopped_part_way_leaves_the_previous_outputs_whole(corpora, tmp_path, signum, when, status):
-    small, large = corpora
+def test_a_run_stopped_part_way_leaves_the_previous_outputs_whole(corpora, first_run, tmp_path, signum, when, status):
+    _, stopped = corpora
     out = tmp_path / "out"
-    before = _previous_run(small, out)
-    child = _audit(large, out)
+    before = _previous_run(first_run, out)
+    child = _audit(stopped[when], out)
     if when == "writing":
         caught = _wait_for(lambda: _staging_holds_a_file(out), child)
     else:
@@ -119,10 +136,10 @@ def test_a_run_stopped_part_way_leaves_the_previous_outputs_whole(corpora, tmp_p
     assert left == [], left
 
 
-def test_a_whole_run_replaces_every_output_and_leaves_no_staging_folder(corpora, tmp_path):
+def test_a_whole_run_replaces_every_output_and_leaves_no_staging_folder(corpora, first_run, tmp_path):
     small, _ = corpora
     out = tmp_path / "out"
-    before = _previous_run(small, out)
+    before = _previous_run(first_run, out)
     (small / "extra.txt").write_text("2021年,全县共受理行政复议申请10件,其中受理8件。\n", encoding="utf-8")
     try:
         second = _audit(small, out)
