@@ -168,7 +168,7 @@ def audit(
     follow_links: FollowLinks = False,
 ) -> None:
     """Extract every figure, run the expectation suites, print and write the flags."""
-    with _user_errors(debug), _interruptible():
+    with _user_errors(debug), _interruptible() as stop:
         from auditor.config import load_config
         from auditor.pipeline import AuditRun
         from auditor.speed import no_cyclic_gc
@@ -190,15 +190,19 @@ def audit(
         with held_output_folder(out), no_cyclic_gc():
             store = _history(history, no_history, out)
             with terminal.display(verbosity) as shown:
+                def phase(name: str) -> None:
+                    stop.check()
+                    shown.phase(name)
+
                 run = AuditRun(paths, config, lang.value, _jobs(jobs), shown.progress if shown.active else None,
-                               exclude=[out], history=store, phase=shown.phase, follow_links=follow_links,
+                               exclude=[out], history=store, phase=phase, follow_links=follow_links,
                                batch_reports=None if whole else BATCH_REPORTS, keep_facts=shown_facts)
                 with run, RunOutputs(out, config, chosen, data_docs) as outputs:
                     for batch in run.batches():
                         outputs.add(batch)
                     result = run.result()
                     _mark_reviews(result.flags, accepted, out)
-                    outputs.finish(result, shown.phase)
+                    outputs.finish(result, phase)
                 removed = outputs.removed
                 if data_docs:
                     from auditor.report.gx_results import build_data_docs
@@ -545,7 +549,7 @@ class _interruptible:
     the outputs of the previous run stay whole (auditor.report.out_folder). The run exits with
     status 130 after Ctrl-C, 143 (128 + 15) after SIGTERM. A second signal exits at once."""
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> _interruptible:
         import signal
 
         self._signals = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
@@ -556,6 +560,13 @@ class _interruptible:
                 self._previous[number] = signal.signal(number, self._stop)
         except ValueError:  # not the main thread (a test runner's): leave the signals as they are
             self._previous = {}
+        return self
+
+    def check(self) -> None:
+        """Stop here if a signal came: its KeyboardInterrupt is lost when it lands in a finalizer
+        (Python prints "Exception ignored in ..." and goes on), and the run must not publish."""
+        if self._received is not None:
+            raise KeyboardInterrupt
 
     def _stop(self, signum, frame) -> None:
         if self._received is not None:

@@ -150,14 +150,16 @@ class Batch:
 class AuditRun:
     """An audit that holds the figures of BATCH_REPORTS reports at a time (all of them when None).
 
-    batches() reads every report first, leaving each full batch's figures on disk (auditor.spill)
-    and keeping of the run only its records' documents and its rates: the checks across reports
-    (RANGE003's spread of a rate, the link to last year's report) need all of them before any batch
-    is checked. Then it checks one batch at a time and yields it; the named figures of a report
-    that is last year's of one in another batch travel to that batch. result() gives the run's
-    records, its flags in order and, for a run of one batch, its frames; a run of several keeps
-    of its figures only those KEEP_FACTS chooses (the figures the outputs written at the end show).
-    Flags, their order and their ids do not depend on the size of a batch.
+    batches() reads every report first, leaving each full batch's figures and the most of its
+    documents on disk (auditor.spill), and keeping of the run each report's summary
+    (columns.RECORD_SUMMARY) and its rates: the checks across reports (RANGE003's spread of a
+    rate, the link to last year's report) need all of them before any batch is checked. Then it
+    checks one batch at a time and yields it; the named figures of a report that is last year's
+    of one in another batch travel to that batch, and HISTORY records each batch. result() gives
+    the run's records, its flags in order and, for a run of one batch, its frames; a run of
+    several keeps no documents' rows, and of its figures only those KEEP_FACTS chooses (the
+    figures the outputs written at the end show). Flags, their order and their ids, and the
+    history recorded, do not depend on the size of a batch.
     """
 
     def __init__(self, paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: int = 1,
@@ -175,7 +177,6 @@ class AuditRun:
         self.records: list[ReportRecord] = []
         self._bounds: list[tuple[int, int]] = []   # each batch's records: start, end
         self._flags: list[dict] = []
-        self._documents: pd.DataFrame | None = None
         self._kept: pd.DataFrame | None = None     # a run of several batches: the figures kept
         self._empty: Frames | None = None
         self._whole: Batch | None = None           # a run of one batch: that batch
@@ -196,7 +197,6 @@ class AuditRun:
         self._note("checking")
         prior = self.history.prior_reports(_documents_of(self.records)) if self.history is not None else None
         context = run_context(self.records, self.config.thresholds, prior, rates)
-        self._documents = context.documents
         self._send_earlier(context.previous)
         several = len(self._bounds) > 1
         for index, (start, end) in enumerate(self._bounds):
@@ -229,8 +229,8 @@ class AuditRun:
         if self._whole is not None:
             return AuditResult(self.records, self._whole.frames, flags, None, self._whole.failed_rules, self.lang)
         facts = self._kept if self._kept is not None else self._empty.facts
-        return AuditResult(self.records, Frames(self._documents, facts, self._empty.relations), flags, None, {},
-                           self.lang)
+        return AuditResult(self.records, Frames(self._empty.documents, facts, self._empty.relations), flags, None,
+                           {}, self.lang)
 
     def _note(self, name: str) -> None:
         if self.phase:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from auditor.config import Config
 from auditor.errors import AuditorError
+from auditor.ingest.discover import display_name
 from auditor.frames import Frames
 from auditor.frames.across_years import ACROSS_OPS
 from auditor.pipeline import AuditResult, Batch
@@ -104,17 +105,24 @@ class RunOutputs:
         self._stack = ExitStack()
 
     def __enter__(self) -> RunOutputs:
-        self.stage = self._stack.enter_context(staging_folder(self.out))
+        self.stage: Path | None = None
         self._across = self._stack.enter_context(Spill())
-        if "xlsx" in self.chosen:
-            carry_into(self.stage, self.out, WORKBOOK_NAME)  # the workbook carries a reviewer's work over
-        self._facts, self._relations = CsvFile(self.stage / "facts.csv"), CsvFile(self.stage / "relations.csv")
         return self
+
+    def _staged(self) -> Path:
+        """The staging folder, made when the first output is written (once the reports are read)."""
+        if self.stage is None:
+            self.stage = self._stack.enter_context(staging_folder(self.out))
+            if "xlsx" in self.chosen:
+                carry_into(self.stage, self.out, WORKBOOK_NAME)  # the workbook carries a reviewer's work over
+            self._facts, self._relations = CsvFile(self.stage / "facts.csv"), CsvFile(self.stage / "relations.csv")
+        return self.stage
 
     def __exit__(self, *exc) -> bool:
         return self._stack.__exit__(*exc)  # the staging folder names OUT in an error, not itself
 
     def add(self, batch: Batch | AuditResult) -> None:
+        self._staged()
         if "csv" not in self.chosen:
             return
         self._facts.append(facts_frame(batch.frames.facts))
@@ -125,6 +133,7 @@ class RunOutputs:
             self._across.append(op, rows)
 
     def finish(self, result: AuditResult, phase: Callable[[str], None] | None = None) -> None:
+        self._staged()
         result.formats = tuple(self.chosen)
         for name in self.chosen:
             if phase:
@@ -139,6 +148,8 @@ class RunOutputs:
             self._relations.close()
             write_csv(self.stage / "reports.csv", reports_frame(result.records, result.flags))
             write_csv(self.stage / "flags.csv", flags_frame(result.flags))
+        if phase:
+            phase("moving the outputs into " + display_name(self.out))
         written = [name for format_name in self.chosen for name in OUTPUT_FILES[format_name]]
         publish(self.stage, self.out, last="flags.json",
                 after_others=lambda: self.removed.extend(remove_stale_outputs(self.out, written, self.data_docs)))
