@@ -2,14 +2,17 @@
 
     python -m bench.phases --size 10000 [--jobs 2]
     python -m bench.phases --corpus /tmp/onepage_10000     # a folder of reports instead
+    python -m bench.phases --size 10000 --whole            # the run held whole, piece by piece
 
-Builds (or reuses) the benchmark corpus of that size, or reads the folder given, and runs the audit's phases one after the
-other, as `auditor audit` does (the cyclic garbage collector off): reading (with the worker
-processes), assembling and validating the frames, importing and running Great Expectations,
-building the flags, then each writer alone, and last every writer as a run writes them. The run
-is held whole here (one batch); `auditor audit` checks 1,000 reports at a time.
-It prints the seconds of each phase and its share of the sum of the phases before the last.
-Use it to choose what to speed up; `python -m bench.run` gives the end-to-end numbers.
+By default it runs the audit as `auditor audit` does, in batches of 1,000 reports with the history
+store (auditor.pipeline.AuditRun, auditor.report.writers.RunOutputs), and sums the time of each
+phase the terminal display names over the batches. With --whole it holds the run in one batch and
+runs its pieces one after the other (the cyclic garbage collector off, as the CLI runs): reading
+(with the worker processes), assembling and validating the frames, importing and running Great
+Expectations, building the flags, then each writer alone, and last every writer as a run writes
+them, printing each piece's seconds and its share of the sum of those before the last.
+It builds (or reuses) the benchmark corpus of that size, or reads the folder given. Use it to
+choose what to speed up; `python -m bench.run` gives the end-to-end numbers.
 """
 
 from __future__ import annotations
@@ -29,8 +32,12 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=2000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--corpus", type=Path, help="a folder of reports to audit instead of the generated corpus")
+    parser.add_argument("--whole", action="store_true", help="the run in one batch, each piece timed alone")
     args = parser.parse_args()
     folder = args.corpus or corpus(args.size)
+    if not args.whole:
+        _batched(folder, args.jobs)
+        return
     times: dict[str, float] = {}
 
     @contextmanager
@@ -53,6 +60,42 @@ def main() -> None:
 
 
 _ALL_WRITERS = "write all, as a run does"
+
+
+def _batched(folder: Path, jobs: int) -> None:
+    """The phases of a run as the CLI makes it, summed over its batches."""
+    start = time.perf_counter()
+    from auditor.cli import BATCH_REPORTS
+    from auditor.config import load_config
+    from auditor.history.tracked import History
+    from auditor.pipeline import AuditRun
+    from auditor.report.writers import RunOutputs, shown_facts
+    from auditor.speed import no_cyclic_gc
+
+    config = load_config()
+    times: dict[str, float] = {"imports, expectations": time.perf_counter() - start}
+    current = ["", time.perf_counter()]
+
+    def phase(name: str) -> None:
+        now = time.perf_counter()
+        if current[0]:
+            times[current[0]] = times.get(current[0], 0.0) + now - current[1]
+        current[:] = [name, now]
+
+    with tempfile.TemporaryDirectory() as out, no_cyclic_gc():
+        history = History(Path(out) / "history.duckdb")
+        with AuditRun([folder], config, jobs=jobs, history=history, phase=phase, batch_reports=BATCH_REPORTS,
+                      keep_facts=shown_facts) as run, RunOutputs(Path(out), config) as outputs:
+            for batch in run.batches():
+                phase("facts.csv, relations.csv (per batch)")
+                outputs.add(batch)
+                phase("checking")
+            outputs.finish(run.result(), phase)
+            phase("")
+    total = time.perf_counter() - start
+    for name, seconds in times.items():
+        print(f"{name:<60} {seconds:7.2f} s  {seconds / total:6.1%}")
+    print(f"{'total':<60} {total:7.2f} s   ({len(run.records)} reports, batches of {BATCH_REPORTS}, {jobs} jobs)")
 
 
 def _phases(folder: Path, args, config, phase, times: dict[str, float]) -> None:
