@@ -278,7 +278,11 @@ class AuditRun:
             start, end = self._bounds[source]
             columns = next(self._spill.read(f"batch-{source}"), None)
             facts = [f for f, _, _ in columns] if columns is not None else [r.facts for r in self.records[start:end]]
-            named = pd.concat([named_facts(f, set(reports)) for f in facts], ignore_index=True)
+            wanted_here = set(reports)
+            pieces = [named_facts(f, wanted_here) for f in facts if f and f["report"] and f["report"][0] in wanted_here]
+            if not pieces:  # last year's reports here state no figure
+                continue
+            named = pd.concat(pieces, ignore_index=True)
             for target in sorted(set().union(*reports.values())):
                 wanted_there = {report for report, targets in reports.items() if target in targets}
                 self._spill.append(f"earlier-{target}", named[named["report"].isin(wanted_there)])

@@ -163,3 +163,20 @@ def test_history_records_a_run_in_batches_as_one(tmp_path, config):
                        .values.tolist()))
     assert stored[0] == stored[1]
     assert stored[0][0] == (2, 0, 0) and len(stored[0][1]) == 2
+
+
+def test_last_years_report_without_figures_in_another_batch(tmp_path, config):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a_2022.txt").write_text(_report("甲县", 2022, 58, 3, ",同比下降15%"), encoding="utf-8")
+    (folder / "z_2021.txt").write_text("甲县2021年政府信息公开工作年度报告\n本县依法公开政府信息。\n", encoding="utf-8")
+    runs = []
+    for batch_reports in (1, None):
+        with AuditRun([folder], config, batch_reports=batch_reports) as run:
+            for _ in run.batches():
+                pass
+            runs.append(run.result())
+    assert [r.document.get("previous_report") for r in runs[0].records] == \
+        [r.document.get("previous_report") for r in runs[1].records]
+    assert runs[0].records[0].document["previous_report"].endswith("z_2021.txt")
+    assert runs[0].flags == runs[1].flags

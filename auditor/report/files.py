@@ -14,7 +14,7 @@ import operator
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from auditor.errors import OutputError
@@ -54,6 +54,26 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
         if isinstance(err, OSError):
             raise OutputError.of(path, err) from None
         raise
+
+
+_JSON_PIECE = 1 << 20  # characters of JSON text held before they are written
+
+
+def json_pieces(document) -> Iterator[bytes]:
+    """DOCUMENT as `json.dumps(document, ensure_ascii=False, indent=2)` gives it, then a line
+    break, UTF-8, in pieces of about a megabyte: a large run's flags.sarif (30 MB at 50,000
+    reports) was 230 MB more memory whole, as text and then as bytes."""
+    import json
+
+    held, size = [], 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(document):
+        held.append(chunk)
+        size += len(chunk)
+        if size >= _JSON_PIECE:
+            yield "".join(held).encode("utf-8")
+            held, size = [], 0
+    held.append("\n")
+    yield "".join(held).encode("utf-8")
 
 
 def neutralise(value):

@@ -22,7 +22,6 @@ unreadable ones first, then the others in the run's order, and says
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -31,7 +30,7 @@ from auditor import __version__
 from auditor.config import SEVERITIES, Config
 from auditor.flags import public_fields
 from auditor.process import ReportRecord
-from auditor.report.files import write_atomic
+from auditor.report.files import json_pieces, write_atomic
 
 METADATA_FIELDS = {"title": "title", "region": "region", "year": "year", "published": "published_date",
                    "signed": "signed_date", "signer": "signer", "docno": "docno"}
@@ -109,7 +108,7 @@ def write_flags_json(path: Path, records: list[ReportRecord], flags: list[dict],
         document["flags_omitted"] = omitted
     if len(listed) < len(records):
         document["reports_omitted"] = {"count": len(records) - len(listed), "every_report_in": "reports.csv"}
-    write_atomic(path, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+    write_atomic(path, json_pieces(document))
 
 
 def _json_value(value):

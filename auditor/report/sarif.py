@@ -19,7 +19,6 @@ shows 5,000); a capped run says what it left out in the run's properties, and a 
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -27,7 +26,7 @@ from urllib.parse import quote
 from auditor import __version__
 from auditor.config import Config, Rule
 from auditor.pipeline import AuditResult
-from auditor.report.files import write_atomic
+from auditor.report.files import json_pieces, write_atomic
 from auditor.report.json_report import MAX_FLAGS_IN_FULL, capped
 from auditor.review import justification
 
@@ -39,8 +38,7 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 def write_sarif(out: Path, result: AuditResult, config: Config, limit: int = MAX_FLAGS_IN_FULL) -> None:
     """Write out/flags.sarif, of at most LIMIT results."""
-    data = json.dumps(build_sarif(result, config, limit), ensure_ascii=False, indent=2)
-    write_atomic(out / "flags.sarif", data.encode("utf-8") + b"\n")
+    write_atomic(out / "flags.sarif", json_pieces(build_sarif(result, config, limit)))
 
 
 def build_sarif(result: AuditResult, config: Config, limit: int | None = None) -> dict:
