@@ -257,7 +257,7 @@ def extract(
     with _user_errors(debug), _interruptible():
         from auditor.config import load_config
         from auditor.ingest.discover import display_name
-        from auditor.pipeline import extract as run_extract
+        from auditor.pipeline import extract_batches
         from auditor.report.out_folder import held_output_folder
         from auditor.report.writers import write_extract
         from auditor import terminal
@@ -266,15 +266,14 @@ def extract(
         verbosity = _verbosity(quiet, verbose)
         with held_output_folder(out):
             with terminal.display(verbosity) as shown:
-                shown.phase("reading")
-                records, frames = run_extract(paths, config, _jobs(jobs), shown.progress if shown.active else None,
-                                              exclude=[out], phase=shown.phase, follow_links=follow_links)
-                shown.phase("writing facts.csv, reports.csv")
-                removed = write_extract(out, records, frames)
+                shown.phase("reading, writing facts.csv")
+                batches = extract_batches(paths, config, _jobs(jobs), shown.progress if shown.active else None,
+                                          exclude=[out], follow_links=follow_links, batch_reports=BATCH_REPORTS)
+                records, figures, removed = write_extract(out, batches)
         if verbosity:
             _pipe_safe(lambda: typer.echo(
                 f"{len(records)} report(s), {sum(r.document['status'] == 'ok' for r in records)} read, "
-                f"{len(frames.facts)} figure(s) -> {display_name(out)}/facts.csv"))
+                f"{figures} figure(s) -> {display_name(out)}/facts.csv"))
             _note_removed(removed, out)
     _report_lost_reports(records, debug)
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from auditor.columns import RECORD_SUMMARY
+from auditor.columns import OUTLIER_COLUMNS, PRIOR_DOCUMENT_COLUMNS, RECORD_SUMMARY
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError
-from auditor.frames import Frames, batch_frames, build_frames, named_facts, rates_of, run_context
+from auditor.frames import Frames, RunContext, batch_frames, build_frames, named_facts, rates_of, run_context
 from auditor.history.tracked import History
 from auditor.ingest.discover import InputFile, Skipped, discover, display_name
 from auditor.process import ReportRecord, process_file
@@ -114,6 +114,26 @@ def extract(paths: Sequence[str | Path], config: Config, jobs: int = 1,
         phase("checking")
     prior = history.prior_reports(_documents_of(records)) if history is not None else None
     return records, build_frames(records, config.thresholds, prior)
+
+
+def extract_batches(paths: Sequence[str | Path], config: Config, jobs: int = 1,
+                    progress: Callable[[int, int], None] | None = None, exclude: Sequence[str | Path] = (),
+                    follow_links: bool = False,
+                    batch_reports: int | None = None) -> Iterator[tuple[list[ReportRecord], pd.DataFrame]]:
+    """`auditor extract`'s run: the records of each batch of BATCH_REPORTS inputs (all of them
+    when None) as they are read, with their figures as a frame. Those are build_frames' figures
+    without what the checks across reports add, which extract does not make (nothing waits for
+    the whole run, and no batch goes to disk)."""
+    context = RunContext(pd.DataFrame(columns=["status", *PRIOR_DOCUMENT_COLUMNS]), {},
+                         pd.DataFrame(columns=list(OUTLIER_COLUMNS), dtype=float), config.thresholds)
+    batch: list[ReportRecord] = []
+    for record in _records(paths, config, jobs, progress, exclude, follow_links):
+        batch.append(record)
+        if len(batch) == batch_reports:
+            yield batch, batch_frames(batch, context).facts
+            batch = []
+    if batch:
+        yield batch, batch_frames(batch, context).facts
 
 
 def _documents_of(records: list[ReportRecord]):

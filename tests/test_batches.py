@@ -180,3 +180,16 @@ def test_last_years_report_without_figures_in_another_batch(tmp_path, config):
         [r.document.get("previous_report") for r in runs[1].records]
     assert runs[0].records[0].document["previous_report"].endswith("z_2021.txt")
     assert runs[0].flags == runs[1].flags
+
+
+def test_extract_writes_the_same_files_in_batches(reports, tmp_path, monkeypatch):
+    outs = []
+    for batch_reports in (1000, 2):
+        monkeypatch.setattr(cli, "BATCH_REPORTS", batch_reports)
+        out = tmp_path / str(batch_reports)
+        result = runner.invoke(cli.app, ["extract", str(reports), "--out", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+        outs.append(out)
+    for name in ("facts.csv", "reports.csv"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+    assert len((outs[0] / "facts.csv").read_text(encoding="utf-8-sig").splitlines()) > 100

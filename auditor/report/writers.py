@@ -7,7 +7,7 @@ gx_validation.json needs Great Expectations (seconds to import, and the run's ch
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -16,7 +16,6 @@ import pandas as pd
 from auditor.config import Config
 from auditor.errors import AuditorError
 from auditor.ingest.discover import display_name
-from auditor.frames import Frames
 from auditor.frames.across_years import ACROSS_OPS
 from auditor.pipeline import AuditResult, Batch
 from auditor.process import ReportRecord
@@ -166,12 +165,21 @@ def shown_facts(facts: pd.DataFrame, flags: list[dict]) -> pd.DataFrame:
     return facts.loc[shown.sort_values()]
 
 
-def write_extract(out: Path, records: list[ReportRecord], frames: Frames) -> list[str]:
-    """facts.csv and reports.csv; the other outputs of an earlier run are removed (returned)."""
+def write_extract(out: Path, batches: Iterable[tuple[list[ReportRecord], pd.DataFrame]]) -> tuple[list[ReportRecord], int, list[str]]:
+    """facts.csv, a batch at a time (auditor.pipeline.extract_batches), and reports.csv; the other
+    outputs of an earlier run are removed. The run's records, its count of figures, and what was
+    removed."""
+    records: list[ReportRecord] = []
+    figures = 0
     removed: list[str] = []
     with staging_folder(out) as stage:
-        write_csv(stage / "facts.csv", facts_frame(frames.facts))
+        facts = CsvFile(stage / "facts.csv")
+        for batch, frame in batches:
+            facts.append(facts_frame(frame))
+            figures += len(frame)
+            records.extend(batch)
+        facts.close()
         write_csv(stage / "reports.csv", reports_frame(records, []))
         publish(stage, out, after_others=lambda: removed.extend(
             remove_stale_outputs(out, list(EXTRACT_FILES), data_docs=False)))
-    return removed
+    return records, figures, removed
