@@ -14,17 +14,25 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from auditor.errors import OutputError
+
 
 class Spill:
     def __init__(self) -> None:
         self._folder: Path | None = None
 
     def append(self, name: str, value) -> None:
-        """Add VALUE to the piece NAME."""
-        if self._folder is None:
-            self._folder = Path(tempfile.mkdtemp(prefix="auditor-run-"))
-        with open(self._folder / name, "ab") as file:
-            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        """Add VALUE to the piece NAME. A full disk or an unwritable temporary folder is an
+        OutputError that says where, and how to choose another (TMPDIR)."""
+        try:
+            if self._folder is None:
+                self._folder = Path(tempfile.mkdtemp(prefix="auditor-run-"))
+            with open(self._folder / name, "ab") as file:
+                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as err:
+            where = self._folder or Path(tempfile.gettempdir())
+            raise OutputError(f"{OutputError.of(where, err)} (the temporary folder, where a run keeps the batches "
+                              "it is not checking: set TMPDIR to a folder with room, about 14 KB a report)") from None
 
     def read(self, name: str) -> Iterator:
         """The values of the piece NAME, in the order appended; none for a piece never written."""

@@ -193,3 +193,21 @@ def test_extract_writes_the_same_files_in_batches(reports, tmp_path, monkeypatch
     for name in ("facts.csv", "reports.csv"):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
     assert len((outs[0] / "facts.csv").read_text(encoding="utf-8-sig").splitlines()) > 100
+
+
+def test_a_full_temporary_folder_is_a_clear_error(reports, tmp_path, monkeypatch):
+    import errno
+
+    from auditor import spill
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spill, "open", full, raising=False)
+    monkeypatch.setattr(cli, "BATCH_REPORTS", 2)
+    result = runner.invoke(cli.app, ["audit", str(reports), "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 2, result.output
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("auditor: error: cannot write ") and "no space left on device" in last
+    assert "TMPDIR" in last
+    assert not list((tmp_path / "out").glob("*.csv"))  # nothing published
