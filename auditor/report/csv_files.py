@@ -50,7 +50,7 @@ class CsvFile:
             raise OutputError.of(self.path, err) from None
 
     def close(self) -> None:
-        if self._file is not None:
+        if self._file is not None and not self._file.closed:
             try:
                 self._file.close()
             except OSError as err:

@@ -115,6 +115,8 @@ class RunOutputs:
             if "xlsx" in self.chosen:
                 carry_into(self.stage, self.out, WORKBOOK_NAME)  # the workbook carries a reviewer's work over
             self._facts, self._relations = CsvFile(self.stage / "facts.csv"), CsvFile(self.stage / "relations.csv")
+            self._stack.callback(self._facts.close)  # a run that fails leaves no file open
+            self._stack.callback(self._relations.close)
         return self.stage
 
     def __exit__(self, *exc) -> bool:
