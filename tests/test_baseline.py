@@ -22,8 +22,8 @@ def result(tmp_path_factory, config) -> AuditResult:
 
 @pytest.fixture
 def flags(result):
-    """A fresh copy of the flags for each test: apply_baseline marks them in place."""
-    return [dict(flag) for flag in result.flags]
+    """The run's flags: apply_baseline returns them marked, and leaves these as they are."""
+    return list(result.flags)
 
 
 def column(key: str) -> int:
@@ -68,7 +68,7 @@ def test_reviewed_workbook_round_trip(tmp_path, result, config, flags):
             by_id[entry["id"]][k] for k in ("rule", "report", "message"))
     assert "比率按四舍五入计算" in baseline_file.read_text(encoding="utf-8")  # not \u-escaped
 
-    apply_baseline(flags, load_baseline(baseline_file))
+    flags = apply_baseline(flags, load_baseline(baseline_file))
     assert {f["id"] for f in flags if f["baselined"]} == {e["id"] for e in entries}
     assert all(f["baselined"] is False for f in flags if f["id"] not in {e["id"] for e in entries})
 
@@ -76,7 +76,7 @@ def test_reviewed_workbook_round_trip(tmp_path, result, config, flags):
 def test_baselined_flags_show_in_the_next_workbook(tmp_path, result, config, flags):
     write_workbook(tmp_path, result, config)
     marked = review(tmp_path / "flags.xlsx", {2: ("误报", "")})
-    apply_baseline(flags, build_baseline_index(tmp_path / "flags.xlsx"))
+    flags = apply_baseline(flags, build_baseline_index(tmp_path / "flags.xlsx"))
     out = tmp_path / "next"
     write_workbook(out, AuditResult(result.records, result.frames, flags, result.validation, result.failed_rules),
                    config)
@@ -92,12 +92,14 @@ def test_flags_json_round_trip(tmp_path, result, config, flags):
     assert {e["comment"] for e in baseline["flags"]} == {""}
 
     assert write_baseline(tmp_path / "flags.json", tmp_path / "baseline.json") == len(flags)
-    apply_baseline(flags, load_baseline(tmp_path / "baseline.json"))
+    flags = apply_baseline(flags, load_baseline(tmp_path / "baseline.json"))
     assert all(f["baselined"] is True for f in flags)
 
 
 def test_apply_baseline_marks_every_flag(flags):
-    apply_baseline(flags, {flags[0]["id"]: {}})
+    marked = apply_baseline(flags, {flags[0]["id"]: {}})
+    assert all(flag.baselined is None for flag in flags)  # the flags given are left as they are
+    flags = marked
     assert [f["baselined"] for f in flags] == [True] + [False] * (len(flags) - 1)
 
 

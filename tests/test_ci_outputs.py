@@ -122,8 +122,8 @@ def test_junit_failures_carry_the_flags_of_their_report_and_category(out, audite
 
 def test_junit_info_and_baselined_flags_pass_and_are_listed_in_system_out(audited, config, tmp_path):
     first, second = (f for f in audited.flags if f["report"] == _report(SAMPLE) and f["rule"] in ("ARITH001", "RATE001"))
-    flags = [{**first, "severity": "info"}, {**second, "baselined": True},
-             {**second, "id": "x", "baselined": False, "severity": "warning"}]
+    flags = [dataclasses.replace(first, severity="info"), dataclasses.replace(second, baselined=True),
+             dataclasses.replace(second, id="x", baselined=False, severity="warning")]
     write_junit(tmp_path, dataclasses.replace(audited, flags=flags), config)
     cases = _cases(ET.parse(tmp_path / "junit.xml").getroot())
     arithmetic = cases[(_report(SAMPLE), "arithmetic")]
@@ -138,7 +138,7 @@ def test_junit_info_and_baselined_flags_pass_and_are_listed_in_system_out(audite
 
 
 def test_junit_strips_characters_xml_cannot_carry(audited, config, tmp_path):
-    flag = {**audited.flags[0], "message": "bad\x0b\x1bchar\x00s\ufffe end", "report": _report(SAMPLE)}
+    flag = dataclasses.replace(audited.flags[0], message="bad\x0b\x1bchar\x00s\ufffe end", report=_report(SAMPLE))
     write_junit(tmp_path, dataclasses.replace(audited, flags=[flag]), config)
     failure = _cases(ET.parse(tmp_path / "junit.xml").getroot())[(_report(SAMPLE), flag["category"])].find("failure")
     assert failure.text.endswith(": badchars end")
@@ -231,10 +231,12 @@ def test_sarif_percent_encodes_what_a_uri_cannot_carry():
 
 def test_sarif_baseline_state_and_html_columns(audited, config, tmp_path):
     first, second = audited.flags[0], audited.flags[1]
-    html = {**first, "id": "h", "report": "reports/page.html",
-            "evidence": [{**e, "column": None} for e in first["evidence"]]}
-    multiline = {**second, "id": "m", "evidence": [{**second["evidence"][0], "text": "a\nb", "start": 0, "end": 3}]}
-    flags = [{**first, "baselined": True}, {**html, "baselined": False}, {**multiline, "baselined": False}]
+    html = dataclasses.replace(first, id="h", report="reports/page.html",
+                               evidence=tuple(dataclasses.replace(e, column=None) for e in first.evidence))
+    multiline = dataclasses.replace(second, id="m",
+                                    evidence=(dataclasses.replace(second.evidence[0], text="a\nb", start=0, end=3),))
+    flags = [dataclasses.replace(first, baselined=True), dataclasses.replace(html, baselined=False),
+             dataclasses.replace(multiline, baselined=False)]
     write_sarif(tmp_path, dataclasses.replace(audited, flags=flags), config)
     log = _sarif(tmp_path)
     _validate(log)

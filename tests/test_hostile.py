@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from auditor.errors import AuditorError
 from auditor.extract.figures import extract_figures
+from auditor.flag import Evidence, Flag
 from auditor.pipeline import audit, read_reports
 from auditor.process import _plain_decimal
 from auditor.report.files import write_atomic
@@ -162,7 +163,9 @@ def test_nested_folders_odd_names_and_symlink_loops(hostile):
 
 def test_two_runs_give_identical_flags_ids_and_order(hostile):
     _, _, first, second = hostile
-    assert json.dumps(first.flags, ensure_ascii=False) == json.dumps(second.flags, ensure_ascii=False)
+    assert first.flags == second.flags
+    assert json.dumps([f.to_json() for f in first.flags], ensure_ascii=False) \
+        == json.dumps([f.to_json() for f in second.flags], ensure_ascii=False)
 
 
 def test_results_do_not_depend_on_the_number_of_jobs(config):
@@ -958,8 +961,8 @@ HOSTILE_NAME = "in/a.txt\n# Injected heading\n[link](http://evil.example)<img sr
 
 
 def _hostile_flag(report=HOSTILE_NAME, message="差值为\n## 注入 <b>粗体</b> | 列 `代码`"):
-    return {"id": "0123456789abcdef", "severity": "error", "category": "arithmetic", "rule": "ARITH001",
-            "report": report, "message": message, "evidence": [{"line": 3, "text": "x"}]}
+    return Flag(id="0123456789abcdef", severity="error", category="arithmetic", rule="ARITH001", report=report,
+                message=message, evidence=(Evidence("x", 0, 1, 3),))
 
 
 def _markdown_lines_outside_tables(markdown: str) -> list[str]:
@@ -1043,11 +1046,11 @@ def test_workbook_cells_hold_no_nul_and_numbers_stay_numbers():
 
 # --- run safety and outputs: flags.json and flags.sarif bounded --------------------------------
 
-def _many_flags(n: int) -> list[dict]:
+def _many_flags(n: int) -> list[Flag]:
     severities = ("info", "warning", "error")
-    return [{"id": f"{i:016x}", "report": f"r{i % 7}.txt", "rule": "ARITH001", "name": "sum", "category": "arithmetic",
-             "severity": severities[i % 3], "message": f"=flag {i}", "expected": "1", "observed": "2",
-             "region": None, "year": 2021, "evidence": [{"line": 1, "column": 1, "start": 0, "end": 1, "text": "x"}]}
+    return [Flag(id=f"{i:016x}", report=f"r{i % 7}.txt", rule="ARITH001", name="sum", category="arithmetic",
+                 severity=severities[i % 3], message=f"=flag {i}", expected="1", observed="2", region=None, year=2021,
+                 evidence=(Evidence("x", 0, 1, 1, column=1),))
             for i in range(n)]
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor.flag import Evidence, Flag
 from auditor.frames import Frames
 from auditor.pipeline import AuditResult, audit
 from auditor.process import text_view
@@ -412,12 +413,12 @@ def _large_result(tmp_path, config, n: int) -> AuditResult:
         start = len("某县2021年法治政府建设情况报告\n") + len(line) * 5
         if i % 3 == 0 and len(flags) < 400 * 2:
             for k in range(1 + i % 3 + (i % 2)):
-                flags.append({"id": f"{i:05d}{k}", "report": name, "rule": ("RATE001", "ARITH001", "DOC002")[k % 3],
-                              "name": "x", "category": ("rate", "arithmetic", "document")[k % 3],
-                              "severity": ("error", "warning", "info")[k % 3], "message": "1900件 / 2000件 = 95%, 与所述96.5%不符",
-                              "expected": "95%", "observed": "96.5%", "region": "某县", "year": 2021,
-                              "evidence": [{"text": line.strip(), "start": start, "end": start + len(line) - 1,
-                                            "line": 7, "column": 1}]})
+                flags.append(Flag(id=f"{i:05d}{k}", report=name, rule=("RATE001", "ARITH001", "DOC002")[k % 3],
+                                  name="x", category=("rate", "arithmetic", "document")[k % 3],
+                                  severity=("error", "warning", "info")[k % 3],
+                                  message="1900件 / 2000件 = 95%, 与所述96.5%不符", expected="95%", observed="96.5%",
+                                  region="某县", year=2021,
+                                  evidence=(Evidence(line.strip(), start, start + len(line) - 1, 7, column=1),)))
         if i < 1200:
             facts.append({"report": name, "kind": "rate", "metric": "success_rate", "family": "people_mediation",
                           "value_num": 90 + (i % 100) / 10, "plausible_min": 90.0, "plausible_max": 100.0,

@@ -13,6 +13,7 @@ from io import BytesIO
 import openpyxl
 import pytest
 
+from auditor.flag import Sides
 from auditor.pipeline import AuditResult, audit
 from auditor.report.csv_files import FACT_COLUMNS
 from auditor.report.workbook import (FACT_HEADERS_ZH, FACTS_SHEET, FLAG_HEADERS, FLAGS_SHEET, REPORT_HEADERS,
@@ -146,8 +147,8 @@ def test_formula_injection_stays_inert(tmp_path, result, config):
 def test_text_that_looks_like_a_formula_number_link_or_markup_stays_text(result):
     # Rich-text markup would otherwise go into the sheet's XML unescaped, here with a formula cell.
     markup = '<r><t>a</t></r></is></c><c r="Z9"><f>HYPERLINK("http://x")</f></c><c><is><r><t>b</t></r>'
-    flag = {**result.flags[0], "message": '=HYPERLINK("x")', "sides": {"stated": "+1", "computed": "http://x"},
-            "region": "123", "category": markup}
+    flag = dataclasses.replace(result.flags[0], message='=HYPERLINK("x")', sides=Sides(stated="+1", computed="http://x"),
+                               region="123", category=markup)
     data = workbook_bytes(dataclasses.replace(result, flags=[flag]), {flag["id"]: Review("误报", "=1+1")})
     sheet = openpyxl.load_workbook(BytesIO(data))[FLAGS_SHEET]
     cells = {key: sheet.cell(2, column(key)) for key in ("message", "stated", "computed", "region", "category",
@@ -162,8 +163,8 @@ def test_text_that_looks_like_a_formula_number_link_or_markup_stays_text(result)
 
 
 def test_control_characters_cannot_uncover_a_formula(tmp_path, result, config):
-    flag = {**result.flags[0], "message": "\x01=1+1", "sides": {"stated": "-2+3", "computed": "a\r\nb\rc"},
-            "baselined": True}
+    flag = dataclasses.replace(result.flags[0], message="\x01=1+1", sides=Sides(stated="-2+3", computed="a\r\nb\rc"),
+                               baselined=True)
     write_workbook(tmp_path, dataclasses.replace(result, flags=[flag]), config)
     row = flag_rows(tmp_path / "flags.xlsx")[flag["id"]]
     assert row[column("message") - 1].value == "'=1+1"
