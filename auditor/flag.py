@@ -16,8 +16,6 @@ from dataclasses import dataclass, field, fields
 # A flag's fields in flags.json, in order; `baselined` and `review` follow where the flag has them.
 JSON_FIELDS = ("id", "report", "rule", "name", "category", "severity", "message", "expected", "observed",
                "region", "year", "evidence")
-_KEYS = {"Evidence": ("text", "start", "end", "line", "column", "page", "cells", "report", "path"),
-         "Flag": (*JSON_FIELDS, "baselined", "review", "sides")}
 # The keys a quote may carry beside text, start, end and line, in the order its JSON writes them.
 _OPTIONAL = ("column", "page", "cells", "report", "path")
 
@@ -67,22 +65,6 @@ class Evidence:
             elif name in self.nulls:
                 quote[name] = None
         return quote
-
-    # Read as the dict it replaces (flag["rule"], quote.get("page")): for readers not yet moved to
-    # attributes. A key the JSON shape leaves out (None) reads as missing.
-    def __getitem__(self, name: str):
-        if name not in _KEYS.get(type(self).__name__, ()) or name not in self:
-            raise KeyError(name)
-        value = getattr(self, name)
-        if isinstance(value, Sides):
-            return {side: getattr(value, side) for side in Sides.__slots__ if getattr(value, side) is not None}
-        return self.to_json()[name] if isinstance(value, (tuple, Review)) else value
-
-    def get(self, name: str, default=None):
-        return self[name] if name in self else default
-
-    def __contains__(self, name: str) -> bool:
-        return name == "sides" or name in self.to_json()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,22 +122,6 @@ class Flag:
         if self.review is not None:
             shown["review"] = self.review.to_json()
         return shown
-
-    # Read as the dict it replaces (flag["rule"], quote.get("page")): for readers not yet moved to
-    # attributes. A key the JSON shape leaves out (None) reads as missing.
-    def __getitem__(self, name: str):
-        if name not in _KEYS.get(type(self).__name__, ()) or name not in self:
-            raise KeyError(name)
-        value = getattr(self, name)
-        if isinstance(value, Sides):
-            return {side: getattr(value, side) for side in Sides.__slots__ if getattr(value, side) is not None}
-        return self.to_json()[name] if isinstance(value, (tuple, Review)) else value
-
-    def get(self, name: str, default=None):
-        return self[name] if name in self else default
-
-    def __contains__(self, name: str) -> bool:
-        return name == "sides" or name in self.to_json()
 
     @classmethod
     def from_json(cls, data: dict) -> Flag:

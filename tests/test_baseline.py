@@ -60,17 +60,17 @@ def test_reviewed_workbook_round_trip(tmp_path, result, config, flags):
     assert document["source"] == str(tmp_path / "flags.xlsx")
     entries = document["flags"]
     assert [e["id"] for e in entries] == sorted(i for i, (status, _) in marked.items() if status != "确认问题")
-    by_id = {f["id"]: f for f in flags}
+    by_id = {f.id: f for f in flags}
     for entry in entries:
         assert set(entry) == {"id", "rule", "report", "message", "status", "comment"}
         assert (entry["status"], entry["comment"]) == marked[entry["id"]]
         assert (entry["rule"], entry["report"], entry["message"]) == tuple(
-            by_id[entry["id"]][k] for k in ("rule", "report", "message"))
+            getattr(by_id[entry["id"]], k) for k in ("rule", "report", "message"))
     assert "比率按四舍五入计算" in baseline_file.read_text(encoding="utf-8")  # not \u-escaped
 
     flags = apply_baseline(flags, load_baseline(baseline_file))
-    assert {f["id"] for f in flags if f["baselined"]} == {e["id"] for e in entries}
-    assert all(f["baselined"] is False for f in flags if f["id"] not in {e["id"] for e in entries})
+    assert {f.id for f in flags if f.baselined} == {e["id"] for e in entries}
+    assert all(f.baselined is False for f in flags if f.id not in {e["id"] for e in entries})
 
 
 def test_baselined_flags_show_in_the_next_workbook(tmp_path, result, config, flags):
@@ -87,20 +87,20 @@ def test_baselined_flags_show_in_the_next_workbook(tmp_path, result, config, fla
 def test_flags_json_round_trip(tmp_path, result, config, flags):
     write_flags_json(tmp_path / "flags.json", result.records, result.flags, config)
     baseline = build_baseline(tmp_path / "flags.json")
-    assert [e["id"] for e in baseline["flags"]] == sorted(f["id"] for f in flags)
+    assert [e["id"] for e in baseline["flags"]] == sorted(f.id for f in flags)
     assert {e["status"] for e in baseline["flags"]} == {"accepted"}
     assert {e["comment"] for e in baseline["flags"]} == {""}
 
     assert write_baseline(tmp_path / "flags.json", tmp_path / "baseline.json") == len(flags)
     flags = apply_baseline(flags, load_baseline(tmp_path / "baseline.json"))
-    assert all(f["baselined"] is True for f in flags)
+    assert all(f.baselined is True for f in flags)
 
 
 def test_apply_baseline_marks_every_flag(flags):
-    marked = apply_baseline(flags, {flags[0]["id"]: {}})
+    marked = apply_baseline(flags, {flags[0].id: {}})
     assert all(flag.baselined is None for flag in flags)  # the flags given are left as they are
     flags = marked
-    assert [f["baselined"] for f in flags] == [True] + [False] * (len(flags) - 1)
+    assert [f.baselined for f in flags] == [True] + [False] * (len(flags) - 1)
 
 
 def foreign_workbook(path):
