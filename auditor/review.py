@@ -27,6 +27,8 @@ def attach_reviews(flags: list[Flag], baseline: dict[str, dict] | None, workbook
 
 
 def reviewed(flag: Flag, baseline: dict[str, dict] | None, workbook: dict) -> Flag:
+    """The flag with its review state: a baseline entry first, else the workbook's review; without
+    a baseline, `baselined` stays as it was (None for a fresh flag)."""
     entry = baseline.get(flag.id) if baseline else None
     review = None
     if entry is not None:

@@ -18,15 +18,15 @@ from auditor.review import attach_reviews, state
 
 def _flag(**changes) -> Flag:
     flag = Flag(report="reports/县2021.txt", rule="RATE001", name="rate", category="rate", severity="error",
-                message="1900件 / 2000件 = 95%, 与所述96.5%不符", expected="95%", observed="96.5%", region="某县",
-                year=2021, evidence=(Evidence("调解成功率为96.5%。", 10, 22, 3, column=5),),
+                message="1900件 / 2000件 = 95%, 与所述96.5%不符", expected="95%", observed="96.5%",
+                region="某县", year=2021, evidence=(Evidence("调解成功率为96.5%。", 10, 22, 3, column=5),),
                 sides=Sides(stated="96.5%", computed="95%", difference=1.5))
     return dataclasses.replace(flag, **changes)
 
 
-# The quotes as each maker writes them: a text file's sentence (auditor.process), a figure's sentence
-# in the facts table (no column), an HTML page's (column unknown), a PDF's (its page), a table row
-# (the cells it compares) and last year's report (auditor.frames.across_years: report and path).
+# The quotes as each maker writes them: a text file's sentence (auditor.process), a figure's
+# sentence in the facts table (no column), an HTML page's (column unknown), a PDF's (its page), a
+# table row (the cells it compares) and last year's report (auditor.frames.across_years).
 QUOTES = [
     {"text": "共受理40件。", "start": 3, "end": 10, "line": 2, "column": 4},
     {"text": "共受理40件。", "start": 3, "end": 10, "line": 2},
