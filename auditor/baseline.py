@@ -11,9 +11,11 @@ later flags by id, which survives unrelated edits of a report and changes when i
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from auditor.errors import AuditorError
+from auditor.flag import Flag
 from auditor.limits import check_file_size, load_json
 from auditor.report.files import write_atomic
 
@@ -53,10 +55,9 @@ def load_baseline(path: Path) -> dict[str, dict]:
     return {entry["id"]: entry for entry in _flag_list(path, document)}
 
 
-def apply_baseline(flags: list[dict], baseline: dict[str, dict]) -> None:
-    """Mark every flag: baselined is True when the baseline holds its id."""
-    for flag in flags:
-        flag["baselined"] = flag["id"] in baseline
+def apply_baseline(flags: list[Flag], baseline: dict[str, dict]) -> list[Flag]:
+    """The flags, each marked: baselined is True when the baseline holds its id."""
+    return [replace(flag, baselined=flag.id in baseline) for flag in flags]
 
 
 # --- sources ---------------------------------------------------------------------------------

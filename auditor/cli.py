@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperArgument, TyperGroup
 
 from auditor import __version__
+from auditor.flag import Flag
 from auditor.speed import exit_leaving_memory, hypothesis_unseen, no_cyclic_gc_from_start
 
 EXIT_OK, EXIT_FLAGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -201,7 +202,7 @@ def audit(
                     for batch in run.batches():
                         outputs.add(batch)
                     result = run.result()
-                    _mark_reviews(result.flags, accepted, out)
+                    result.flags = _marked_reviews(result.flags, accepted, out)
                     outputs.finish(result, phase)
                 removed = outputs.removed
                 if data_docs:
@@ -364,12 +365,12 @@ def _explanation(rule, lang: str = "en") -> str:
     ])
 
 
-def _mark_reviews(flags: list[dict], accepted: dict | None, out: Path) -> None:
-    """Each flag's review state, from the baseline and the workbook a reviewer left in OUT."""
+def _marked_reviews(flags: list[Flag], accepted: dict | None, out: Path) -> list[Flag]:
+    """The flags with their review state, from the baseline and the workbook a reviewer left in OUT."""
     from auditor.report.workbook import WORKBOOK_NAME, read_reviews
     from auditor.review import attach_reviews
 
-    attach_reviews(flags, accepted, read_reviews(Path(out) / WORKBOOK_NAME))
+    return attach_reviews(flags, accepted, read_reviews(Path(out) / WORKBOOK_NAME))
 
 
 def _print_results(result, config, out: Path, output_format: OutputFormat, statistics: bool, verbosity,
@@ -448,14 +449,14 @@ def _silence_stdout() -> None:
         pass
 
 
-def _exit_status(flags: list[dict], fail_on: FailOn) -> int:
+def _exit_status(flags: list[Flag], fail_on: FailOn) -> int:
     if fail_on is FailOn.never:
         return EXIT_OK
     from auditor.flags import severity_rank
 
     threshold = severity_rank(fail_on.value)
-    counted = [f for f in flags if not f.get("baselined")]
-    return EXIT_FLAGS if any(severity_rank(f["severity"]) <= threshold for f in counted) else EXIT_OK
+    counted = [f for f in flags if not f.baselined]
+    return EXIT_FLAGS if any(severity_rank(f.severity) <= threshold for f in counted) else EXIT_OK
 
 
 def _report_lost_reports(records, debug: bool) -> None:

@@ -10,30 +10,24 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
 from string import Formatter
 
 import pandas as pd
 
 from auditor.checks.gx_suites import KEY_COLUMN, Failure
 from auditor.config import SEVERITIES, Config
+from auditor.flag import Evidence, Flag, Sides
 from auditor.frames import Frames
 
-FLAG_FIELDS = ("id", "report", "rule", "name", "category", "severity", "message", "expected", "observed",
-               "region", "year", "evidence")
-# Set on a flag after it is built (auditor.review), and written to flags.json when present.
-REVIEW_FIELDS = ("baselined", "review")
-# What the workbook shows of a flag beside its message, in the run's language: the report's figure,
-# the figure computed from the others or what must hold, and their difference (auditor.config.SIDES).
-# Kept out of flags.json, whose shape stays as it is.
-SIDES_FIELD = "sides"
 
-
-def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: str = "zh") -> list[dict]:
+def build_flags(failures: list[Failure], frames: Frames, config: Config, lang: str = "zh") -> list[Flag]:
     """The flags of a run checked in one batch, in the run's order, with their ids."""
     return ordered_flags(flag_rows(failures, frames, config, lang))
 
 
-def flag_rows(failures: list[Failure], frames: Frames, config: Config, lang: str = "zh") -> list[dict]:
+def flag_rows(failures: list[Failure], frames: Frames, config: Config, lang: str = "zh") -> list[Flag]:
     """The flags of a batch's failures, in the failures' order and without ids: ordered_flags
     orders and numbers the run's flags once every batch is checked."""
     failing = {table: {f.key for f in failures if f.table == table} for table in KEY_COLUMN}
@@ -54,36 +48,30 @@ def flag_rows(failures: list[Failure], frames: Frames, config: Config, lang: str
         if fields.get("family"):
             fields["family"] = config.vocabulary.family_names.get(fields["family"], {}).get(lang, fields["family"])
         document = documents[row["report"]]
-        flags.append({
-            "report": row["report"],
-            "rule": rule.code,
-            "name": rule.name,
-            "category": rule.category,
-            "severity": rule.severity,
-            "message": _fill(rule.message[lang], fields) + (_fill(rule.tried[lang], fields)
-                                                            if rule.tried and fields.get("tried") else ""),
-            "expected": _fill(rule.expected, fields),
-            "observed": _fill(rule.observed, fields),
-            "region": _plain(document["region"]),
-            "year": _plain(document["year"]),
-            "evidence": _evidence(failure.table, row, evidence_columns.get(rule.code)),
-            SIDES_FIELD: _sides(rule.sides, fields, row if failure.table == "relations" and rule.difference else None,
-                                lang, stated_values),
-        })
+        flags.append(Flag(
+            report=row["report"],
+            rule=rule.code,
+            name=rule.name,
+            category=rule.category,
+            severity=rule.severity,
+            message=_fill(rule.message[lang], fields) + (_fill(rule.tried[lang], fields)
+                                                         if rule.tried and fields.get("tried") else ""),
+            expected=_fill(rule.expected, fields),
+            observed=_fill(rule.observed, fields),
+            region=_plain(document["region"]),
+            year=_plain(document["year"]),
+            evidence=tuple(map(Evidence.from_dict, _evidence(failure.table, row, evidence_columns.get(rule.code)))),
+            sides=_sides(rule.sides, fields, row if failure.table == "relations" and rule.difference else None,
+                         lang, stated_values),
+        ))
     return flags
 
 
-def ordered_flags(flags: list[dict]) -> list[dict]:
+def ordered_flags(flags: list[Flag]) -> list[Flag]:
     """The run's flags by report, place and rule (a stable sort: a report's flags keep the order of
     its failures), each with its id."""
     flags = sorted(flags, key=_order)
-    _assign_ids(flags)
-    return [{name: flag[name] for name in (*FLAG_FIELDS, SIDES_FIELD)} for flag in flags]
-
-
-def public_fields(flag: dict) -> dict:
-    """The flag as flags.json holds it: its fields, then its review state where it has one."""
-    return {name: flag[name] for name in (*FLAG_FIELDS, *REVIEW_FIELDS) if name in flag}
+    return [replace(flag, id=flag_id) for flag, flag_id in zip(flags, _ids(flags))]
 
 
 def _stated_values(facts: pd.DataFrame, relations) -> dict[str, float]:
@@ -104,7 +92,7 @@ def _fact_key(relation: dict) -> str | None:
 
 
 def _sides(templates: dict[str, dict[str, str]], fields: dict[str, str], relation: dict | None, lang: str,
-           stated_values: dict[str, float]) -> dict:
+           stated_values: dict[str, float]) -> Sides:
     """side -> text, and the difference (stated − computed) where both are figures of a RELATION
     (None: no difference to show)."""
     sides: dict = {side: _fill(template[lang], fields) for side, template in templates.items()}
@@ -115,7 +103,7 @@ def _sides(templates: dict[str, dict[str, str]], fields: dict[str, str], relatio
         computed = _middle(relation.get("computed_lo"), relation.get("computed_hi"))
         if stated is not None and computed is not None:
             sides["difference"] = round(stated - computed, 2)  # as a reader subtracts the figures shown
-    return sides
+    return Sides(**sides)
 
 
 def _middle(low, high) -> float | None:
@@ -131,10 +119,14 @@ def _rows(frame: pd.DataFrame, key: str, keys: set[str]) -> dict[str, dict]:
     return frame[frame[key].isin(keys)].set_index(key, drop=False).to_dict("index")
 
 
-def quoted(evidence: dict) -> str:
+def quoted(evidence: Evidence) -> str:
     """An evidence quote as text; one from another report (CONS003 quotes last year's) names it."""
-    other = evidence.get("report")
-    return f"〔{other}〕{evidence['text']}" if other else evidence["text"]
+    return quote_text(evidence.text, evidence.report)
+
+
+def quote_text(text: str, other: str | None = None) -> str:
+    """A quote's TEXT, named by the OTHER report it is from: 〔…/2022.txt〕上年受理…"""
+    return f"〔{other}〕{text}" if other else text
 
 
 def severity_rank(severity: str) -> int:
@@ -142,22 +134,23 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)
 
 
-def _order(flag: dict) -> tuple:
-    first = flag["evidence"][0]["start"] if flag["evidence"] else -1
-    return (flag["report"], first, flag["rule"], flag["observed"])
+def _order(flag: Flag) -> tuple:
+    first = flag.evidence[0].start if flag.evidence else -1
+    return (flag.report, first, flag.rule, flag.observed)
 
 
-def _assign_ids(flags: list[dict]) -> None:
+def _ids(flags: list[Flag]) -> Iterator[str]:
+    """The id of each flag, in order."""
     occurrences: Counter[str] = Counter()
     for flag in flags:
-        quoted = "\x1f".join(e["text"] for e in flag["evidence"])
+        quoted = "\x1f".join(e.text for e in flag.evidence)
         # The file's name, not its folder: an id survives moving the reports or running from elsewhere.
-        name = flag["report"].rsplit("/", 1)[-1]
-        key = "\x1e".join((name, flag["rule"], flag["expected"], flag["observed"], quoted))
+        name = flag.report.rsplit("/", 1)[-1]
+        key = "\x1e".join((name, flag.rule, flag.expected, flag.observed, quoted))
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
         occurrences[digest] += 1
         # The same sentence twice in one report (a duplicated body) gives distinct ids.
-        flag["id"] = digest if occurrences[digest] == 1 else f"{digest}-{occurrences[digest]}"
+        yield digest if occurrences[digest] == 1 else f"{digest}-{occurrences[digest]}"
 
 
 def _template_fields(row: dict) -> dict[str, str]:

@@ -22,6 +22,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+from auditor.flag import Evidence, Flag
 from auditor.flags import quoted
 from auditor.i18n import clip, display_width
 from auditor.review import state
@@ -46,32 +47,31 @@ def _escape(match: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def location(flag: dict) -> str:
+def location(flag: Flag) -> str:
     """path:line:col of the flag's first quote, or the path alone."""
-    evidence = flag.get("evidence") or []
-    first = evidence[0] if evidence else {}
-    where = safe(flag["report"])
-    if isinstance(first.get("line"), int):
-        where += f":{first['line']}"
-        if isinstance(first.get("column"), int):
-            where += f":{first['column']}"
+    first = flag.evidence[0] if flag.evidence else None
+    where = safe(flag.report)
+    if first is not None and isinstance(first.line, int):
+        where += f":{first.line}"
+        if isinstance(first.column, int):
+            where += f":{first.column}"
     return where
 
 
-def text_lines(flags: list[dict], concise: bool = False, colour: bool = False,
+def text_lines(flags: list[Flag], concise: bool = False, colour: bool = False,
                width: int | None = None) -> Iterable[str]:
     """The full or concise format, line by line. WIDTH cuts a quote to a terminal's width."""
     paint = _painter(colour)
     for flag in flags:
         if state(flag) == "baselined":
             continue
-        severity = flag["severity"]
-        mark = " (reviewed: " + safe(flag["review"]["status"]) + ")" if state(flag) == "reviewed" else ""
-        yield (f"{paint(location(flag), '1')}: {paint(flag['rule'], _COLOURS.get(severity, '0') + ';1')} "
-               f"[{paint(severity, _COLOURS.get(severity, '0'))}] {safe(flag['message'])}{mark}")
+        severity = flag.severity
+        mark = " (reviewed: " + safe(flag.review.status) + ")" if state(flag) == "reviewed" else ""
+        yield (f"{paint(location(flag), '1')}: {paint(flag.rule, _COLOURS.get(severity, '0') + ';1')} "
+               f"[{paint(severity, _COLOURS.get(severity, '0'))}] {safe(flag.message)}{mark}")
         if concise:
             continue
-        quotes = flag.get("evidence") or []
+        quotes = flag.evidence
         numbers = [_gutter(q) for q in quotes[:MAX_QUOTES]]
         gutter = max((display_width(n) for n in numbers), default=0)
         anchors = _anchors(flag)
@@ -85,10 +85,10 @@ def text_lines(flags: list[dict], concise: bool = False, colour: bool = False,
         yield ""
 
 
-def _anchors(flag: dict) -> list[str]:
+def _anchors(flag: Flag) -> list[str]:
     """The figures a flag names, to find in its quotes: its expected and observed values and the
     report's side (97.31%, 调解成功率97.5%), longest first."""
-    texts = [flag.get("observed"), flag.get("expected"), (flag.get("sides") or {}).get("stated")]
+    texts = [flag.observed, flag.expected, flag.sides.stated]
     pieces = {piece.strip() for text in texts if isinstance(text, str) for piece in re.split(r"[;=,、]", text)}
     return sorted((p for p in pieces if len(p) >= 2 and any(ch.isdigit() for ch in p)), key=len, reverse=True)
 
@@ -107,10 +107,9 @@ def clip_around(text: str, width: int, anchors: list[str]) -> str:
     return clip("…" + text[start:], width)
 
 
-def _gutter(quote: dict) -> str:
-    line = quote.get("line")
-    number = str(line) if isinstance(line, int) else ""
-    return f"p{quote['page']} {number}".strip() if quote.get("page") is not None else number
+def _gutter(quote: Evidence) -> str:
+    number = str(quote.line) if isinstance(quote.line, int) else ""
+    return f"p{quote.page} {number}".strip() if quote.page is not None else number
 
 
 def _painter(colour: bool) -> Callable[[str, str], str]:
@@ -119,23 +118,22 @@ def _painter(colour: bool) -> Callable[[str, str], str]:
     return lambda text, code: f"\x1b[{code}m{text}\x1b[0m"
 
 
-def github_lines(flags: list[dict], rule_names: dict[str, str] | None = None) -> Iterable[str]:
+def github_lines(flags: list[Flag], rule_names: dict[str, str] | None = None) -> Iterable[str]:
     """GitHub Actions workflow commands: ::error file=…,line=…,col=…,title=…::message."""
     rule_names = rule_names or {}
     for flag in flags:
         if state(flag) == "baselined":
             continue
-        evidence = flag.get("evidence") or []
-        first = evidence[0] if evidence else {}
-        properties = [f"file={_property(flag['report'])}"]
-        if isinstance(first.get("line"), int):
-            properties.append(f"line={first['line']}")
-            if isinstance(first.get("column"), int):
-                properties.append(f"col={first['column']}")
-        title = f"{flag['rule']} {rule_names.get(flag['rule'], flag.get('name', ''))}".strip()
+        first = flag.evidence[0] if flag.evidence else None
+        properties = [f"file={_property(flag.report)}"]
+        if first is not None and isinstance(first.line, int):
+            properties.append(f"line={first.line}")
+            if isinstance(first.column, int):
+                properties.append(f"col={first.column}")
+        title = f"{flag.rule} {rule_names.get(flag.rule, flag.name)}".strip()
         properties.append(f"title={_property(title)}")
-        body = flag["message"] + (f"\n{quoted(first)}" if first.get("text") else "")
-        yield f"::{_GITHUB_LEVELS.get(flag['severity'], 'warning')} {','.join(properties)}::{_data(body)}"
+        body = flag.message + (f"\n{quoted(first)}" if first is not None and first.text else "")
+        yield f"::{_GITHUB_LEVELS.get(flag.severity, 'warning')} {','.join(properties)}::{_data(body)}"
 
 
 def _data(text: str) -> str:
@@ -150,19 +148,19 @@ def safe_multiline(text: str) -> str:
     return _UNSAFE_RE.sub("\ufffd", str(text))
 
 
-def statistics_rows(flags: list[dict]) -> list[dict]:
+def statistics_rows(flags: list[Flag]) -> list[dict]:
     """Per rule: the flags that count, and the baselined apart; most frequent first."""
-    counted = Counter(f["rule"] for f in flags if state(f) != "baselined")
-    baselined = Counter(f["rule"] for f in flags if state(f) == "baselined")
+    counted = Counter(f.rule for f in flags if state(f) != "baselined")
+    baselined = Counter(f.rule for f in flags if state(f) == "baselined")
     first = {}
     for flag in flags:
-        first.setdefault(flag["rule"], flag)
-    rows = [{"code": code, "name": first[code].get("name", ""), "severity": first[code]["severity"],
+        first.setdefault(flag.rule, flag)
+    rows = [{"code": code, "name": first[code].name, "severity": first[code].severity,
              "count": counted[code], "baselined": baselined[code]} for code in first]
     return sorted(rows, key=lambda row: (-row["count"], -row["baselined"], row["code"]))
 
 
-def statistics_lines(flags: list[dict], titles: dict[str, str] | None = None) -> Iterable[str]:
+def statistics_lines(flags: list[Flag], titles: dict[str, str] | None = None) -> Iterable[str]:
     rows = statistics_rows(flags)
     if not rows:
         return

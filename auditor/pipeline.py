@@ -15,6 +15,7 @@ import pandas as pd
 from auditor.columns import OUTLIER_COLUMNS, PRIOR_DOCUMENT_COLUMNS, RECORD_SUMMARY
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError
+from auditor.flag import Flag
 from auditor.frames import Frames, RunContext, batch_frames, build_frames, named_facts, rates_of, run_context
 from auditor.history.tracked import History
 from auditor.ingest.discover import InputFile, Skipped, discover, display_name
@@ -26,7 +27,7 @@ from auditor.spill import Spill
 class AuditResult:
     records: list[ReportRecord]
     frames: Frames
-    flags: list[dict]
+    flags: list[Flag]
     validation: dict | None   # Great Expectations' results, per table, as JSON; None until gx_validation.json asks
     failed_rules: dict[str, list[str]]  # relation_key -> codes of the rules it failed
     lang: str = "zh"          # of the messages, and of the outputs written for a reader
@@ -163,7 +164,7 @@ class Batch:
     and numbers the run's flags once every batch is checked."""
     records: list[ReportRecord]
     frames: Frames
-    flags: list[dict]
+    flags: list[Flag]
     failed_rules: dict[str, list[str]]
 
 
@@ -186,7 +187,7 @@ class AuditRun:
                  progress: Callable[[int, int], None] | None = None, exclude: Sequence[str | Path] = (),
                  history: History | None = None, phase: Callable[[str], None] | None = None,
                  follow_links: bool = False, batch_reports: int | None = None,
-                 keep_facts: Callable[[pd.DataFrame, list[dict]], pd.DataFrame] | None = None):
+                 keep_facts: Callable[[pd.DataFrame, list[Flag]], pd.DataFrame] | None = None):
         from auditor.checks.suites import row_by_row
 
         self.paths, self.config, self.lang, self.jobs = paths, config, lang, jobs
@@ -196,7 +197,7 @@ class AuditRun:
         self.batch_reports = batch_reports if batch_reports and row_by_row(config) else None
         self.records: list[ReportRecord] = []
         self._bounds: list[tuple[int, int]] = []   # each batch's records: start, end
-        self._flags: list[dict] = []
+        self._flags: list[Flag] = []
         self._kept: pd.DataFrame | None = None     # a run of several batches: the figures kept
         self._empty: Frames | None = None
         self._whole: Batch | None = None           # a run of one batch: that batch

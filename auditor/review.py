@@ -6,45 +6,49 @@
   已整改) or comment for it; it still counts until it is baselined.
 - open: neither.
 
-A flag carries `baselined` (only when a baseline was given) and `review` (only when it has one):
-{"status", "comment", "source": "baseline" | "workbook"}.
+A flag carries `baselined` (None unless a baseline was given) and `review` (None unless it has one):
+auditor.flag.Review(status, comment, source: "baseline" | "workbook").
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from auditor.flag import Flag, Review
 
 STATES = ("open", "reviewed", "baselined")
 ACCEPTED = "accepted"  # a baseline entry taken from flags.json: every flag accepted, no comment
 
 
-def attach_reviews(flags: list[dict], baseline: dict[str, dict] | None, workbook: dict | None = None) -> None:
-    """Mark FLAGS in place from the BASELINE (id -> entry) and the WORKBOOK's reviews (id -> Review)."""
-    workbook = workbook or {}
-    for flag in flags:
-        flag.pop("review", None)
-        if baseline is not None:
-            flag["baselined"] = flag["id"] in baseline
-        entry = baseline.get(flag["id"]) if baseline else None
-        if entry is not None:
-            flag["review"] = {"status": str(entry.get("status") or ACCEPTED), "comment": str(entry.get("comment") or ""),
-                              "source": "baseline"}
-        elif flag["id"] in workbook:
-            found = workbook[flag["id"]]
-            flag["review"] = {"status": found.status, "comment": found.comment, "source": "workbook"}
+def attach_reviews(flags: list[Flag], baseline: dict[str, dict] | None, workbook: dict | None = None) -> list[Flag]:
+    """FLAGS with their review state from the BASELINE (id -> entry) and the WORKBOOK's reviews (id -> Review)."""
+    return [reviewed(flag, baseline, workbook or {}) for flag in flags]
 
 
-def state(flag: dict) -> str:
-    if flag.get("baselined"):
+def reviewed(flag: Flag, baseline: dict[str, dict] | None, workbook: dict) -> Flag:
+    """The flag with its review state: a baseline entry first, else the workbook's review; without
+    a baseline, `baselined` stays as it was (None for a fresh flag)."""
+    entry = baseline.get(flag.id) if baseline else None
+    review = None
+    if entry is not None:
+        review = Review(str(entry.get("status") or ACCEPTED), str(entry.get("comment") or ""), "baseline")
+    elif flag.id in workbook:
+        found = workbook[flag.id]
+        review = Review(found.status, found.comment, "workbook")
+    return replace(flag, baselined=flag.id in baseline if baseline is not None else flag.baselined, review=review)
+
+
+def state(flag: Flag) -> str:
+    if flag.baselined:
         return "baselined"
-    return "reviewed" if flag.get("review") else "open"
+    return "reviewed" if flag.review else "open"
 
 
-def justification(flag: dict) -> str:
+def justification(flag: Flag) -> str:
     """Why a baselined flag is accepted, in the reviewer's words where there are some."""
-    review = flag.get("review") or {}
-    status, comment = review.get("status") or ACCEPTED, review.get("comment") or ""
+    status = flag.review.status if flag.review and flag.review.status else ACCEPTED
+    comment = flag.review.comment if flag.review else ""
     if status == ACCEPTED:
         return comment or "accepted in the baseline"
     return f"{status}: {comment}" if comment else status
@@ -64,13 +68,13 @@ class Tally:
         return sum(self.by_severity.values())
 
 
-def tally(flags: list[dict]) -> Tally:
+def tally(flags: list[Flag]) -> Tally:
     counts = Tally()
     for flag in flags:
         kind = state(flag)
         if kind == "baselined":
             counts.baselined += 1
             continue
-        counts.by_severity[flag["severity"]] += 1
+        counts.by_severity[flag.severity] += 1
         counts.reviewed += kind == "reviewed"
     return counts

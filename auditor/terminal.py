@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from enum import IntEnum
 
 from auditor.config import SEVERITIES
+from auditor.flag import Flag
 from auditor.ingest.discover import display_name
 from auditor.listing import safe
 from auditor.review import tally
@@ -76,9 +77,9 @@ def display(verbosity: Verbosity):
         yield shown
 
 
-def report_lines(records, flags: list[dict]) -> list[str]:
+def report_lines(records, flags: list[Flag]) -> list[str]:
     """--verbose: one line per report."""
-    per_report = Counter((f["report"], f["severity"]) for f in flags)
+    per_report = Counter((f.report, f.severity) for f in flags)
     lines = []
     for record in records:
         doc = record.document
@@ -88,7 +89,7 @@ def report_lines(records, flags: list[dict]) -> list[str]:
     return lines
 
 
-def summary_line(records, flags: list[dict], out) -> str:
+def summary_line(records, flags: list[Flag], out) -> str:
     """One line: the flags that count by severity, the reviewed among them and the baselined apart,
     the unreadable inputs, and where the outputs are."""
     counts = tally(flags)

@@ -49,9 +49,9 @@ def scaled(base: AuditResult, reports: int, figured: int) -> AuditResult:
             records.append(replace(record, document={**record.document, "report": prefix + record.document["report"]}))
         chosen = set(names)
         for flag in base.flags:
-            if flag["report"] in chosen:
-                new_id = hashlib.sha256(f"{copy}:{flag['id']}".encode()).hexdigest()[:16]
-                flags.append({**flag, "report": prefix + flag["report"], "id": new_id})
+            if flag.report in chosen:
+                new_id = hashlib.sha256(f"{copy}:{flag.id}".encode()).hexdigest()[:16]
+                flags.append(replace(flag, report=prefix + flag.report, id=new_id))
         for frame, into in ((base.frames.documents, documents), (base.frames.facts, facts),
                             (base.frames.relations, relations)):
             if into is not documents and copy * len(base.records) >= figured:

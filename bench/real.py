@@ -30,6 +30,8 @@ from pathlib import Path
 
 import regex
 
+from auditor.flag import Flag
+
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 PASSAGES = CORPORA / "real_passages" / "passages.jsonl"
 REPORTS = CORPORA / "real_reports"
@@ -61,14 +63,14 @@ def load_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def is_serious_content(flag: dict) -> bool:
-    return flag["severity"] in SERIOUS and flag["category"] in CONTENT
+def is_serious_content(flag: Flag) -> bool:
+    return flag.severity in SERIOUS and flag.category in CONTENT
 
 
-def names_figure(flag: dict, figure: str) -> bool:
+def names_figure(flag: Flag, figure: str) -> bool:
     """The flag's own words name the figure: 2251 in "1 + 16 + … = 2088, 与…2251条不符", not in 22510."""
     figure = _SPACE_RE.sub(" ", figure.strip())
-    said = " ".join(str(flag.get(k) or "") for k in ("message", "expected", "observed"))
+    said = " ".join(str(getattr(flag, k) or "") for k in ("message", "expected", "observed"))
     if not figure:
         return False
     return regex.search(rf"(?<![\d.]){regex.escape(figure)}(?![\d])", said) is not None
@@ -78,11 +80,11 @@ def _squeeze(text: str) -> str:
     return _SPACE_RE.sub("", text)
 
 
-def overlaps_quote(flag: dict, quote: str) -> bool:
+def overlaps_quote(flag: Flag, quote: str) -> bool:
     """The flag quotes the same passage: a stretch of 12 characters in common with the gold quote."""
     gold = _squeeze(quote)
-    for evidence in flag.get("evidence") or ():
-        text = _squeeze(evidence.get("text") or "")
+    for evidence in flag.evidence:
+        text = _squeeze(evidence.text or "")
         if not text or not gold:
             continue
         if gold in text or text in gold:
@@ -92,7 +94,7 @@ def overlaps_quote(flag: dict, quote: str) -> bool:
     return False
 
 
-def matches_line(flag: dict, line: dict) -> bool:
+def matches_line(flag: Flag, line: dict) -> bool:
     figures = [f for f in line.get("figures") or () if len(_squeeze(f).strip("%")) >= 2]
     return any(names_figure(flag, f) for f in figures) or overlaps_quote(flag, line.get("quote") or "")
 
@@ -108,7 +110,7 @@ def _audit(paths: list[Path], config):
 def _flags_by_report(result) -> dict[str, list[dict]]:
     by_report: dict[str, list[dict]] = {}
     for flag in result.flags:
-        by_report.setdefault(Path(flag["report"]).stem, []).append(flag)
+        by_report.setdefault(Path(flag.report).stem, []).append(flag)
     return by_report
 
 
@@ -127,7 +129,7 @@ def score_passages(config, scores: Scores) -> None:
         serious = [f for f in flags.get(f"p{i:03d}", []) if is_serious_content(f)]
         entry = {"passage": i, "topic": passage.get("topic"), "verdict": passage["verdict"],
                  "text": passage["text"], "computed": passage.get("computed"),
-                 "flags": [f"{f['rule']} {f['severity']}: {f['message']}" for f in serious]}
+                 "flags": [f"{f.rule} {f.severity}: {f.message}" for f in serious]}
         if passage["verdict"] == "inconsistent":
             scores.passages_inconsistent += 1
             scores.passages_inconsistent_flagged += bool(serious)
@@ -159,20 +161,20 @@ def score_reports(config, scores: Scores) -> None:
             continue
         scores.anomalies += 1
         first = line["figures"][0]
-        hits = [f for f in flags.get(line["id"], []) if f["severity"] in SERIOUS and names_figure(f, first)]
+        hits = [f for f in flags.get(line["id"], []) if f.severity in SERIOUS and names_figure(f, first)]
         entry = {"report": line["id"], "category": line["category"], "quote": line["quote"][:160],
-                 "computed": line["computed"], "flags": [f"{f['rule']}: {f['message']}" for f in hits]}
+                 "computed": line["computed"], "flags": [f"{f.rule}: {f.message}" for f in hits]}
         (found if hits else missed).append(entry)
     scores.anomalies_found = len(found)
     for report, report_flags in flags.items():
         known = [g for g in lines_of.get(report, []) if g["kind"] in ("anomaly", "borderline")]
         for flag in report_flags:
-            if flag["rule"] == "DOC004":
-                doc004.append({"report": report, "message": flag["message"]})
+            if flag.rule == "DOC004":
+                doc004.append({"report": report, "message": flag.message})
             elif is_serious_content(flag) and not any(matches_line(flag, g) for g in known):
-                false.append({"report": report, "rule": flag["rule"], "severity": flag["severity"],
-                              "message": flag["message"],
-                              "quote": (flag["evidence"][0]["text"] if flag["evidence"] else "")[:200]})
+                false.append({"report": report, "rule": flag.rule, "severity": flag.severity,
+                              "message": flag.message,
+                              "quote": (flag.evidence[0].text if flag.evidence else "")[:200]})
     scores.false_content_flags = len(false)
     scores.false_doc004 = len(doc004)
     from auditor.frames import CHECKED_OPS

@@ -22,8 +22,8 @@ def result(tmp_path_factory, config) -> AuditResult:
 
 @pytest.fixture
 def flags(result):
-    """A fresh copy of the flags for each test: apply_baseline marks them in place."""
-    return [dict(flag) for flag in result.flags]
+    """The run's flags: apply_baseline returns them marked, and leaves these as they are."""
+    return list(result.flags)
 
 
 def column(key: str) -> int:
@@ -60,23 +60,23 @@ def test_reviewed_workbook_round_trip(tmp_path, result, config, flags):
     assert document["source"] == str(tmp_path / "flags.xlsx")
     entries = document["flags"]
     assert [e["id"] for e in entries] == sorted(i for i, (status, _) in marked.items() if status != "确认问题")
-    by_id = {f["id"]: f for f in flags}
+    by_id = {f.id: f for f in flags}
     for entry in entries:
         assert set(entry) == {"id", "rule", "report", "message", "status", "comment"}
         assert (entry["status"], entry["comment"]) == marked[entry["id"]]
         assert (entry["rule"], entry["report"], entry["message"]) == tuple(
-            by_id[entry["id"]][k] for k in ("rule", "report", "message"))
+            getattr(by_id[entry["id"]], k) for k in ("rule", "report", "message"))
     assert "比率按四舍五入计算" in baseline_file.read_text(encoding="utf-8")  # not \u-escaped
 
-    apply_baseline(flags, load_baseline(baseline_file))
-    assert {f["id"] for f in flags if f["baselined"]} == {e["id"] for e in entries}
-    assert all(f["baselined"] is False for f in flags if f["id"] not in {e["id"] for e in entries})
+    flags = apply_baseline(flags, load_baseline(baseline_file))
+    assert {f.id for f in flags if f.baselined} == {e["id"] for e in entries}
+    assert all(f.baselined is False for f in flags if f.id not in {e["id"] for e in entries})
 
 
 def test_baselined_flags_show_in_the_next_workbook(tmp_path, result, config, flags):
     write_workbook(tmp_path, result, config)
     marked = review(tmp_path / "flags.xlsx", {2: ("误报", "")})
-    apply_baseline(flags, build_baseline_index(tmp_path / "flags.xlsx"))
+    flags = apply_baseline(flags, build_baseline_index(tmp_path / "flags.xlsx"))
     out = tmp_path / "next"
     write_workbook(out, AuditResult(result.records, result.frames, flags, result.validation, result.failed_rules),
                    config)
@@ -87,18 +87,20 @@ def test_baselined_flags_show_in_the_next_workbook(tmp_path, result, config, fla
 def test_flags_json_round_trip(tmp_path, result, config, flags):
     write_flags_json(tmp_path / "flags.json", result.records, result.flags, config)
     baseline = build_baseline(tmp_path / "flags.json")
-    assert [e["id"] for e in baseline["flags"]] == sorted(f["id"] for f in flags)
+    assert [e["id"] for e in baseline["flags"]] == sorted(f.id for f in flags)
     assert {e["status"] for e in baseline["flags"]} == {"accepted"}
     assert {e["comment"] for e in baseline["flags"]} == {""}
 
     assert write_baseline(tmp_path / "flags.json", tmp_path / "baseline.json") == len(flags)
-    apply_baseline(flags, load_baseline(tmp_path / "baseline.json"))
-    assert all(f["baselined"] is True for f in flags)
+    flags = apply_baseline(flags, load_baseline(tmp_path / "baseline.json"))
+    assert all(f.baselined is True for f in flags)
 
 
 def test_apply_baseline_marks_every_flag(flags):
-    apply_baseline(flags, {flags[0]["id"]: {}})
-    assert [f["baselined"] for f in flags] == [True] + [False] * (len(flags) - 1)
+    marked = apply_baseline(flags, {flags[0].id: {}})
+    assert all(flag.baselined is None for flag in flags)  # the flags given are left as they are
+    flags = marked
+    assert [f.baselined for f in flags] == [True] + [False] * (len(flags) - 1)
 
 
 def foreign_workbook(path):

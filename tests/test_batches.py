@@ -94,7 +94,7 @@ def test_a_batch_holds_its_own_figures_only(reports, config):
     assert len(seen) == 4 and all(holding <= last for holding in seen) and not seen[-1]
     assert run._spill._folder is None  # the run's pieces on disk are gone with it
     whole = audit([reports], config)
-    assert [f["id"] for f in result.flags] == [f["id"] for f in whole.flags]
+    assert [f.id for f in result.flags] == [f.id for f in whole.flags]
     assert result.flags == whole.flags
 
 

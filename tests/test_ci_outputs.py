@@ -86,10 +86,10 @@ def _cases(root: ET.Element) -> dict[tuple[str, str], ET.Element]:
 def test_the_sample_audit_is_what_these_tests_assume(audited):
     by_report = {}
     for flag in audited.flags:
-        by_report.setdefault(flag["report"], []).append(flag)
-    assert [f["severity"] for f in by_report[_report(SAMPLE)]] == ["error"] * 3
+        by_report.setdefault(flag.report, []).append(flag)
+    assert [f.severity for f in by_report[_report(SAMPLE)]] == ["error"] * 3
     assert _report(CLEAN) not in by_report
-    assert [f["rule"] for f in by_report[_report(EMPTY)]] == ["INPUT001"]
+    assert [f.rule for f in by_report[_report(EMPTY)]] == ["INPUT001"]
 
 
 # --- JUnit --------------------------------------------------------------------------------
@@ -107,23 +107,23 @@ def test_junit_has_a_testcase_per_readable_report_and_category_and_one_for_an_un
 
 def test_junit_failures_carry_the_flags_of_their_report_and_category(out, audited):
     cases = _cases(ET.parse(out / "junit.xml").getroot())
-    failing = {(f["report"], f["category"]) for f in audited.flags if f["severity"] in ("error", "warning")}
+    failing = {(f.report, f.category) for f in audited.flags if f.severity in ("error", "warning")}
     assert {key for key, case in cases.items() if case.find("failure") is not None} == failing
     for flag in audited.flags:
-        failure = cases[(flag["report"], flag["category"])].find("failure")
+        failure = cases[(flag.report, flag.category)].find("failure")
         assert failure.get("message") == "1 flag (1 error)"
         assert failure.get("type") == "error"
         line = failure.text.strip()
-        evidence = flag["evidence"]
-        where = f" line {evidence[0]['line']}" if evidence else ""
-        assert line == f"{flag['rule']} error{where}: {flag['message']}"
+        evidence = flag.evidence
+        where = f" line {evidence[0].line}" if evidence else ""
+        assert line == f"{flag.rule} error{where}: {flag.message}"
     assert all(case.find("failure") is None for (report, _), case in cases.items() if report == _report(CLEAN))
 
 
 def test_junit_info_and_baselined_flags_pass_and_are_listed_in_system_out(audited, config, tmp_path):
-    first, second = (f for f in audited.flags if f["report"] == _report(SAMPLE) and f["rule"] in ("ARITH001", "RATE001"))
-    flags = [{**first, "severity": "info"}, {**second, "baselined": True},
-             {**second, "id": "x", "baselined": False, "severity": "warning"}]
+    first, second = (f for f in audited.flags if f.report == _report(SAMPLE) and f.rule in ("ARITH001", "RATE001"))
+    flags = [dataclasses.replace(first, severity="info"), dataclasses.replace(second, baselined=True),
+             dataclasses.replace(second, id="x", baselined=False, severity="warning")]
     write_junit(tmp_path, dataclasses.replace(audited, flags=flags), config)
     cases = _cases(ET.parse(tmp_path / "junit.xml").getroot())
     arithmetic = cases[(_report(SAMPLE), "arithmetic")]
@@ -138,9 +138,9 @@ def test_junit_info_and_baselined_flags_pass_and_are_listed_in_system_out(audite
 
 
 def test_junit_strips_characters_xml_cannot_carry(audited, config, tmp_path):
-    flag = {**audited.flags[0], "message": "bad\x0b\x1bchar\x00s\ufffe end", "report": _report(SAMPLE)}
+    flag = dataclasses.replace(audited.flags[0], message="bad\x0b\x1bchar\x00s\ufffe end", report=_report(SAMPLE))
     write_junit(tmp_path, dataclasses.replace(audited, flags=[flag]), config)
-    failure = _cases(ET.parse(tmp_path / "junit.xml").getroot())[(_report(SAMPLE), flag["category"])].find("failure")
+    failure = _cases(ET.parse(tmp_path / "junit.xml").getroot())[(_report(SAMPLE), flag.category)].find("failure")
     assert failure.text.endswith(": badchars end")
 
 
@@ -190,7 +190,7 @@ def test_sarif_has_every_rule_and_one_result_per_flag(out, audited, config):
     assert all(r["shortDescription"]["text"] and r["fullDescription"]["text"] and r["help"]["text"] for r in driver["rules"])
     results = run["results"]
     assert [(r["ruleId"], r["level"], r["message"]["text"], r["partialFingerprints"]["auditorFlagId/v1"]) for r in results] \
-        == [(f["rule"], levels[f["severity"]], f["message"], f["id"]) for f in audited.flags]
+        == [(f.rule, levels[f.severity], f.message, f.id) for f in audited.flags]
     assert all(driver["rules"][r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
     assert all("baselineState" not in r for r in results)  # no baseline was used
 
@@ -200,19 +200,19 @@ def test_sarif_locations_point_at_the_quoted_text(out, audited, workdir):
     assert run["columnKind"] == "unicodeCodePoints"
     for flag, result in zip(audited.flags, run["results"]):
         location = result["locations"][0]["physicalLocation"]
-        assert unquote(location["artifactLocation"]["uri"]) == flag["report"]
-        if not flag["evidence"]:
+        assert unquote(location["artifactLocation"]["uri"]) == flag.report
+        if not flag.evidence:
             assert "region" not in location
             continue
-        evidence, region = flag["evidence"][0], location["region"]
-        assert region["startLine"] == evidence["line"]
-        assert region["startColumn"] == evidence["column"]
-        assert region["endColumn"] == evidence["column"] + evidence["end"] - evidence["start"]
+        evidence, region = flag.evidence[0], location["region"]
+        assert region["startLine"] == evidence.line
+        assert region["startColumn"] == evidence.column
+        assert region["endColumn"] == evidence.column + evidence.end - evidence.start
         # The region, read back from the file on disk, is the quote.
-        line = (workdir / flag["report"]).read_text(encoding="utf-8").split("\n")[region["startLine"] - 1]
-        assert line[region["startColumn"] - 1:region["endColumn"] - 1] == evidence["text"] == region["snippet"]["text"]
+        line = (workdir / flag.report).read_text(encoding="utf-8").split("\n")[region["startLine"] - 1]
+        assert line[region["startColumn"] - 1:region["endColumn"] - 1] == evidence.text == region["snippet"]["text"]
         related = result.get("relatedLocations", [])
-        assert [r["physicalLocation"]["region"]["startLine"] for r in related] == [e["line"] for e in flag["evidence"][1:]]
+        assert [r["physicalLocation"]["region"]["startLine"] for r in related] == [e.line for e in flag.evidence[1:]]
 
 
 def test_sarif_reports_an_unreadable_input_as_input001(out):
@@ -231,16 +231,18 @@ def test_sarif_percent_encodes_what_a_uri_cannot_carry():
 
 def test_sarif_baseline_state_and_html_columns(audited, config, tmp_path):
     first, second = audited.flags[0], audited.flags[1]
-    html = {**first, "id": "h", "report": "reports/page.html",
-            "evidence": [{**e, "column": None} for e in first["evidence"]]}
-    multiline = {**second, "id": "m", "evidence": [{**second["evidence"][0], "text": "a\nb", "start": 0, "end": 3}]}
-    flags = [{**first, "baselined": True}, {**html, "baselined": False}, {**multiline, "baselined": False}]
+    html = dataclasses.replace(first, id="h", report="reports/page.html",
+                               evidence=tuple(dataclasses.replace(e, column=None) for e in first.evidence))
+    multiline = dataclasses.replace(second, id="m",
+                                    evidence=(dataclasses.replace(second.evidence[0], text="a\nb", start=0, end=3),))
+    flags = [dataclasses.replace(first, baselined=True), dataclasses.replace(html, baselined=False),
+             dataclasses.replace(multiline, baselined=False)]
     write_sarif(tmp_path, dataclasses.replace(audited, flags=flags), config)
     log = _sarif(tmp_path)
     _validate(log)
     results = log["runs"][0]["results"]
     assert [r["baselineState"] for r in results] == ["unchanged", "new", "new"]
-    assert results[1]["locations"][0]["physicalLocation"]["region"] == {"startLine": first["evidence"][0]["line"]}
+    assert results[1]["locations"][0]["physicalLocation"]["region"] == {"startLine": first.evidence[0].line}
     region = results[2]["locations"][0]["physicalLocation"]["region"]
     assert "startColumn" in region and "endColumn" not in region and "snippet" not in region
 

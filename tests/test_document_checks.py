@@ -72,12 +72,12 @@ def test_a_repeated_paragraph_does_not_double_its_flags(tmp_path, config):
     report.write_text(whole_report(wrong + "\n" + wrong), encoding="utf-8")
     text = report.read_text(encoding="utf-8")
     flags = audit([report], config).flags
-    assert [f["rule"] for f in flags if f["rule"] == "ARITH001"] == ["ARITH001"]
-    assert flags_of(flags, "DOC001")[0]["evidence"][0]["start"] == text.rindex(wrong)
+    assert [f.rule for f in flags if f.rule == "ARITH001"] == ["ARITH001"]
+    assert flags_of(flags, "DOC001")[0].evidence[0].start == text.rindex(wrong)
 
 
 def flags_of(flags, rule):
-    return [f for f in flags if f["rule"] == rule]
+    return [f for f in flags if f.rule == rule]
 
 
 @pytest.mark.parametrize("text", [
@@ -122,8 +122,8 @@ def test_a_whole_report_passes_every_document_check():
 
 def test_the_seed_document_flags(seed_audit):
     """Every document flag the five seeds give, each checked by hand (see the rule docs)."""
-    found = sorted((Path(f["report"]).name[:3], f["rule"], f["observed"]) for f in seed_audit.flags
-                   if f["rule"][:3] in ("DAT", "DOC") and f["rule"] != "DATE001")
+    found = sorted((Path(f.report).name[:3], f.rule, f.observed) for f in seed_audit.flags
+                   if f.rule[:3] in ("DAT", "DOC") and f.rule != "DATE001")
     assert found == [
         ("001", "DOC003", "missing: signing date"),  # the page ends with 扫一扫在手机打开当前页
         ("003", "DOC002", "missing 存在的不足和原因"),  # 高邮: five measures headings and a one-line plan
@@ -134,13 +134,13 @@ def test_the_seed_document_flags(seed_audit):
 
 def test_the_seed_flags_quote_their_evidence(seed_audit):
     for flag in seed_audit.flags:
-        if flag["rule"][:3] not in ("DAT", "DOC"):
+        if flag.rule[:3] not in ("DAT", "DOC"):
             continue
-        text = (ROOT / flag["report"]).read_text(encoding="utf-8") if not Path(flag["report"]).is_absolute() \
-            else Path(flag["report"]).read_text(encoding="utf-8")
-        assert flag["evidence"], flag
-        for quote in flag["evidence"]:
-            assert text[quote["start"]:quote["end"]].strip() == quote["text"]
+        text = (ROOT / flag.report).read_text(encoding="utf-8") if not Path(flag.report).is_absolute() \
+            else Path(flag.report).read_text(encoding="utf-8")
+        assert flag.evidence, flag
+        for quote in flag.evidence:
+            assert text[quote.start:quote.end].strip() == quote.text
 
 
 # --- the State Council work reports: another kind of report ---------------------------------

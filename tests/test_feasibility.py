@@ -112,8 +112,8 @@ NEW_RULES = ("CONS001", "CONS002", "RATE002", "RATE003", "RANGE003")
 def test_seeds_gaoyou_restates_its_villages(seed_audit):
     """003 Gaoyou 2020: 220个村(社区) in one place, 全市224个村(社区) in another; nothing else of
     the new rules fires on the seeds (their changes and bases all have whole-number solutions)."""
-    flags = [(f["report"].rsplit("/", 1)[-1][:3], f["rule"], f["message"]) for f in seed_audit.flags
-             if f["rule"] in NEW_RULES]
+    flags = [(f.report.rsplit("/", 1)[-1][:3], f.rule, f.message) for f in seed_audit.flags
+             if f.rule in NEW_RULES]
     assert flags == [("003", "CONS001", "220个村(社区)与后文全市224个村(社区)不一致")]
     relations = seed_audit.frames.relations
     checked = relations[relations["op"].isin(["prior", "grim"])]

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from auditor.errors import AuditorError
 from auditor.extract.figures import extract_figures
+from auditor.flag import Evidence, Flag
 from auditor.pipeline import audit, read_reports
 from auditor.process import _plain_decimal
 from auditor.report.files import write_atomic
@@ -110,7 +111,7 @@ def test_unreadable_inputs_say_why(hostile, name, reason):
 def test_unreadable_inputs_become_input_flags(hostile):
     result = hostile[2]
     unreadable = {name for name, (state, _) in _status(result).items() if state == "error"}
-    flagged = {f["report"].rsplit("/", 1)[-1] for f in result.flags if f["rule"] == "INPUT001"}
+    flagged = {f.report.rsplit("/", 1)[-1] for f in result.flags if f.rule == "INPUT001"}
     assert unreadable <= flagged
 
 
@@ -118,7 +119,7 @@ def test_encodings_and_line_endings_give_the_same_flags(hostile):
     result = hostile[2]
     by_report = {}
     for flag in result.flags:
-        by_report.setdefault(flag["report"].rsplit("/", 1)[-1], []).append((flag["rule"], flag["message"]))
+        by_report.setdefault(flag.report.rsplit("/", 1)[-1], []).append((flag.rule, flag.message))
     expected = by_report["utf8 bom.txt"]
     assert {rule for rule, _ in expected} >= {"DATE001", "ARITH001", "RATE001"}
     for name in ("gb18030.txt", "utf16 bom.txt", "utf16le no bom.txt", "crlf.txt", "cr.txt"):
@@ -144,8 +145,8 @@ def test_big_inputs_are_read_and_quotes_stay_short(hostile):
     facts = result.frames.facts
     assert facts["sentence"].str.len().max() <= 1000
     for flag in result.flags:
-        for quote in flag["evidence"]:
-            assert len(quote["text"]) <= 1000
+        for quote in flag.evidence:
+            assert len(quote.text) <= 1000
 
 
 def test_a_number_of_thousands_of_digits_is_not_a_figure(hostile):
@@ -162,7 +163,9 @@ def test_nested_folders_odd_names_and_symlink_loops(hostile):
 
 def test_two_runs_give_identical_flags_ids_and_order(hostile):
     _, _, first, second = hostile
-    assert json.dumps(first.flags, ensure_ascii=False) == json.dumps(second.flags, ensure_ascii=False)
+    assert first.flags == second.flags
+    assert json.dumps([f.to_json() for f in first.flags], ensure_ascii=False) \
+        == json.dumps([f.to_json() for f in second.flags], ensure_ascii=False)
 
 
 def test_results_do_not_depend_on_the_number_of_jobs(config):
@@ -958,8 +961,8 @@ HOSTILE_NAME = "in/a.txt\n# Injected heading\n[link](http://evil.example)<img sr
 
 
 def _hostile_flag(report=HOSTILE_NAME, message="差值为\n## 注入 <b>粗体</b> | 列 `代码`"):
-    return {"id": "0123456789abcdef", "severity": "error", "category": "arithmetic", "rule": "ARITH001",
-            "report": report, "message": message, "evidence": [{"line": 3, "text": "x"}]}
+    return Flag(id="0123456789abcdef", severity="error", category="arithmetic", rule="ARITH001", report=report,
+                message=message, evidence=(Evidence("x", 0, 1, 3),))
 
 
 def _markdown_lines_outside_tables(markdown: str) -> list[str]:
@@ -991,7 +994,7 @@ def test_summary_md_of_ordinary_names_is_as_before():
     from auditor.report.markdown import render_summary
 
     flag = _hostile_flag("省/report_001 二〇二一 \\xb1\\xa8.txt", "调解成功率应为95%,报告为96.5%")
-    markdown = render_summary([ReportRecord({"report": flag["report"], "status": "ok", "reason": ""})], [flag])
+    markdown = render_summary([ReportRecord({"report": flag.report, "status": "ok", "reason": ""})], [flag])
     assert "| error | ARITH001 | 省/report_001 二〇二一 \\xb1\\xa8.txt | 3 | 调解成功率应为95%,报告为96.5% |" in markdown
 
 
@@ -1000,7 +1003,7 @@ def test_a_backslash_in_a_name_cannot_unescape_a_pipe():
     from auditor.report.markdown import render_summary
 
     flag = _hostile_flag("a\\|b\\", "m")
-    markdown = render_summary([ReportRecord({"report": flag["report"], "status": "ok", "reason": ""})], [flag])
+    markdown = render_summary([ReportRecord({"report": flag.report, "status": "ok", "reason": ""})], [flag])
     row = next(line for line in markdown.splitlines() if line.startswith("| error | ARITH001"))
     assert row == "| error | ARITH001 | a\\\\\\|b\\\\ | 3 | m |"  # a\\|b\\: the backslashes doubled
 
@@ -1043,11 +1046,11 @@ def test_workbook_cells_hold_no_nul_and_numbers_stay_numbers():
 
 # --- run safety and outputs: flags.json and flags.sarif bounded --------------------------------
 
-def _many_flags(n: int) -> list[dict]:
+def _many_flags(n: int) -> list[Flag]:
     severities = ("info", "warning", "error")
-    return [{"id": f"{i:016x}", "report": f"r{i % 7}.txt", "rule": "ARITH001", "name": "sum", "category": "arithmetic",
-             "severity": severities[i % 3], "message": f"=flag {i}", "expected": "1", "observed": "2",
-             "region": None, "year": 2021, "evidence": [{"line": 1, "column": 1, "start": 0, "end": 1, "text": "x"}]}
+    return [Flag(id=f"{i:016x}", report=f"r{i % 7}.txt", rule="ARITH001", name="sum", category="arithmetic",
+                 severity=severities[i % 3], message=f"=flag {i}", expected="1", observed="2", region=None, year=2021,
+                 evidence=(Evidence("x", 0, 1, 1, column=1),))
             for i in range(n)]
 
 
@@ -1057,7 +1060,7 @@ def test_capped_keeps_errors_first_in_the_runs_order_and_counts_the_rest():
     flags = _many_flags(10)
     assert capped(flags, 10) == (flags, None)
     kept, omitted = capped(flags, 4)
-    assert [int(f["id"], 16) for f in kept] == [1, 2, 5, 8]  # the three errors and the first warning, in order
+    assert [int(f.id, 16) for f in kept] == [1, 2, 5, 8]  # the three errors and the first warning, in order
     assert omitted == {"count": 6, "error": 0, "warning": 2, "info": 4, "every_flag_in": "flags.csv"}
 
 
@@ -1106,8 +1109,8 @@ def test_a_baseline_of_a_capped_flags_json_takes_every_flag_from_flags_csv(tmp_p
         build_baseline(tmp_path / "flags.json")
     write_csv(tmp_path / "flags.csv", flags_frame(flags))
     baseline = build_baseline(tmp_path / "flags.json")
-    assert sorted(entry["id"] for entry in baseline["flags"]) == sorted(flag["id"] for flag in flags)
-    assert {entry["message"] for entry in baseline["flags"]} == {flag["message"] for flag in flags}  # unquoted
+    assert sorted(entry["id"] for entry in baseline["flags"]) == sorted(flag.id for flag in flags)
+    assert {entry["message"] for entry in baseline["flags"]} == {flag.message for flag in flags}  # unquoted
 
 
 def test_flags_json_lists_the_reports_of_its_flags_first_when_capped(tmp_path, config):
@@ -1116,7 +1119,7 @@ def test_flags_json_lists_the_reports_of_its_flags_first_when_capped(tmp_path, c
 
     records = [ReportRecord({"report": f"r{i}.txt", "status": "ok", "reason": ""}) for i in range(7)]
     records[5] = ReportRecord({"report": "r5.txt", "status": "error", "reason": "empty"})
-    flags = [flag for flag in _many_flags(7) if flag["report"] in ("r3.txt", "r6.txt")]
+    flags = [flag for flag in _many_flags(7) if flag.report in ("r3.txt", "r6.txt")]
     write_flags_json(tmp_path / "flags.json", records, flags, config, report_limit=4)
     document = json.loads((tmp_path / "flags.json").read_text(encoding="utf-8"))
     assert [r["path"] for r in document["reports"]] == ["r0.txt", "r3.txt", "r5.txt", "r6.txt"]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor.flag import Evidence, Flag
 from auditor.frames import Frames
 from auditor.pipeline import AuditResult, audit
 from auditor.process import text_view
@@ -154,15 +155,15 @@ def test_every_evidence_span_is_highlighted_and_linked(run):
     documents = {r.document["report"]: r.document for r in result.records}
     checked = 0
     for key, flag in flag_keys(result).items():
-        document = documents[flag["report"]]
+        document = documents[flag.report]
         if document["status"] != "ok":
-            assert not flag["evidence"]
+            assert not flag.evidence
             continue
         text = text_view(Path(document["path"]).read_bytes(), Path(document["path"]).suffix).text
-        for k, evidence in enumerate(flag["evidence"]):
+        for k, evidence in enumerate(flag.evidence):
             anchor = f"{key}-e{k}"
-            assert page.mark_text[anchor] == text[evidence["start"]:evidence["end"]].replace("\n", "")
-            assert page.mark_flags[anchor] == {flag["id"]}
+            assert page.mark_text[anchor] == text[evidence.start:evidence.end].replace("\n", "")
+            assert page.mark_flags[anchor] == {flag.id}
             assert len([a for a in page.tags("mark") if a.get("id") == anchor]) == 1
             assert [a for a in page.tags("a") if a.get("href") == f"#{anchor}"], "the flag row links to it"
             checked += 1
@@ -172,14 +173,14 @@ def test_every_evidence_span_is_highlighted_and_linked(run):
 def test_flag_rows_carry_what_the_filters_need(run):
     result, _, _, page = run
     rows = [a for a in page.tags("tr") if "flag" in (a.get("class") or "").split()]
-    by_severity = sorted(result.flags, key=lambda f: ("error", "warning", "info").index(f["severity"]))  # stable
-    assert [r["data-flag"] for r in rows] == [f["id"] for f in by_severity]
+    by_severity = sorted(result.flags, key=lambda f: ("error", "warning", "info").index(f.severity))  # stable
+    assert [r["data-flag"] for r in rows] == [f.id for f in by_severity]
     assert [(r["data-severity"], r["data-category"], r["data-state"]) for r in rows] == \
-        [(f["severity"], f["category"], "open") for f in by_severity]
-    assert [r["id"] for r in rows] == [f"flag-{f['id']}" for f in by_severity]  # what the workbook links to
+        [(f.severity, f.category, "open") for f in by_severity]
+    assert [r["id"] for r in rows] == [f"flag-{f.id}" for f in by_severity]  # what the workbook links to
     boxes = {(a["data-filter"], a["value"]) for a in page.tags("input") if a.get("data-filter")}
     assert {("severity", s) for s in ("error", "warning", "info")} <= boxes
-    assert {("category", f["category"]) for f in result.flags} <= boxes
+    assert {("category", f.category) for f in result.flags} <= boxes
     assert [a for a in page.tags("input") if a.get("id") == "hide-empty"]
 
 
@@ -189,7 +190,7 @@ def test_summary_counts_and_the_unreadable_report(run):
     assert f"{len(result.records)} report(s): {ok} read, {len(result.records) - ok} unreadable; " \
            f"{len(result.flags)} flag(s)." in source
     assert "binary file (NUL bytes)" in "".join(page.text)
-    assert any(f["category"] == "input" for f in result.flags)
+    assert any(f.category == "input" for f in result.flags)
     sections = [a for a in page.tags("section") if "report" in (a.get("class") or "")]
     assert len(sections) == len(result.records)
 
@@ -207,7 +208,7 @@ def test_charts_aggregate_and_mark_the_outlying_rate(run):
     assert len([b for b in bars if b["class"] == "bar out"]) == 1  # the hostile 80.5%, alone in its bin
     assert "1 rate(s) outside it" in "".join(page.text) and "3 rate(s) from 3 of 5 report(s)" in "".join(page.text)
     # one bar per rule with flags, however many reports
-    rules = {f["rule"] for f in result.flags}
+    rules = {f.rule for f in result.flags}
     assert sum(1 for a in page.tags("rect") if a.get("fill") and a.get("y")) >= len(rules)
 
 
@@ -300,7 +301,7 @@ def unfiltered(run, tmp_path_factory) -> dict:
 
 def test_filters_in_headless_chromium(run, unfiltered, tmp_path):
     result, path, _, _ = run
-    severities = Counter(f["severity"] for f in result.flags)
+    severities = Counter(f.severity for f in result.flags)
     everything = unfiltered
     assert everything["visible_flags"] == everything["total_flags"] == len(result.flags)
     assert everything["visible_reports"] == len(result.records)
@@ -312,8 +313,8 @@ def test_filters_in_headless_chromium(run, unfiltered, tmp_path):
     assert errors["marks_on"] < errors["marks"]
 
     dates = selftest(path, "category:date;hide-empty", tmp_path / "profile")
-    assert dates["visible_flags"] == sum(f["category"] == "date" for f in result.flags)
-    assert dates["visible_reports"] == len({f["report"] for f in result.flags if f["category"] == "date"})
+    assert dates["visible_flags"] == sum(f.category == "date" for f in result.flags)
+    assert dates["visible_reports"] == len({f.report for f in result.flags if f.category == "date"})
 
 
 def test_screenshot_in_headless_chromium(run, tmp_path):
@@ -360,7 +361,7 @@ def test_texts_are_open_where_flagged_and_collapsed_where_not(run):
     result, _, _, page = run
     sections = {a["id"]: a for a in page.tags("section") if "report" in (a.get("class") or "")}
     texts = [a for a in page.tags("details") if a.get("class") == "text"]
-    flagged = {f["report"] for f in result.flags}
+    flagged = {f.report for f in result.flags}
     readable = [r.document for r in result.records if r.document["status"] == "ok"]
     assert len(texts) == len(readable) and len(sections) == len(result.records)
     assert sum("open" in a for a in texts) == len([d for d in readable if d["report"] in flagged])
@@ -412,12 +413,12 @@ def _large_result(tmp_path, config, n: int) -> AuditResult:
         start = len("某县2021年法治政府建设情况报告\n") + len(line) * 5
         if i % 3 == 0 and len(flags) < 400 * 2:
             for k in range(1 + i % 3 + (i % 2)):
-                flags.append({"id": f"{i:05d}{k}", "report": name, "rule": ("RATE001", "ARITH001", "DOC002")[k % 3],
-                              "name": "x", "category": ("rate", "arithmetic", "document")[k % 3],
-                              "severity": ("error", "warning", "info")[k % 3], "message": "1900件 / 2000件 = 95%, 与所述96.5%不符",
-                              "expected": "95%", "observed": "96.5%", "region": "某县", "year": 2021,
-                              "evidence": [{"text": line.strip(), "start": start, "end": start + len(line) - 1,
-                                            "line": 7, "column": 1}]})
+                flags.append(Flag(id=f"{i:05d}{k}", report=name, rule=("RATE001", "ARITH001", "DOC002")[k % 3],
+                                  name="x", category=("rate", "arithmetic", "document")[k % 3],
+                                  severity=("error", "warning", "info")[k % 3],
+                                  message="1900件 / 2000件 = 95%, 与所述96.5%不符", expected="95%", observed="96.5%",
+                                  region="某县", year=2021,
+                                  evidence=(Evidence(line.strip(), start, start + len(line) - 1, 7, column=1),)))
         if i < 1200:
             facts.append({"report": name, "kind": "rate", "metric": "success_rate", "family": "people_mediation",
                           "value_num": 90 + (i % 100) / 10, "plausible_min": 90.0, "plausible_max": 100.0,

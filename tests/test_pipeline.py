@@ -22,7 +22,7 @@ def flags_of(path, config):
 
 
 def keyed(flags):
-    return {(f["rule"], f["observed"]): f for f in flags}
+    return {(f.rule, f.observed): f for f in flags}
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +31,8 @@ def original(config):
 
 
 def test_ids_are_unique_and_stable_across_runs(config, original):
-    assert len({f["id"] for f in original}) == len(original)
-    assert [f["id"] for f in flags_of(HENGXIAN, config)] == [f["id"] for f in original]
+    assert len({f.id for f in original}) == len(original)
+    assert [f.id for f in flags_of(HENGXIAN, config)] == [f.id for f in original]
 
 
 def test_ids_survive_unrelated_edits(tmp_path, config, original):
@@ -42,15 +42,15 @@ def test_ids_survive_unrelated_edits(tmp_path, config, original):
     before, after = keyed(original), keyed(flags_of(edited, config))
     assert before.keys() == after.keys()
     for key in before:
-        assert before[key]["id"] == after[key]["id"]
-        assert before[key]["evidence"][0]["line"] != after[key]["evidence"][0]["line"]
+        assert before[key].id == after[key].id
+        assert before[key].evidence[0].line != after[key].evidence[0].line
 
 
 def test_ids_change_when_the_figures_change(tmp_path, config, original):
     changed = tmp_path / HENGXIAN.name
     changed.write_text(HENGXIAN.read_text(encoding="utf-8").replace("调解成功3334件", "调解成功3330件"), encoding="utf-8")
-    old = {f["rule"]: f["id"] for f in original if f["rule"] == "RATE001"}
-    new = {f["rule"]: f["id"] for f in flags_of(changed, config) if f["rule"] == "RATE001"}
+    old = {f.rule: f.id for f in original if f.rule == "RATE001"}
+    new = {f.rule: f.id for f in flags_of(changed, config) if f.rule == "RATE001"}
     assert old.keys() == new.keys() and old != new
 
 
@@ -58,7 +58,7 @@ def test_ids_change_when_the_figures_change(tmp_path, config, original):
 def test_other_encodings_give_the_same_flags(tmp_path, config, original, encoding):
     copy = tmp_path / HENGXIAN.name
     copy.write_bytes(HENGXIAN.read_text(encoding="utf-8").replace("\n", "\r\n").encode(encoding))
-    assert [(f["rule"], f["message"]) for f in flags_of(copy, config)] == [(f["rule"], f["message"]) for f in original]
+    assert [(f.rule, f.message) for f in flags_of(copy, config)] == [(f.rule, f.message) for f in original]
 
 
 def test_html_report_is_read_without_its_scripts_and_chrome(tmp_path, config):
@@ -72,13 +72,13 @@ def test_html_report_is_read_without_its_scripts_and_chrome(tmp_path, config):
         encoding="utf-8",
     )
     result = audit([page], config)
-    assert {f["rule"] for f in result.flags} == {"DATE001", "ARITH001", "RATE001"}
+    assert {f.rule for f in result.flags} == {"DATE001", "ARITH001", "RATE001"}
     facts = result.frames.facts
     assert not facts["text"].str.contains("99999").any()
     source = page.read_text(encoding="utf-8").splitlines()
     for flag in result.flags:
-        line = flag["evidence"][0]["line"]
-        assert flag["evidence"][0]["text"][:10] in html.unescape(source[line - 1])
+        line = flag.evidence[0].line
+        assert flag.evidence[0].text[:10] in html.unescape(source[line - 1])
 
 
 def test_the_cyclic_collector_is_off_only_inside_no_cyclic_gc():
@@ -101,8 +101,8 @@ def test_the_console_script_audits_alike_with_hypothesis_unseen(original):
             "from auditor.config import load_config; from auditor.pipeline import audit\n"
             "flags = audit([sys.argv[1]], load_config()).flags\n"
             "try:\n    import hypothesis\nexcept ImportError:\n    seen = False\nelse:\n    seen = True\n"
-            "print(json.dumps({'ids': [f['id'] for f in flags], 'seen': seen,"
+            "print(json.dumps({'ids': [f.id for f in flags], 'seen': seen,"
             " 'validated': 'pandera.backends.pandas.builtin_checks' in sys.modules}))")
     run = subprocess.run([sys.executable, "-c", code, str(HENGXIAN)], capture_output=True, text=True, check=True)
     outcome = json.loads(run.stdout)
-    assert outcome == {"ids": [f["id"] for f in original], "seen": False, "validated": True}
+    assert outcome == {"ids": [f.id for f in original], "seen": False, "validated": True}

@@ -326,7 +326,7 @@ def test_recorded_changes_and_repeats_raise_no_flags(tmp_path, config):
     result = audit([tmp_path], config)
     assert set(result.frames.relations["op"]) == {"change", "repeat"}
     assert set(relations_frame(result)["status"]) == {"unchecked"}
-    assert [f["rule"] for f in result.flags if config.rules[f["rule"]].table == "relations"] == []
+    assert [f.rule for f in result.flags if config.rules[f.rule].table == "relations"] == []
 
 
 # --- whole-number feasibility: rates without a base, changes of a count ----------------------

@@ -7,6 +7,7 @@ summary.md stays within GitHub's 1 MiB however many flags there are."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 
 import openpyxl
@@ -14,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
+from auditor.flag import Evidence, Flag
 from auditor.report import markdown
 from auditor.report.workbook import FLAG_HEADERS, FLAGS_SHEET
 from tests.conftest import SEEDS
@@ -195,8 +197,8 @@ def test_summary_md_is_capped_with_a_pointer(tmp_path, monkeypatch):
 
 
 def test_summary_md_stays_under_githubs_limit_at_any_size():
-    flag = {"id": "x", "report": "reports/" + "很长的文件名" * 10 + ".txt", "rule": "RATE001", "severity": "error",
-            "category": "rate", "message": "调解成功率" * 200, "evidence": [{"line": 1}]}
-    text = markdown.render_summary([], [dict(flag, id=str(i)) for i in range(50_000)])
+    flag = Flag(id="x", report="reports/" + "很长的文件名" * 10 + ".txt", rule="RATE001", severity="error",
+                category="rate", message="调解成功率" * 200, evidence=(Evidence("x", 0, 1, 1),))
+    text = markdown.render_summary([], [dataclasses.replace(flag, id=str(i)) for i in range(50_000)])
     assert len(text.encode("utf-8")) < 1024 * 1024
     assert "49,500 more flag(s)" in text or "more flag(s) not listed" in text

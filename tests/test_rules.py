@@ -103,7 +103,7 @@ def audited(tmp_path_factory) -> tuple[set[str], dict[str, list[dict]]]:
     result = audit([folder], config)
     flags: dict[str, list[dict]] = defaultdict(list)
     for flag in result.flags:
-        flags[Path(flag["report"]).stem].append(flag)
+        flags[Path(flag.report).stem].append(flag)
     audited_stems = {Path(r.document["report"]).stem for r in result.records}
     for stem, code, _, text, _ in CASES:
         if code in MULTI_REPORT:  # a run of its own: its reports are compared with one another only
@@ -128,8 +128,8 @@ def test_passage(audited, stem, code, expect, text):
     reports, flags_by_file = audited
     assert stem in reports, f"{stem}.txt was not audited"
     flags = flags_by_file.get(stem, [])
-    own = [f for f in flags if f["rule"] == code]
-    summary = [(f["rule"], f["observed"], f["expected"]) for f in flags]
+    own = [f for f in flags if f.rule == code]
+    summary = [(f.rule, f.observed, f.expected) for f in flags]
     if expect == "fail":
         assert own, f"expected a {code} flag for:\n{text}\nflags: {summary}"
     else:

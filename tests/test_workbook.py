@@ -13,6 +13,7 @@ from io import BytesIO
 import openpyxl
 import pytest
 
+from auditor.flag import Sides
 from auditor.pipeline import AuditResult, audit
 from auditor.report.csv_files import FACT_COLUMNS
 from auditor.report.workbook import (FACT_HEADERS_ZH, FACTS_SHEET, FLAG_HEADERS, FLAGS_SHEET, REPORT_HEADERS,
@@ -75,7 +76,7 @@ def test_workbook_has_its_sheets_frozen_headers_filters_and_status_dropdown(tmp_
     assert validation.allow_blank and validation.showErrorMessage and validation.errorTitle == "审核状态"
     assert validation.error == "请从列表中选择: 待核实、确认问题、误报、已整改"
     for row, flag in enumerate(result.flags, start=2):
-        assert flags.cell(row, column("id")).value == flag["id"]
+        assert flags.cell(row, column("id")).value == flag.id
         assert flags.cell(row, column("status")).value == "待核实"
         assert flags.cell(row, column("baselined")).value is None
     assert flags.cell(2, column("message")).alignment.wrap_text
@@ -84,9 +85,9 @@ def test_workbook_has_its_sheets_frozen_headers_filters_and_status_dropdown(tmp_
 def test_flag_rows_quote_evidence_by_line_and_colour_severity(tmp_path, result, config):
     write_workbook(tmp_path, result, config)
     rows = flag_rows(tmp_path / "flags.xlsx")
-    arith = next(f for f in result.flags if f["rule"] == "ARITH001")
-    row = rows[arith["id"]]
-    assert row[column("evidence") - 1].value == f"第61行: {arith['evidence'][0]['text']}"
+    arith = next(f for f in result.flags if f.rule == "ARITH001")
+    row = rows[arith.id]
+    assert row[column("evidence") - 1].value == f"第61行: {arith.evidence[0].text}"
     assert row[column("line") - 1].value == 61
     assert row[column("severity") - 1].value == "错误"
     assert row[column("severity") - 1].fill.fgColor.rgb.endswith("FFC7CE")
@@ -146,9 +147,9 @@ def test_formula_injection_stays_inert(tmp_path, result, config):
 def test_text_that_looks_like_a_formula_number_link_or_markup_stays_text(result):
     # Rich-text markup would otherwise go into the sheet's XML unescaped, here with a formula cell.
     markup = '<r><t>a</t></r></is></c><c r="Z9"><f>HYPERLINK("http://x")</f></c><c><is><r><t>b</t></r>'
-    flag = {**result.flags[0], "message": '=HYPERLINK("x")', "sides": {"stated": "+1", "computed": "http://x"},
-            "region": "123", "category": markup}
-    data = workbook_bytes(dataclasses.replace(result, flags=[flag]), {flag["id"]: Review("误报", "=1+1")})
+    flag = dataclasses.replace(result.flags[0], message='=HYPERLINK("x")', sides=Sides(stated="+1", computed="http://x"),
+                               region="123", category=markup)
+    data = workbook_bytes(dataclasses.replace(result, flags=[flag]), {flag.id: Review("误报", "=1+1")})
     sheet = openpyxl.load_workbook(BytesIO(data))[FLAGS_SHEET]
     cells = {key: sheet.cell(2, column(key)) for key in ("message", "stated", "computed", "region", "category",
                                                           "comment")}
@@ -162,10 +163,10 @@ def test_text_that_looks_like_a_formula_number_link_or_markup_stays_text(result)
 
 
 def test_control_characters_cannot_uncover_a_formula(tmp_path, result, config):
-    flag = {**result.flags[0], "message": "\x01=1+1", "sides": {"stated": "-2+3", "computed": "a\r\nb\rc"},
-            "baselined": True}
+    flag = dataclasses.replace(result.flags[0], message="\x01=1+1", sides=Sides(stated="-2+3", computed="a\r\nb\rc"),
+                               baselined=True)
     write_workbook(tmp_path, dataclasses.replace(result, flags=[flag]), config)
-    row = flag_rows(tmp_path / "flags.xlsx")[flag["id"]]
+    row = flag_rows(tmp_path / "flags.xlsx")[flag.id]
     assert row[column("message") - 1].value == "'=1+1"
     assert row[column("computed") - 1].value == "a\nb\nc"  # as XML reads a carriage return back
     assert row[column("stated") - 1].value == "'-2+3"

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from auditor import columns
-from auditor.flags import is_missing, quoted
+from auditor.flag import Flag
+from auditor.flags import is_missing, quote_text, quoted
 from auditor.extract.relations.kinds import KINDS  # the rules that check each kind of relation
 from auditor.frames import CHECKED_OPS  # the ops expectations/suites/relations.json selects
 from auditor.pipeline import AuditResult
@@ -22,6 +23,10 @@ from auditor.report.json_report import report_entries
 # lists: pandas reads a tuple as one key
 FACT_COLUMNS, RELATION_COLUMNS = list(columns.FACTS_CSV), list(columns.RELATIONS_CSV)
 FLAG_COLUMNS, REPORT_COLUMNS = list(columns.FLAGS_CSV), list(columns.REPORTS_CSV)
+# The columns of flags.csv a flag holds as they are (the others: its first quote's line, its quotes
+# as text, its review state).
+_FLAG_ATTRIBUTES = ("id", "severity", "category", "rule", "name", "report", "region", "year", "message",
+                    "expected", "observed")
 
 
 _CHUNK_ROWS = 10_000  # a piece of facts.csv in memory at a time (its transient strings: ~25 MB)
@@ -138,7 +143,7 @@ def relations_frame(result: AuditResult, rules: Iterable[str] | None = None) -> 
     status = ["fail" if rules else "pass" if is_checked else "unchecked" for rules, is_checked in zip(failed, checked)]
     text, start, end, line = [], [], [], []
     for quotes in relations["evidence"].tolist():
-        text.append(" … ".join(map(quoted, quotes)))
+        text.append(" … ".join(quote_text(quote["text"], quote.get("report")) for quote in quotes))
         # offsets and line count in the relation's own report (CONS003 also quotes last year's)
         own = [quote for quote in quotes if "report" not in quote]
         start.append(own[0].get("start") if own else None)
@@ -150,23 +155,23 @@ def relations_frame(result: AuditResult, rules: Iterable[str] | None = None) -> 
     return pd.DataFrame(columns)
 
 
-def flags_frame(flags: list[dict]) -> pd.DataFrame:
+def flags_frame(flags: list[Flag]) -> pd.DataFrame:
     rows = []
     for flag in flags:
-        evidence = flag["evidence"]
-        review = flag.get("review") or {}
+        evidence = flag.evidence
         rows.append({
-            **{k: flag[k] for k in FLAG_COLUMNS if k in flag},
-            "line": evidence[0]["line"] if evidence else None,
+            **{k: getattr(flag, k) for k in _FLAG_ATTRIBUTES},
+            "line": evidence[0].line if evidence else None,
             "evidence": " … ".join(map(quoted, evidence)),
             # true or false when a baseline was given; empty when none was, as flags.json leaves it out
-            "baselined": ("true" if flag["baselined"] else "false") if "baselined" in flag else "",
-            "review_status": review.get("status", ""), "review_comment": review.get("comment", ""),
+            "baselined": "" if flag.baselined is None else "true" if flag.baselined else "false",
+            "review_status": flag.review.status if flag.review else "",
+            "review_comment": flag.review.comment if flag.review else "",
         })
     return pd.DataFrame(rows, columns=FLAG_COLUMNS)
 
 
-def reports_frame(result_records, flags: list[dict]) -> pd.DataFrame:
+def reports_frame(result_records, flags: list[Flag]) -> pd.DataFrame:
     rows = []
     for entry in report_entries(result_records, flags):
         meta, counts = entry["metadata"], entry["counts"]

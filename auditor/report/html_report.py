@@ -48,6 +48,7 @@ import pandas as pd
 
 from auditor import __version__
 from auditor.config import CATEGORIES, SEVERITIES, Config
+from auditor.flag import Flag
 from auditor.flags import is_missing, severity_rank
 from auditor.i18n import REPORT_KIND_WORDS
 from auditor.ingest.discover import display_name
@@ -93,9 +94,9 @@ def flag_anchor(flag_id: str) -> str:
 def render_html(result: AuditResult, config: Config) -> str:
     """The whole page as one string; deterministic for a given result (no timestamps)."""
     keys = _listed([(f"f{index}", flag) for index, flag in enumerate(result.flags)])
-    flags_by_report: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    flags_by_report: dict[str, list[tuple[str, Flag]]] = defaultdict(list)
     for key, flag in keys:
-        flags_by_report[flag.get("report")].append((key, flag))
+        flags_by_report[flag.report].append((key, flag))
     section_ids = {r.document["report"]: f"r{i}" for i, r in enumerate(result.records)}
     title = page_title(result.records)
     parts: list[str] = [_head(title), _header(title, config)]
@@ -205,10 +206,10 @@ def _summary(result: AuditResult) -> str:
     return "".join(parts)
 
 
-def _counts_table(flags: list[dict]) -> str:
+def _counts_table(flags: list[Flag]) -> str:
     if not flags:
         return '<p class="none">No flags. 未发现问题。</p>\n'
-    counts = Counter((f.get("severity"), f.get("category")) for f in flags)
+    counts = Counter((f.severity, f.category) for f in flags)
     severities = _ordered({str(s) for s, _ in counts} | set(SEVERITIES), SEVERITIES)
     categories = _ordered({str(c) for _, c in counts}, CATEGORIES)
     rows = ["<table class=\"counts\"><caption>flags counted, by severity × category</caption><thead><tr>"
@@ -226,12 +227,12 @@ def _counts_table(flags: list[dict]) -> str:
     return "".join(rows)
 
 
-def _listed(keys: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+def _listed(keys: list[tuple[str, Flag]]) -> list[tuple[str, Flag]]:
     """The flags the page lists: all of them, or the first MAX_FLAGS_LISTED by severity, in the
     run's order."""
     if len(keys) <= MAX_FLAGS_LISTED:
         return keys
-    chosen = sorted(range(len(keys)), key=lambda i: (_rank(keys[i][1].get("severity")), i))[:MAX_FLAGS_LISTED]
+    chosen = sorted(range(len(keys)), key=lambda i: (_rank(keys[i][1].severity), i))[:MAX_FLAGS_LISTED]
     return [keys[i] for i in sorted(chosen)]
 
 
@@ -249,7 +250,7 @@ def _report_index(records: list[ReportRecord], flags_by_report: dict, section_id
     for i, record in enumerate(records[:MAX_REPORTS_LISTED]):
         doc = record.document
         sid = section_ids[doc["report"]]
-        counts = Counter(f.get("severity") for _, f in flags_by_report.get(doc["report"], []))
+        counts = Counter(f.severity for _, f in flags_by_report.get(doc["report"], []))
         status = _esc(doc.get("status"))
         rows.append(f'<tr class="report-row" data-report="{sid}"><td>{i + 1}</td>'
                     f'<td><a href="#{sid}">{_esc(doc["report"])}</a></td>'
@@ -264,9 +265,9 @@ def _report_index(records: list[ReportRecord], flags_by_report: dict, section_id
     return "".join(rows)
 
 
-def _filters(flags: list[dict]) -> str:
-    severities = Counter(str(f.get("severity")) for f in flags)
-    categories = Counter(str(f.get("category")) for f in flags)
+def _filters(flags: list[Flag]) -> str:
+    severities = Counter(str(f.severity) for f in flags)
+    categories = Counter(str(f.category) for f in flags)
     states = Counter(state(f) for f in flags)
     parts = ['<nav id="filters" aria-label="filters"><fieldset><legend>severity</legend>']
     for severity in _ordered(set(severities) | set(SEVERITIES), SEVERITIES):
@@ -293,31 +294,31 @@ def _checkbox(group: str, value: str, count: int, badge: str, label: str) -> str
 # ---------------------------------------------------------------------------- the flags
 
 
-def _flag_table(keys: list[tuple[str, dict]], section_ids: dict[str, str], shown: set[str], config: Config,
+def _flag_table(keys: list[tuple[str, Flag]], section_ids: dict[str, str], shown: set[str], config: Config,
                 total: int | None = None) -> str:
     """One table of every flag listed: errors first, then warnings, then info; within a severity,
     in the order of the reports and of each report's text. TOTAL: the run's flags, when more."""
     head = '<section id="flags"><h2>问题 <span class="en">Flags</span></h2>\n'
     if not keys:
         return head + '<p class="none">No flags. 未发现问题。</p></section>\n'
-    ordered = sorted(keys, key=lambda item: _rank(item[1].get("severity")))  # stable: the run's order within
+    ordered = sorted(keys, key=lambda item: _rank(item[1].severity))  # stable: the run's order within
     rows = [head, '<table class="flags"><thead><tr><th>severity</th><th>rule</th><th>report</th><th>where</th>'
                   "<th>message</th><th>review</th></tr></thead><tbody>\n"]
     for key, flag in ordered:
-        severity, category, kind = str(flag.get("severity")), str(flag.get("category")), state(flag)
-        rule = config.rules.get(str(flag.get("rule")))
-        title = rule.title("zh") if rule else flag.get("name", "")
-        report = str(flag.get("report"))
+        severity, category, kind = str(flag.severity), str(flag.category), state(flag)
+        rule = config.rules.get(str(flag.rule))
+        title = rule.title("zh") if rule else flag.name
+        report = str(flag.report)
         sid = section_ids.get(report, "r-other")
         rows.append(
-            f'<tr class="flag state-{kind}" id="{_esc(flag_anchor(str(flag.get("id"))))}" data-key="{key}" '
-            f'data-report="{sid}" data-flag="{_esc(flag.get("id"))}" data-severity="{_esc(severity)}" '
+            f'<tr class="flag state-{kind}" id="{_esc(flag_anchor(str(flag.id)))}" data-key="{key}" '
+            f'data-report="{sid}" data-flag="{_esc(flag.id)}" data-severity="{_esc(severity)}" '
             f'data-category="{_esc(category)}" data-state="{kind}">'
             f'<td><span class="badge sev-{_esc(severity)}">{_esc(severity)}</span></td>'
-            f'<td><code>{_esc(flag.get("rule"))}</code><br><small>{_esc(title)}</small></td>'
+            f'<td><code>{_esc(flag.rule)}</code><br><small>{_esc(title)}</small></td>'
             f'<td><a href="#{sid}" title="{_esc(report)}">{_esc(_short(Path(report).name, 32))}</a></td>'
             f"<td>{_evidence_links(key, flag, shown)}</td>"
-            f'<td class="msg">{_esc(flag.get("message", ""))}<br><small class="id">{_esc(flag.get("id"))} · '
+            f'<td class="msg">{_esc(flag.message)}<br><small class="id">{_esc(flag.id)} · '
             f"{_esc(category)}</small></td><td>{_review_cell(flag, kind)}</td></tr>\n")
     rows.append("</tbody></table>")
     if total is not None and total > len(keys):
@@ -327,31 +328,31 @@ def _flag_table(keys: list[tuple[str, dict]], section_ids: dict[str, str], shown
     return "".join(rows)
 
 
-def _review_cell(flag: dict, kind: str) -> str:
+def _review_cell(flag: Flag, kind: str) -> str:
     if kind == "open":
         return '<span class="none">—</span>'
-    review = flag.get("review") or {}
+    review = flag.review
     why = justification(flag) if kind == "baselined" else \
-        ": ".join(part for part in (review.get("status"), review.get("comment")) if part)
+        ": ".join(part for part in (review.status, review.comment) if part) if review else ""
     return f'<span class="badge state-{kind}" title="{_esc(why)}">{_esc(_STATE_LABELS[kind])}</span>' \
            f'<br><small>{_esc(_short(why, 60))}</small>'
 
 
-def _evidence_links(key: str, flag: dict, shown: set[str]) -> str:
+def _evidence_links(key: str, flag: Flag, shown: set[str]) -> str:
     links = []
-    for k, item in enumerate(flag.get("evidence") or []):
-        line = item.get("line") if isinstance(item, dict) else None
+    for k, item in enumerate(flag.evidence):
+        line = item.line
         label = f"L{_esc(line)}" if line is not None else f"#{k + 1}"
-        if isinstance(item, dict) and item.get("page") is not None:  # a PDF's page
-            label = f"p{_esc(item['page'])} {label}"
+        if item.page is not None:  # a PDF's page
+            label = f"p{_esc(item.page)} {label}"
         anchor = f"{key}-e{k}"
-        if isinstance(item, dict) and item.get("report"):
-            links.append(f'<span class="other" title="{_esc(item["report"])}: {_esc(item.get("text", ""))}">'
-                         f'{_esc(item["report"].rsplit("/", 1)[-1])} {label}</span>')
+        if item.report:
+            links.append(f'<span class="other" title="{_esc(item.report)}: {_esc(item.text)}">'
+                         f'{_esc(item.report.rsplit("/", 1)[-1])} {label}</span>')
         elif anchor in shown:
-            links.append(f'<a href="#{anchor}" title="{_esc(item.get("text", ""))}">{label}</a>')
+            links.append(f'<a href="#{anchor}" title="{_esc(item.text)}">{label}</a>')
         else:
-            title = _esc(item.get("text", "")) if isinstance(item, dict) else ""
+            title = _esc(item.text)
             links.append(f'<span class="missing" title="{title or "evidence not shown"}">{label}</span>')
     return " ".join(links) or '<span class="none">—</span>'
 
@@ -373,16 +374,16 @@ def _svg_open(css: str, width: int, height: int, title: str, desc: str) -> str:
             f'<desc id="{css}-desc">{_esc(desc)}</desc>')
 
 
-def _rules_chart(flags: list[dict], config: Config) -> str:
+def _rules_chart(flags: list[Flag], config: Config) -> str:
     """One bar per rule with flags (at most the rules there are), its severity's colour; the
     baselined part pale."""
     title = "每条规则的问题 Flags per rule"
     head = f'<figure class="chart"><figcaption>{_esc(title)}</figcaption>'
-    counts = Counter(f.get("rule") for f in flags)
+    counts = Counter(f.rule for f in flags)
     if not counts:
         return head + '<p class="none">No flags to draw. 未发现问题。</p></figure>\n'
-    baselined = Counter(f.get("rule") for f in flags if state(f) == "baselined")
-    severity = {f.get("rule"): str(f.get("severity")) for f in flags}
+    baselined = Counter(f.rule for f in flags if state(f) == "baselined")
+    severity = {f.rule: str(f.severity) for f in flags}
     rules = sorted(counts, key=lambda r: (_rank(severity[r]), -counts[r], str(r)))
     left, right, top, row_h = 250, 40, 8, 22
     width, height = CHART_WIDTH, top + row_h * len(rules) + 26
@@ -428,7 +429,7 @@ def _per_report_chart(result: AuditResult) -> str:
     read = [r for r in result.records if r.document.get("status") == "ok"]
     if not read:
         return head + '<p class="none">No report was read. 没有可读取的报告。</p></figure>\n'
-    per_report = Counter(f.get("report") for f in result.flags if state(f) != "baselined")
+    per_report = Counter(f.report for f in result.flags if state(f) != "baselined")
     bins = [0] * len(_FLAG_BINS)
     for record in read:
         n = per_report[record.document["report"]]
@@ -609,7 +610,7 @@ def _report_sections(result: AuditResult, flags_by_report: dict, section_ids: di
     return sections, shown
 
 
-def _report_section(record: ReportRecord, flags: list[tuple[str, dict]], sid: str,
+def _report_section(record: ReportRecord, flags: list[tuple[str, Flag]], sid: str,
                     with_text: bool) -> tuple[str, set[str]]:
     doc = record.document
     status = str(doc.get("status"))
@@ -631,9 +632,9 @@ def _report_section(record: ReportRecord, flags: list[tuple[str, dict]], sid: st
     return "".join(parts), shown
 
 
-def _metadata(record: ReportRecord, flags: list[tuple[str, dict]]) -> str:
+def _metadata(record: ReportRecord, flags: list[tuple[str, Flag]]) -> str:
     doc = record.document
-    counts = Counter(f.get("severity") for _, f in flags)
+    counts = Counter(f.severity for _, f in flags)
     path = display_name(doc["path"]) if doc.get("path") else doc.get("path")  # a name's non-UTF-8 bytes escaped
     items = [("report", doc.get("report")), ("path", path), ("status", doc.get("status")),
              ("reason", doc.get("reason")), ("title", doc.get("title")), ("region", doc.get("region")),
@@ -664,16 +665,16 @@ def _previous(doc: dict) -> str | None:
     return f"{doc.get('previous_year')}: {previous}"
 
 
-def _flag_links(flags: list[tuple[str, dict]]) -> str:
+def _flag_links(flags: list[tuple[str, Flag]]) -> str:
     """A report's flags as links to their rows in the table of flags."""
     if not flags:
         return '<p class="none">No flags. 未发现问题。</p>\n'
     items = []
-    for key, flag in sorted(flags, key=lambda item: _rank(item[1].get("severity"))):
-        severity = str(flag.get("severity"))
-        items.append(f'<li data-key="{key}"><a href="#{_esc(flag_anchor(str(flag.get("id"))))}">'
-                     f'<span class="badge sev-{_esc(severity)}">{_esc(severity)}</span> <code>{_esc(flag.get("rule"))}'
-                     f"</code></a> {_esc(_short(str(flag.get('message', '')), 90))}</li>")
+    for key, flag in sorted(flags, key=lambda item: _rank(item[1].severity)):
+        severity = str(flag.severity)
+        items.append(f'<li data-key="{key}"><a href="#{_esc(flag_anchor(str(flag.id)))}">'
+                     f'<span class="badge sev-{_esc(severity)}">{_esc(severity)}</span> <code>{_esc(flag.rule)}'
+                     f"</code></a> {_esc(_short(str(flag.message), 90))}</li>")
     return '<ul class="report-flags">' + "".join(items) + "</ul>\n"
 
 
@@ -693,21 +694,21 @@ class Highlight:
     cell: bool = False       # a table cell the flag compares, marked inside its row
 
 
-def _highlights(flags: list[tuple[str, dict]]) -> list[Highlight]:
+def _highlights(flags: list[tuple[str, Flag]]) -> list[Highlight]:
     out = []
     for key, flag in flags:
-        for k, item in enumerate(flag.get("evidence") or []):
-            if not isinstance(item, dict) or item.get("report"):  # a quote of another report
+        for k, item in enumerate(flag.evidence):
+            if item.report:  # a quote of another report
                 continue
-            start, end = _offset(item.get("start")), _offset(item.get("end"))
+            start, end = _offset(item.start), _offset(item.end)
             if start is None or end is None:
                 continue
-            severity = str(flag.get("severity"))
-            out.append(Highlight(start, end, key, str(flag.get("id")), severity, f"{key}-e{k}"))
-            for j, cell in enumerate(item.get("cells") or []):
+            severity = str(flag.severity)
+            out.append(Highlight(start, end, key, str(flag.id), severity, f"{key}-e{k}"))
+            for j, cell in enumerate(item.cells or ()):
                 a, b = (_offset(v) for v in cell) if isinstance(cell, (list, tuple)) and len(cell) == 2 else (None, None)
                 if a is not None and b is not None and start <= a < b <= end:
-                    out.append(Highlight(a, b, key, str(flag.get("id")), severity, f"{key}-e{k}-c{j}", cell=True))
+                    out.append(Highlight(a, b, key, str(flag.id), severity, f"{key}-e{k}-c{j}", cell=True))
     return out
 
 

@@ -2,7 +2,7 @@
 
 {"tool": {name, version, expectations}, "reports": [one per input], "flags": [one per flag]}
 
-A flag holds auditor.flags.FLAG_FIELDS, then `baselined` when a baseline was given and `review`
+A flag holds auditor.flag.JSON_FIELDS, then `baselined` when a baseline was given and `review`
 when it has one (auditor.review).
 
 Bounded: a run of more than MAX_FLAGS_IN_FULL flags (100,000 small flagged reports made a
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from auditor import __version__
 from auditor.config import SEVERITIES, Config
-from auditor.flags import public_fields
+from auditor.flag import Flag
 from auditor.process import ReportRecord
 from auditor.report.files import json_pieces, write_atomic
 
@@ -40,8 +40,8 @@ def tool_entry(config: Config) -> dict:
     return {"name": "auditor", "version": __version__, "expectations": str(config.root)}
 
 
-def report_entries(records: list[ReportRecord], flags: list[dict]) -> list[dict]:
-    counts = Counter((f["report"], f["severity"]) for f in flags)
+def report_entries(records: list[ReportRecord], flags: list[Flag]) -> list[dict]:
+    counts = Counter((f.report, f.severity) for f in flags)
     entries = []
     for record in records:
         doc = record.document
@@ -58,10 +58,10 @@ def report_entries(records: list[ReportRecord], flags: list[dict]) -> list[dict]
     return entries
 
 
-def flags_document(records: list[ReportRecord], flags: list[dict], config: Config) -> dict:
+def flags_document(records: list[ReportRecord], flags: list[Flag], config: Config) -> dict:
     """What flags.json holds (and `--output-format json` prints)."""
     return {"tool": tool_entry(config), "reports": report_entries(records, flags),
-            "flags": [public_fields(flag) for flag in flags]}
+            "flags": [flag.to_json() for flag in flags]}
 
 
 MAX_FLAGS_IN_FULL = 10_000  # above what a national year's run flags (some 10,000): normal runs are whole
@@ -69,26 +69,26 @@ FULL_LIST = "flags.csv"     # the output that keeps every flag, named in a cappe
 MAX_REPORTS_IN_FULL = 30_000  # a national year's run: some 30,000 reports
 
 
-def capped(flags: list[dict], limit: int = MAX_FLAGS_IN_FULL) -> tuple[list[dict], dict | None]:
+def capped(flags: list[Flag], limit: int = MAX_FLAGS_IN_FULL) -> tuple[list[Flag], dict | None]:
     """FLAGS when there are at most LIMIT; else the first LIMIT by severity (errors first), in
     their own order, and the counts of those left out, by severity, with the file holding them."""
     if len(flags) <= limit:
         return flags, None
     rank = {severity: i for i, severity in enumerate(SEVERITIES)}
-    chosen = sorted(range(len(flags)), key=lambda i: (rank.get(flags[i]["severity"], len(rank)), i))[:limit]
+    chosen = sorted(range(len(flags)), key=lambda i: (rank.get(flags[i].severity, len(rank)), i))[:limit]
     kept_positions = set(chosen)
     kept = [flags[i] for i in sorted(chosen)]
-    left = Counter(flags[i]["severity"] for i in range(len(flags)) if i not in kept_positions)
+    left = Counter(flags[i].severity for i in range(len(flags)) if i not in kept_positions)
     omitted = {"count": len(flags) - limit, **{severity: left[severity] for severity in SEVERITIES},
                "every_flag_in": FULL_LIST}
     return kept, omitted
 
 
-def _reports_listed(records: list[ReportRecord], kept: list[dict], limit: int) -> list[ReportRecord]:
+def _reports_listed(records: list[ReportRecord], kept: list[Flag], limit: int) -> list[ReportRecord]:
     """RECORDS, or at most LIMIT of them: those of the KEPT flags and the unreadable first, in order."""
     if len(records) <= limit:
         return records
-    flagged = {flag["report"] for flag in kept}
+    flagged = {flag.report for flag in kept}
     first = [i for i, r in enumerate(records) if r.document["report"] in flagged or r.document["status"] != "ok"]
     chosen = set(first[:limit])
     for i in range(len(records)):
@@ -98,12 +98,12 @@ def _reports_listed(records: list[ReportRecord], kept: list[dict], limit: int) -
     return [records[i] for i in sorted(chosen)]
 
 
-def write_flags_json(path: Path, records: list[ReportRecord], flags: list[dict], config: Config,
+def write_flags_json(path: Path, records: list[ReportRecord], flags: list[Flag], config: Config,
                      limit: int = MAX_FLAGS_IN_FULL, report_limit: int = MAX_REPORTS_IN_FULL) -> None:
     kept, omitted = capped(flags, limit)
     listed = _reports_listed(records, kept, report_limit)
     document = {"tool": tool_entry(config), "reports": report_entries(listed, flags),
-                "flags": [public_fields(flag) for flag in kept]}  # flags_document(), of what is kept
+                "flags": [flag.to_json() for flag in kept]}  # flags_document(), of what is kept
     if omitted is not None:
         document["flags_omitted"] = omitted
     if len(listed) < len(records):

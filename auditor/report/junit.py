@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from auditor.config import CATEGORIES, SEVERITIES, Config
+from auditor.flag import Flag
 from auditor.pipeline import AuditResult
 from auditor.report.files import write_atomic
 
@@ -37,11 +38,11 @@ def write_junit(out: Path, result: AuditResult, config: Config) -> None:
 
 def build_junit(result: AuditResult, config: Config) -> ET.Element:
     """The <testsuites> element: one <testsuite> per report, in the order of result.records."""
-    by_case: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    by_case: dict[tuple[str, str], list[Flag]] = defaultdict(list)
     flagged: dict[str, set[str]] = defaultdict(set)  # report -> the categories of its flags
     for flag in result.flags:
-        by_case[(flag["report"], flag["category"])].append(flag)
-        flagged[flag["report"]].add(flag["category"])
+        by_case[(flag.report, flag.category)].append(flag)
+        flagged[flag.report].add(flag.category)
     configured = [c for c in CATEGORIES if any(rule.category == c for rule in config.rules.values())]
     root = ET.Element("testsuites", name=SUITE_NAME)
     for record in result.records:
@@ -63,20 +64,20 @@ def clean(text: object) -> str:
     return _XML_ILLEGAL.sub("", str(text))
 
 
-def fails(flag: dict) -> bool:
+def fails(flag: Flag) -> bool:
     """Whether a flag fails its testcase: error or warning, and not accepted in a baseline."""
-    return flag["severity"] in FAILING_SEVERITIES and not flag.get("baselined", False)
+    return flag.severity in FAILING_SEVERITIES and not flag.baselined
 
 
-def flag_line(flag: dict) -> str:
+def flag_line(flag: Flag) -> str:
     """One line per flag: 'RULE severity line N: message'."""
-    evidence = flag.get("evidence") or []
-    where = f" line {evidence[0]['line']}" if evidence and evidence[0].get("line") is not None else ""
-    baselined = " (baselined)" if flag.get("baselined") else ""
-    return clean(f"{flag['rule']} {flag['severity']}{where}: {flag['message']}{baselined}".replace("\n", " "))
+    evidence = flag.evidence
+    where = f" line {evidence[0].line}" if evidence and evidence[0].line is not None else ""
+    baselined = " (baselined)" if flag.baselined else ""
+    return clean(f"{flag.rule} {flag.severity}{where}: {flag.message}{baselined}".replace("\n", " "))
 
 
-def _testcase(report: str, category: str, flags: list[dict]) -> ET.Element:
+def _testcase(report: str, category: str, flags: list[Flag]) -> ET.Element:
     case = ET.Element("testcase", classname=clean(report), name=category)
     failing = [f for f in flags if fails(f)]
     quiet = [f for f in flags if not fails(f)]
@@ -88,7 +89,7 @@ def _testcase(report: str, category: str, flags: list[dict]) -> ET.Element:
     return case
 
 
-def _unreadable_case(report: str, reason: str, flags: list[dict]) -> ET.Element:
+def _unreadable_case(report: str, reason: str, flags: list[Flag]) -> ET.Element:
     if flags:
         return _testcase(report, "input", flags)
     # Normally INPUT001 flags an unreadable report. If it doesn't, the report still has to show up.
@@ -112,11 +113,11 @@ def _set_counts(element: ET.Element, tests: int, failures: int) -> None:
     element.set("skipped", "0")
 
 
-def _summary(flags: list[dict]) -> str:
-    counts = Counter(f["severity"] for f in flags)
+def _summary(flags: list[Flag]) -> str:
+    counts = Counter(f.severity for f in flags)
     parts = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts[s])
     return f"{len(flags)} flag{'s' if len(flags) != 1 else ''} ({parts})"
 
 
-def _worst(flags: list[dict]) -> str:
-    return min((f["severity"] for f in flags), key=SEVERITIES.index)
+def _worst(flags: list[Flag]) -> str:
+    return min((f.severity for f in flags), key=SEVERITIES.index)

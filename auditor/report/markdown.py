@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from auditor.config import CATEGORIES, SEVERITIES
+from auditor.flag import Flag
 from auditor.flags import severity_rank
 from auditor.process import ReportRecord
 from auditor.report.files import write_atomic
@@ -33,7 +34,7 @@ _MESSAGE_CHARS = 300        # a longer message is cut in the list (flags.csv has
 _FULL_LISTS = (("report.html", "html"), ("flags.xlsx", "xlsx"), ("flags.csv", "csv"), ("flags.json", "json"))
 
 
-def render_summary(records: list[ReportRecord], flags: list[dict], formats: tuple[str, ...] = ()) -> str:
+def render_summary(records: list[ReportRecord], flags: list[Flag], formats: tuple[str, ...] = ()) -> str:
     failed = [r for r in records if r.document["status"] != "ok"]
     counts = tally(flags)
     lines = [
@@ -45,7 +46,7 @@ def render_summary(records: list[ReportRecord], flags: list[dict], formats: tupl
         "",
     ]
     counted = [f for f in flags if state(f) != "baselined"]
-    by_cell = Counter((f["severity"], f["category"]) for f in counted)
+    by_cell = Counter((f.severity, f.category) for f in counted)
     used = [c for c in CATEGORIES if any(by_cell[(s, c)] for s in SEVERITIES)]
     if used:
         lines += ["| severity | " + " | ".join(used) + " | total |",
@@ -65,15 +66,15 @@ def render_summary(records: list[ReportRecord], flags: list[dict], formats: tupl
     return "\n".join(lines)
 
 
-def _flag_list(flags: list[dict], formats: tuple[str, ...], whole_json: bool = True) -> list[str]:
-    ordered = sorted(flags, key=lambda f: severity_rank(f["severity"]) if f["severity"] in SEVERITIES else 9)
+def _flag_list(flags: list[Flag], formats: tuple[str, ...], whole_json: bool = True) -> list[str]:
+    ordered = sorted(flags, key=lambda f: severity_rank(f.severity) if f.severity in SEVERITIES else 9)
     lines = ["## Flags", "", "| severity | rule | report | line | message |", "|---|---|---|---:|---|"]
     size = sum(len(line.encode("utf-8")) + 1 for line in lines)
     listed = 0
     for flag in ordered[:MAX_LISTED]:
-        line = flag["evidence"][0]["line"] if flag["evidence"] else ""
-        message = _cut(flag["message"], _MESSAGE_CHARS) + (" (reviewed)" if state(flag) == "reviewed" else "")
-        row = f"| {flag['severity']} | {flag['rule']} | {_cell(flag['report'])} | {line} | {_prose(message)} |"
+        line = flag.evidence[0].line if flag.evidence else ""
+        message = _cut(flag.message, _MESSAGE_CHARS) + (" (reviewed)" if state(flag) == "reviewed" else "")
+        row = f"| {flag.severity} | {flag.rule} | {_cell(flag.report)} | {line} | {_prose(message)} |"
         size += len(row.encode("utf-8")) + 1
         if size > MAX_BYTES:
             break
@@ -88,7 +89,7 @@ def _flag_list(flags: list[dict], formats: tuple[str, ...], whole_json: bool = T
     return lines
 
 
-def write_summary(path: Path, records: list[ReportRecord], flags: list[dict], formats: tuple[str, ...] = ()) -> None:
+def write_summary(path: Path, records: list[ReportRecord], flags: list[Flag], formats: tuple[str, ...] = ()) -> None:
     write_atomic(path, render_summary(records, flags, formats).encode("utf-8"))
 
 

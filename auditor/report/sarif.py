@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from auditor import __version__
 from auditor.config import Config, Rule
+from auditor.flag import Evidence, Flag
 from auditor.pipeline import AuditResult
 from auditor.report.files import json_pieces, write_atomic
 from auditor.report.json_report import MAX_FLAGS_IN_FULL, capped
@@ -86,33 +87,34 @@ def _rule(rule: Rule) -> dict:
     }
 
 
-def _result(flag: dict, index: dict[str, int]) -> dict:
-    evidence = flag.get("evidence") or []
+def _result(flag: Flag, index: dict[str, int]) -> dict:
+    evidence = flag.evidence
     result = {
-        "ruleId": flag["rule"],
-        "level": LEVELS[flag["severity"]],
-        "message": {"text": flag["message"]},
-        "locations": [_location(flag["report"], evidence[0] if evidence else None)],
-        "partialFingerprints": {FINGERPRINT_KEY: flag["id"]},
-        "properties": {"category": flag["category"], "expected": flag["expected"], "observed": flag["observed"]},
+        "ruleId": flag.rule,
+        "level": LEVELS[flag.severity],
+        "message": {"text": flag.message},
+        "locations": [_location(flag.report, evidence[0] if evidence else None)],
+        "partialFingerprints": {FINGERPRINT_KEY: flag.id},
+        "properties": {"category": flag.category, "expected": flag.expected, "observed": flag.observed},
     }
-    if flag["rule"] in index:
-        result["ruleIndex"] = index[flag["rule"]]
+    if flag.rule in index:
+        result["ruleIndex"] = index[flag.rule]
     if len(evidence) > 1:
         # Further quotes (a signature date, the title) are context for the first, not separate findings.
-        result["relatedLocations"] = [_location(e.get("report") or flag["report"], e, i)
+        result["relatedLocations"] = [_location(e.report or flag.report, e, i)
                                       for i, e in enumerate(evidence[1:], start=1)]
-    if "baselined" in flag:  # only when a baseline was used: otherwise "new" would be a claim we cannot make
-        result["baselineState"] = "unchanged" if flag["baselined"] else "new"
-    if flag.get("baselined"):
+    if flag.baselined is not None:  # only when a baseline was used: otherwise "new" would be a claim we cannot make
+        result["baselineState"] = "unchanged" if flag.baselined else "new"
+    if flag.baselined:
         # Accepted by a reviewer: code scanning shows it as dismissed, with the reviewer's reason.
         result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification(flag)}]
-    elif flag.get("review"):
-        result["properties"]["review"] = {k: flag["review"][k] for k in ("status", "comment") if flag["review"].get(k)}
+    elif flag.review:
+        result["properties"]["review"] = {k: v for k, v in (("status", flag.review.status),
+                                                           ("comment", flag.review.comment)) if v}
     return result
 
 
-def _location(report: str, evidence: dict | None, location_id: int | None = None) -> dict:
+def _location(report: str, evidence: Evidence | None, location_id: int | None = None) -> dict:
     physical: dict = {"artifactLocation": {"uri": artifact_uri(report)}}
     region = _region(evidence) if evidence else None
     if region:
@@ -120,30 +122,30 @@ def _location(report: str, evidence: dict | None, location_id: int | None = None
     location: dict = {"physicalLocation": physical}
     if location_id is not None:
         location["id"] = location_id
-        if evidence and evidence.get("text"):
-            location["message"] = {"text": evidence["text"]}
+        if evidence and evidence.text:
+            location["message"] = {"text": evidence.text}
     return location
 
 
-def _region(evidence: dict) -> dict | None:
-    line = evidence.get("line")
+def _region(evidence: Evidence) -> dict | None:
+    line = evidence.line
     if not isinstance(line, int) or line < 1:
         return None
     region: dict = {"startLine": line}
-    column = evidence.get("column")
+    column = evidence.column
     if isinstance(column, int) and column >= 1:
         region["startColumn"] = column
         if _on_one_line(evidence):
-            region["endColumn"] = column + evidence["end"] - evidence["start"]  # SARIF's endColumn is exclusive
+            region["endColumn"] = column + evidence.end - evidence.start  # SARIF's endColumn is exclusive
             # Only when the region is exactly the quote: for HTML the quote is visible text, not the file's bytes.
-            region["snippet"] = {"text": evidence["text"]}
+            region["snippet"] = {"text": evidence.text}
     return region
 
 
-def _on_one_line(evidence: dict) -> bool:
+def _on_one_line(evidence: Evidence) -> bool:
     """Whether the quoted span stays on its first line. A quote whose length does not match its
     offsets was reworked (for example, whitespace collapsed), so its columns would be guesses."""
-    text, start, end = evidence.get("text") or "", evidence.get("start"), evidence.get("end")
+    text, start, end = evidence.text or "", evidence.start, evidence.end
     if not isinstance(start, int) or not isinstance(end, int) or end <= start:
         return False
     return len(text) == end - start and "\n" not in text and "\r" not in text

@@ -38,6 +38,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from auditor.config import Config
 from auditor.errors import AuditorError
+from auditor.flag import Evidence, Flag
 from auditor.flags import is_missing, quoted
 from auditor.i18n import KIND_WORDS, SEVERITY_WORDS, category_word, display_width, severity_word
 from auditor.limits import EXCEL_COLUMNS, EXCEL_ROWS, MAX_FILE_BYTES, check_workbook
@@ -263,12 +264,12 @@ _STATUS_FROM_EN = dict(zip(STATUSES_EN, STATUSES))
 
 # --- the sheets ------------------------------------------------------------------------------
 
-def _flags_sheet(sheet: Worksheet, formats: dict[str, Format], flags: list[dict], reviews: dict[str, Review],
+def _flags_sheet(sheet: Worksheet, formats: dict[str, Format], flags: list[Flag], reviews: dict[str, Review],
                  config: Config | None, lang: str, linked: bool) -> None:
     headers = FLAG_HEADERS if lang == "zh" else FLAG_HEADERS_EN
     statuses = STATUSES if lang == "zh" else STATUSES_EN
     rules = config.rules if config else {}
-    rows = [_flag_row(flag, reviews.get(flag["id"]) or _baseline_review(flag), rules.get(flag["rule"]), lang)
+    rows = [_flag_row(flag, reviews.get(flag.id) or _baseline_review(flag), rules.get(flag.rule), lang)
             for flag in flags]
     to_shown = dict(zip(STATUSES, statuses))
     for row in rows:
@@ -286,45 +287,45 @@ def _flags_sheet(sheet: Worksheet, formats: dict[str, Format], flags: list[dict]
 _SEVERITY_OF = {word: severity for words in SEVERITY_WORDS.values() for severity, word in words.items()}
 
 
-def _baseline_review(flag: dict) -> Review | None:
+def _baseline_review(flag: Flag) -> Review | None:
     """A baselined flag's reviewer status and comment (a baseline from a reviewed workbook keeps them)."""
-    review = flag.get("review") or {}
-    if review.get("source") == "baseline" and review.get("status") in STATUSES:
-        return Review(review["status"], review.get("comment") or "")
+    review = flag.review
+    if review is not None and review.source == "baseline" and review.status in STATUSES:
+        return Review(review.status, review.comment or "")
     return None
 
 
-def _page(evidence: dict, lang: str) -> str:
+def _page(evidence: Evidence, lang: str) -> str:
     """第4页 (p. 4) for a quote of a PDF, else nothing."""
-    if evidence.get("page") is None:
+    if evidence.page is None:
         return ""
-    return f"第{evidence['page']}页" if lang == "zh" else f"p. {evidence['page']}, "
+    return f"第{evidence.page}页" if lang == "zh" else f"p. {evidence.page}, "
 
 
-def _quote_line(evidence: dict, lang: str) -> str:
-    if evidence.get("line") is None:
+def _quote_line(evidence: Evidence, lang: str) -> str:
+    if evidence.line is None:
         return quoted(evidence)
-    where = f"第{evidence['line']}行" if lang == "zh" else f"line {evidence['line']}"
+    where = f"第{evidence.line}行" if lang == "zh" else f"line {evidence.line}"
     return f"{_page(evidence, lang)}{where}: {quoted(evidence)}"
 
 
-def _flag_row(flag: dict, review: Review | None, rule, lang: str) -> dict:
-    evidence = flag.get("evidence") or []
-    sides = flag.get("sides") or {}
+def _flag_row(flag: Flag, review: Review | None, rule, lang: str) -> dict:
+    evidence = flag.evidence
+    sides = flag.sides
     return {
-        **{key: flag.get(key) for key in ("rule", "report", "region", "year", "message", "id")},
-        "severity": severity_word(flag.get("severity"), lang),
-        "category": category_word(flag.get("category"), lang),
-        "title": rule.title(lang) if rule else flag.get("name"),
+        **{key: getattr(flag, key) for key in ("rule", "report", "region", "year", "message", "id")},
+        "severity": severity_word(flag.severity, lang),
+        "category": category_word(flag.category, lang),
+        "title": rule.title(lang) if rule else flag.name,
         "summary": rule.text("summary", lang) if rule else "",
-        "stated": sides.get("stated"), "computed": sides.get("computed"), "required": sides.get("required"),
-        "difference": sides.get("difference"),
+        "stated": sides.stated, "computed": sides.computed, "required": sides.required,
+        "difference": sides.difference,
         "evidence": "\n".join(_quote_line(e, lang) for e in evidence),
-        "line": evidence[0].get("line") if evidence else None,
+        "line": evidence[0].line if evidence else None,
         "status": review.status if review else PENDING,
         "comment": review.comment if review else "",
         "link": None,
-        "baselined": (BASELINED if lang == "zh" else "baselined") if flag.get("baselined", False) else "",
+        "baselined": (BASELINED if lang == "zh" else "baselined") if flag.baselined else "",
     }
 
 
@@ -378,11 +379,11 @@ def _facts_sheet(sheet: Worksheet, formats: dict[str, Format], result: AuditResu
     _table(sheet, formats, headers, rows)
 
 
-def listed_facts(facts: pd.DataFrame, flags: list[dict]) -> pd.DataFrame:
+def listed_facts(facts: pd.DataFrame, flags: list[Flag]) -> pd.DataFrame:
     """The figures 「数据」 lists: the flagged reports' first, then the rest, in the run's order,
     up to _MAX_FACT_ROWS. Chosen from any subset of facts holding these rows, in the same order,
     it gives the same rows (the writers beside the CSV files receive only such a subset)."""
-    flagged = facts["report"].isin({f["report"] for f in flags}).to_numpy()
+    flagged = facts["report"].isin({f.report for f in flags}).to_numpy()
     order = np.concatenate([np.flatnonzero(flagged), np.flatnonzero(~flagged)])
     return facts.iloc[order[:_MAX_FACT_ROWS]]  # positions first: only the rows listed are copied
 

@@ -17,6 +17,7 @@ from auditor.config import Config
 from auditor.errors import AuditorError
 from auditor.ingest.discover import display_name
 from auditor.frames.across_years import ACROSS_OPS
+from auditor.flag import Flag
 from auditor.pipeline import AuditResult, Batch
 from auditor.process import ReportRecord
 from auditor.report.gx_results import write_gx_results
@@ -156,7 +157,7 @@ class RunOutputs:
                 after_others=lambda: self.removed.extend(remove_stale_outputs(self.out, written, self.data_docs)))
 
 
-def shown_facts(facts: pd.DataFrame, flags: list[dict]) -> pd.DataFrame:
+def shown_facts(facts: pd.DataFrame, flags: list[Flag]) -> pd.DataFrame:
     """Of FACTS (a run's, or some of them, in the run's order), those the outputs written after
     the CSV files show: the figures the workbook lists and those the HTML report charts. Each of
     those writers chooses its figures again from these and finds the same rows."""
