@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from auditor.columns import OUTLIER_COLUMNS, PRIOR_DOCUMENT_COLUMNS, RECORD_SUMMARY
+from auditor.columns import OUTLIER_COLUMNS, RECORD_SUMMARY
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError
 from auditor.flag import Flag
-from auditor.frames import Frames, RunContext, batch_frames, build_frames, named_facts, rates_of, run_context
+from auditor.frames import (Frames, RunContext, batch_frames, build_frames, links_of, named_facts, rates_of,
+                            run_context)
 from auditor.history.tracked import History
 from auditor.ingest.discover import InputFile, Skipped, discover, display_name
 from auditor.process import ReportRecord, process_file
@@ -113,7 +114,7 @@ def extract(paths: Sequence[str | Path], config: Config, jobs: int = 1,
     records = read_reports(paths, config, jobs, progress, exclude, follow_links)
     if phase:
         phase("checking")
-    prior = history.prior_reports(_documents_of(records)) if history is not None else None
+    prior = history.prior_reports(links_of(records)) if history is not None else None
     return records, build_frames(records, config.thresholds, prior)
 
 
@@ -125,22 +126,22 @@ def extract_batches(paths: Sequence[str | Path], config: Config, jobs: int = 1,
     when None) as they are read, with their figures as a frame. Those are build_frames' figures
     without what the checks across reports add, which extract does not make (nothing waits for
     the whole run, and no batch goes to disk)."""
-    context = RunContext(pd.DataFrame(columns=["status", *PRIOR_DOCUMENT_COLUMNS]), {},
+    context = RunContext(links_of([]), {},
                          pd.DataFrame(columns=list(OUTLIER_COLUMNS), dtype=float), config.thresholds)
-    batch: list[ReportRecord] = []
-    for record in _records(paths, config, jobs, progress, exclude, follow_links):
-        batch.append(record)
-        if len(batch) == batch_reports:
-            yield batch, batch_frames(batch, context).facts
-            batch = []
-    if batch:
+    for batch in _batched(_records(paths, config, jobs, progress, exclude, follow_links), batch_reports):
         yield batch, batch_frames(batch, context).facts
 
 
-def _documents_of(records: list[ReportRecord]):
-    """The fields of the run's documents a look-up of last year's reports needs."""
-    fields = ("status", "issuer_key", "report_kind", "year")
-    return pd.DataFrame([{f: r.document.get(f) for f in fields} for r in records], columns=list(fields))
+def _batched(records: Iterator[ReportRecord], size: int | None) -> Iterator[list[ReportRecord]]:
+    """RECORDS in lists of SIZE as they come, the last one shorter; one list when SIZE is None."""
+    batch: list[ReportRecord] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def audit(paths: Sequence[str | Path], config: Config, lang: str = "zh", jobs: int = 1,
@@ -216,8 +217,9 @@ class AuditRun:
         self._note("reading")
         rates = self._read()
         self._note("checking")
-        prior = self.history.prior_reports(_documents_of(self.records)) if self.history is not None else None
-        context = run_context(self.records, self.config.thresholds, prior, rates)
+        links = links_of(self.records)
+        prior = self.history.prior_reports(links) if self.history is not None else None
+        context = run_context(self.records, links, self.config.thresholds, prior, rates)
         self._send_earlier(context.previous)
         several = len(self._bounds) > 1
         for index, (start, end) in enumerate(self._bounds):
@@ -259,19 +261,15 @@ class AuditRun:
 
     def _read(self) -> pd.DataFrame:
         """Read every report; each full batch's figures go to disk. The run's rates."""
-        rates, batch = [], []
-        for record in _records(self.paths, self.config, self.jobs, self.progress, self.exclude, self.follow_links):
-            self.records.append(record)
-            batch.append(record)
-            if len(batch) == self.batch_reports:
-                rates.append(rates_of(batch))
+        rates = []
+        records = _records(self.paths, self.config, self.jobs, self.progress, self.exclude, self.follow_links)
+        for batch in _batched(records, self.batch_reports):
+            self.records.extend(batch)
+            rates.append(rates_of(batch))
+            if len(batch) == self.batch_reports:  # a full batch; the last, shorter one stays in memory
                 self._spill.append(f"batch-{len(self._bounds)}", [(r.facts, r.relations, _summarise(r)) for r in batch])
                 for r in batch:
                     r.facts = r.relations = None
-                self._bounds.append((len(self.records) - len(batch), len(self.records)))
-                batch = []
-        if batch or not self._bounds:  # the last batch stays in memory
-            rates.append(rates_of(batch))
             self._bounds.append((len(self.records) - len(batch), len(self.records)))
         return pd.concat(rates, ignore_index=True)
 

@@ -175,22 +175,30 @@ def test_results_do_not_depend_on_the_number_of_jobs(config):
     assert [r.facts["text"] for r in one] == [r.facts["text"] for r in two]
 
 
-def test_a_file_that_vanishes_during_the_run(tmp_path, config, monkeypatch):
-    kept, gone = tmp_path / "kept.txt", tmp_path / "gone.txt"
-    kept.write_text(PASSAGE, encoding="utf-8")
-    gone.write_text(PASSAGE, encoding="utf-8")
+def _changed_after_discovery(folder, name: str, change, monkeypatch):
+    """FOLDER holding kept.txt and NAME, both a passage; CHANGE(path of NAME) runs once the inputs
+    are discovered, before any is read."""
     from auditor import pipeline
 
+    for file_name in ("kept.txt", name):
+        (folder / file_name).write_text(PASSAGE, encoding="utf-8")
     real = pipeline.discover
 
-    def discover_then_delete(paths, exclude=(), **options):
+    def discover_then_change(paths, exclude=(), **options):
         found = real(paths, exclude, **options)
-        gone.unlink()
+        change(folder / name)
         return found
 
-    monkeypatch.setattr(pipeline, "discover", discover_then_delete)
-    records = read_reports([tmp_path], config)
-    status = {r.document["report"].rsplit("/", 1)[-1]: r.document for r in records}
+    monkeypatch.setattr(pipeline, "discover", discover_then_change)
+
+
+def _documents_by_name(records) -> dict[str, dict]:
+    return {r.document["report"].rsplit("/", 1)[-1]: r.document for r in records}
+
+
+def test_a_file_that_vanishes_during_the_run(tmp_path, config, monkeypatch):
+    _changed_after_discovery(tmp_path, "gone.txt", lambda path: path.unlink(), monkeypatch)
+    status = _documents_by_name(read_reports([tmp_path], config))
     assert status["kept.txt"]["status"] == "ok"
     assert status["gone.txt"]["status"] == "error" and "cannot read" in status["gone.txt"]["reason"]
 
@@ -911,23 +919,14 @@ def _csv_rows(path):
 def test_a_file_swapped_for_a_fifo_after_discovery_is_refused_not_waited_on(tmp_path, config, monkeypatch):
     import signal
 
-    from auditor import pipeline
-
-    kept, swapped = tmp_path / "kept.txt", tmp_path / "swapped.txt"
-    kept.write_text(PASSAGE, encoding="utf-8")
-    swapped.write_text(PASSAGE, encoding="utf-8")
-    real = pipeline.discover
-
-    def discover_then_swap(paths, exclude=(), **options):
-        found = real(paths, exclude, **options)
-        swapped.unlink()
-        os.mkfifo(swapped)
-        return found
+    def swap(path):
+        path.unlink()
+        os.mkfifo(path)
 
     def hung(*_):
         raise AssertionError("the run waited on a FIFO")
 
-    monkeypatch.setattr(pipeline, "discover", discover_then_swap)
+    _changed_after_discovery(tmp_path, "swapped.txt", swap, monkeypatch)
     previous = signal.signal(signal.SIGALRM, hung)
     signal.alarm(30)
     try:
@@ -935,7 +934,7 @@ def test_a_file_swapped_for_a_fifo_after_discovery_is_refused_not_waited_on(tmp_
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-    status = {r.document["report"].rsplit("/", 1)[-1]: r.document for r in records}
+    status = _documents_by_name(records)
     assert status["kept.txt"]["status"] == "ok"
     assert status["swapped.txt"]["status"] == "error" and "not a regular file (a FIFO)" in status["swapped.txt"]["reason"]
 

@@ -99,7 +99,7 @@ def build_frames(records: list[ReportRecord], thresholds: Thresholds, prior: Pri
     """Assemble and validate the run's frames in one batch. The records' fact and relation columns
     move into the frames (the records keep their counts), so the run holds each figure once.
     PRIOR: reports of earlier runs (the history store's) that may be last year's of the run's."""
-    return batch_frames(records, run_context(records, thresholds, prior, rates_of(records)))
+    return batch_frames(records, run_context(records, links_of(records), thresholds, prior, rates_of(records)))
 
 
 @dataclass
@@ -129,14 +129,20 @@ def rates_of(records: list[ReportRecord]) -> pd.DataFrame:
     return rates.astype({"fact_id": np.int64, "value_num": np.float64})
 
 
-def run_context(records: list[ReportRecord], thresholds: Thresholds, prior: PriorReports | None,
-                rates: pd.DataFrame) -> RunContext:
-    """What the batches share (RunContext) of the run's RECORDS (their summaries suffice:
-    RECORD_SUMMARY); RATES: rates_of every record, in the run's order. Each record's document
-    gains the link to last year's report."""
+def links_of(records: list[ReportRecord]) -> pd.DataFrame:
+    """The columns of the records' documents that link a report to last year's (its status and
+    PRIOR_DOCUMENT_COLUMNS): what the history store's look-up and link_years read."""
     columns = ["status", *PRIOR_DOCUMENT_COLUMNS]
     links = pd.DataFrame([[r.document.get(name) for name in columns] for r in records], columns=columns)
     links["year"] = pd.array(links["year"].map(_int_or_none), dtype="Int64")
+    return links
+
+
+def run_context(records: list[ReportRecord], links: pd.DataFrame, thresholds: Thresholds,
+                prior: PriorReports | None, rates: pd.DataFrame) -> RunContext:
+    """What the batches share (RunContext) of the run's RECORDS (their summaries suffice:
+    RECORD_SUMMARY); LINKS: links_of them; RATES: rates_of every record, in the run's order.
+    Each record's document gains the link to last year's report."""
     previous = link_years(links, prior)
     for record in records:  # the writers that read the records (the HTML report) show the link too
         if record.document["report"] in previous:
