@@ -183,8 +183,11 @@ def batch_frames(records: list[ReportRecord], context: RunContext, earlier: pd.D
     reports = [r.document["report"] for r in records]
     whole = len(reports) == len(context.documents)
     previous = context.previous if whole else {r: context.previous[r] for r in reports if r in context.previous}
+    # of the run's documents, a batch's relations across years name only its reports and last year's
+    linked = context.documents if whole else \
+        context.documents[context.documents["report"].isin({*previous, *previous.values()})]
     pool = facts if earlier is None or earlier.empty else pd.concat([facts, earlier], ignore_index=True)
-    across = across_year_relations(context.documents, pool, relations, context.thresholds, context.prior, previous)
+    across = across_year_relations(linked, pool, relations, context.thresholds, context.prior, previous)
     if len(across):
         relations = across.astype(_RELATION_NUMBERS) if relations.empty else \
             pd.concat([relations, across.astype(relations.dtypes.to_dict())], ignore_index=True)
