@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
@@ -16,12 +17,12 @@ from auditor.columns import OUTLIER_COLUMNS, RECORD_SUMMARY
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError
 from auditor.flag import Flag
-from auditor.frames import (Frames, RunContext, batch_frames, build_frames, links_of, named_facts, rates_of,
-                            run_context)
+from auditor.frames import (Frames, RunContext, batch_frames, build_frames, link_records, links_of, named_facts,
+                            rates_of, run_context)
 from auditor.history.tracked import History
 from auditor.ingest.discover import InputFile, Skipped, discover, display_name
 from auditor.process import ReportRecord, process_file
-from auditor.spill import Spill
+from auditor.spill import PackedRecords, Spill
 
 
 @dataclass
@@ -196,7 +197,9 @@ class AuditRun:
         self.follow_links, self.keep_facts = follow_links, keep_facts
         # `mostly` judges a whole table at once: such suites see the run in one batch
         self.batch_reports = batch_reports if batch_reports and row_by_row(config) else None
-        self.records: list[ReportRecord] = []
+        self.records: list[ReportRecord] | PackedRecords = []  # once checked (result() gives them)
+        self._waiting = PackedRecords()            # the full batches read, not yet checked: their summaries
+        self._last: list[ReportRecord] = []        # the last batch read when not full: stays live
         self._bounds: list[tuple[int, int]] = []   # each batch's records: start, end
         self._flags: list[Flag] = []
         self._kept: pd.DataFrame | None = None     # a run of several batches: the figures kept
@@ -217,15 +220,17 @@ class AuditRun:
         self._note("reading")
         rates = self._read()
         self._note("checking")
-        links = links_of(self.records)
+        links = links_of(chain(self._waiting, self._last))
         prior = self.history.prior_reports(links) if self.history is not None else None
-        context = run_context(self.records, links, self.config.thresholds, prior, rates)
-        self._send_earlier(context.previous)
+        context = run_context(self._last, links, self.config.thresholds, prior, rates)
+        self._send_earlier(context.previous, links["report"].tolist())
         several = len(self._bounds) > 1
-        for index, (start, end) in enumerate(self._bounds):
+        self.records = PackedRecords() if several else self._last
+        for index in range(len(self._bounds)):
             if index:
                 self._note("checking")
-            records = self.records[start:end]
+            records = self._last if index == self._waiting.pieces else self._waiting.take(index)
+            link_records(records, context.previous)
             self._restore(index, records)
             earlier = list(self._spill.read(f"earlier-{index}"))
             frames = batch_frames(records, context, pd.concat(earlier, ignore_index=True) if earlier else None)
@@ -240,6 +245,7 @@ class AuditRun:
                 yield batch
                 for record in records:
                     _summarise(record)
+                self.records.add(records)
             else:
                 self._whole = batch
                 yield batch
@@ -263,14 +269,18 @@ class AuditRun:
         """Read every report; each full batch's figures go to disk. The run's rates."""
         rates = []
         records = _records(self.paths, self.config, self.jobs, self.progress, self.exclude, self.follow_links)
+        read = 0
         for batch in _batched(records, self.batch_reports):
-            self.records.extend(batch)
             rates.append(rates_of(batch))
             if len(batch) == self.batch_reports:  # a full batch; the last, shorter one stays in memory
                 self._spill.append(f"batch-{len(self._bounds)}", [(r.facts, r.relations, _summarise(r)) for r in batch])
                 for r in batch:
                     r.facts = r.relations = None
-            self._bounds.append((len(self.records) - len(batch), len(self.records)))
+                self._waiting.add(batch)
+            else:
+                self._last = batch
+            self._bounds.append((read, read + len(batch)))
+            read += len(batch)
         return pd.concat(rates, ignore_index=True)
 
     def _restore(self, index: int, records: list[ReportRecord]) -> None:
@@ -281,22 +291,21 @@ class AuditRun:
                 record.document.update(rest)
         self._spill.discard(f"batch-{index}")
 
-    def _send_earlier(self, previous: dict[str, str]) -> None:
+    def _send_earlier(self, previous: dict[str, str], reports: list[str]) -> None:
         """The named figures of each report that is last year's of a report in another batch, put
-        on disk for that batch: one pass over the batches, holding one at a time."""
+        on disk for that batch: one pass over the batches, holding one at a time. REPORTS: the
+        run's, in order."""
         if len(self._bounds) < 2 or not previous:
             return
-        batch_of = {self.records[i].document["report"]: index
-                    for index, (start, end) in enumerate(self._bounds) for i in range(start, end)}
+        batch_of = {reports[i]: index for index, (start, end) in enumerate(self._bounds) for i in range(start, end)}
         wanted: dict[int, dict[str, set[int]]] = {}   # batch -> its reports wanted -> the batches wanting them
         for report, last in previous.items():
             source, target = batch_of.get(last), batch_of[report]
             if source is not None and source != target:
                 wanted.setdefault(source, {}).setdefault(last, set()).add(target)
         for source, reports in sorted(wanted.items()):
-            start, end = self._bounds[source]
             columns = next(self._spill.read(f"batch-{source}"), None)
-            facts = [f for f, _, _ in columns] if columns is not None else [r.facts for r in self.records[start:end]]
+            facts = [f for f, _, _ in columns] if columns is not None else [r.facts for r in self._last]
             wanted_here = set(reports)
             pieces = [named_facts(f, wanted_here) for f in facts if f and f["report"] and f["report"][0] in wanted_here]
             if not pieces:  # last year's reports here state no figure

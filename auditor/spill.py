@@ -1,4 +1,5 @@
-"""Pieces of a run kept on disk while it is checked in batches (auditor.pipeline.AuditRun).
+"""Pieces of a run kept aside while it is checked in batches (auditor.pipeline.AuditRun): on
+disk (Spill), or packed in memory (PackedRecords, the reports' summaries).
 
 A run of many reports holds at one time the figures of one batch: the others wait here,
 pickled, in a temporary folder removed when the run ends, however it ends. A piece is a list of
@@ -11,7 +12,8 @@ from __future__ import annotations
 import pickle
 import shutil
 import tempfile
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from auditor.errors import OutputError
@@ -60,3 +62,57 @@ class Spill:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class PackedRecords(Sequence):
+    """A batched run's records, read-only, kept pickled in memory a batch to a piece: a report's
+    summary (columns.RECORD_SUMMARY) takes about 2 KB as live dicts and a quarter of that
+    pickled. Each piece comes back whole when one of its records is read, and the last piece read
+    stays live, so a pass in order over the run unpickles each piece once. A record read from
+    here and changed keeps the change only until its piece is read again."""
+
+    def __init__(self) -> None:
+        self._pieces: list[bytes] = []
+        self._starts: list[int] = []   # the index of each piece's first record
+        self._length = 0
+        self._live: tuple[int, list] = (-1, [])
+
+    def add(self, records: list) -> None:
+        """Pack RECORDS after those added before."""
+        self._starts.append(self._length)
+        self._pieces.append(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
+        self._length += len(records)
+
+    @property
+    def pieces(self) -> int:
+        return len(self._pieces)
+
+    def take(self, index: int) -> list:
+        """The records of piece INDEX, which is then forgotten: for a reader that needs each
+        piece once (the run's batches, checked in turn)."""
+        records = self.piece(index)
+        self._pieces[index], self._live = b"", (-1, [])
+        return records
+
+    def piece(self, index: int) -> list:
+        """The records of piece INDEX, in the order added."""
+        if self._live[0] != index:
+            self._live = (index, pickle.loads(self._pieces[index]))
+        return self._live[1]
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError("record index out of range")
+        piece = bisect_right(self._starts, index) - 1
+        return self.piece(piece)[index - self._starts[piece]]
+
+    def __iter__(self) -> Iterator:
+        for index in range(len(self._pieces)):
+            yield from self.piece(index)

@@ -10,6 +10,7 @@ outliers.py (RANGE003), across_years.py and year_over_year.py (relations with la
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
 from operator import methodcaller
@@ -129,7 +130,7 @@ def rates_of(records: list[ReportRecord]) -> pd.DataFrame:
     return rates.astype({"fact_id": np.int64, "value_num": np.float64})
 
 
-def links_of(records: list[ReportRecord]) -> pd.DataFrame:
+def links_of(records: Iterable[ReportRecord]) -> pd.DataFrame:
     """The columns of the records' documents that link a report to last year's (its status and
     PRIOR_DOCUMENT_COLUMNS): what the history store's look-up and link_years read."""
     columns = ["status", *PRIOR_DOCUMENT_COLUMNS]
@@ -140,17 +141,24 @@ def links_of(records: list[ReportRecord]) -> pd.DataFrame:
 
 def run_context(records: list[ReportRecord], links: pd.DataFrame, thresholds: Thresholds,
                 prior: PriorReports | None, rates: pd.DataFrame) -> RunContext:
-    """What the batches share (RunContext) of the run's RECORDS (their summaries suffice:
-    RECORD_SUMMARY); LINKS: links_of them; RATES: rates_of every record, in the run's order.
-    Each record's document gains the link to last year's report."""
+    """What the batches share (RunContext) of the run: LINKS, links_of its records; RATES,
+    rates_of them, in the run's order. The documents of RECORDS, those of its records held live,
+    gain the link to last year's report (link_records gives it to the others when they are
+    read)."""
     previous = link_years(links, prior)
-    for record in records:  # the writers that read the records (the HTML report) show the link too
-        if record.document["report"] in previous:
-            record.document["previous_report"] = previous[record.document["report"]]
-            record.document["previous_year"] = int(record.document["year"]) - 1
+    link_records(records, previous)
     outliers = robust_z(rates, thresholds.outlier_min_reports)
     outliers.index = _keys(rates["report"], rates["fact_id"])
     return RunContext(links, previous, outliers, thresholds, prior)
+
+
+def link_records(records: Iterable[ReportRecord], previous: dict[str, str]) -> None:
+    """Each record's document gains the link to last year's report (PREVIOUS, run_context's):
+    the writers that read the records (the HTML report) show it too."""
+    for record in records:
+        if record.document["report"] in previous:
+            record.document["previous_report"] = previous[record.document["report"]]
+            record.document["previous_year"] = int(record.document["year"]) - 1
 
 
 def documents_frame(records: list[ReportRecord], previous: dict[str, str]) -> pd.DataFrame:

@@ -491,6 +491,10 @@ class _Rate:
         return (self.low is not None and self.value < self.low) or (self.high is not None and self.value > self.high)
 
 
+# What the mediation chart reads of a figure: mediation_facts' choice and _mediation_rates' values
+CHART_COLUMNS = ("report", "kind", "metric", "family", "value_num", "plausible_min", "plausible_max", "text", "line")
+
+
 def mediation_facts(facts: pd.DataFrame | None) -> pd.DataFrame | None:
     """The figures the mediation chart draws: every people's-mediation success rate, in order."""
     if facts is None or facts.empty:

@@ -12,6 +12,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
+from pandas.api.types import is_numeric_dtype
 
 from auditor.config import Config
 from auditor.errors import AuditorError
@@ -21,7 +22,7 @@ from auditor.flag import Flag
 from auditor.pipeline import AuditResult, Batch
 from auditor.process import ReportRecord
 from auditor.report.gx_results import write_gx_results
-from auditor.report.html_report import mediation_facts, write_html
+from auditor.report.html_report import CHART_COLUMNS, mediation_facts, write_html
 from auditor.report.junit import write_junit
 from auditor.report.sarif import write_sarif
 from auditor.report.out_folder import carry_into, publish, staging_folder
@@ -161,11 +162,16 @@ def shown_facts(facts: pd.DataFrame, flags: list[Flag]) -> pd.DataFrame:
     """Of FACTS (a run's, or some of them, in the run's order), those the outputs written after
     the CSV files show: the figures the workbook lists and those the HTML report charts. Each of
     those writers chooses its figures again from these and finds the same rows."""
-    shown = listed_facts(facts, flags).index
+    listed = listed_facts(facts, flags).index
     charted = mediation_facts(facts)
-    if charted is not None:
-        shown = shown.union(charted.index)
-    return facts.loc[shown.sort_values()]
+    if charted is None:
+        return facts.loc[listed.sort_values()]
+    kept = facts.loc[listed.union(charted.index).sort_values()]
+    # a figure only charted keeps of its text columns those the chart reads: it may be one in
+    # every report, and its quoted sentence is the largest of its values
+    blank = [name for name in kept.columns if name not in CHART_COLUMNS and not is_numeric_dtype(kept[name])]
+    kept.loc[charted.index.difference(listed), blank] = None
+    return kept
 
 
 def write_extract(out: Path, batches: Iterable[tuple[list[ReportRecord], pd.DataFrame]]) -> tuple[list[ReportRecord], int, list[str]]:
