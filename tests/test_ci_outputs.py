@@ -281,3 +281,12 @@ def test_data_docs_site_is_built(audited, config, tmp_path):
     pages = {p.relative_to(tmp_path / "data_docs").parts[0] for p in (tmp_path / "data_docs").rglob("*.html")}
     assert {"expectations", "validations"} <= pages
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".data_docs")]  # no staging left behind
+
+
+def test_junit_written_a_suite_at_a_time_is_the_whole_tree_indented(out):
+    # write_junit streams its testsuites; the bytes are those ElementTree gives the whole tree
+    data = (out / "junit.xml").read_bytes()
+    root = ET.fromstring(data)
+    assert len(root) > 1
+    ET.indent(root, space="  ")
+    assert ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n" == data

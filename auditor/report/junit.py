@@ -11,8 +11,10 @@ report gets a single testcase, "input".
 from __future__ import annotations
 
 import re
+import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from auditor.config import CATEGORIES, SEVERITIES, Config
@@ -29,15 +31,15 @@ _XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 
 
 def write_junit(out: Path, result: AuditResult, config: Config) -> None:
-    """Write out/junit.xml."""
-    root = build_junit(result, config)
-    ET.indent(root, space="  ")
-    data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    write_atomic(out / "junit.xml", data + b"\n")
+    """Write out/junit.xml, a <testsuite> at a time: the file of a large run is never whole in
+    memory (its tree took about 6 KB a report)."""
+    write_atomic(out / "junit.xml", junit_pieces(result, config))
 
 
-def build_junit(result: AuditResult, config: Config) -> ET.Element:
-    """The <testsuites> element: one <testsuite> per report, in the order of result.records."""
+def junit_pieces(result: AuditResult, config: Config) -> Iterator[bytes]:
+    """junit.xml's bytes, those ElementTree gives the whole tree indented by two spaces: one
+    <testsuite> per report, in the order of result.records. The root's counts come first, so the
+    suites wait in a temporary file until the last is counted."""
     by_case: dict[tuple[str, str], list[Flag]] = defaultdict(list)
     flagged: dict[str, set[str]] = defaultdict(set)  # report -> the categories of its flags
     for flag in result.flags:
@@ -45,18 +47,35 @@ def build_junit(result: AuditResult, config: Config) -> ET.Element:
         flagged[flag.report].add(flag.category)
     configured = [c for c in CATEGORIES if any(rule.category == c for rule in config.rules.values())]
     root = ET.Element("testsuites", name=SUITE_NAME)
-    for record in result.records:
-        report = record.document["report"]
-        if record.document["status"] == "ok":
-            # Categories of the report's own flags too, in case a flag belongs to none of the configured ones.
-            categories = [c for c in CATEGORIES if c in configured or c in flagged.get(report, ())]
-            cases = [_testcase(report, c, by_case.get((report, c), [])) for c in categories]
-        else:
-            cases = [_unreadable_case(report, record.document.get("reason") or "", by_case.get((report, "input"), []))]
-        root.append(_testsuite(report, cases))
-    suites = root.findall("testsuite")
-    _set_counts(root, sum(int(s.get("tests")) for s in suites), sum(int(s.get("failures")) for s in suites))
-    return root
+    tests = failures = 0
+    with tempfile.TemporaryFile() as suites:
+        for record in result.records:
+            report = record.document["report"]
+            if record.document["status"] == "ok":
+                # Categories of the report's own flags too, in case a flag belongs to none of the configured ones.
+                categories = [c for c in CATEGORIES if c in configured or c in flagged.get(report, ())]
+                cases = [_testcase(report, c, by_case.get((report, c), [])) for c in categories]
+            else:
+                cases = [_unreadable_case(report, record.document.get("reason") or "", by_case.get((report, "input"), []))]
+            suite = _testsuite(report, cases)
+            tests, failures = tests + int(suite.get("tests")), failures + int(suite.get("failures"))
+            ET.indent(suite, space=_INDENT, level=1)
+            suites.write(_INDENT_1 + ET.tostring(suite, encoding="utf-8"))
+        _set_counts(root, tests, failures)
+        if not suites.tell():
+            yield ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+            return
+        root.text = _MARK
+        head, tail = ET.tostring(root, encoding="utf-8", xml_declaration=True).split(_MARK.encode())
+        yield head
+        suites.seek(0)
+        yield from iter(lambda: suites.read(1 << 20), b"")
+        yield b"\n" + tail + b"\n"
+
+
+_INDENT = "  "
+_INDENT_1 = b"\n" + _INDENT.encode()  # before each <testsuite>, as ET.indent puts it
+_MARK = "\x00"  # the root's text while its two tags are cut apart
 
 
 def clean(text: object) -> str:
