@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
 
@@ -34,6 +34,12 @@ _CHUNK_ROWS = 10_000  # a piece of facts.csv in memory at a time (its transient 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:
     write_atomic(path, _csv_pieces(frame))
+
+
+def write_frames(path: Path, frames: Iterable[pd.DataFrame]) -> None:
+    """What write_csv writes of the frames' concatenation, a frame at a time (the first may be
+    empty, and gives the header)."""
+    write_atomic(path, chain.from_iterable(_csv_pieces(frame, header=not i) for i, frame in enumerate(frames)))
 
 
 class CsvFile:
@@ -95,6 +101,8 @@ def _fields(column: pd.Series) -> list[str] | None:
         return list(map(str, values))
     if kind == "f":
         return [repr(value) if value == value else "" for value in values]  # NaN: empty
+    if isinstance(column.dtype, pd.Int64Dtype):
+        return ["" if value is pd.NA else str(value) for value in values]
     if isinstance(column.dtype, pd.StringDtype) and not column.hasnans:
         return _quoted(neutralise_texts(values))  # every cell a string: the common case
     if kind == "O" or pd.api.types.is_string_dtype(column.dtype):
@@ -168,12 +176,25 @@ def flags_frame(flags: list[Flag]) -> pd.DataFrame:
             "review_status": flag.review.status if flag.review else "",
             "review_comment": flag.review.comment if flag.review else "",
         })
-    return pd.DataFrame(rows, columns=FLAG_COLUMNS)
+    return _whole_numbers(pd.DataFrame(rows, columns=FLAG_COLUMNS), ("line", "year"))
 
 
-def reports_frame(result_records, flags: list[Flag]) -> pd.DataFrame:
+def flags_frames(flags: list[Flag]) -> Iterator[pd.DataFrame]:
+    """flags.csv, _CHUNK_ROWS flags at a time."""
+    for start in range(0, max(len(flags), 1), _CHUNK_ROWS):
+        yield flags_frame(flags[start:start + _CHUNK_ROWS])
+
+
+def reports_frames(records: Iterable, flags: list[Flag]) -> Iterator[pd.DataFrame]:
+    """reports.csv, _CHUNK_ROWS reports at a time: the first frame may be empty."""
     rows = []
-    for entry in report_entries(result_records, flags):
+    for entry in chain(report_entries(records, flags), [None]):
+        if entry is None or len(rows) == _CHUNK_ROWS:
+            if rows or entry is None:
+                yield _whole_numbers(pd.DataFrame(rows, columns=REPORT_COLUMNS), ("year",))
+            rows = []
+        if entry is None:
+            return
         meta, counts = entry["metadata"], entry["counts"]
         rows.append({
             "report": entry["path"], "status": entry["status"], "reason": entry["reason"],
@@ -183,4 +204,16 @@ def reports_frame(result_records, flags: list[Flag]) -> pd.DataFrame:
             "errors": counts["error"],
             "warnings": counts["warning"], "infos": counts["info"],
         })
-    return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+
+def reports_frame(records: Iterable, flags: list[Flag]) -> pd.DataFrame:
+    return pd.concat(list(reports_frames(records, flags)), ignore_index=True)
+
+
+def _whole_numbers(frame: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
+    """FRAME with the columns NAMES as whole numbers that may be missing: a line or a year is
+    written 12, never 12.0 (a column of numbers with one missing is read as floats)."""
+    for name in names:
+        frame[name] = pd.array([None if is_missing(v) or v == "" else int(v) for v in frame[name].tolist()],
+                               dtype="Int64")
+    return frame

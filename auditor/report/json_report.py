@@ -23,6 +23,7 @@ unreadable ones first, then the others in the run's order, and says
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -40,12 +41,12 @@ def tool_entry(config: Config) -> dict:
     return {"name": "auditor", "version": __version__, "expectations": str(config.root)}
 
 
-def report_entries(records: list[ReportRecord], flags: list[Flag]) -> list[dict]:
+def report_entries(records: Iterable[ReportRecord], flags: list[Flag]) -> Iterator[dict]:
+    """Each record's entry, as it is read (a large run's records are read a batch at a time)."""
     counts = Counter((f.report, f.severity) for f in flags)
-    entries = []
     for record in records:
         doc = record.document
-        entries.append({
+        yield {
             "path": doc["report"],
             "sha256": doc.get("sha256"),
             "status": doc["status"],
@@ -54,13 +55,12 @@ def report_entries(records: list[ReportRecord], flags: list[Flag]) -> list[dict]
             "metadata": {key: _json_value(doc.get(field)) for key, field in METADATA_FIELDS.items()},
             "counts": {"facts": record.n_facts, "relations": record.n_relations, "checked": record.n_checked,
                        **{severity: counts[(doc["report"], severity)] for severity in SEVERITIES}},
-        })
-    return entries
+        }
 
 
 def flags_document(records: list[ReportRecord], flags: list[Flag], config: Config) -> dict:
     """What flags.json holds (and `--output-format json` prints)."""
-    return {"tool": tool_entry(config), "reports": report_entries(records, flags),
+    return {"tool": tool_entry(config), "reports": list(report_entries(records, flags)),
             "flags": [flag.to_json() for flag in flags]}
 
 
@@ -102,7 +102,7 @@ def write_flags_json(path: Path, records: list[ReportRecord], flags: list[Flag],
                      limit: int = MAX_FLAGS_IN_FULL, report_limit: int = MAX_REPORTS_IN_FULL) -> None:
     kept, omitted = capped(flags, limit)
     listed = _reports_listed(records, kept, report_limit)
-    document = {"tool": tool_entry(config), "reports": report_entries(listed, flags),
+    document = {"tool": tool_entry(config), "reports": list(report_entries(listed, flags)),
                 "flags": [flag.to_json() for flag in kept]}  # flags_document(), of what is kept
     if omitted is not None:
         document["flags_omitted"] = omitted

@@ -27,7 +27,8 @@ from auditor.report.junit import write_junit
 from auditor.report.sarif import write_sarif
 from auditor.report.out_folder import carry_into, publish, staging_folder
 from auditor.report.workbook import WORKBOOK_NAME, listed_facts, write_workbook
-from auditor.report.csv_files import CsvFile, facts_frame, flags_frame, relations_frame, reports_frame, write_csv
+from auditor.report.csv_files import (CsvFile, facts_frame, flags_frames, relations_frame, reports_frames, write_csv,
+                                      write_frames)
 from auditor.report.json_report import write_flags_json
 from auditor.report.markdown import write_summary
 from auditor.report.stale import EXTRACT_FILES, OUTPUT_FILES, remove_stale_outputs
@@ -39,8 +40,14 @@ Writer = Callable[[Path, AuditResult, Config], None]
 def _csv(out: Path, result: AuditResult, config: Config) -> None:
     write_csv(out / "facts.csv", facts_frame(result.frames.facts))
     write_csv(out / "relations.csv", relations_frame(result, config.rules))
-    write_csv(out / "reports.csv", reports_frame(result.records, result.flags))
-    write_csv(out / "flags.csv", flags_frame(result.flags))
+    _write_listings(out, result)
+
+
+def _write_listings(out: Path, result: AuditResult) -> None:
+    """reports.csv and flags.csv, a piece at a time: a run's reports come back a batch at a time
+    (auditor.spill.PackedRecords)."""
+    write_frames(out / "reports.csv", reports_frames(result.records, result.flags))
+    write_frames(out / "flags.csv", flags_frames(result.flags))
 
 
 def _markdown(out: Path, result: AuditResult, config: Config) -> None:
@@ -149,8 +156,7 @@ class RunOutputs:
                 for rows in self._across.read(op):
                     self._relations.append(rows)
             self._relations.close()
-            write_csv(self.stage / "reports.csv", reports_frame(result.records, result.flags))
-            write_csv(self.stage / "flags.csv", flags_frame(result.flags))
+            _write_listings(self.stage, result)
         if phase:
             phase("moving the outputs into " + display_name(self.out))
         written = [name for format_name in self.chosen for name in OUTPUT_FILES[format_name]]
@@ -188,7 +194,7 @@ def write_extract(out: Path, batches: Iterable[tuple[list[ReportRecord], pd.Data
             figures += len(frame)
             records.extend(batch)
         facts.close()
-        write_csv(stage / "reports.csv", reports_frame(records, []))
+        write_frames(stage / "reports.csv", reports_frames(records, []))
         publish(stage, out, after_others=lambda: removed.extend(
             remove_stale_outputs(out, list(EXTRACT_FILES), data_docs=False)))
     return records, figures, removed
