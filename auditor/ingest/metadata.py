@@ -39,6 +39,8 @@ _SIGNATURE_AFTER_SENTENCE_RE = regex.compile(
 # above, whose look-behind is tried at every position (9 ms of read_metadata's 20 on the 72
 # work reports: python -m bench.extraction).
 _DATE_LAST_CHAR_RE = regex.compile(rf"[\d{_CN_DIGITS}日]")
+# The characters _SIGNATURE_AFTER_SENTENCE_RE's signer excludes, which no date or blank holds either
+_NOT_IN_SIGNATURE = "，,。：:；;"
 _DOCNO_RE = regex.compile(r"\p{Han}{1,10}[〔\[［【(（](?P<y>\d{4})[〕\]］】)）]\s*\d+\s*号")
 _TITLE_RE = regex.compile(r"(?:报告|工作报告)[\s\u3000]*$")
 # A site's list cuts a long title: 河北省科学技术厅2017年政府信息公开工作年度报...
@@ -69,6 +71,8 @@ _BODY_LINE_MIN = 8  # the first punctuated line of at least this length, outside
 _FLAT_PAGE_LINE = 200
 _PIECE_RE = regex.compile(r"\S+")
 _CLAUSE_RE = regex.compile(r"[，,。；;]")
+_BLANKS_RE = regex.compile(r"\s+")
+_SIGNER_PUNCTUATION_RE = regex.compile(r"[，,。：:]")  # a signing body's line holds none
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,7 @@ def _docno(header: str, spans: dict[str, Span]) -> tuple[str | None, int | None]
     if not match:
         return None, None
     spans["docno"] = Span(match.start(), match.end())
-    return regex.sub(r"\s+", "", match.group()), int(match["y"])
+    return _BLANKS_RE.sub("", match.group()), int(match["y"])
 
 
 def _signature(text: str, body_start: int, spans: dict[str, Span]) -> tuple[str | None, date | None]:
@@ -199,7 +203,11 @@ def _signature(text: str, body_start: int, spans: dict[str, Span]) -> tuple[str 
     candidates += [(m, m.group("signer").strip()) for m in _SIGNATURE_LINE_RE.finditer(text, tail_start)]
     page_end = len(text.rstrip())
     if page_end and _DATE_LAST_CHAR_RE.match(text, page_end - 1):
-        candidates += [(m, m.group("signer")) for m in _SIGNATURE_AFTER_SENTENCE_RE.finditer(text, tail_start)
+        # No signer, date or blank holds a clause mark, so a match reaching the page's end starts
+        # after the last one: the search starts there, not at every position of the tail.
+        after_clause = max(text.rfind(c, 0, page_end) for c in _NOT_IN_SIGNATURE) + 1
+        candidates += [(m, m.group("signer"))
+                       for m in _SIGNATURE_AFTER_SENTENCE_RE.finditer(text, max(tail_start, after_clause))
                        if m.end() == page_end]  # the end of the page only: not a date in its text
     for match, signer in sorted(candidates, key=lambda c: c[0].start(), reverse=True):
         signed = _to_date(match)
@@ -217,7 +225,7 @@ def _signature(text: str, body_start: int, spans: dict[str, Span]) -> tuple[str 
 
 
 def _is_signer(line: str) -> bool:
-    return bool(line) and len(line) <= 40 and bool(_SIGNER_END_RE.search(line)) and not regex.search(r"[，,。：:]", line)
+    return bool(line) and len(line) <= 40 and bool(_SIGNER_END_RE.search(line)) and not _SIGNER_PUNCTUATION_RE.search(line)
 
 
 def _title_year(title: str | None) -> int | None:

@@ -25,6 +25,9 @@ from auditor.extract.tables.stream import Run, Segment, last_item_name, segments
 MAX_ROWS = 60            # the template has about 30; past this the stream is no table
 MAX_TABLE_CHARS = 12000  # how far after its first row a table may run
 _PROSE_MARKS = ("。", "；")
+_FROM_BRACKET_RE = regex.compile(r"[（(].*$")
+_BRACKETS_RE = regex.compile(r"[()（）]")
+_PUNCTUATION_OR_BLANK_RE = regex.compile(r"[\p{P}\s]")
 _GROUP_RE = regex.compile(r"[（(]([一二三四五六七八九十]+)[)）]([^（(0-9０-９]*)")
 
 
@@ -123,7 +126,7 @@ def _has(label: str, words: tuple[str, ...]) -> bool:
 def group_of(label: str) -> str:
     """The last outcome group a label opens: （六）其他处理 -> 其他处理."""
     groups = _GROUP_RE.findall(label)
-    return regex.sub(r"[（(].*$", "", groups[-1][1]) if groups else ""
+    return _FROM_BRACKET_RE.sub("", groups[-1][1]) if groups else ""
 
 
 def outcome_name(label: str, group: str) -> str:
@@ -204,11 +207,11 @@ def _stacked(run: Run, following: list[Segment], width: int, header: tuple[str, 
 def _header_words(template: DisclosureTemplate) -> tuple[str, ...]:
     words = {c.zh for c in template.block_columns}
     for b in template.blocks:
-        words |= {w for w in regex.split(r"[()（）]", b.zh) if w}
+        words |= {w for w in _BRACKETS_RE.split(b.zh) if w}
     return tuple(sorted(words, key=len, reverse=True))
 
 
 def _only_header(label: str, header: tuple[str, ...]) -> bool:
     for word in header:
         label = label.replace(word, "")
-    return not regex.sub(r"[\p{P}\s]", "", label)
+    return not _PUNCTUATION_OR_BLANK_RE.sub("", label)

@@ -143,12 +143,17 @@ def _run(text: str, tokens: list[Token]) -> Run:
     return Run(tokens, explicit, inline)
 
 
+# The numbers of a table's items and groups (一、 （三） 1.), and a bracket ending a name
+_ITEM_NUMBER_RE = regex.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|(?<!\d)\d{1,2}[.．、]")
+_LAST_BRACKET_RE = regex.compile(r"[（(][^（()）]*[)）]$")
+
+
 def last_item_name(label: str, min_chars: int = 3) -> str:
     """The row's own name in a label that holds its group's too: （三）不予公开1.属于国家秘密 ->
     属于国家秘密; a short name keeps its group's (（六）其他处理3.其他 -> 其他处理·其他)."""
-    parts = [p for p in regex.split(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|(?<!\d)\d{1,2}[.．、]", label)
+    parts = [p for p in _ITEM_NUMBER_RE.split(label)
              if p and p not in ("其中：", "其中:", "其中")]
-    parts = [regex.sub(r"[（(][^（()）]*[)）]$", "", p).strip("：:") or p for p in parts]
+    parts = [_LAST_BRACKET_RE.sub("", p).strip("：:") or p for p in parts]
     if not parts:
         return label
     name = parts[-1]
