@@ -199,8 +199,8 @@ def _signature(text: str, body_start: int, spans: dict[str, Span]) -> tuple[str 
     """The last signature in the tail: a date alone on its line under the signing body, both on
     one line, or both after the last sentence of a page flattened onto one line."""
     tail_start = max(body_start, len(text) - 2000)
-    candidates = [(m, None) for m in _DATE_LINE_RE.finditer(text, tail_start)]
-    candidates += [(m, m.group("signer").strip()) for m in _SIGNATURE_LINE_RE.finditer(text, tail_start)]
+    candidates = [(m, None) for m in _at_line_starts(_DATE_LINE_RE, text, tail_start)]
+    candidates += [(m, m.group("signer").strip()) for m in _at_line_starts(_SIGNATURE_LINE_RE, text, tail_start)]
     page_end = len(text.rstrip())
     if page_end and _DATE_LAST_CHAR_RE.match(text, page_end - 1):
         # No signer, date or blank holds a clause mark, so a match reaching the page's end starts
@@ -222,6 +222,26 @@ def _signature(text: str, body_start: int, spans: dict[str, Span]) -> tuple[str 
             spans["signer"] = Span(signer_start, signer_start + len(signer))
             return signer, signed
     return None, None
+
+
+def _at_line_starts(pattern: regex.Pattern, text: str, pos: int) -> list[regex.Match]:
+    """pattern.finditer(text, pos) for a pattern that matches at a line's start only (^ under
+    MULTILINE) and never matches nothing: tried at each line start, not at every position."""
+    found = []
+    if pos > 0 and text[pos - 1] != "\n":
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return found
+    while True:
+        match = pattern.match(text, pos)
+        if match is not None:
+            found.append(match)
+            pos = match.end()
+            if text[pos - 1] == "\n":
+                continue  # the match ran over a line break (a date's blanks may): a line starts here
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return found
 
 
 def _is_signer(line: str) -> bool:
