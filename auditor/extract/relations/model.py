@@ -105,8 +105,17 @@ class Builder:
         return value - ulp / 2, high
 
     def total(self, facts) -> tuple[float, float]:
-        intervals = [self.interval(f) for f in facts]
-        return sum(lo for lo, _ in intervals), sum(hi for _, hi in intervals)
+        """The sum of the facts' intervals (interval(), inline: every reading of every claim adds
+        up its terms), added in order as sum() adds them."""
+        lo = hi = 0
+        truncation = self.thresholds.allow_truncation
+        for fact in facts:
+            lo += fact.lo
+            if truncation and fact.rounded and not fact.qualifier and fact.ulp:
+                hi += float(fact.value + fact.ulp)
+            else:
+                hi += fact.hi
+        return lo, hi
 
     # --- sums ---------------------------------------------------------------------------------
 
@@ -493,7 +502,13 @@ def _span(lo: Fraction, hi: Fraction) -> str:
 def _decimals(ulp: Decimal | None) -> int:
     if not ulp or ulp >= 1:
         return 0
-    return -ulp.normalize().as_tuple().exponent
+    places = _PLACES.get(ulp)
+    if places is None:
+        places = _PLACES[ulp] = -ulp.normalize().as_tuple().exponent
+    return places
+
+
+_PLACES: dict[Decimal, int] = {}  # ulp -> _decimals(ulp): the same few ulps recur in every report
 
 
 _SHORT_LABEL_CHARS = 12
@@ -521,7 +536,10 @@ def _format_like(value: Decimal, like: Fact, parts: list[Fact]) -> str:
         if word in like.text and abs(value) >= factor:
             scale, mult = factor, word
             break
-    places = max((_decimals((f.ulp or _ONE) / scale) for f in [like, *parts]), default=0)
+    if scale is _ONE:  # x / 1 is x
+        places = max((_decimals(f.ulp or _ONE) for f in [like, *parts]), default=0)
+    else:
+        places = max((_decimals((f.ulp or _ONE) / scale) for f in [like, *parts]), default=0)
     unit = like.unit if like.kind != "money" else "元"
     return f"{value / scale:.{places}f}{mult}{unit}"
 

@@ -93,6 +93,7 @@ class Passage:
     breakdowns: list[Breakdown] = field(default_factory=list)
     share_lists: list = field(default_factory=list)  # shares.ShareList, for the readers after shares
     scope_phrases: list | None = None  # breakdowns.ScopePhrase, found once on first use
+    nouns_after: dict[int, str | None] = field(default_factory=dict)  # restatements: figure end -> its noun
     budget: Budget = UNLIMITED         # the report's reading time, checked in the readers' loops
     _span_starts: dict[int, list[int]] = field(default_factory=dict)
     _sentence_starts: list[int] = field(default_factory=list)

@@ -155,7 +155,15 @@ def _claims_whole(passage: Passage, fact: Fact, label: str, noun: str) -> bool:
 
 def _noun_after(passage: Passage, fact: Fact) -> str | None:
     """The noun right after a figure, up to a break or a function word: 村(社区) in 224个村(社区)已…;
-    None when shorter than two characters (个村 alone says too little)."""
+    None when shorter than two characters (个村 alone says too little). Read once a figure:
+    restatements and repeats both ask."""
+    nouns = passage.nouns_after
+    if fact.end not in nouns:
+        nouns[fact.end] = _read_noun_after(passage, fact)
+    return nouns[fact.end]
+
+
+def _read_noun_after(passage: Passage, fact: Fact) -> str | None:
     words = passage.words
     match = words.noun_after.match(passage.text, fact.end, fact.end + _NOUN_CHARS + 4)
     noun = match.group() if match else ""
