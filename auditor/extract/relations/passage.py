@@ -140,6 +140,12 @@ class Passage:
         i = max(0, bisect_right(self._paragraph_starts, offset) - 1)
         return self.paragraphs[i] if self.paragraphs else Span(0, len(self.text))
 
+    def first_paragraph_ending_after(self, pos: int) -> int:
+        """The index of the first paragraph that ends after pos (len(paragraphs) when none does):
+        the one pos stands in, or the next (the paragraphs do not overlap)."""
+        i = bisect_right(self._paragraph_starts, pos) - 1
+        return i if i >= 0 and self.paragraphs[i].end > pos else i + 1
+
     def reach_start(self, pos: int) -> int:
         """Where the paragraphs a passage may refer back to begin: its own and _REACH before it."""
         i = max(0, bisect_right(self._paragraph_starts, pos) - 1)
