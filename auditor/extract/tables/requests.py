@@ -11,7 +11,7 @@ label (disclosure_template.yaml); every row between 上年结转 and 总计 is a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import regex
@@ -20,7 +20,7 @@ from auditor.config import DisclosureTemplate
 from auditor.extract.tables.model import Row, Table
 from auditor.extract.tables.resolve import may_split, settle
 from auditor.extract.tables.splits import Sum
-from auditor.extract.tables.stream import Run, Segment, last_item_name, segments
+from auditor.extract.tables.stream import Run, Segment, iter_segments, last_item_name
 
 MAX_ROWS = 60            # the template has about 30; past this the stream is no table
 MAX_TABLE_CHARS = 12000  # how far after its first row a table may run
@@ -67,7 +67,7 @@ def read_applications(text: str, template: DisclosureTemplate) -> Table | None:
     table = Table("applications", tuple(c.zh for c in template.columns))
     runs: dict[int, Run] = {}
     pending, group = "", ""
-    for seg in segments(text, start, min(len(text), start + MAX_TABLE_CHARS)):
+    for seg in iter_segments(text, start, min(len(text), start + MAX_TABLE_CHARS)):
         label = pending + seg.label
         if seg.run is not None and is_stray(seg.run, width):
             pending = label + seg.run.tokens[0].text + "."  # an item number in a cell of its own
@@ -170,8 +170,8 @@ def _appeals_at(text: str, start: int, template: DisclosureTemplate, runs_split:
     columns = tuple(f"{b.zh}{c.zh}" for b in template.blocks for c in template.block_columns)
     table = Table("appeals", columns)
     label = ""
-    stream = segments(text, start, min(len(text), start + MAX_TABLE_CHARS // 4))
-    for i, seg in enumerate(stream):
+    stream = iter_segments(text, start, min(len(text), start + MAX_TABLE_CHARS // 4))
+    for seg in stream:
         label += seg.label
         if is_prose(label) or seg.run is None:
             return None
@@ -180,7 +180,7 @@ def _appeals_at(text: str, start: int, template: DisclosureTemplate, runs_split:
         if is_stray(seg.run, width):
             label += seg.run.tokens[0].text
             continue
-        run = _stacked(seg.run, stream[i + 1:], width, _header_words(template))
+        run = _stacked(seg.run, stream, width, _header_words(template))  # the segments after this one
         table.rows.append(Row("appeals", "政府信息公开行政复议、行政诉讼", label, run.start, run.end,
                               text[run.start:run.end], run.inline, label_start=seg.label_start))
         row_sums = [Sum(tuple(range(b, b + block - 1)), (b + block - 1,)) for b in range(0, width, block)]
@@ -190,7 +190,7 @@ def _appeals_at(text: str, start: int, template: DisclosureTemplate, runs_split:
     return None
 
 
-def _stacked(run: Run, following: list[Segment], width: int, header: tuple[str, ...]) -> Run:
+def _stacked(run: Run, following: Iterable[Segment], width: int, header: tuple[str, ...]) -> Run:
     """A wide table printed in stacked parts (行政复议's block, then 行政诉讼's two under their own
     header): the runs after the first, each under a label of header words only, joined while
     they fill the row exactly; otherwise the first run as it stands."""

@@ -15,6 +15,7 @@ Two things in the digits are not figures and are moved back into the labels:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import regex
@@ -77,22 +78,27 @@ class Segment:
 
 def segments(text: str, start: int, end: int) -> list[Segment]:
     """The (label, run) segments of text[start:end]."""
+    return list(iter_segments(text, start, end))
+
+
+def iter_segments(text: str, start: int, end: int) -> Iterator[Segment]:
+    """segments(), one at a time: a table reader stops at the table's end, and the text after it
+    (up to MAX_TABLE_CHARS of prose) is never cut into segments."""
     footers = [(m.start(), m.end()) for m in _FOOTER_RE.finditer(text, start, end)]
-    out: list[Segment] = []
     words: list[tuple[str, int]] = []
     tokens: list[Token] = []
 
-    def close() -> None:
+    def close() -> Segment:
         label = "".join(w for w, _ in words)
-        out.append(Segment(_SPACE_RE.sub("", label), words[0][1] if words else start,
-                           _run(text, tokens) if tokens else None, " ".join(w for w, _ in words)))
+        return Segment(_SPACE_RE.sub("", label), words[0][1] if words else start,
+                       _run(text, tokens) if tokens else None, " ".join(w for w, _ in words))
 
     for match in _TOKEN_RE.finditer(text, start, end):
         if footers and any(a <= match.start() < b for a, b in footers):
             continue
         if match.group("word"):
             if tokens:
-                close()
+                yield close()
                 words, tokens = [], []
             words.append((match.group(), match.start()))
             continue
@@ -108,12 +114,11 @@ def segments(text: str, start: int, end: int) -> list[Segment]:
         if digits is not None:
             tokens.append(digits)
         if tokens:
-            close()
+            yield close()
             words, tokens = [], []
         words.append((number.text, number.start))
     if words or tokens:
-        close()
-    return out
+        yield close()
 
 
 def _open_bracket(label: str) -> bool:
