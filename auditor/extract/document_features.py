@@ -381,6 +381,8 @@ _NOT_AN_EVENT_AFTER = regex.compile(r"\s*(?:以来|起|至今|前|底前|之前|
 
 
 def _number(text: str) -> int | None:
+    if text.isascii() and text.isdigit():
+        return int(text)  # 12, 03: what parse_number reads them as, without its patterns
     try:
         return int(parse_number(text.replace("○", "〇")).value)
     except (ValueError, ArithmeticError):

@@ -171,6 +171,8 @@ def _to_date(match: regex.Match) -> date | None:
 
 
 def _int(text: str) -> int:
+    if text.isascii() and text.isdigit():
+        return int(text)  # 2024, 02: what parse_number reads them as, without its patterns
     return int(parse_number(text.replace("○", "〇")).value)
 
 
