@@ -223,8 +223,16 @@ class _Evidence:
         self.source_line = source_line
         # offset -> line in the file: the HTML page's map, else the text's own lines
         self.line: Callable[[int], int] = source_line or lines.line
+        self._quotes: dict[Span, dict] = {}  # span -> its quote: relations share their sentences
 
     def quote(self, span: Span) -> dict:
+        """The quote of a span, a dict of its own (a table relation's quote gets its cells)."""
+        quote = self._quotes.get(span)
+        if quote is None:
+            quote = self._quotes[span] = self._quote(span)
+        return dict(quote)
+
+    def _quote(self, span: Span) -> dict:
         # column is 1-based within the line of a text file; an HTML page's column is not known.
         column = None if self.source_line else self.lines.column(span.start)
         quote = {"text": self.text[span.start:span.end], "start": span.start, "end": span.end,

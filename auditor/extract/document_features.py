@@ -21,7 +21,7 @@ defect: the suite does, over the columns computed here.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -80,8 +80,11 @@ def _normalized_lines(text: str) -> list[tuple[Span, str]]:
             key = _ZERO_WIDTH_RE.sub("", key)
             if not key:
                 continue
-        lines.append((Span(*match.span()), key))
+        lines.append((_span(Span, match.span()), key))
     return lines
+
+
+_span = tuple.__new__  # Span(start, end) from a match's pair, as ingest/spans.py makes them
 
 
 def _lines_between(text: str, start: int, end: int) -> list[tuple[Span, str]]:
@@ -378,6 +381,8 @@ _NOT_AN_EVENT_AFTER = regex.compile(r"\s*(?:以来|起|至今|前|底前|之前|
 
 
 def _number(text: str) -> int | None:
+    if text.isascii() and text.isdigit():
+        return int(text)  # 12, 03: what parse_number reads them as, without its patterns
     try:
         return int(parse_number(text.replace("○", "〇")).value)
     except (ValueError, ArithmeticError):
@@ -421,9 +426,12 @@ def _dates_outside(audited: str, start: int, end: int, year: int) -> list[regex.
     2021年3月底前) and datelines (a date standing alone after a sentence or a signing body) are
     not events."""
     skip = [m.span() for m in _CITATION_RE.finditer(audited, start, end)]
+    skip_starts = [a for a, _ in skip]
     outside = []
     for match in _BODY_DATE_RE.finditer(audited, start, end):
-        if any(a <= match.start() < b for a, b in skip) or _is_dateline(audited, match):
+        # the citations do not overlap: only the last one starting at or before a date may hold it
+        i = bisect_right(skip_starts, match.start()) - 1
+        if (i >= 0 and match.start() < skip[i][1]) or _is_dateline(audited, match):
             continue
         before = audited[max(start, match.start() - 3):match.start()].rstrip()
         if before.endswith(_NOT_AN_EVENT_BEFORE) or _NOT_AN_EVENT_AFTER.match(audited, match.end()):

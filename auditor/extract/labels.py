@@ -93,7 +93,8 @@ def _family(topics, positions, fact: Fact, sentence: Span, paragraph: Span) -> s
 def _metric(metric_re, label: str, after: str) -> tuple[str | None, str]:
     pattern, owner = metric_re
     for context in (label, after):
-        best = min((owner[m.group()] + (m.group(),) for m in pattern.finditer(context)), default=None)
-        if best is not None:
+        found = pattern.findall(context)  # most contexts hold no metric word
+        if found:
+            best = min(owner[word] + (word,) for word in found)
             return best[1], best[2]
     return None, ""

@@ -88,8 +88,10 @@ def _patterns(words: ReportText) -> _Patterns:
             rf"(?<=[{regex.escape(_SENTENCE_END)}])[\s]*(?:{_alternation(words.chrome_line_starts)})"),
         # two figures or more at the end: 总计 21 0 0 0 0 0 21; a line of cells alone: 0
         numbers_at_end=regex.compile(r"(?:^|\s)\d[\d,.]*%?(?:\s+\d[\d,.]*%?)+$|^\d[\d,.]*%?$"),
-        # two cells or more that ran together: 行政复议数条00行政诉讼数条00
-        cells_at_end=regex.compile(rf"(?:\p{{Han}}+\s*(?:{units})\s*\d+\s*){{2,}}$"),
+        # two cells or more that ran together: 行政复议数条00行政诉讼数条00. Searched from the end
+        # (REVERSE; only whether it matches is asked): forward, each position of a long line of
+        # such cells (a table flattened onto one line) retries the cells up to its end.
+        cells_at_end=regex.compile(rf"(?:\p{{Han}}+\s*(?:{units})\s*\d+\s*){{2,}}$", regex.REVERSE),
         nothing=tuple(words.nothing_words),
         closing=tuple(words.closing_words),
     )

@@ -14,6 +14,7 @@ starts with only the innermost is kept (淮安市洪泽区 -> 洪泽区); the ou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -22,6 +23,8 @@ from auditor.ingest.metadata import Metadata
 
 _YEAR_RE = regex.compile(r"(?:19|20)\d{2}\s*年")
 _SPACE_RE = regex.compile(r"[\s\u3000\u200b]+")
+_TITLE_YEAR_RE = regex.compile(r"(?:19|20)\d{2}年度?")
+_DIGIT_RE = regex.compile(r"\d")
 _PUNCTUATION_RE = regex.compile(r"[，,。：:；;、（）()《》“”\"<>|]")
 _MAX_NAME = 30
 _PARENT_SEPARATOR = "/"
@@ -91,7 +94,7 @@ def title_form(title: str | None, issuer: Issuer | None) -> str:
     form = _SPACE_RE.sub("", title)
     if issuer and form.startswith(issuer.name):
         form = form[len(issuer.name):]
-    form = regex.sub(r"(?:19|20)\d{2}年度?", "{年}", form)
+    form = _TITLE_YEAR_RE.sub("{年}", form)
     return form.rstrip(".…")
 
 
@@ -104,9 +107,15 @@ def _candidates(text: str, meta: Metadata, vocabulary: IssuerVocabulary):
     yield "signature", meta.signer
     header = text[:meta.body_start]
     for label in vocabulary.publisher_labels:
-        match = regex.search(rf"{regex.escape(label)}[ \t\u3000]*[:：][ \t\u3000]*(?P<name>[^\s]+)", header)
+        match = _labelled_name_re(label).search(header)
         if match:
             yield "publisher", match["name"]
+
+
+@lru_cache(maxsize=64)
+def _labelled_name_re(label: str) -> regex.Pattern:
+    """发布机构：某某局: the name after a publisher label."""
+    return regex.compile(rf"{regex.escape(label)}[ \t\u3000]*[:：][ \t\u3000]*(?P<name>[^\s]+)")
 
 
 def _title_prefix(title: str, vocabulary: IssuerVocabulary) -> str:
@@ -127,7 +136,7 @@ def _line_above(text: str, start: int) -> str:
 
 def _is_body_name(name: str, endings: tuple[str, ...]) -> bool:
     return 2 <= len(name) <= _MAX_NAME and not _PUNCTUATION_RE.search(name) and not _YEAR_RE.search(name) \
-        and not regex.search(r"\d", name) and any(name.endswith(e) for e in endings)
+        and not _DIGIT_RE.search(name) and any(name.endswith(e) for e in endings)
 
 
 def _units(name: str, vocabulary: IssuerVocabulary) -> list[str]:

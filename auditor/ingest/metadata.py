@@ -39,6 +39,8 @@ _SIGNATURE_AFTER_SENTENCE_RE = regex.compile(
 # above, whose look-behind is tried at every position (9 ms of read_metadata's 20 on the 72
 # work reports: python -m bench.extraction).
 _DATE_LAST_CHAR_RE = regex.compile(rf"[\d{_CN_DIGITS}日]")
+# The characters _SIGNATURE_AFTER_SENTENCE_RE's signer excludes, which no date or blank holds either
+_NOT_IN_SIGNATURE = "，,。：:；;"
 _DOCNO_RE = regex.compile(r"\p{Han}{1,10}[〔\[［【(（](?P<y>\d{4})[〕\]］】)）]\s*\d+\s*号")
 _TITLE_RE = regex.compile(r"(?:报告|工作报告)[\s\u3000]*$")
 # A site's list cuts a long title: 河北省科学技术厅2017年政府信息公开工作年度报...
@@ -69,6 +71,8 @@ _BODY_LINE_MIN = 8  # the first punctuated line of at least this length, outside
 _FLAT_PAGE_LINE = 200
 _PIECE_RE = regex.compile(r"\S+")
 _CLAUSE_RE = regex.compile(r"[，,。；;]")
+_BLANKS_RE = regex.compile(r"\s+")
+_SIGNER_PUNCTUATION_RE = regex.compile(r"[，,。：:]")  # a signing body's line holds none
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,8 @@ def _to_date(match: regex.Match) -> date | None:
 
 
 def _int(text: str) -> int:
+    if text.isascii() and text.isdigit():
+        return int(text)  # 2024, 02: what parse_number reads them as, without its patterns
     return int(parse_number(text.replace("○", "〇")).value)
 
 
@@ -188,18 +194,22 @@ def _docno(header: str, spans: dict[str, Span]) -> tuple[str | None, int | None]
     if not match:
         return None, None
     spans["docno"] = Span(match.start(), match.end())
-    return regex.sub(r"\s+", "", match.group()), int(match["y"])
+    return _BLANKS_RE.sub("", match.group()), int(match["y"])
 
 
 def _signature(text: str, body_start: int, spans: dict[str, Span]) -> tuple[str | None, date | None]:
     """The last signature in the tail: a date alone on its line under the signing body, both on
     one line, or both after the last sentence of a page flattened onto one line."""
     tail_start = max(body_start, len(text) - 2000)
-    candidates = [(m, None) for m in _DATE_LINE_RE.finditer(text, tail_start)]
-    candidates += [(m, m.group("signer").strip()) for m in _SIGNATURE_LINE_RE.finditer(text, tail_start)]
+    candidates = [(m, None) for m in _at_line_starts(_DATE_LINE_RE, text, tail_start)]
+    candidates += [(m, m.group("signer").strip()) for m in _at_line_starts(_SIGNATURE_LINE_RE, text, tail_start)]
     page_end = len(text.rstrip())
     if page_end and _DATE_LAST_CHAR_RE.match(text, page_end - 1):
-        candidates += [(m, m.group("signer")) for m in _SIGNATURE_AFTER_SENTENCE_RE.finditer(text, tail_start)
+        # No signer, date or blank holds a clause mark, so a match reaching the page's end starts
+        # after the last one: the search starts there, not at every position of the tail.
+        after_clause = max(text.rfind(c, 0, page_end) for c in _NOT_IN_SIGNATURE) + 1
+        candidates += [(m, m.group("signer"))
+                       for m in _SIGNATURE_AFTER_SENTENCE_RE.finditer(text, max(tail_start, after_clause))
                        if m.end() == page_end]  # the end of the page only: not a date in its text
     for match, signer in sorted(candidates, key=lambda c: c[0].start(), reverse=True):
         signed = _to_date(match)
@@ -216,8 +226,28 @@ def _signature(text: str, body_start: int, spans: dict[str, Span]) -> tuple[str 
     return None, None
 
 
+def _at_line_starts(pattern: regex.Pattern, text: str, pos: int) -> list[regex.Match]:
+    """pattern.finditer(text, pos) for a pattern that matches at a line's start only (^ under
+    MULTILINE) and never matches nothing: tried at each line start, not at every position."""
+    found = []
+    if pos > 0 and text[pos - 1] != "\n":
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return found
+    while True:
+        match = pattern.match(text, pos)
+        if match is not None:
+            found.append(match)
+            pos = match.end()
+            if text[pos - 1] == "\n":
+                continue  # the match ran over a line break (a date's blanks may): a line starts here
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return found
+
+
 def _is_signer(line: str) -> bool:
-    return bool(line) and len(line) <= 40 and bool(_SIGNER_END_RE.search(line)) and not regex.search(r"[，,。：:]", line)
+    return bool(line) and len(line) <= 40 and bool(_SIGNER_END_RE.search(line)) and not _SIGNER_PUNCTUATION_RE.search(line)
 
 
 def _title_year(title: str | None) -> int | None:

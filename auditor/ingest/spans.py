@@ -41,6 +41,11 @@ class Span(NamedTuple):
     end: int
 
 
+# Span(start, end) from a match's (start, end) pair as it stands, not unpacked into the named
+# tuple's __new__: there is one for every sentence and line of every report.
+_span = tuple.__new__
+
+
 class LineIndex:
     """Maps a character offset to its 1-based line number."""
 
@@ -64,7 +69,7 @@ class LineIndex:
 
 def sentences(text: str) -> list[Span]:
     """Non-empty sentences, trimmed of surrounding white space, in order."""
-    spans = [Span(*m.span()) for m in _SENTENCE_RE.finditer(text)]
+    spans = [_span(Span, m.span()) for m in _SENTENCE_RE.finditer(text)]
     points = {m.start() + 1 for m in _DECIMAL_STOP_RE.finditer(text)}
     return _joined_at(spans, points) if points else spans
 
@@ -82,7 +87,7 @@ def _joined_at(spans: list[Span], points: set[int]) -> list[Span]:
 
 def paragraphs(text: str) -> list[Span]:
     """Paragraphs: the non-blank lines (these reports put one paragraph on a line)."""
-    return [Span(*m.span()) for m in _LINE_RE.finditer(text)]
+    return [_span(Span, m.span()) for m in _LINE_RE.finditer(text)]
 
 
 def layout_wraps(text: str, wrap: LineWrap) -> frozenset[int]:

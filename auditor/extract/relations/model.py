@@ -80,6 +80,7 @@ class Builder:
         self.listed: set[int] = set()  # figures of a 分别 list: their label names the whole list
         self.named: set[int] = set()   # table cells: their label is their name (本年新收(自然人))
         self._seen: set[tuple] = set()
+        self._short_labels: dict[str, str] = {}  # label -> short_label(label): a figure is shown in many relations
 
     # --- intervals ----------------------------------------------------------------------------
 
@@ -104,8 +105,17 @@ class Builder:
         return value - ulp / 2, high
 
     def total(self, facts) -> tuple[float, float]:
-        intervals = [self.interval(f) for f in facts]
-        return sum(lo for lo, _ in intervals), sum(hi for _, hi in intervals)
+        """The sum of the facts' intervals (interval(), inline: every reading of every claim adds
+        up its terms), added in order as sum() adds them."""
+        lo = hi = 0
+        truncation = self.thresholds.allow_truncation
+        for fact in facts:
+            lo += fact.lo
+            if truncation and fact.rounded and not fact.qualifier and fact.ulp:
+                hi += float(fact.value + fact.ulp)
+            else:
+                hi += fact.hi
+        return lo, hi
 
     # --- sums ---------------------------------------------------------------------------------
 
@@ -446,7 +456,10 @@ class Builder:
             return f"{fact.label}{fact.text}"
         if fact.index in self.listed and fact.metric_word:
             return f"{fact.metric_word}{fact.text}"
-        return _expr(fact, self.words)
+        label = self._short_labels.get(fact.label)
+        if label is None:
+            label = self._short_labels[fact.label] = short_label(fact.label, self.words)[-_SHORT_LABEL_CHARS:]
+        return _labelled(fact, label)
 
     def _sum_expr(self, facts: list[Fact]) -> str:
         """受理58件, or (撤销3件 + 变更1件) for several terms."""
@@ -489,7 +502,13 @@ def _span(lo: Fraction, hi: Fraction) -> str:
 def _decimals(ulp: Decimal | None) -> int:
     if not ulp or ulp >= 1:
         return 0
-    return -ulp.normalize().as_tuple().exponent
+    places = _PLACES.get(ulp)
+    if places is None:
+        places = _PLACES[ulp] = -ulp.normalize().as_tuple().exponent
+    return places
+
+
+_PLACES: dict[Decimal, int] = {}  # ulp -> _decimals(ulp): the same few ulps recur in every report
 
 
 _SHORT_LABEL_CHARS = 12
@@ -497,20 +516,30 @@ _SHORT_LABEL_CHARS = 12
 
 def _expr(fact: Fact, words: Words) -> str:
     """A figure with the report's own words for it: 受理58件, 调解成功率97.5%, 25件还在审理中."""
-    label = short_label(fact.label, words)[-_SHORT_LABEL_CHARS:]
+    return _labelled(fact, short_label(fact.label, words)[-_SHORT_LABEL_CHARS:])
+
+
+def _labelled(fact: Fact, label: str) -> str:
     if label:
         return f"{label}{fact.text}"
     return f"{fact.text}{fact.after[:_SHORT_LABEL_CHARS]}" if fact.after else f"{fact.metric_word}{fact.text}"
 
 
+_ONE = Decimal(1)
+_SCALES = (("亿", Decimal(10**8)), ("万", Decimal(10**4)))
+
+
 def _format_like(value: Decimal, like: Fact, parts: list[Fact]) -> str:
     """Format a computed amount the way the stated figure is written (万, 亿, decimals, unit)."""
-    scale, mult = Decimal(1), ""
-    for word, factor in (("亿", Decimal(10**8)), ("万", Decimal(10**4))):
+    scale, mult = _ONE, ""
+    for word, factor in _SCALES:
         if word in like.text and abs(value) >= factor:
             scale, mult = factor, word
             break
-    places = max((_decimals((f.ulp or Decimal(1)) / scale) for f in [like, *parts]), default=0)
+    if scale is _ONE:  # x / 1 is x
+        places = max((_decimals(f.ulp or _ONE) for f in [like, *parts]), default=0)
+    else:
+        places = max((_decimals((f.ulp or _ONE) / scale) for f in [like, *parts]), default=0)
     unit = like.unit if like.kind != "money" else "元"
     return f"{value / scale:.{places}f}{mult}{unit}"
 

@@ -93,6 +93,7 @@ class Passage:
     breakdowns: list[Breakdown] = field(default_factory=list)
     share_lists: list = field(default_factory=list)  # shares.ShareList, for the readers after shares
     scope_phrases: list | None = None  # breakdowns.ScopePhrase, found once on first use
+    nouns_after: dict[int, str | None] = field(default_factory=dict)  # restatements: figure end -> its noun
     budget: Budget = UNLIMITED         # the report's reading time, checked in the readers' loops
     _span_starts: dict[int, list[int]] = field(default_factory=dict)
     _sentence_starts: list[int] = field(default_factory=list)
@@ -138,6 +139,12 @@ class Passage:
     def paragraph_of(self, offset: int) -> Span:
         i = max(0, bisect_right(self._paragraph_starts, offset) - 1)
         return self.paragraphs[i] if self.paragraphs else Span(0, len(self.text))
+
+    def first_paragraph_ending_after(self, pos: int) -> int:
+        """The index of the first paragraph that ends after pos (len(paragraphs) when none does):
+        the one pos stands in, or the next (the paragraphs do not overlap)."""
+        i = bisect_right(self._paragraph_starts, pos) - 1
+        return i if i >= 0 and self.paragraphs[i].end > pos else i + 1
 
     def reach_start(self, pos: int) -> int:
         """Where the paragraphs a passage may refer back to begin: its own and _REACH before it."""

@@ -89,7 +89,7 @@ def _restate_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
         return None, ""
     shapes, words = passage.shapes.restatements, passage.words
     label = fact.label
-    if any(word in label for word in shapes.subset_words):
+    if words.subset_word.search(label):
         return None, ""
     noun = _noun_after(passage, fact)
     if noun is not None and _specific(passage, noun):
@@ -125,7 +125,7 @@ def _same_words_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
     if passage.value_index(sentence.start) < passage.value_index(fact.start):
         return None, ""  # the first figure of its sentence: a later one may count a part of it
     head = passage.text[sentence.start:fact.start]
-    if any(w in head for w in shapes.subset_words) or words.other_time.search(head):
+    if words.subset_word.search(head) or words.other_time.search(head):
         return None, ""
     named = _WORDS_AND_DIGITS_RE.sub("", without_total_words(head, words))  # years stay: 2021年 ≠ 2022年
     if not _MIN_OWN_WORDS <= len(_HAN_RE.sub("", fact.label)) or len(named) > _MAX_HEAD_WORDS:
@@ -155,7 +155,15 @@ def _claims_whole(passage: Passage, fact: Fact, label: str, noun: str) -> bool:
 
 def _noun_after(passage: Passage, fact: Fact) -> str | None:
     """The noun right after a figure, up to a break or a function word: 村(社区) in 224个村(社区)已…;
-    None when shorter than two characters (个村 alone says too little)."""
+    None when shorter than two characters (个村 alone says too little). Read once a figure:
+    restatements and repeats both ask."""
+    nouns = passage.nouns_after
+    if fact.end not in nouns:
+        nouns[fact.end] = _read_noun_after(passage, fact)
+    return nouns[fact.end]
+
+
+def _read_noun_after(passage: Passage, fact: Fact) -> str | None:
     words = passage.words
     match = words.noun_after.match(passage.text, fact.end, fact.end + _NOUN_CHARS + 4)
     noun = match.group() if match else ""

@@ -275,7 +275,7 @@ def _head(passage: Passage, listed: ShareList) -> Fact | None:
     first = listed.parts[0]
     sentence = passage.sentence_of(first.start)
     shared = {p.index for other in passage.share_lists for p in other.parts if p is not None}
-    for fact in passage.values:
+    for fact in passage.values[passage.value_index(sentence.start):]:  # those before its sentence never are
         if fact.start >= first.start:
             return None
         if fact.start >= sentence.start and passage.alike(fact, first):

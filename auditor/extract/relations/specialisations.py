@@ -59,8 +59,10 @@ def _later_of_kind(passage: Passage, category: Fact, kind: str) -> list[Fact]:
     sentence = passage.sentence_of(category.start)
     reach_end = _reach_end(passage, category.start)
     found = []
-    for fact in passage.values:
-        if fact.start <= sentence.end or fact.start >= reach_end or not passage.alike(fact, category):
+    # the values after the category's sentence and within reach, by bisection: not every value
+    # of the report for every category
+    for fact in passage.values_between(sentence.end + 1, reach_end):
+        if not passage.alike(fact, category):
             continue
         label = fact.label
         if kind in label and label.strip() != category.label.strip() and len(label) > len(kind) + 1 \
@@ -72,5 +74,8 @@ def _later_of_kind(passage: Passage, category: Fact, kind: str) -> list[Fact]:
 
 def _reach_end(passage: Passage, pos: int) -> int:
     """The end of the paragraph after pos's, and a few more: as far as a later mention may refer back."""
-    paragraphs = [p for p in passage.paragraphs if p.end > pos]
-    return paragraphs[min(len(paragraphs) - 1, 3)].end if paragraphs else len(passage.text)
+    paragraphs = passage.paragraphs
+    first = passage.first_paragraph_ending_after(pos)
+    if first == len(paragraphs):
+        return len(passage.text)
+    return paragraphs[first + min(len(paragraphs) - first - 1, 3)].end

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import re
+
 import regex
 
 from auditor.config import Shapes, Vocabulary
@@ -61,6 +63,7 @@ class Words:
     noun_after: regex.Pattern
     verb_after_noun: regex.Pattern
     other_time: regex.Pattern
+    subset_word: re.Pattern       # any of restatements' subset words (此类, 新增), wherever it stands
 
 
 @lru_cache(maxsize=8)
@@ -114,7 +117,14 @@ def words_of(shapes: Shapes, vocabulary: Vocabulary) -> Words:
         noun_after=regex.compile(rf"(?:(?![{_NOUN_STOP}])\p{{Han}}|[(（][\p{{Han}}]{{1,4}}[)）])+"),
         verb_after_noun=regex.compile(_alternation(restate.verbs_after_noun)),
         other_time=regex.compile(_alternation(restate.other_time_words)),
+        subset_word=any_word_re(restate.subset_words),
     )
+
+
+def any_word_re(words) -> re.Pattern:
+    """A pattern found in a text exactly when one of the words is in it: one scan in C, not a
+    test of each word in turn for every figure's label."""
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)")
 
 
 def is_total_label(label: str, words: Words) -> bool:

@@ -20,6 +20,7 @@ import regex
 from auditor.config import DisclosureTemplate
 from auditor.extract.figures import VALUE_KINDS, Fact
 from auditor.extract.tables.model import DisclosureTables, Row, Table
+from auditor.ingest.spans import LineIndex
 
 FAMILY = "information_disclosure"
 UNIT = "件"
@@ -28,12 +29,12 @@ _SPACES_RE = regex.compile(r"\s+")
 
 def attach_facts(tables: DisclosureTables, text: str, facts: list[Fact], template: DisclosureTemplate) -> None:
     by_span = {(f.start, f.end): f for f in facts}
-    line_starts = [0] + [m.end() for m in regex.finditer("\n", text)]
+    line_of = LineIndex(text).line  # the text's lines found with str.find, not a pattern
     taken: set[int] = set()
     for table in tables.tables():
         for row in table.rows:
             for cell in row.cells:
-                cell.text, cell.line = text[cell.start:cell.end], bisect_right(line_starts, cell.start)
+                cell.text, cell.line = text[cell.start:cell.end], line_of(cell.start)
                 cell.fact = _fact_for(cell.start, cell.end, cell.text, cell.value, by_span, facts)
                 taken.add(cell.fact.index)
             if row.read:

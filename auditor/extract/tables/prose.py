@@ -55,13 +55,16 @@ def text_pairs(text: str, facts: list[Fact], tables: DisclosureTables, template:
     spans = sorted((r.label_start, r.end) for t in tables.tables() for r in t.rows)
     taken = tables.cell_indexes()
     pairs = []
+    # the whole counts of the prose, outside the tables: the same for every check, found once
+    counts = [fact for fact in facts
+              if fact.kind == "count" and fact.index not in taken and fact.value is not None
+              and fact.value == fact.value.to_integral_value() and not _inside(fact, spans)]
     for check in words.checks:
         targets = [t for name in check.targets if (t := _target(name, tables)) is not None]
         if not targets:
             continue
-        for fact in facts:
-            if (fact.kind != "count" or fact.index in taken or fact.unit not in check.units or fact.value is None
-                    or fact.value != fact.value.to_integral_value() or _inside(fact, spans)):
+        for fact in counts:
+            if fact.unit not in check.units:
                 continue
             phrase = _phrase(text, fact, check, words)
             if phrase:

@@ -16,7 +16,7 @@ from auditor.config import RegulationsTemplate
 from auditor.extract.tables.model import Row, Table
 from auditor.extract.tables.requests import is_prose
 from auditor.extract.tables.resolve import may_split, settle
-from auditor.extract.tables.stream import Run, segments
+from auditor.extract.tables.stream import Run, iter_segments
 
 _MAX_TABLE_CHARS = 400  # the table is two rows: past this the text is something else
 _MAX_LABEL = 30
@@ -30,7 +30,7 @@ def read_regulations(text: str, template: RegulationsTemplate) -> Table | None:
     width = len(template.columns)
     table = Table("regulations", tuple(c.zh for c in template.columns), keys=tuple(c.key for c in template.columns))
     runs: dict[int, Run] = {}
-    for seg in segments(text, start, min(len(text), start + _MAX_TABLE_CHARS)):
+    for seg in iter_segments(text, start, min(len(text), start + _MAX_TABLE_CHARS)):
         if is_prose(seg.label) or len(seg.label) > _MAX_LABEL + _header_length(seg.label, template):
             break
         row = next((r for r in template.rows if any(w in seg.label for w in r.words)), None)

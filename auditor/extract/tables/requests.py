@@ -11,7 +11,7 @@ label (disclosure_template.yaml); every row between 上年结转 and 总计 is a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import regex
@@ -20,11 +20,14 @@ from auditor.config import DisclosureTemplate
 from auditor.extract.tables.model import Row, Table
 from auditor.extract.tables.resolve import may_split, settle
 from auditor.extract.tables.splits import Sum
-from auditor.extract.tables.stream import Run, Segment, last_item_name, segments
+from auditor.extract.tables.stream import Run, Segment, iter_segments, last_item_name
 
 MAX_ROWS = 60            # the template has about 30; past this the stream is no table
 MAX_TABLE_CHARS = 12000  # how far after its first row a table may run
 _PROSE_MARKS = ("。", "；")
+_FROM_BRACKET_RE = regex.compile(r"[（(].*$")
+_BRACKETS_RE = regex.compile(r"[()（）]")
+_PUNCTUATION_OR_BLANK_RE = regex.compile(r"[\p{P}\s]")
 _GROUP_RE = regex.compile(r"[（(]([一二三四五六七八九十]+)[)）]([^（(0-9０-９]*)")
 
 
@@ -64,7 +67,7 @@ def read_applications(text: str, template: DisclosureTemplate) -> Table | None:
     table = Table("applications", tuple(c.zh for c in template.columns))
     runs: dict[int, Run] = {}
     pending, group = "", ""
-    for seg in segments(text, start, min(len(text), start + MAX_TABLE_CHARS)):
+    for seg in iter_segments(text, start, min(len(text), start + MAX_TABLE_CHARS)):
         label = pending + seg.label
         if seg.run is not None and is_stray(seg.run, width):
             pending = label + seg.run.tokens[0].text + "."  # an item number in a cell of its own
@@ -123,7 +126,7 @@ def _has(label: str, words: tuple[str, ...]) -> bool:
 def group_of(label: str) -> str:
     """The last outcome group a label opens: （六）其他处理 -> 其他处理."""
     groups = _GROUP_RE.findall(label)
-    return regex.sub(r"[（(].*$", "", groups[-1][1]) if groups else ""
+    return _FROM_BRACKET_RE.sub("", groups[-1][1]) if groups else ""
 
 
 def outcome_name(label: str, group: str) -> str:
@@ -167,8 +170,8 @@ def _appeals_at(text: str, start: int, template: DisclosureTemplate, runs_split:
     columns = tuple(f"{b.zh}{c.zh}" for b in template.blocks for c in template.block_columns)
     table = Table("appeals", columns)
     label = ""
-    stream = segments(text, start, min(len(text), start + MAX_TABLE_CHARS // 4))
-    for i, seg in enumerate(stream):
+    stream = iter_segments(text, start, min(len(text), start + MAX_TABLE_CHARS // 4))
+    for seg in stream:
         label += seg.label
         if is_prose(label) or seg.run is None:
             return None
@@ -177,7 +180,7 @@ def _appeals_at(text: str, start: int, template: DisclosureTemplate, runs_split:
         if is_stray(seg.run, width):
             label += seg.run.tokens[0].text
             continue
-        run = _stacked(seg.run, stream[i + 1:], width, _header_words(template))
+        run = _stacked(seg.run, stream, width, _header_words(template))  # the segments after this one
         table.rows.append(Row("appeals", "政府信息公开行政复议、行政诉讼", label, run.start, run.end,
                               text[run.start:run.end], run.inline, label_start=seg.label_start))
         row_sums = [Sum(tuple(range(b, b + block - 1)), (b + block - 1,)) for b in range(0, width, block)]
@@ -187,7 +190,7 @@ def _appeals_at(text: str, start: int, template: DisclosureTemplate, runs_split:
     return None
 
 
-def _stacked(run: Run, following: list[Segment], width: int, header: tuple[str, ...]) -> Run:
+def _stacked(run: Run, following: Iterable[Segment], width: int, header: tuple[str, ...]) -> Run:
     """A wide table printed in stacked parts (行政复议's block, then 行政诉讼's two under their own
     header): the runs after the first, each under a label of header words only, joined while
     they fill the row exactly; otherwise the first run as it stands."""
@@ -204,11 +207,11 @@ def _stacked(run: Run, following: list[Segment], width: int, header: tuple[str, 
 def _header_words(template: DisclosureTemplate) -> tuple[str, ...]:
     words = {c.zh for c in template.block_columns}
     for b in template.blocks:
-        words |= {w for w in regex.split(r"[()（）]", b.zh) if w}
+        words |= {w for w in _BRACKETS_RE.split(b.zh) if w}
     return tuple(sorted(words, key=len, reverse=True))
 
 
 def _only_header(label: str, header: tuple[str, ...]) -> bool:
     for word in header:
         label = label.replace(word, "")
-    return not regex.sub(r"[\p{P}\s]", "", label)
+    return not _PUNCTUATION_OR_BLANK_RE.sub("", label)

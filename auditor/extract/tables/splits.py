@@ -79,11 +79,19 @@ def _pieces(digits: str, parts: int) -> Iterator[tuple[int, ...]]:
 def fitting_splits(tokens: list[str], width: int, sums: list[Sum]) -> tuple[list[tuple[int, ...]], list[tuple[int, ...]], bool]:
     """(every split, those every sum allows, whether all splits were tried)."""
     tried, kept = [], []
+    # Sum.holds over a split's cells, inline: a row of run-together digits may have thousands
+    # of splits (the cells are ints, so the order of the additions does not matter)
+    checks = [(s.left, s.right, s.op == "eq") for s in sums]
     for cells in splits(tokens, width):
         if len(tried) >= MAX_SPLITS:
             return tried, kept, False
         tried.append(cells)
-        if all(s.holds(lambda c: cells[c]) for s in sums):
+        at = cells.__getitem__
+        for left, right, eq in checks:
+            a, b = sum(map(at, left)), sum(map(at, right))
+            if not (a == b if eq else a >= b):
+                break
+        else:
             kept.append(cells)
     return tried, kept, True
 

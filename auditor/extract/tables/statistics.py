@@ -18,7 +18,7 @@ from auditor.extract.tables.model import Row, Table
 from auditor.extract.tables.requests import MAX_TABLE_CHARS, find_words, is_prose, words_re
 from auditor.extract.tables.resolve import may_split, settle
 from auditor.extract.tables.splits import Sum
-from auditor.extract.tables.stream import Run, segments
+from auditor.extract.tables.stream import Run, iter_segments
 
 _MAX_UNNAMED = 3  # labels in a row that name no row: the table has ended
 _MAX_LABEL = 40   # a longer label is prose
@@ -48,7 +48,7 @@ def read_statistics(text: str, template: StatisticsTemplate) -> Table | None:
     table.keys = tuple(c.key for c in columns)
     runs: dict[int, Run] = {}
     unnamed = 0
-    for seg in segments(text, first_row, min(len(text), first_row + MAX_TABLE_CHARS)):
+    for seg in iter_segments(text, first_row, min(len(text), first_row + MAX_TABLE_CHARS)):
         if is_prose(seg.label) or seg.run is None or len(seg.label) > _MAX_LABEL:
             break
         row = _named_row(seg.label, template)

@@ -15,6 +15,7 @@ Two things in the digits are not figures and are moved back into the labels:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import regex
@@ -77,22 +78,27 @@ class Segment:
 
 def segments(text: str, start: int, end: int) -> list[Segment]:
     """The (label, run) segments of text[start:end]."""
+    return list(iter_segments(text, start, end))
+
+
+def iter_segments(text: str, start: int, end: int) -> Iterator[Segment]:
+    """segments(), one at a time: a table reader stops at the table's end, and the text after it
+    (up to MAX_TABLE_CHARS of prose) is never cut into segments."""
     footers = [(m.start(), m.end()) for m in _FOOTER_RE.finditer(text, start, end)]
-    out: list[Segment] = []
     words: list[tuple[str, int]] = []
     tokens: list[Token] = []
 
-    def close() -> None:
+    def close() -> Segment:
         label = "".join(w for w, _ in words)
-        out.append(Segment(_SPACE_RE.sub("", label), words[0][1] if words else start,
-                           _run(text, tokens) if tokens else None, " ".join(w for w, _ in words)))
+        return Segment(_SPACE_RE.sub("", label), words[0][1] if words else start,
+                       _run(text, tokens) if tokens else None, " ".join(w for w, _ in words))
 
     for match in _TOKEN_RE.finditer(text, start, end):
         if footers and any(a <= match.start() < b for a, b in footers):
             continue
         if match.group("word"):
             if tokens:
-                close()
+                yield close()
                 words, tokens = [], []
             words.append((match.group(), match.start()))
             continue
@@ -108,12 +114,11 @@ def segments(text: str, start: int, end: int) -> list[Segment]:
         if digits is not None:
             tokens.append(digits)
         if tokens:
-            close()
+            yield close()
             words, tokens = [], []
         words.append((number.text, number.start))
     if words or tokens:
-        close()
-    return out
+        yield close()
 
 
 def _open_bracket(label: str) -> bool:
@@ -124,7 +129,7 @@ def _item_number(text: str, token: Token, words: list[tuple[str, int]]):
     """(digits or None, item number) when the token ends with the next row's item number (the
     2 of `00000002.其他…`), else None. The number is the one after the label's last item number;
     without one, a lone digit is an item number and a longer token gives its last digit."""
-    if not token.whole or not _ITEM_AFTER_RE.match(text, token.end):
+    if not _ITEM_AFTER_RE.match(text, token.end) or not token.whole:  # the cheaper test first
         return None
     previous = _ITEM_IN_LABEL_RE.findall("".join(w for w, _ in words).translate(_FULLWIDTH))
     expected = str(int(previous[-1]) + 1) if previous else None
@@ -143,12 +148,17 @@ def _run(text: str, tokens: list[Token]) -> Run:
     return Run(tokens, explicit, inline)
 
 
+# The numbers of a table's items and groups (一、 （三） 1.), and a bracket ending a name
+_ITEM_NUMBER_RE = regex.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|(?<!\d)\d{1,2}[.．、]")
+_LAST_BRACKET_RE = regex.compile(r"[（(][^（()）]*[)）]$")
+
+
 def last_item_name(label: str, min_chars: int = 3) -> str:
     """The row's own name in a label that holds its group's too: （三）不予公开1.属于国家秘密 ->
     属于国家秘密; a short name keeps its group's (（六）其他处理3.其他 -> 其他处理·其他)."""
-    parts = [p for p in regex.split(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|(?<!\d)\d{1,2}[.．、]", label)
+    parts = [p for p in _ITEM_NUMBER_RE.split(label)
              if p and p not in ("其中：", "其中:", "其中")]
-    parts = [regex.sub(r"[（(][^（()）]*[)）]$", "", p).strip("：:") or p for p in parts]
+    parts = [_LAST_BRACKET_RE.sub("", p).strip("：:") or p for p in parts]
     if not parts:
         return label
     name = parts[-1]
