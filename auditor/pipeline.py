@@ -22,7 +22,7 @@ from auditor.frames import (Frames, RunContext, batch_frames, build_frames, link
 from auditor.history.tracked import History
 from auditor.ingest.discover import InputFile, Skipped, discover, display_name
 from auditor.process import ReportRecord, process_file
-from auditor.spill import PackedRecords, Spill
+from auditor.spill import Packed, Spill
 
 
 @dataclass
@@ -180,7 +180,8 @@ class AuditRun:
     checks one batch at a time and yields it; the named figures of a report that is last year's
     of one in another batch travel to that batch, and HISTORY records each batch. result() gives
     the run's records, its flags in order and, for a run of one batch, its frames; a run of
-    several keeps no documents' rows, and of its figures only those KEEP_FACTS chooses (the
+    several keeps no documents' rows, and of its figures only those KEEP_FACTS chooses, given them
+    and the reports flagged so far (the
     figures the outputs written at the end show). Flags, their order and their ids, and the
     history recorded, do not depend on the size of a batch.
     """
@@ -189,7 +190,7 @@ class AuditRun:
                  progress: Callable[[int, int], None] | None = None, exclude: Sequence[str | Path] = (),
                  history: History | None = None, phase: Callable[[str], None] | None = None,
                  follow_links: bool = False, batch_reports: int | None = None,
-                 keep_facts: Callable[[pd.DataFrame, list[Flag]], pd.DataFrame] | None = None):
+                 keep_facts: Callable[[pd.DataFrame, set[str]], pd.DataFrame] | None = None):
         from auditor.checks.suites import row_by_row
 
         self.paths, self.config, self.lang, self.jobs = paths, config, lang, jobs
@@ -197,11 +198,12 @@ class AuditRun:
         self.follow_links, self.keep_facts = follow_links, keep_facts
         # `mostly` judges a whole table at once: such suites see the run in one batch
         self.batch_reports = batch_reports if batch_reports and row_by_row(config) else None
-        self.records: list[ReportRecord] | PackedRecords = []  # once checked (result() gives them)
-        self._waiting = PackedRecords()            # the full batches read, not yet checked: their summaries
+        self.records: list[ReportRecord] | Packed = []  # once checked (result() gives them)
+        self._waiting = Packed()            # the full batches read, not yet checked: their summaries
         self._last: list[ReportRecord] = []        # the last batch read when not full: stays live
         self._bounds: list[tuple[int, int]] = []   # each batch's records: start, end
-        self._flags: list[Flag] = []
+        self._flags: list[Flag] | Packed = []       # a run of several batches: packed, a batch to a piece
+        self._flagged: set[str] = set()            # the reports flagged so far
         self._kept: pd.DataFrame | None = None     # a run of several batches: the figures kept
         self._empty: Frames | None = None
         self._whole: Batch | None = None           # a run of one batch: that batch
@@ -225,7 +227,8 @@ class AuditRun:
         context = run_context(self._last, links, self.config.thresholds, prior, rates)
         self._send_earlier(context.previous, links["report"].tolist())
         several = len(self._bounds) > 1
-        self.records = PackedRecords() if several else self._last
+        self.records = Packed() if several else self._last
+        self._flags = Packed() if several else []
         for index in range(len(self._bounds)):
             if index:
                 self._note("checking")
@@ -237,7 +240,7 @@ class AuditRun:
             failures = run_suites(frames, self.config)
             self._note("flagging")
             batch = Batch(records, frames, flag_rows(failures, frames, self.config, self.lang), failed_rules(failures))
-            self._flags.extend(batch.flags)
+            self._flagged.update(flag.report for flag in batch.flags)
             if self.history is not None:
                 self.history.record(frames.documents, frames.facts)
             if several:
@@ -246,7 +249,9 @@ class AuditRun:
                 for record in records:
                     _summarise(record)
                 self.records.add(records)
+                self._flags.add(batch.flags)
             else:
+                self._flags = batch.flags
                 self._whole = batch
                 yield batch
 
@@ -254,7 +259,7 @@ class AuditRun:
         """The run, once batches() is done: its records and flags, and its frames (see the class)."""
         from auditor.flags import ordered_flags
 
-        flags = ordered_flags(self._flags)
+        flags = ordered_flags(list(self._flags))
         if self._whole is not None:
             return AuditResult(self.records, self._whole.frames, flags, None, self._whole.failed_rules, self.lang)
         facts = self._kept if self._kept is not None else self._empty.facts
@@ -291,13 +296,13 @@ class AuditRun:
                 record.document.update(rest)
         self._spill.discard(f"batch-{index}")
 
-    def _send_earlier(self, previous: dict[str, str], reports: list[str]) -> None:
+    def _send_earlier(self, previous: dict[str, str], names: list[str]) -> None:
         """The named figures of each report that is last year's of a report in another batch, put
-        on disk for that batch: one pass over the batches, holding one at a time. REPORTS: the
-        run's, in order."""
+        on disk for that batch: one pass over the batches, holding one at a time. NAMES: the
+        run's reports, in order."""
         if len(self._bounds) < 2 or not previous:
             return
-        batch_of = {reports[i]: index for index, (start, end) in enumerate(self._bounds) for i in range(start, end)}
+        batch_of = {names[i]: index for index, (start, end) in enumerate(self._bounds) for i in range(start, end)}
         wanted: dict[int, dict[str, set[int]]] = {}   # batch -> its reports wanted -> the batches wanting them
         for report, last in previous.items():
             source, target = batch_of.get(last), batch_of[report]
@@ -325,7 +330,7 @@ class AuditRun:
             return
         facts = batch.frames.facts if self._kept is None else \
             pd.concat([self._kept, batch.frames.facts], ignore_index=True)
-        self._kept = self.keep_facts(facts.reset_index(drop=True), self._flags)
+        self._kept = self.keep_facts(facts.reset_index(drop=True), self._flagged)
 
 
 def _summarise(record: ReportRecord) -> dict:

@@ -1,5 +1,5 @@
 """Pieces of a run kept aside while it is checked in batches (auditor.pipeline.AuditRun): on
-disk (Spill), or packed in memory (PackedRecords, the reports' summaries).
+disk (Spill), or packed in memory (Packed: the reports' summaries, the flags).
 
 A run of many reports holds at one time the figures of one batch: the others wait here,
 pickled, in a temporary folder removed when the run ends, however it ends. A piece is a list of
@@ -64,38 +64,39 @@ class Spill:
         self.close()
 
 
-class PackedRecords(Sequence):
-    """A batched run's records, read-only, kept pickled in memory a batch to a piece: a report's
-    summary (columns.RECORD_SUMMARY) takes about 2 KB as live dicts and a quarter of that
-    pickled. Each piece comes back whole when one of its records is read, and the last piece read
-    stays live, so a pass in order over the run unpickles each piece once. A record read from
-    here and changed keeps the change only until its piece is read again."""
+class Packed(Sequence):
+    """A batched run's records, or its flags, read-only, kept pickled in memory a batch to a
+    piece: a report's summary (columns.RECORD_SUMMARY) takes about 2 KB as live dicts and a
+    quarter of that pickled, a flag about 650 bytes and a quarter too. Each piece comes back whole
+    when one of its items is read, and the last piece read stays live, so a pass in order over
+    the run unpickles each piece once. An item read from here and changed keeps the change only
+    until its piece is read again."""
 
     def __init__(self) -> None:
         self._pieces: list[bytes] = []
-        self._starts: list[int] = []   # the index of each piece's first record
+        self._starts: list[int] = []   # the index of each piece's first item
         self._length = 0
         self._live: tuple[int, list] = (-1, [])
 
-    def add(self, records: list) -> None:
-        """Pack RECORDS after those added before."""
+    def add(self, items: list) -> None:
+        """Pack ITEMS after those added before."""
         self._starts.append(self._length)
-        self._pieces.append(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
-        self._length += len(records)
+        self._pieces.append(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
+        self._length += len(items)
 
     @property
     def pieces(self) -> int:
         return len(self._pieces)
 
     def take(self, index: int) -> list:
-        """The records of piece INDEX, which is then forgotten: for a reader that needs each
-        piece once (the run's batches, checked in turn)."""
-        records = self.piece(index)
+        """The items of piece INDEX, which is then forgotten: for a reader that needs each piece
+        once (the run's batches, checked in turn)."""
+        items = self.piece(index)
         self._pieces[index], self._live = b"", (-1, [])
-        return records
+        return items
 
     def piece(self, index: int) -> list:
-        """The records of piece INDEX, in the order added."""
+        """The items of piece INDEX, in the order added."""
         if self._live[0] != index:
             self._live = (index, pickle.loads(self._pieces[index]))
         return self._live[1]
@@ -109,7 +110,7 @@ class PackedRecords(Sequence):
         if index < 0:
             index += self._length
         if not 0 <= index < self._length:
-            raise IndexError("record index out of range")
+            raise IndexError("index out of range")
         piece = bisect_right(self._starts, index) - 1
         return self.piece(piece)[index - self._starts[piece]]
 

@@ -16,7 +16,7 @@ from auditor.history.store import HistoryStore
 from auditor.columns import RECORD_SUMMARY
 from auditor.pipeline import AuditRun, audit
 from auditor.report import html_report, workbook, writers
-from auditor.spill import PackedRecords
+from auditor.spill import Packed
 from tests.conftest import SEEDS
 
 runner = CliRunner()
@@ -129,12 +129,13 @@ def test_the_figures_kept_for_the_last_outputs_give_them_unchanged(seed_audit, c
     # batches keeps.
     monkeypatch.setattr(workbook, "_MAX_FACT_ROWS", 7)
     facts = seed_audit.frames.facts
-    kept = writers.shown_facts(facts, seed_audit.flags)
+    flagged = {flag.report for flag in seed_audit.flags}
+    kept = writers.shown_facts(facts, flagged)
     assert len(facts) > len(kept) > 7
     slim = type(seed_audit)(seed_audit.records, type(seed_audit.frames)(seed_audit.frames.documents, kept,
                                                                         seed_audit.frames.relations.iloc[:0]),
                             seed_audit.flags, None, {}, seed_audit.lang, seed_audit.formats)
-    assert workbook.listed_facts(kept, seed_audit.flags).equals(workbook.listed_facts(facts, seed_audit.flags))
+    assert workbook.listed_facts(kept, flagged).equals(workbook.listed_facts(facts, flagged))
     charted = html_report.mediation_facts(facts)
     chart = list(html_report.CHART_COLUMNS)
     assert len(charted) and html_report.mediation_facts(kept)[chart].equals(charted[chart])
@@ -217,7 +218,7 @@ def test_a_full_temporary_folder_is_a_clear_error(reports, tmp_path, monkeypatch
 
 
 def test_packed_records_read_back_as_a_sequence_in_the_order_added():
-    packed = PackedRecords()
+    packed = Packed()
     batches = [[{"report": f"r{i}", "n": i} for i in range(start, start + size)]
                for start, size in ((0, 3), (3, 1), (4, 2))]
     for batch in batches:
@@ -242,7 +243,7 @@ def test_a_run_of_several_batches_gives_the_records_of_a_run_of_one(config, repo
     with AuditRun([reports], config, batch_reports=4) as batched:
         list(batched.batches())
         records = batched.result().records
-    assert isinstance(records, PackedRecords) and records.pieces == 3
+    assert isinstance(records, Packed) and records.pieces == 3
     assert sum(bool(r.document.get("previous_report")) for r in records) >= 3
     assert [r.document for r in records] == [{name: r.document[name] for name in RECORD_SUMMARY
                                               if name in r.document} for r in expected]

@@ -24,7 +24,7 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
@@ -356,7 +356,7 @@ def _facts_sheet(sheet: Worksheet, formats: dict[str, Format], result: AuditResu
     """The figures a reviewer checks flags against: those of the flagged reports first, then the
     rest, up to _MAX_FACT_ROWS (a workbook is for reading, and slow to write; facts.csv has all).
     A figure's value is a number (its text in the column 原文)."""
-    chosen = listed_facts(result.frames.facts, result.flags)
+    chosen = listed_facts(result.frames.facts, {flag.report for flag in result.flags})
     columns = chosen[FACT_COLUMNS]
     if "value_num" in chosen:
         numbers = chosen["value_num"].to_numpy(dtype=float)
@@ -379,11 +379,11 @@ def _facts_sheet(sheet: Worksheet, formats: dict[str, Format], result: AuditResu
     _table(sheet, formats, headers, rows)
 
 
-def listed_facts(facts: pd.DataFrame, flags: list[Flag]) -> pd.DataFrame:
-    """The figures 「数据」 lists: the flagged reports' first, then the rest, in the run's order,
+def listed_facts(facts: pd.DataFrame, flagged_reports: Collection[str]) -> pd.DataFrame:
+    """The figures 「数据」 lists: the FLAGGED_REPORTS' first, then the rest, in the run's order,
     up to _MAX_FACT_ROWS. Chosen from any subset of facts holding these rows, in the same order,
     it gives the same rows (the writers beside the CSV files receive only such a subset)."""
-    flagged = facts["report"].isin({f.report for f in flags}).to_numpy()
+    flagged = facts["report"].isin(set(flagged_reports)).to_numpy()
     order = np.concatenate([np.flatnonzero(flagged), np.flatnonzero(~flagged)])
     return facts.iloc[order[:_MAX_FACT_ROWS]]  # positions first: only the rows listed are copied
 

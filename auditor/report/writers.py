@@ -7,7 +7,7 @@ gx_validation.json needs Great Expectations (seconds to import, and the run's ch
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -18,7 +18,6 @@ from auditor.config import Config
 from auditor.errors import AuditorError
 from auditor.ingest.discover import display_name
 from auditor.frames.across_years import ACROSS_OPS
-from auditor.flag import Flag
 from auditor.pipeline import AuditResult, Batch
 from auditor.process import ReportRecord
 from auditor.report.gx_results import write_gx_results
@@ -45,7 +44,7 @@ def _csv(out: Path, result: AuditResult, config: Config) -> None:
 
 def _write_listings(out: Path, result: AuditResult) -> None:
     """reports.csv and flags.csv, a piece at a time: a run's reports come back a batch at a time
-    (auditor.spill.PackedRecords)."""
+    (auditor.spill.Packed)."""
     write_frames(out / "reports.csv", reports_frames(result.records, result.flags))
     write_frames(out / "flags.csv", flags_frames(result.flags))
 
@@ -164,11 +163,12 @@ class RunOutputs:
                 after_others=lambda: self.removed.extend(remove_stale_outputs(self.out, written, self.data_docs)))
 
 
-def shown_facts(facts: pd.DataFrame, flags: list[Flag]) -> pd.DataFrame:
+def shown_facts(facts: pd.DataFrame, flagged_reports: Collection[str]) -> pd.DataFrame:
     """Of FACTS (a run's, or some of them, in the run's order), those the outputs written after
-    the CSV files show: the figures the workbook lists and those the HTML report charts. Each of
-    those writers chooses its figures again from these and finds the same rows."""
-    listed = listed_facts(facts, flags).index
+    the CSV files show, given the reports flagged: the figures the workbook lists and those the
+    HTML report charts. Each of those writers chooses its figures again from these and finds the
+    same rows."""
+    listed = listed_facts(facts, flagged_reports).index
     charted = mediation_facts(facts)
     if charted is None:
         return facts.loc[listed.sort_values()]
