@@ -16,8 +16,10 @@ the figures are written in report order).
 
 A DuckDB file takes one writer process at a time: every connection here is opened for one step
 (a look-up, a recording) and closed at once, and a process that finds the file locked waits for
-it (up to AUDITOR_HISTORY_WAIT seconds, 20 by default). Each recording is one transaction, so a
-run that stops half way leaves the store as it was.
+it (up to AUDITOR_HISTORY_WAIT seconds, 20 by default). A run recorded in batches is one step:
+its batches share a connection (tracked.History), since closing one writes the store's file
+anew each time. Each recording is one transaction, so a run that stops half way leaves the store
+as it was, or with its earlier batches.
 """
 
 from __future__ import annotations
@@ -141,19 +143,24 @@ class HistoryStore:
 
     # --- recording ---------------------------------------------------------------------------
 
-    def record(self, reports: pd.DataFrame, facts: pd.DataFrame, so_far: Recorded | None = None) -> Recorded:
+    def record(self, reports: pd.DataFrame, facts: pd.DataFrame, so_far: Recorded | None = None,
+               con=None) -> Recorded:
         """Record a run's reports (REPORT_COLUMNS but report_id) and their facts (FACT_COLUMNS with
         report, the run's name of the report, for report_id): a file recorded before (same sha256)
         changes nothing; a corrected file (same name, body, kind and year, or the same path)
         replaces its earlier version under the earlier id; any other is added. A run recorded in
         batches gives SO_FAR, what its earlier batches recorded: the counts go on from it, and its
-        files are neither recorded again nor taken for earlier versions."""
+        files are neither recorded again nor taken for earlier versions. CON: a connection of the
+        caller's (connect()), left open; without it, one is opened and closed."""
         counts = so_far if so_far is not None else Recorded()
         reports = reports.drop_duplicates("sha256")
         reports = reports[~reports["sha256"].isin(counts.shas)]
-        con = self.connect()
+        own = con is None
+        if own:
+            con = self.connect()
         if reports.empty:  # a batch of unreadable files: the store is there, and nothing to add
-            con.close()
+            if own:
+                con.close()
             return counts
         try:
             con.begin()
@@ -207,7 +214,8 @@ class HistoryStore:
                 pass
             raise
         finally:
-            con.close()
+            if own:
+                con.close()
         return counts
 
     # --- reading for `auditor history` -----------------------------------------------------
