@@ -94,9 +94,18 @@ def _fields(column: pd.Series) -> list[str] | None:
     if kind in ("i", "u", "b"):
         return list(map(str, values))
     if kind == "f":
-        return [repr(value) if value == value else "" for value in values]  # NaN: empty
-    if isinstance(column.dtype, pd.StringDtype) and not column.hasnans:
-        return _quoted(neutralise_texts(values))  # every cell a string: the common case
+        # a column repeats few values (3.0, 100.0): each is formatted once; 0.0 and -0.0, equal
+        # keys, are formatted apart
+        shown = {value: repr(value) if value == value else "" for value in set(values)}  # NaN: empty
+        return [shown[value] if value else repr(value) for value in values]
+    if isinstance(column.dtype, pd.StringDtype):
+        try:  # every cell a string, the common case; a missing one (not text) stops the join
+            joined = "".join(values)
+        except TypeError:
+            joined = None
+        if joined is not None:
+            texts = neutralise_texts(values)
+            return _quoted(texts, joined if texts is values else None)
     if kind == "O" or pd.api.types.is_string_dtype(column.dtype):
         return [_field(value) for value in values]
     return None
@@ -114,12 +123,17 @@ _MUST_QUOTE = (",", '"', "\r", "\n")  # what makes the csv module's minimal quot
 _MUST_QUOTE_RE = re.compile("[" + "".join(_MUST_QUOTE) + "]")
 
 
-def _quoted(texts: list[str]) -> list[str]:
+def _quoted(texts: list[str], joined: str | None = None) -> list[str]:
     """Texts as CSV fields: those holding a comma, a quote or a line break in quotes. Most
-    columns hold none, which one look at the joined texts shows."""
-    joined = "".join(texts)
-    if not any(mark in joined for mark in _MUST_QUOTE):
+    columns hold none, which one look at the joined texts (JOINED, when known) shows."""
+    if joined is None:
+        joined = "".join(texts)
+    present = [mark for mark in _MUST_QUOTE if mark in joined]
+    if not present:
         return texts
+    if len(present) == 1:  # mostly a comma: `in` is several times faster than a pattern's search
+        mark = present[0]
+        return ['"' + text.replace('"', '""') + '"' if mark in text else text for text in texts]
     must_quote = _MUST_QUOTE_RE.search
     return ['"' + text.replace('"', '""') + '"' if must_quote(text) else text for text in texts]
 
