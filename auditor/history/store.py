@@ -35,6 +35,7 @@ from auditor.columns import HISTORY_FACTS, HISTORY_REPORTS
 from auditor.history import STORE_NAME  # noqa: E402,F401 - the store's default name, kept light for the CLI
 SCHEMA_VERSION = "1"
 DEFAULT_WAIT = 20.0
+RUN_CHECKPOINT_BYTES = 128 << 20  # about 12,000 reports' figures
 
 REPORT_COLUMNS, FACT_COLUMNS = HISTORY_REPORTS, HISTORY_FACTS  # the tables' columns, in _DDL's order
 
@@ -112,6 +113,15 @@ class HistoryStore:
             con.close()
             raise HistoryUnavailable(f"{self.path} is a history store of another version "
                                      f"({version[0] if version else 'none'}, this auditor reads {SCHEMA_VERSION})")
+        return con
+
+    def connect_for_run(self):
+        """connect(), for a run's recording in batches: the store's file is written (checkpointed)
+        once the write-ahead log holds RUN_CHECKPOINT_BYTES, not at every batch's commit. A row
+        group written whole is compressed once, where each checkpoint compressed the part of it
+        written so far again."""
+        con = self.connect()
+        _run(con, f"SET checkpoint_threshold = '{RUN_CHECKPOINT_BYTES}B'")
         return con
 
     # --- look-up ---------------------------------------------------------------------------

@@ -124,7 +124,7 @@ class History:
         if self._con is not None and now == self._con_file:
             return self._con
         self._close(quietly=True)
-        con = self.store.connect()
+        con = self.store.connect_for_run()
         self._con, self._con_file, self._closer = con, _file_id(self.path), weakref.finalize(self, con.close)
         return con
 
