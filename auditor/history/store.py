@@ -79,6 +79,7 @@ class HistoryStore:
         HistoryUnavailable when it stays locked, or the file is no DuckDB store."""
         import duckdb
 
+        close_run_connection(self.path)  # a run's recording left open: this step needs the file
         if not self.path.exists() and (read_only or not create):
             raise HistoryUnavailable(f"{self.path}: no history store there")
         if self.path.is_dir():
@@ -121,7 +122,12 @@ class HistoryStore:
         group written whole is compressed once, where each checkpoint compressed the part of it
         written so far again."""
         con = self.connect()
-        _run(con, f"SET checkpoint_threshold = '{RUN_CHECKPOINT_BYTES}B'")
+        try:
+            _run(con, f"SET checkpoint_threshold = '{RUN_CHECKPOINT_BYTES}B'")
+        except Exception:
+            con.close()
+            raise
+        _RUN_CONNECTIONS[_path_key(self.path)] = con
         return con
 
     # --- look-up ---------------------------------------------------------------------------
@@ -257,6 +263,31 @@ class HistoryStore:
         finally:
             con.close()
         return written
+
+
+# A run's recording connection (connect_for_run), open between its batches, by the store's path:
+# any other connection of this process to the file closes it first (DuckDB refuses a second
+# connection of another kind to a file open in the same process).
+_RUN_CONNECTIONS: dict[str, object] = {}
+
+
+def close_run_connection(path: str | Path, con=None) -> None:
+    """Close the run's recording connection to the store at PATH, if one is open (only CON, when given)."""
+    key = _path_key(path)
+    held = _RUN_CONNECTIONS.get(key)
+    if held is None or (con is not None and held is not con):
+        return
+    del _RUN_CONNECTIONS[key]
+    held.close()
+
+
+def holds_run_connection(path: str | Path, con) -> bool:
+    """Whether CON is still the open recording connection to the store at PATH."""
+    return con is not None and _RUN_CONNECTIONS.get(_path_key(path)) is con
+
+
+def _path_key(path: str | Path) -> str:
+    return os.path.realpath(path)
 
 
 def _run(con, sql: str, parameters: list | None = None) -> None:

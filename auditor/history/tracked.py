@@ -19,7 +19,8 @@ import pandas as pd
 
 from auditor.ingest.discover import escape_surrogates
 
-from auditor.history.store import STORE_NAME, HistoryStore, HistoryUnavailable, Recorded
+from auditor.history.store import (STORE_NAME, HistoryStore, HistoryUnavailable, Recorded, close_run_connection,
+                                   holds_run_connection)
 
 
 
@@ -121,11 +122,12 @@ class History:
             now = _file_id(self.path)
         except OSError:
             now = None
-        if self._con is not None and now == self._con_file:
+        if now is not None and now == self._con_file and holds_run_connection(self.path, self._con):
             return self._con
         self._close(quietly=True)
         con = self.store.connect_for_run()
-        self._con, self._con_file, self._closer = con, _file_id(self.path), weakref.finalize(self, con.close)
+        self._con, self._con_file = con, _file_id(self.path)
+        self._closer = weakref.finalize(self, close_run_connection, self.path, con)
         return con
 
     def _close(self, quietly: bool = False) -> None:
