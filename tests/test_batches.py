@@ -169,6 +169,45 @@ def test_history_records_a_run_in_batches_as_one(tmp_path, config):
     assert stored[0][0] == (2, 0, 0) and len(stored[0][1]) == 2
 
 
+def _bodies(folder, count):
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"r{i}.txt").write_text(_report(f"{'甲乙丙丁戊'[i]}县", 2022, 40 + i, 3), encoding="utf-8")
+    return folder
+
+
+def test_a_run_in_batches_leaves_the_store_closed_and_whole(tmp_path, config):
+    # the batches share one connection; once the last is recorded the store is one file again,
+    # which another step of the same process opens read-only
+    from auditor.history.tracked import History
+
+    store = tmp_path / "h.duckdb"
+    history = History(store)
+    with AuditRun([_bodies(tmp_path / "in", 5)], config, history=history, batch_reports=2) as run:
+        batches = sum(1 for _ in run.batches())
+    assert batches == 3 and not history.notes
+    assert not store.with_name(store.name + ".wal").exists()
+    assert HistoryStore(store).query("SELECT count(*) FROM reports").iloc[0, 0] == 5
+    assert history.recorded.added == 5
+
+
+def test_a_run_stopped_between_batches_keeps_what_it_recorded(tmp_path, config):
+    from auditor.history.tracked import History
+
+    store = tmp_path / "h.duckdb"
+    history = History(store)
+    with AuditRun([_bodies(tmp_path / "in", 5)], config, history=history, batch_reports=2) as run:
+        next(iter(run.batches()))  # a stop after the first batch: its connection stays open
+        assert HistoryStore(store).query("SELECT count(*) FROM reports").iloc[0, 0] == 2
+    # a later run of the same process records the rest
+    again = History(store)
+    with AuditRun([tmp_path / "in"], config, history=again, batch_reports=2) as run:
+        for _ in run.batches():
+            pass
+    assert not again.notes and (again.recorded.added, again.recorded.unchanged) == (3, 2)
+    assert HistoryStore(store).query("SELECT count(*) FROM reports").iloc[0, 0] == 5
+
+
 def test_last_years_report_without_figures_in_another_batch(tmp_path, config):
     folder = tmp_path / "in"
     folder.mkdir()

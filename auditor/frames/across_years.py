@@ -24,6 +24,7 @@ with different values is ambiguous).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -56,15 +57,20 @@ def link_years(documents: pd.DataFrame, prior: PriorReports | None = None) -> di
     """report -> last year's report of the same body and kind, for the run's reports."""
     run = _linkable(documents)
     pool = pd.concat([run, _outside_run(run, prior)], ignore_index=True) if prior is not None else run
-    by_year: dict[tuple, list] = defaultdict(list)
+    # body, kind, year -> parents -> title form -> reports: a body's reports of a year mostly share
+    # their parents and title form, which are then compared once per group rather than once per report
+    by_year: dict[tuple, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for row in pool.itertuples(index=False):
-        by_year[(row.issuer_key, row.report_kind, int(row.year))].append(row)
+        by_year[(row.issuer_key, row.report_kind, int(row.year))][_text(row.issuer_parents)][row.title_form].append(row)
+    agree = functools.cache(parents_agree)
     previous = {}
     for row in run.itertuples(index=False):
-        candidates = [c for c in by_year.get((row.issuer_key, row.report_kind, int(row.year) - 1), [])
-                      if parents_agree(_text(c.issuer_parents), _text(row.issuer_parents))]
-        if len(candidates) > 1 and isinstance(row.title_form, str):
-            candidates = [c for c in candidates if c.title_form == row.title_form]
+        last_year = by_year.get((row.issuer_key, row.report_kind, int(row.year) - 1), {})
+        forms = [by_form for theirs, by_form in last_year.items() if agree(theirs, _text(row.issuer_parents))]
+        if sum(len(rows) for by_form in forms for rows in by_form.values()) > 1 and isinstance(row.title_form, str):
+            candidates = [c for by_form in forms for c in by_form.get(row.title_form, ())]
+        else:
+            candidates = [c for by_form in forms for rows in by_form.values() for c in rows]
         if len(candidates) == 1:
             previous[row.report] = candidates[0].report
     return previous

@@ -16,8 +16,10 @@ the figures are written in report order).
 
 A DuckDB file takes one writer process at a time: every connection here is opened for one step
 (a look-up, a recording) and closed at once, and a process that finds the file locked waits for
-it (up to AUDITOR_HISTORY_WAIT seconds, 20 by default). Each recording is one transaction, so a
-run that stops half way leaves the store as it was.
+it (up to AUDITOR_HISTORY_WAIT seconds, 20 by default). A run recorded in batches is one step:
+its batches share a connection (tracked.History), since closing one writes the store's file
+anew each time. Each recording is one transaction, so a run that stops half way leaves the store
+as it was, or with its earlier batches.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from auditor.columns import HISTORY_FACTS, HISTORY_REPORTS
 from auditor.history import STORE_NAME  # noqa: E402,F401 - the store's default name, kept light for the CLI
 SCHEMA_VERSION = "1"
 DEFAULT_WAIT = 20.0
+RUN_CHECKPOINT_BYTES = 128 << 20  # about 12,000 reports' figures
 
 REPORT_COLUMNS, FACT_COLUMNS = HISTORY_REPORTS, HISTORY_FACTS  # the tables' columns, in _DDL's order
 
@@ -76,6 +79,7 @@ class HistoryStore:
         HistoryUnavailable when it stays locked, or the file is no DuckDB store."""
         import duckdb
 
+        close_run_connection(self.path)  # a run's recording left open: this step needs the file
         if not self.path.exists() and (read_only or not create):
             raise HistoryUnavailable(f"{self.path}: no history store there")
         if self.path.is_dir():
@@ -112,6 +116,20 @@ class HistoryStore:
                                      f"({version[0] if version else 'none'}, this auditor reads {SCHEMA_VERSION})")
         return con
 
+    def connect_for_run(self):
+        """connect(), for a run's recording in batches: the store's file is written (checkpointed)
+        once the write-ahead log holds RUN_CHECKPOINT_BYTES, not at every batch's commit. A row
+        group written whole is compressed once, where each checkpoint compressed the part of it
+        written so far again."""
+        con = self.connect()
+        try:
+            _run(con, f"SET checkpoint_threshold = '{RUN_CHECKPOINT_BYTES}B'")
+        except Exception:
+            con.close()
+            raise
+        _RUN_CONNECTIONS[_path_key(self.path)] = con
+        return con
+
     # --- look-up ---------------------------------------------------------------------------
 
     def reports_of(self, wanted: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -141,19 +159,24 @@ class HistoryStore:
 
     # --- recording ---------------------------------------------------------------------------
 
-    def record(self, reports: pd.DataFrame, facts: pd.DataFrame, so_far: Recorded | None = None) -> Recorded:
+    def record(self, reports: pd.DataFrame, facts: pd.DataFrame, so_far: Recorded | None = None,
+               con=None) -> Recorded:
         """Record a run's reports (REPORT_COLUMNS but report_id) and their facts (FACT_COLUMNS with
         report, the run's name of the report, for report_id): a file recorded before (same sha256)
         changes nothing; a corrected file (same name, body, kind and year, or the same path)
         replaces its earlier version under the earlier id; any other is added. A run recorded in
         batches gives SO_FAR, what its earlier batches recorded: the counts go on from it, and its
-        files are neither recorded again nor taken for earlier versions."""
+        files are neither recorded again nor taken for earlier versions. CON: a connection of the
+        caller's (connect()), left open; without it, one is opened and closed."""
         counts = so_far if so_far is not None else Recorded()
         reports = reports.drop_duplicates("sha256")
         reports = reports[~reports["sha256"].isin(counts.shas)]
-        con = self.connect()
+        own = con is None
+        if own:
+            con = self.connect()
         if reports.empty:  # a batch of unreadable files: the store is there, and nothing to add
-            con.close()
+            if own:
+                con.close()
             return counts
         try:
             con.begin()
@@ -207,7 +230,8 @@ class HistoryStore:
                 pass
             raise
         finally:
-            con.close()
+            if own:
+                con.close()
         return counts
 
     # --- reading for `auditor history` -----------------------------------------------------
@@ -239,6 +263,31 @@ class HistoryStore:
         finally:
             con.close()
         return written
+
+
+# A run's recording connection (connect_for_run), open between its batches, by the store's path:
+# any other connection of this process to the file closes it first (DuckDB refuses a second
+# connection of another kind to a file open in the same process).
+_RUN_CONNECTIONS: dict[str, object] = {}
+
+
+def close_run_connection(path: str | Path, con=None) -> None:
+    """Close the run's recording connection to the store at PATH, if one is open (only CON, when given)."""
+    key = _path_key(path)
+    held = _RUN_CONNECTIONS.get(key)
+    if held is None or (con is not None and held is not con):
+        return
+    del _RUN_CONNECTIONS[key]
+    held.close()
+
+
+def holds_run_connection(path: str | Path, con) -> bool:
+    """Whether CON is still the open recording connection to the store at PATH."""
+    return con is not None and _RUN_CONNECTIONS.get(_path_key(path)) is con
+
+
+def _path_key(path: str | Path) -> str:
+    return os.path.realpath(path)
 
 
 def _run(con, sql: str, parameters: list | None = None) -> None:

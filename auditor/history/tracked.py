@@ -9,14 +9,18 @@ audit nor changes its exit status.
 
 from __future__ import annotations
 
+import os
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from auditor.ingest.discover import escape_surrogates
 
-from auditor.history.store import STORE_NAME, HistoryStore, HistoryUnavailable, Recorded
+from auditor.history.store import (STORE_NAME, HistoryStore, HistoryUnavailable, Recorded, close_run_connection,
+                                   holds_run_connection)
 
 
 
@@ -38,6 +42,13 @@ class History:
     recorded: Recorded | None = None
     usable: bool = True
     _existed: bool = False
+    # A run's batches are recorded through one connection, closed once every report of the run
+    # (prior_reports names them) is recorded: closing writes the store's file anew.
+    _run_reports: set | None = field(default=None, repr=False, compare=False)
+    _recorded_reports: set = field(default_factory=set, repr=False, compare=False)
+    _con: Any = field(default=None, repr=False, compare=False)
+    _con_file: tuple | None = field(default=None, repr=False, compare=False)
+    _closer: Any = field(default=None, repr=False, compare=False)   # weakref.finalize: closed at exit too
 
     @property
     def store(self) -> HistoryStore:
@@ -48,6 +59,8 @@ class History:
         from auditor.columns import PRIOR_DOCUMENT_COLUMNS
         from auditor.frames.across_years import PriorReports
 
+        self._close(quietly=True)  # a read-only look-up cannot share the file with a connection left open
+        self._run_reports, self._recorded_reports = set(documents["report"]), set()
         self._existed = self.path.exists()
         if not self._existed:
             if self.explicit:
@@ -82,18 +95,74 @@ class History:
         reports = pd.DataFrame({name: ok[name] for name in _REPORT_FIELDS}).rename(columns={"report_kind": "kind"})
         reports["name"] = [str(r).rsplit("/", 1)[-1] for r in reports["report"]]
         # the store holds text: a name that is not UTF-8 is kept with its bytes escaped, as outputs show it
-        reports["path"] = [escape_surrogates(str(Path(p).resolve())) for p in reports["path"]]
+        reports["path"] = [escape_surrogates(path) for path in _resolved(reports["path"])]
         reports["year"] = reports["year"].astype("Int64")
         for name in ("published_date", "signed_date"):
             reports[name] = pd.to_datetime(reports[name]).dt.date
         named = facts[facts["report"].isin(set(ok["report"])) & (facts["metric"] != "") & facts["value_num"].notna()]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.recorded = self.store.record(reports, named, self.recorded)
+            self.recorded = self.store.record(reports, named, self.recorded, con=self._connection())
         except (HistoryUnavailable, OSError) as err:
+            self._close(quietly=True)
             self._unusable(f"{err}: {'the rest of ' if self.recorded else ''}this run's reports were not recorded")
             self.recorded = self.recorded or Recorded()
+            return
+        except BaseException:
+            self._close(quietly=True)
+            raise
+        self._recorded_reports.update(documents["report"])
+        if self._run_reports is None or self._run_reports <= self._recorded_reports:
+            self._close()
+
+    def _connection(self):
+        """The connection of the run's recording: the one its earlier batches used, unless the
+        store's file was removed or replaced since."""
+        try:
+            now = _file_id(self.path)
+        except OSError:
+            now = None
+        if now is not None and now == self._con_file and holds_run_connection(self.path, self._con):
+            return self._con
+        self._close(quietly=True)
+        con = self.store.connect_for_run()
+        self._con, self._con_file = con, _file_id(self.path)
+        self._closer = weakref.finalize(self, close_run_connection, self.path, con)
+        return con
+
+    def _close(self, quietly: bool = False) -> None:
+        closer, self._con, self._con_file, self._closer = self._closer, None, None, None
+        if closer is None:
+            return
+        try:
+            closer()
+        except Exception:  # noqa: BLE001 - a store that failed already: its error is the one told
+            if not quietly:
+                raise
 
     def _unusable(self, note: str) -> None:
         self.usable = False
         self.notes.append(note)
+
+
+def _file_id(path: Path) -> tuple[int, int]:
+    status = os.stat(path)
+    return status.st_dev, status.st_ino
+
+
+def _resolved(paths) -> list[str]:
+    """str(Path(p).resolve()) of each path. A folder's reports share its resolved path, found once:
+    resolving each file's every folder again cost a system call per folder per report. A file
+    that is itself a symbolic link resolves whole, to its target."""
+    folders: dict[str, str] = {}
+    resolved = []
+    for text in paths:
+        path = Path(text)
+        folder, name = str(path.parent), path.name
+        if not name or name == ".." or os.path.islink(path):
+            resolved.append(str(path.resolve()))
+            continue
+        if folder not in folders:
+            folders[folder] = str(path.parent.resolve())
+        resolved.append(os.path.join(folders[folder], name))
+    return resolved
