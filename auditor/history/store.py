@@ -36,6 +36,10 @@ from auditor.history import STORE_NAME  # noqa: E402,F401 - the store's default 
 SCHEMA_VERSION = "1"
 DEFAULT_WAIT = 20.0
 RUN_CHECKPOINT_BYTES = 128 << 20  # about 12,000 reports' figures
+# DuckDB's own memory: what it holds beyond this (the figures recorded since the last checkpoint,
+# a look-up's join) waits in its temporary folder beside the store. Its default, 80% of the
+# machine, let each checkpoint add some 140 MB to a run's peak.
+MEMORY_LIMIT = "64MB"
 
 REPORT_COLUMNS, FACT_COLUMNS = HISTORY_REPORTS, HISTORY_FACTS  # the tables' columns, in _DDL's order
 
@@ -89,7 +93,8 @@ class HistoryStore:
         while True:
             try:
                 # one thread: a look-up reads a row group or two, and starting a pool costs more
-                con = duckdb.connect(str(self.path), read_only=read_only, config={"threads": 1})
+                con = duckdb.connect(str(self.path), read_only=read_only,
+                                     config={"threads": 1, "memory_limit": MEMORY_LIMIT})
                 break
             except duckdb.Error as err:
                 if not _is_lock(err):
