@@ -43,9 +43,9 @@ class History:
     usable: bool = True
     _existed: bool = False
     # A run's batches are recorded through one connection, closed once every report of the run
-    # (prior_reports names them) is recorded: closing writes the store's file anew.
-    _run_reports: set | None = field(default=None, repr=False, compare=False)
-    _recorded_reports: set = field(default_factory=set, repr=False, compare=False)
+    # (prior_reports counts them; each batch's are its own) is recorded: closing writes the
+    # store's file anew.
+    _unrecorded: int | None = field(default=None, repr=False, compare=False)
     _con: Any = field(default=None, repr=False, compare=False)
     _con_file: tuple | None = field(default=None, repr=False, compare=False)
     _closer: Any = field(default=None, repr=False, compare=False)   # weakref.finalize: closed at exit too
@@ -60,7 +60,7 @@ class History:
         from auditor.frames.across_years import PriorReports
 
         self._close(quietly=True)  # a read-only look-up cannot share the file with a connection left open
-        self._run_reports, self._recorded_reports = set(documents["report"]), set()
+        self._unrecorded = documents["report"].nunique()
         self._existed = self.path.exists()
         if not self._existed:
             if self.explicit:
@@ -111,8 +111,9 @@ class History:
         except BaseException:
             self._close(quietly=True)
             raise
-        self._recorded_reports.update(documents["report"])
-        if self._run_reports is None or self._run_reports <= self._recorded_reports:
+        if self._unrecorded is not None:
+            self._unrecorded -= documents["report"].nunique()
+        if self._unrecorded is None or self._unrecorded <= 0:
             self._close()
 
     def _connection(self):
