@@ -76,8 +76,19 @@ def _process_all(items: list[InputFile], config: Config, jobs: int) -> Iterator[
 
 
 def _drain(executor: ProcessPoolExecutor, results: Iterator[ReportRecord]) -> Iterator[ReportRecord]:
-    with executor:
+    try:
         yield from results
+    except KeyboardInterrupt:
+        # A stopped run (auditor.cli) has terminated its workers, one perhaps half-way through
+        # sending its records: the pool's thread would wait for the rest of them for ever, and a
+        # shutdown that waited for that thread with it. Workers that still run end after their
+        # share.
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    except BaseException:
+        executor.shutdown()
+        raise
+    executor.shutdown()
 
 
 _worker_config: Config | None = None

@@ -8,6 +8,7 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
+from auditor import pipeline
 from auditor.cli import app
 from auditor.history import STORE_NAME
 from tests.conftest import SEEDS
@@ -45,3 +46,30 @@ def test_every_output_is_the_same_whatever_the_jobs(reports, tmp_path):
     stored = [HistoryStore(folder / STORE_NAME).query("SELECT report, sha256 FROM reports ORDER BY report").values.tolist()
               for folder in (one, two)]
     assert stored[0] == stored[1] and stored[0]
+
+
+class _Pool:
+    def __init__(self):
+        self.shutdowns = []
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        self.shutdowns.append((wait, cancel_futures))
+
+
+def _results(error):
+    yield "first"
+    raise error
+
+
+@pytest.mark.parametrize("error, shutdown", [
+    # a stopped run's workers are gone, one maybe half-way through sending: waiting would hang
+    (KeyboardInterrupt(), (False, True)),
+    (ValueError("a reader's bug"), (True, False)),
+])
+def test_a_stopped_read_leaves_the_pool_without_waiting_on_its_workers(error, shutdown):
+    pool = _Pool()
+    drained = pipeline._drain(pool, _results(error))
+    assert next(drained) == "first"
+    with pytest.raises(type(error)):
+        next(drained)
+    assert pool.shutdowns == [shutdown]
