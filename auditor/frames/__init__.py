@@ -130,7 +130,7 @@ def rates_of(records: list[ReportRecord]) -> pd.DataFrame:
     # one object for each name, shared by the rows: a run of 50,000 reports keeps some 160,000
     # rates, and their texts were each row's own
     for name in ("report", "kind", "family", "metric"):
-        columns[name] = [sys.intern(value) if type(value) is str else value for value in columns[name]]
+        columns[name] = list(map(_shared, columns[name]))
     rates = pd.DataFrame(columns)
     return rates.astype({"fact_id": np.int64, "value_num": np.float64})
 
@@ -139,9 +139,19 @@ def links_of(records: Iterable[ReportRecord]) -> pd.DataFrame:
     """The columns of the records' documents that link a report to last year's (its status and
     PRIOR_DOCUMENT_COLUMNS): what the history store's look-up and link_years read."""
     columns = ["status", *PRIOR_DOCUMENT_COLUMNS]
-    links = pd.DataFrame([[r.document.get(name) for name in columns] for r in records], columns=columns)
+    links = pd.DataFrame([[_shared(r.document.get(name)) if name in _FEW_VALUES else r.document.get(name)
+                           for name in columns] for r in records], columns=columns)
     links["year"] = pd.array(links["year"].map(_int_or_none), dtype="Int64")
     return links
+
+
+# Columns of links_of whose values repeat (a body's name, a kind of report): each value one object
+# for the run, as the rates' names (rates_of); the run keeps its links while its batches are checked
+_FEW_VALUES = frozenset({"status", "issuer_key", "issuer_parents", "report_kind", "title_form"})
+
+
+def _shared(value):
+    return sys.intern(value) if type(value) is str else value
 
 
 def run_context(records: list[ReportRecord], links: pd.DataFrame, thresholds: Thresholds,
