@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from auditor.config import load_config
+from auditor.frames import links_of
 from auditor.history.store import HistoryStore
 from auditor.history.tracked import History
 from auditor.ingest.issuer import normalise, parents_agree, read_issuer
@@ -112,6 +113,28 @@ def test_last_years_report_from_the_store_gives_the_same_check_as_in_one_run(tmp
     evidence = frames.relations[frames.relations["op"] == "yoy"]["evidence"].iloc[0]
     assert evidence[-1]["path"] == str(last.resolve()) and evidence[-1]["line"] == 2
     assert not first.notes and not second.notes
+
+
+def test_a_rerun_takes_from_the_store_only_last_years_reports_it_lacks(tmp_path, config):
+    # the second run holds 2021 and 2022 again, and 2023 anew: its own reports (the same files,
+    # recorded by the first run) are never loaded from the store; 2020, which it lacks, is
+    reports = {}
+    for year, accepted in ((2020, 70), (2021, 61), (2022, 58), (2023, 52)):
+        reports[year] = tmp_path / f"{year}.txt"
+        reports[year].write_text(_report("某县", year, accepted), encoding="utf-8")
+    store = tmp_path / "h.duckdb"
+    first = History(store)
+    frames = _extract([reports[2020], reports[2021], reports[2022]], config, first)
+    first.record(frames.documents, frames.facts)
+    second = History(store)
+    again = [reports[2021], reports[2022], reports[2023]]
+    records, _ = extract(again, config, 1)
+    prior = second.prior_reports(links_of(records))
+    assert prior.documents["report"].map(lambda r: Path(r).name).tolist() == ["2020.txt"]
+    assert set(prior.facts["report"]) == set(prior.documents["report"])
+    frames = _extract(again, config, History(store))
+    assert frames.documents["previous_report"].map(lambda r: Path(r).name).tolist() == \
+        ["2020.txt", "2021.txt", "2022.txt"]
 
 
 def test_reauditing_the_same_file_changes_nothing_and_a_corrected_file_keeps_its_id(tmp_path, config):

@@ -224,13 +224,24 @@ def _outside_run(run: pd.DataFrame, prior: PriorReports) -> pd.DataFrame:
     stored = prior.documents
     if stored.empty:
         return stored.reindex(columns=list(DOCUMENT_FIELDS))
+    return stored[_not_the_runs(run, stored)][list(DOCUMENT_FIELDS)]
+
+
+def outside_run(documents: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
+    """Which of the STORED reports (PRIOR_DOCUMENT_COLUMNS) are not one of the run's DOCUMENTS
+    (links_of them): neither the same name, content or path, nor the same file name of the same
+    body, kind and year (a version of it). Only those may be last year's of a report of the run."""
+    return _not_the_runs(_linkable(documents), stored)
+
+
+def _not_the_runs(run: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
     keep = ~stored["report"].isin(set(run["report"])) & ~stored["sha256"].isin(set(run["sha256"])) \
         & ~stored["path"].isin(set(run["path"]))
     same_version = set(zip(run["report"].map(_file_name), run["issuer_key"], run["report_kind"], run["year"].astype(int)))
     keep &= pd.Series([(_file_name(r), k, kind, int(y)) not in same_version
                        for r, k, kind, y in zip(stored["report"], stored["issuer_key"], stored["report_kind"],
                                                 stored["year"])], index=stored.index, dtype=bool)
-    return stored[keep][list(DOCUMENT_FIELDS)]
+    return keep
 
 
 def _file_name(report: str) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,8 +138,10 @@ class HistoryStore:
 
     # --- look-up ---------------------------------------------------------------------------
 
-    def reports_of(self, wanted: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(reports, facts) of the stored reports of the (issuer_key, kind, year) rows of wanted."""
+    def reports_of(self, wanted: pd.DataFrame, keep: Callable[[pd.DataFrame], pd.Series] | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(reports, facts) of the stored reports of the (issuer_key, kind, year) rows of wanted;
+        with KEEP, only the reports it chooses (a mask of the reports' rows), and their facts."""
         if wanted.empty or not self.path.exists():
             return _empty_reports(), _empty_facts()
         con = self.connect(read_only=True)
@@ -148,6 +151,8 @@ class HistoryStore:
                 f"SELECT {_columns(REPORT_COLUMNS, 'r')} FROM reports r JOIN wanted w "
                 "ON r.issuer_key = w.issuer_key AND r.kind = w.kind AND r.year = w.year ORDER BY r.report_id"),
                 REPORT_COLUMNS)
+            if keep is not None and len(reports):
+                reports = reports[keep(reports).to_numpy()].reset_index(drop=True)
             facts = self._facts(con, reports["report_id"].tolist())
         finally:
             con.close()

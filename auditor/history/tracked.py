@@ -57,7 +57,7 @@ class History:
     def prior_reports(self, documents: pd.DataFrame):
         """PriorReports of the store for the run's documents (the year before each), or None."""
         from auditor.columns import PRIOR_DOCUMENT_COLUMNS
-        from auditor.frames.across_years import PriorReports
+        from auditor.frames.across_years import PriorReports, outside_run
 
         self._close(quietly=True)  # a read-only look-up cannot share the file with a connection left open
         self._unrecorded = documents["report"].nunique()
@@ -71,7 +71,10 @@ class History:
         wanted = pd.DataFrame({"issuer_key": wanted["issuer_key"].astype(str), "kind": wanted["report_kind"].astype(str),
                                "year": wanted["year"].astype(int) - 1})
         try:
-            reports, facts = self.store.reports_of(wanted)
+            # the run's own reports, recorded by an earlier run, are never last year's from the
+            # store: their figures are left there (a rerun's would be most of the store's)
+            reports, facts = self.store.reports_of(
+                wanted, keep=lambda stored: outside_run(documents, stored.rename(columns={"kind": "report_kind"})))
         except HistoryUnavailable as err:
             self._unusable(f"{err}: audited without last year's reports from it")
             return None
