@@ -234,10 +234,12 @@ class AuditRun:
         rates = self._read()
         self._note("checking")
         links = links_of(chain(self._waiting, self._last))
-        prior = self.history.prior_reports(links) if self.history is not None else None
+        several = len(self._bounds) > 1
+        # a run of several batches takes from the store the figures of the reports each batch
+        # links to (_send_earlier), not every candidate's at once
+        prior = self.history.prior_reports(links, with_facts=not several) if self.history is not None else None
         context = run_context(self._last, links, self.config.thresholds, prior, rates)
         self._send_earlier(context.previous, links["report"].tolist())
-        several = len(self._bounds) > 1
         self.records = Packed() if several else self._last
         self._flags = Packed() if several else []
         for index in range(len(self._bounds)):
@@ -308,17 +310,24 @@ class AuditRun:
         self._spill.discard(f"batch-{index}")
 
     def _send_earlier(self, previous: dict[str, str], names: list[str]) -> None:
-        """The named figures of each report that is last year's of a report in another batch, put
-        on disk for that batch: one pass over the batches, holding one at a time. NAMES: the
-        run's reports, in order."""
+        """The named figures of each report that is last year's of a report in another batch, or
+        in the history store, put on disk for that batch: one pass over the batches, holding one
+        at a time, then the store's a batch at a time. NAMES: the run's reports, in order."""
         if len(self._bounds) < 2 or not previous:
             return
         batch_of = {names[i]: index for index, (start, end) in enumerate(self._bounds) for i in range(start, end)}
         wanted: dict[int, dict[str, set[int]]] = {}   # batch -> its reports wanted -> the batches wanting them
+        stored: dict[int, set[str]] = {}              # batch -> the store's reports it wants
         for report, last in previous.items():
             source, target = batch_of.get(last), batch_of[report]
-            if source is not None and source != target:
+            if source is None:
+                stored.setdefault(target, set()).add(last)
+            elif source != target:
                 wanted.setdefault(source, {}).setdefault(last, set()).add(target)
+        for target, reports in sorted(stored.items()):
+            facts = self.history.prior_facts(reports) if self.history is not None else None
+            if facts is not None and len(facts):
+                self._spill.append(f"earlier-{target}", facts)
         for source, reports in sorted(wanted.items()):
             columns = next(self._spill.read(f"batch-{source}"), None)
             facts = [f for f, _, _ in columns] if columns is not None else [r.facts for r in self._last]

@@ -80,6 +80,27 @@ def test_every_output_is_the_same_whatever_the_batch_size(reports, tmp_path, mon
     assert len(reports_stored) == 11 and facts_stored
 
 
+def test_last_years_reports_from_the_store_reach_each_batch_as_in_one(reports, tmp_path, monkeypatch):
+    # the 2021 reports are recorded by an earlier run; the next run, in batches of 2 or whole,
+    # takes them from the store: a batch gets the figures of those its reports link to
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    for name in ("m_2021.txt", "z_2021.txt"):
+        shutil.copy(reports / name, earlier / name)
+    rest = tmp_path / "rest"
+    shutil.copytree(reports, rest, ignore=shutil.ignore_patterns("*_2021.txt"))
+    outs = {}
+    for size in (1000, 2):
+        store = tmp_path / f"store-{size}.duckdb"
+        assert _audit(earlier, tmp_path / f"first-{size}", 1000, monkeypatch, "--history", str(store)).exit_code == 0
+        outs[size] = tmp_path / f"then-{size}"
+        assert _audit(rest, outs[size], size, monkeypatch, "--history", str(store)).exit_code == 0
+    relations = (outs[1000] / "relations.csv").read_text(encoding="utf-8-sig")
+    assert ",jump," in relations and "z_2021.txt" in relations  # last year's, from the store
+    for name in sorted(p.name for p in outs[1000].iterdir()):
+        assert (outs[1000] / name).read_bytes() == (outs[2] / name).read_bytes(), name
+
+
 def test_a_batch_holds_its_own_figures_only(reports, config):
     seen = []
     with AuditRun([reports], config, batch_reports=3) as run:

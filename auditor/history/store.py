@@ -138,10 +138,11 @@ class HistoryStore:
 
     # --- look-up ---------------------------------------------------------------------------
 
-    def reports_of(self, wanted: pd.DataFrame, keep: Callable[[pd.DataFrame], pd.Series] | None = None
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def reports_of(self, wanted: pd.DataFrame, keep: Callable[[pd.DataFrame], pd.Series] | None = None,
+                   with_facts: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(reports, facts) of the stored reports of the (issuer_key, kind, year) rows of wanted;
-        with KEEP, only the reports it chooses (a mask of the reports' rows), and their facts."""
+        with KEEP, only the reports it chooses (a mask of the reports' rows), and their facts
+        (none WITH_FACTS false: facts_of gives them later)."""
         if wanted.empty or not self.path.exists():
             return _empty_reports(), _empty_facts()
         con = self.connect(read_only=True)
@@ -153,10 +154,20 @@ class HistoryStore:
                 REPORT_COLUMNS)
             if keep is not None and len(reports):
                 reports = reports[keep(reports).to_numpy()].reset_index(drop=True)
-            facts = self._facts(con, reports["report_id"].tolist())
+            facts = self._facts(con, reports["report_id"].tolist() if with_facts else [])
         finally:
             con.close()
         return reports, facts
+
+    def facts_of(self, ids: list[int]) -> pd.DataFrame:
+        """The named figures of the stored reports IDS (FACT_COLUMNS), by report and figure."""
+        if not ids:
+            return _empty_facts()
+        con = self.connect(read_only=True)
+        try:
+            return self._facts(con, sorted(ids))
+        finally:
+            con.close()
 
     @staticmethod
     def _facts(con, ids: list[int]) -> pd.DataFrame:

@@ -46,6 +46,7 @@ class History:
     # (prior_reports counts them; each batch's are its own) is recorded: closing writes the
     # store's file anew.
     _unrecorded: int | None = field(default=None, repr=False, compare=False)
+    _prior_ids: dict = field(default_factory=dict, repr=False, compare=False)  # prior_reports': name -> ids
     _con: Any = field(default=None, repr=False, compare=False)
     _con_file: tuple | None = field(default=None, repr=False, compare=False)
     _closer: Any = field(default=None, repr=False, compare=False)   # weakref.finalize: closed at exit too
@@ -54,8 +55,10 @@ class History:
     def store(self) -> HistoryStore:
         return HistoryStore(self.path, self.wait)
 
-    def prior_reports(self, documents: pd.DataFrame):
-        """PriorReports of the store for the run's documents (the year before each), or None."""
+    def prior_reports(self, documents: pd.DataFrame, with_facts: bool = True):
+        """PriorReports of the store for the run's documents (the year before each), or None.
+        Without WITH_FACTS their figures are left in the store, for prior_facts to give those of
+        the reports a batch links to."""
         from auditor.columns import PRIOR_DOCUMENT_COLUMNS
         from auditor.frames.across_years import PriorReports, outside_run
 
@@ -74,14 +77,31 @@ class History:
             # the run's own reports, recorded by an earlier run, are never last year's from the
             # store: their figures are left there (a rerun's would be most of the store's)
             reports, facts = self.store.reports_of(
-                wanted, keep=lambda stored: outside_run(documents, stored.rename(columns={"kind": "report_kind"})))
+                wanted, keep=lambda stored: outside_run(documents, stored.rename(columns={"kind": "report_kind"})),
+                with_facts=with_facts)
         except HistoryUnavailable as err:
             self._unusable(f"{err}: audited without last year's reports from it")
             return None
         stored = reports.rename(columns={"kind": "report_kind"})
-        names = dict(zip(reports["report_id"], reports["report"]))
-        facts = facts.assign(report=facts["report_id"].map(names)).drop(columns="report_id")
-        return PriorReports(stored[list(PRIOR_DOCUMENT_COLUMNS)].reset_index(drop=True), facts)
+        self._prior_ids = {}
+        for report, report_id in zip(reports["report"], reports["report_id"]):
+            self._prior_ids.setdefault(report, []).append(int(report_id))
+        return PriorReports(stored[list(PRIOR_DOCUMENT_COLUMNS)].reset_index(drop=True), self._named(facts))
+
+    def prior_facts(self, reports: set[str]) -> pd.DataFrame:
+        """The named figures of the store's REPORTS, among those prior_reports gave, as
+        PriorReports.facts holds them."""
+        ids = [report_id for report in reports for report_id in self._prior_ids.get(report, ())]
+        try:
+            return self._named(self.store.facts_of(ids))
+        except HistoryUnavailable as err:
+            self._unusable(f"{err}: audited without last year's figures from it")
+            return self._named(self.store.facts_of([]))
+
+    def _named(self, facts: pd.DataFrame) -> pd.DataFrame:
+        """FACTS of the store with their report's name for its id."""
+        names = {report_id: report for report, ids in self._prior_ids.items() for report_id in ids}
+        return facts.assign(report=facts["report_id"].map(names)).drop(columns="report_id")
 
     def record(self, documents: pd.DataFrame, facts: pd.DataFrame) -> None:
         """Record the run's reports that were read, with their named figures; a run checked in
