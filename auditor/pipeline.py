@@ -5,11 +5,12 @@ The CLI is a thin layer over `extract()` and `audit()`; tests and other tools ca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -23,6 +24,8 @@ from auditor.history.tracked import History
 from auditor.ingest.discover import InputFile, Skipped, discover, display_name
 from auditor.process import ReportRecord, process_file
 from auditor.spill import Packed, Spill
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -140,15 +143,16 @@ def extract_batches(paths: Sequence[str | Path], config: Config, jobs: int = 1,
     the whole run, and no batch goes to disk)."""
     context = RunContext(links_of([]), {},
                          pd.DataFrame(columns=list(OUTLIER_COLUMNS), dtype=float), config.thresholds)
-    for batch in _batched(_records(paths, config, jobs, progress, exclude, follow_links), batch_reports):
+    for batch in batched(_records(paths, config, jobs, progress, exclude, follow_links), batch_reports):
         yield batch, batch_frames(batch, context).facts
 
 
-def _batched(records: Iterator[ReportRecord], size: int | None) -> Iterator[list[ReportRecord]]:
-    """RECORDS in lists of SIZE as they come, the last one shorter; one list when SIZE is None."""
-    batch: list[ReportRecord] = []
-    for record in records:
-        batch.append(record)
+def batched(items: Iterable[T], size: int | None) -> Iterator[list[T]]:
+    """ITEMS in lists of SIZE as they come, the last one shorter; one list when SIZE is None (none
+    when there is no item)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
         if len(batch) == size:
             yield batch
             batch = []
@@ -288,7 +292,7 @@ class AuditRun:
         rates = []
         records = _records(self.paths, self.config, self.jobs, self.progress, self.exclude, self.follow_links)
         read = 0
-        for batch in _batched(records, self.batch_reports):
+        for batch in batched(records, self.batch_reports):
             rates.append(rates_of(batch))
             if len(batch) == self.batch_reports:  # a full batch; the last, shorter one stays in memory
                 self._spill.append(f"batch-{len(self._bounds)}", [(r.facts, r.relations, _summarise(r)) for r in batch])

@@ -16,7 +16,7 @@ from auditor.flag import Flag
 from auditor.flags import is_missing, quote_text, quoted
 from auditor.extract.relations.kinds import KINDS  # the rules that check each kind of relation
 from auditor.frames import CHECKED_OPS  # the ops expectations/suites/relations.json selects
-from auditor.pipeline import AuditResult
+from auditor.pipeline import AuditResult, batched
 from auditor.errors import OutputError
 from auditor.report.files import NUL, neutralise_cell, neutralise_frame, neutralise_texts, write_atomic
 from auditor.report.files import _FORMULA_STARTS  # what neutralise_texts looks for
@@ -242,15 +242,16 @@ def flags_frames(flags: list[Flag]) -> Iterator[pd.DataFrame]:
 
 
 def reports_frames(records: Iterable, flags: list[Flag]) -> Iterator[pd.DataFrame]:
-    """reports.csv, _CHUNK_ROWS reports at a time: the first frame may be empty."""
+    """reports.csv, _CHUNK_ROWS reports at a time, after an empty frame that carries the header
+    alone (a run may have no report to list)."""
+    yield _reports_frame([])
+    for entries in batched(report_entries(records, flags), _CHUNK_ROWS):
+        yield _reports_frame(entries)
+
+
+def _reports_frame(entries: list[dict]) -> pd.DataFrame:
     rows = []
-    for entry in chain(report_entries(records, flags), [None]):
-        if entry is None or len(rows) == _CHUNK_ROWS:
-            if rows or entry is None:
-                yield _whole_numbers(pd.DataFrame(rows, columns=REPORT_COLUMNS), ("year",))
-            rows = []
-        if entry is None:
-            return
+    for entry in entries:
         meta, counts = entry["metadata"], entry["counts"]
         rows.append({
             "report": entry["path"], "status": entry["status"], "reason": entry["reason"],
@@ -260,10 +261,7 @@ def reports_frames(records: Iterable, flags: list[Flag]) -> Iterator[pd.DataFram
             "errors": counts["error"],
             "warnings": counts["warning"], "infos": counts["info"],
         })
-
-
-def reports_frame(records: Iterable, flags: list[Flag]) -> pd.DataFrame:
-    return pd.concat(list(reports_frames(records, flags)), ignore_index=True)
+    return _whole_numbers(pd.DataFrame(rows, columns=REPORT_COLUMNS), ("year",))
 
 
 def _whole_numbers(frame: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
