@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,21 +87,23 @@ class History:
         self._prior_ids = {}
         for report, report_id in zip(reports["report"], reports["report_id"]):
             self._prior_ids.setdefault(report, []).append(int(report_id))
-        return PriorReports(stored[list(PRIOR_DOCUMENT_COLUMNS)].reset_index(drop=True), self._named(facts))
+        return PriorReports(stored[list(PRIOR_DOCUMENT_COLUMNS)].reset_index(drop=True),
+                            self._named(facts, self._prior_ids))
 
     def prior_facts(self, reports: set[str]) -> pd.DataFrame:
         """The named figures of the store's REPORTS, among those prior_reports gave, as
         PriorReports.facts holds them."""
         ids = [report_id for report in reports for report_id in self._prior_ids.get(report, ())]
         try:
-            return self._named(self.store.facts_of(ids))
+            facts = self.store.facts_of(ids)
         except HistoryUnavailable as err:
             self._unusable(f"{err}: audited without last year's figures from it")
-            return self._named(self.store.facts_of([]))
+            facts = self.store.facts_of([])
+        return self._named(facts, reports)
 
-    def _named(self, facts: pd.DataFrame) -> pd.DataFrame:
-        """FACTS of the store with their report's name for its id."""
-        names = {report_id: report for report, ids in self._prior_ids.items() for report_id in ids}
+    def _named(self, facts: pd.DataFrame, reports: Iterable[str]) -> pd.DataFrame:
+        """FACTS of the store's REPORTS (names prior_reports gave) with each one's name for its id."""
+        names = {report_id: report for report in reports for report_id in self._prior_ids.get(report, ())}
         return facts.assign(report=facts["report_id"].map(names)).drop(columns="report_id")
 
     def record(self, documents: pd.DataFrame, facts: pd.DataFrame) -> None:
