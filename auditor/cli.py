@@ -195,10 +195,11 @@ def audit(
                     stop.check()
                     shown.phase(name)
 
-                run = AuditRun(paths, config, lang.value, _jobs(jobs), shown.progress if shown.active else None,
+                processes = _jobs(jobs)
+                run = AuditRun(paths, config, lang.value, processes, shown.progress if shown.active else None,
                                exclude=[out], history=store, phase=phase, follow_links=follow_links,
                                batch_reports=None if whole else BATCH_REPORTS, keep_facts=shown_facts)
-                with run, RunOutputs(out, config, chosen, data_docs) as outputs:
+                with run, RunOutputs(out, config, chosen, data_docs, alongside=processes > 1) as outputs:
                     for batch in run.batches():
                         outputs.add(batch)
                     result = run.result()
