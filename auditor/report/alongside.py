@@ -15,12 +15,16 @@ writes in its own process.
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from auditor.errors import AuditorError
+
+
+_STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
 class Alongside:
@@ -47,7 +51,14 @@ class Alongside:
         for stream in (sys.stdout, sys.stderr):  # what the child would flush again on leaving
             stream.flush()
         process = context.Process(target=_run_child, args=(task, send), name="auditor-writer", daemon=True)
-        process.start()
+        # a stop (Ctrl-C, SIGTERM: auditor.cli) waits until the fork is done: its KeyboardInterrupt
+        # raised inside the fork's own handlers would be printed and lost, and the child would
+        # take the run's handler for its own until it sets its own
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        try:
+            process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         send.close()
         self._running = (process, receive, then)
 
@@ -84,6 +95,7 @@ def _run_child(task: Callable[[], Any], send) -> None:
     from auditor.pipeline import ignore_interrupts
 
     ignore_interrupts()  # the run's own process stops this one (Alongside.close, auditor.cli)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     try:
         outcome = (True, task())
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the run
