@@ -2,21 +2,28 @@
 disk (Spill), or packed in memory (Packed: the reports' summaries, the flags).
 
 A run of many reports holds at one time the figures of one batch: the others wait here,
-pickled, in a temporary folder removed when the run ends, however it ends. A piece is a list of
-values appended one at a time (a batch's columns, the named figures another batch compares
-with) and read back in the order written.
+pickled, in a temporary folder removed when the run ends, however it ends. A run killed outright
+(SIGKILL, the out-of-memory killer) cannot remove its own: the folder's name holds the host and
+the process id, and the next run on that host removes the folders of processes that are gone.
+A piece is a list of values appended one at a time (a batch's columns, the named figures another
+batch compares with) and read back in the order written.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
+import socket
 import tempfile
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from auditor.errors import OutputError
+from auditor.processes import process_exists
+
+PREFIX = "auditor-run-"   # then <host>-<process id>-<random>
 
 
 class Spill:
@@ -28,7 +35,8 @@ class Spill:
         OutputError that says where, and how to choose another (TMPDIR)."""
         try:
             if self._folder is None:
-                self._folder = Path(tempfile.mkdtemp(prefix="auditor-run-"))
+                self._folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{socket.gethostname()}-{os.getpid()}-"))
+                remove_abandoned(self._folder.parent)
             with open(self._folder / name, "ab") as file:
                 pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError as err:
@@ -62,6 +70,17 @@ class Spill:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def remove_abandoned(temporary: Path) -> None:
+    """Remove the folders in TEMPORARY that runs on this host left when they were killed: those
+    whose process is gone. Another host's (a shared temporary folder) cannot be judged from here."""
+    host = socket.gethostname()
+    for folder in temporary.glob(PREFIX + "*"):
+        owner, _, rest = folder.name[len(PREFIX):].rpartition("-")   # rest: mkdtemp's random part
+        owner_host, _, pid = owner.rpartition("-")
+        if owner_host == host and pid.isdigit() and int(pid) != os.getpid() and not process_exists(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 class Packed(Sequence):

@@ -277,6 +277,36 @@ def test_a_full_temporary_folder_is_a_clear_error(reports, tmp_path, monkeypatch
     assert not list((tmp_path / "out").glob("*.csv"))  # nothing published
 
 
+def test_a_killed_runs_temporary_folder_is_removed_by_the_next_run(tmp_path, monkeypatch):
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from auditor import spill
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()  # a process id no longer running
+    host = socket.gethostname()
+    folders = {name: tmp_path / f"{spill.PREFIX}{name}" for name in (
+        f"{host}-{gone}-k1ll3d",          # killed on this host: removed
+        f"{host}-{os.getppid()}-l1v3",    # a run still going on: kept
+        f"other-host-{gone}-sh4r3d",      # another host's, in a shared folder: cannot be judged, kept
+        "4bcd3f_9",                       # a name of another form: not a run's of this kind, kept
+    )}
+    for folder in folders.values():
+        folder.mkdir()
+        (folder / "batch-0").write_bytes(b"figures")
+    monkeypatch.setattr(spill.tempfile, "tempdir", str(tmp_path))
+    with spill.Spill() as run:
+        run.append("batch-0", [1, 2])
+        own = run._folder
+        assert own.parent == tmp_path and own.name.startswith(f"{spill.PREFIX}{host}-{os.getpid()}-")
+        assert [name for name, folder in folders.items() if not folder.exists()] == [f"{host}-{gone}-k1ll3d"]
+        assert own.exists()
+    assert not own.exists()
+
+
 def test_packed_records_read_back_as_a_sequence_in_the_order_added():
     packed = Packed()
     batches = [[{"report": f"r{i}", "n": i} for i in range(start, start + size)]

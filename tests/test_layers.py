@@ -18,7 +18,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "auditor"
 # subpackage; units of one layer do not import each other.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # below every layer: what any of them may need
-    ("auditor", "paths", "columns", "i18n", "speed", "flag"),  # the version; path names; column names; words; a flag
+    ("auditor", "paths", "columns", "i18n", "speed", "flag", "processes"),  # the version; path names; column names;
+    # words; a flag; whether a process runs
     ("errors",),                                         # errors a user can cause
     ("limits", "settings_checks"),                       # size limits; the expectations' consistency
     ("config",),                                         # the expectations folder, loaded and checked

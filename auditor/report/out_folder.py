@@ -19,6 +19,7 @@ from pathlib import Path
 
 from auditor.errors import AuditorError, OutputError
 from auditor.ingest.discover import display_name
+from auditor.processes import process_exists
 
 LOCK_NAME = ".auditor.lock"
 
@@ -87,29 +88,6 @@ def _is_running(pid: int, host: str) -> bool:
     if host != socket.gethostname():
         return True
     return pid != os.getpid() and process_exists(pid)
-
-
-def process_exists(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C_EVENT there
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return kernel32.GetLastError() == 5  # access denied: it exists
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # PermissionError: it exists, another user's
-        return True
-    return True
 
 
 def _reason(err: OSError) -> str:
