@@ -32,7 +32,7 @@ from auditor.extract.report_end import SIGNER_RE, ends_a_report, find_ending, la
 from auditor.config import PublicationDeadline, ReportText, Thresholds
 from auditor.ingest.numerals import parse_number
 from auditor.ingest.metadata import Metadata
-from auditor.ingest.spans import Span
+from auditor.ingest.spans import Span, matches_from
 
 # --- duplicates (DOC001) --------------------------------------------------------------------
 
@@ -240,7 +240,7 @@ _SHORTCOMINGS_SENTENCE_RE = regex.compile(
 _PLANS_HEADING_RE = regex.compile(
     r"下一年|下一步|下步|下一阶段|明年|今后|工作计划|工作安排|工作打算|主要安排|工作思路|努力方向|"
     r"(?:19|20)\d{2}\s*年度?的?(?:工作)?(?:计划|安排|打算|思路|重点|目标|展望)")
-_DUTY_RE = regex.compile(r"第一责任人|述法")
+_DUTY_WORDS = ("第一责任人", "述法")
 MIN_MEASURES_CHARS = 200
 # 2022年是…的关键一年,我县将…: how far into a sentence opening with next year its 将 may stand
 _PLANS_VERB_WITHIN = 60
@@ -363,7 +363,7 @@ def _missing_sections(audited: str, body_start: int, body_end: int, heads: list[
     present = {
         "measures": measures,
         "shortcomings": shortcomings is not None,
-        "duty": bool(_DUTY_RE.search(audited, body_start, body_end)),
+        "duty": any(audited.find(word, body_start, body_end) != -1 for word in _DUTY_WORDS),
         "plans": plans is not None,
     }
     return [SECTIONS[name] for name, ok in present.items() if not ok]
@@ -375,7 +375,8 @@ _CN_DIGITS = "〇○零一二三四五六七八九十两"
 _NUM = rf"(?:\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})"
 _BODY_DATE_RE = regex.compile(
     rf"(?P<y>(?:19|20)\d{{2}}|[〇○零一二三四五六七八九]{{4}})\s*年\s*(?P<m>{_NUM})\s*月(?:\s*(?P<d>{_NUM})\s*[日号])?")
-_CITATION_RE = regex.compile(r"《[^《》\n]{0,120}》(?:\s*[(（][^()（）\n]{0,40}[)）])?|〔[^〔〕\n]{0,12}〕[^\n]{0,4}?号?")
+_CITATION_RE = regex.compile(  # its matches start with 《 or 〔 (_dates_outside)
+    r"《[^《》\n]{0,120}》(?:\s*[(（][^()（）\n]{0,40}[)）])?|〔[^〔〕\n]{0,12}〕[^\n]{0,4}?号?")
 _NOT_AN_EVENT_BEFORE = ("自", "从", "截至", "截止", "截止到", "截至到", "至", "到", "—", "－", "-", "~", "～")
 _NOT_AN_EVENT_AFTER = regex.compile(r"\s*(?:以来|起|至今|前|底前|之前|开始|以后|后|止)")
 
@@ -425,7 +426,7 @@ def _dates_outside(audited: str, start: int, end: int, year: int) -> list[regex.
     titles and citations (《…》, 〔2020〕5号), the ends of periods (自2019年1月起, 截至2021年2月,
     2021年3月底前) and datelines (a date standing alone after a sentence or a signing body) are
     not events."""
-    skip = [m.span() for m in _CITATION_RE.finditer(audited, start, end)]
+    skip = [m.span() for m in matches_from(_CITATION_RE, audited, "《〔", start, end)]
     skip_starts = [a for a, _ in skip]
     outside = []
     for match in _BODY_DATE_RE.finditer(audited, start, end):
