@@ -27,6 +27,10 @@ def _alternation(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
 
 
+def _first_chars(words) -> str:
+    return "".join(sorted({w[0] for w in words if w}))
+
+
 @dataclass(frozen=True)
 class Words:
     total: regex.Pattern          # total words and the words that merely contain 共 (tell them apart)
@@ -41,6 +45,8 @@ class Words:
     scope_opener: regex.Pattern
     scope_fillers: regex.Pattern
     scope_list_end: regex.Pattern  # …的主要类别有: a phrase naming a whole, then its list
+    scope_end_first: str          # the characters a match of scope_end or scope_list_end starts with,
+    scope_list_end_first: str     # where they are tried (spans.matches_from)
     lead: regex.Pattern           # display: what a short label starts with and loses
     tail: regex.Pattern
     completion: regex.Pattern
@@ -92,6 +98,8 @@ def words_of(shapes: Shapes, vocabulary: Vocabulary) -> Words:
         scope_opener=regex.compile(rf"^(?:{openers})"),
         scope_fillers=regex.compile(_alternation(lists.scope_fillers)),
         scope_list_end=regex.compile(rf"(?:{_alternation(lists.scope_list_words)})[：:]"),
+        scope_end_first=_first_chars(lists.scope_closers),
+        scope_list_end_first=_first_chars(lists.scope_list_words),
         lead=regex.compile(rf"^(?:{_alternation([*lists.subset_markers, *lists.total_words, *_LEAD_WORDS, *_LEAD_PARTICLES])}|\s)+"),
         tail=regex.compile(rf"(?:{_alternation([*_TAIL_PARTICLES, *lists.total_words])})+$"),
         completion=regex.compile(_alternation(rest.completion_words)),
