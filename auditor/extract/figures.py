@@ -19,7 +19,7 @@ import regex
 
 from auditor.config import SessionOrdinals, Thresholds, Vocabulary
 from auditor.ingest.numerals import ARABIC_NUMBER_PATTERN, CHINESE_NUMBER_PATTERN, Number, parse_number
-from auditor.ingest.spans import char_positions, layout_wraps, matches_from
+from auditor.ingest.spans import BLANK, char_positions, layout_wraps, matches_from
 
 INF = float("inf")
 NAN = float("nan")
@@ -88,7 +88,7 @@ _BREAK_RE = re.compile(f"[{re.escape(_LABEL_BREAK)}]")
 # Matched over a window, this ends just after the window's last break: `re` has no reverse search,
 # and backtracking a greedy .* over a few dozen characters is cheaper than `regex`'s.
 _UP_TO_LAST_BREAK_RE = re.compile(f".*[{re.escape(_LABEL_BREAK)}]", re.DOTALL)
-_FILLER_LABEL_RE = regex.compile(r"(?:继续|保持|达到|达|为|是|均为|均|已|仍|约|近|超过|高于|低于|了|在|到|并|且|\s)*")
+_FILLER_LABEL_RE = re.compile(rf"(?:继续|保持|达到|达|为|是|均为|均|已|仍|约|近|超过|高于|低于|了|在|到|并|且|{BLANK})*")
 _LOOK_BACK = 20
 # _is_change: what it skips before a figure (增长了5%, 约为3件), and the words of a comparison
 _CHANGE_SKIPPED = "了 为近约"

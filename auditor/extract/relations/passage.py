@@ -11,14 +11,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import regex
+import re
 
 from auditor.config import Shapes, Thresholds, Vocabulary
 from auditor.extract.budget import UNLIMITED, Budget
 from auditor.extract.figures import Fact
 from auditor.extract.relations.model import Builder
 from auditor.extract.relations.words import Words
-from auditor.ingest.spans import Span, char_positions
+from auditor.ingest.spans import BLANK, Span, char_positions
 
 _REACH = 3  # paragraphs before a passage in which the whole it names (在…中, 占总数) may stand
 _OPEN, _CLOSE = "(（", ")）"
@@ -270,7 +270,7 @@ class Passage:
         return head_word(listed.label) == head_word(fact.label) != ""
 
 
-_HEAD_FILLER_RE = regex.compile(r"(?:的|有|为|是|共计|共|达到|达|了|\s)+$")
+_HEAD_FILLER_RE = re.compile(rf"(?:的|有|为|是|共计|共|达到|达|了|{BLANK})+$")
 
 
 def head_word(label: str) -> str:

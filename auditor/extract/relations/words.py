@@ -14,6 +14,7 @@ import re
 import regex
 
 from auditor.config import Shapes, Vocabulary
+from auditor.ingest.spans import BLANK
 
 # Particles around a label's words: 共受理了 -> 受理; 占…的 -> 占…
 _LEAD_PARTICLES = ("有", "的", "是", "为", "：", ":", "、", "，", ",", "…", "...")
@@ -34,7 +35,8 @@ def _first_chars(words) -> str:
 @dataclass(frozen=True)
 class Words:
     # `re` for patterns of plain words, matched a few hundred times a report: a call costs half
-    # regex's; `regex` where the pattern needs \p{Han}, or \s (whose blanks differ in the two)
+    # regex's; `regex` where the pattern needs \p{Han} or \d (whose digits differ in the two), and
+    # regex's \s is spans.BLANK
     total: re.Pattern             # total words and the words that merely contain 共 (tell them apart)
     not_total: frozenset[str]
     closing: regex.Pattern        # at a label's end: the list's sum follows (…,合计120件)
@@ -49,10 +51,10 @@ class Words:
     scope_list_end: re.Pattern    # …的主要类别有: a phrase naming a whole, then its list
     scope_end_first: str          # the characters a match of scope_end or scope_list_end starts with,
     scope_list_end_first: str     # where they are tried (spans.matches_from)
-    lead: regex.Pattern           # display: what a short label starts with and loses
+    lead: re.Pattern              # display: what a short label starts with and loses
     tail: re.Pattern
     completion: re.Pattern
-    completion_fillers: regex.Pattern
+    completion_fillers: re.Pattern
     except_word: re.Pattern       # 除…外
     rest: re.Pattern              # what may stand between 外 and the rest
     respective_share: re.Pattern
@@ -64,7 +66,7 @@ class Words:
     direction: re.Pattern
     delta_label: re.Pattern       # a change label that names no subject of its own
     previous_level: regex.Pattern
-    whole_scope: regex.Pattern    # 全市…, 所有… right before a count
+    whole_scope: re.Pattern       # 全市…, 所有… right before a count
     whole_year: re.Pattern        # 全年…, 本年度共… anywhere in a label
     whole_after: re.Pattern
     whole_claim: re.Pattern
@@ -102,10 +104,10 @@ def words_of(shapes: Shapes, vocabulary: Vocabulary) -> Words:
         scope_list_end=re.compile(rf"(?:{_alternation(lists.scope_list_words)})[：:]"),
         scope_end_first=_first_chars(lists.scope_closers),
         scope_list_end_first=_first_chars(lists.scope_list_words),
-        lead=regex.compile(rf"^(?:{_alternation([*lists.subset_markers, *lists.total_words, *_LEAD_WORDS, *_LEAD_PARTICLES])}|\s)+"),
+        lead=re.compile(rf"^(?:{_alternation([*lists.subset_markers, *lists.total_words, *_LEAD_WORDS, *_LEAD_PARTICLES])}|{BLANK})+"),
         tail=re.compile(rf"(?:{_alternation([*_TAIL_PARTICLES, *lists.total_words])})+$"),
         completion=re.compile(_alternation(rest.completion_words)),
-        completion_fillers=regex.compile(rf"{_alternation(rest.completion_fillers)}|[、：:]|\s"),
+        completion_fillers=re.compile(rf"{_alternation(rest.completion_fillers)}|[、：:]|{BLANK}"),
         except_word=re.compile(rf"(?:{_alternation(rest.except_not_words)})|除了?(?P<inside>[^，,。；;！？!?\n]{{1,50}}?)以?外"),
         rest=re.compile(rf"[,，]?(?:{_alternation(rest.rest_words)})*"),
         respective_share=re.compile(rf"(?:{_alternation(shares.respective_words)})(?:(?:{_alternation(shares.share_words)})比?|为|是|达)"),
@@ -120,7 +122,7 @@ def words_of(shapes: Shapes, vocabulary: Vocabulary) -> Words:
         previous_level=regex.compile(rf"(?:{_alternation(changes.previous_level_words)})$"
                                      rf"|^(?:{_alternation(vocabulary.comparison_words)})?"
                                      rf"(?:\d{{4}}年度?|上年度?|去年|上一年)(?:同期)?(?:为|的)$"),
-        whole_scope=regex.compile(rf"(?:全(?:{units})|{_alternation(restate.whole_words)})(?:共有|共计|共|有|的|\s)*$"),
+        whole_scope=re.compile(rf"(?:全(?:{units})|{_alternation(restate.whole_words)})(?:共有|共计|共|有|的|{BLANK})*$"),
         whole_year=re.compile(rf"全(?:{units}|年)|{_alternation(restate.whole_year_words)}"),
         whole_after=re.compile(rf"^(?:{_alternation(restate.whole_after_words)})"),
         whole_claim=re.compile(_alternation(restate.whole_claim_words)),
