@@ -42,7 +42,7 @@ def read(passage: Passage) -> None:
 
 def respective_word(passage: Passage, label: str) -> int:
     """Where 分别 (or 依次) stands in a label, -1 when it does not."""
-    return max(label.rfind(w) for w in passage.shapes.shares.respective_words)
+    return max(map(label.rfind, passage.shapes.shares.respective_words))  # asked of every figure
 
 
 def _listed(passage: Passage, i: int) -> list:

@@ -127,8 +127,10 @@ def _same_words_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
     head = passage.text[sentence.start:fact.start]
     if words.subset_word.search(head) or words.other_time.search(head):
         return None, ""
+    if len(_HAN_RE.sub("", fact.label)) < _MIN_OWN_WORDS:
+        return None, ""  # tested first: the label is short, the head may be long
     named = _WORDS_AND_DIGITS_RE.sub("", without_total_words(head, words))  # years stay: 2021年 ≠ 2022年
-    if not _MIN_OWN_WORDS <= len(_HAN_RE.sub("", fact.label)) or len(named) > _MAX_HEAD_WORDS:
+    if len(named) > _MAX_HEAD_WORDS:
         return None, ""
     return ("words", passage.dimension(fact), named), "the same words from the start of the sentence"
 

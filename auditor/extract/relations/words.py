@@ -141,6 +141,8 @@ def any_word_re(words) -> re.Pattern:
 
 def is_total_label(label: str, words: Words) -> bool:
     """共受理, 合计, 总数为: the label states a total (公共法律服务 does not)."""
+    if words.total.search(label) is None:
+        return False  # most labels: one search, not a scan of the matches
     return any(m.group() not in words.not_total for m in words.total.finditer(label))
 
 
