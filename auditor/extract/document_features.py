@@ -72,15 +72,13 @@ def _normalized_lines(text: str) -> list[tuple[Span, str]]:
     Cached (the list is shared: not to be changed), because find_duplicates, headings and the
     metadata evidence each need the lines of the same text: 30 ms of check_document's 70 on the
     72 work reports (python -m bench.extraction)."""
+    if not any(mark in text for mark in _ZERO_WIDTH):  # the common case, in one comprehension
+        return [(_span(Span, match.span()), "".join(match.group().split())) for match in _TRIMMED_LINE_RE.finditer(text)]
     lines = []
-    zero_width = any(mark in text for mark in _ZERO_WIDTH)  # rare: look in each line only then
-    for match in _TRIMMED_LINE_RE.finditer(text):
-        key = "".join(match.group().split())
-        if zero_width:
-            key = _ZERO_WIDTH_RE.sub("", key)
-            if not key:
-                continue
-        lines.append((_span(Span, match.span()), key))
+    for match in _TRIMMED_LINE_RE.finditer(text):  # rare: each line is cleaned of its marks
+        key = _ZERO_WIDTH_RE.sub("", "".join(match.group().split()))
+        if key:
+            lines.append((_span(Span, match.span()), key))
     return lines
 
 
@@ -350,10 +348,11 @@ def _missing_sections(audited: str, body_start: int, body_end: int, heads: list[
       not counted.
     """
     shortcomings_heads = [h.span.start for h in heads if _SHORTCOMINGS_HEADING_RE.search(h.text)]
-    shortcomings_sentence = _SHORTCOMINGS_SENTENCE_RE.search(audited, body_start, body_end)
     shortcomings = min(shortcomings_heads, default=None)
-    if shortcomings is None and shortcomings_sentence:
-        shortcomings = shortcomings_sentence.start()
+    if shortcomings is None:  # the body is searched for such a sentence only when no heading names them
+        shortcomings_sentence = _SHORTCOMINGS_SENTENCE_RE.search(audited, body_start, body_end)
+        if shortcomings_sentence:
+            shortcomings = shortcomings_sentence.start()
     later = [p for p in (shortcomings, plans) if p is not None]
     measures_end = min(later, default=body_end)
     topical = [h for h in heads if h.span.start < measures_end and _TOP_HEADING_RE.match(h.text)
