@@ -266,4 +266,6 @@ def _control_share(text: str) -> float:
 def _normalise(text: str) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" not in text:  # the common case: one scan, not two replacements
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
