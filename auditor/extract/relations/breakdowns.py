@@ -357,7 +357,8 @@ def _all_scope_phrases(passage: Passage) -> list[ScopePhrase]:
     # each pattern is matched where one of its words starts, not searched for through the text
     for pattern, first, digits in ((words.scope_end, words.scope_end_first, True),
                                    (words.scope_list_end, words.scope_list_end_first, False)):
-        for end in matches_from(pattern, text, first):
+        ends = matches_from(pattern, text, first) if first is not None else pattern.finditer(text)
+        for end in ends:
             window_start = max(0, end.start() - _SCOPE_CHARS)
             window = text[window_start:end.start()]
             if digits:

@@ -28,8 +28,9 @@ def _alternation(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
 
 
-def _first_chars(words) -> str:
-    return "".join(sorted({w[0] for w in words if w}))
+def _first_chars(words) -> str | None:
+    """The characters the words start with; None when one is empty (it matches anywhere)."""
+    return None if "" in words else "".join(sorted({w[0] for w in words}))
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,8 @@ class Words:
     scope_opener: re.Pattern
     scope_fillers: re.Pattern
     scope_list_end: re.Pattern    # …的主要类别有: a phrase naming a whole, then its list
-    scope_end_first: str          # the characters a match of scope_end or scope_list_end starts with,
-    scope_list_end_first: str     # where they are tried (spans.matches_from)
+    scope_end_first: str | None   # the characters a match of scope_end or scope_list_end starts with,
+    scope_list_end_first: str | None  # where they are tried (spans.matches_from)
     lead: re.Pattern              # display: what a short label starts with and loses
     tail: re.Pattern
     completion: re.Pattern
