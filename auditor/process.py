@@ -252,6 +252,11 @@ class _Evidence:
         margin = max(0, (_QUOTE_LIMIT - (end - offset)) // 2)
         return Span(max(span.start, offset - margin), min(span.end, end + margin))
 
+    def is_sentence(self, span: Span) -> bool:
+        """Whether the span is one of the text's sentences."""
+        i = bisect_right(self.sentence_starts, span.start) - 1
+        return i >= 0 and self.sentence_spans[i] == span
+
     def line_of_span(self, span: Span) -> dict:
         """The whole line a metadata field stands on, as evidence; on a page flattened onto one
         long line, a window of it around the field."""
@@ -298,9 +303,12 @@ def _fact_columns(report: str, facts: list[Fact], evidence: _Evidence) -> dict[s
         sentence = sentences.get(span)
         if sentence is None:
             sentence = sentences[span] = text[span.start:span.end]
-        has_value = fact.value is not None
-        rows.append((report, fact.index, fact.kind, _plain_decimal(fact.value) if has_value else "",
-                     float(fact.value) if has_value else nan, fact.unit, fact.qualifier, fact.lo, fact.hi,
+        if fact.value is None:
+            plain, number = "", nan
+        else:
+            plain = _plain_decimal(fact.value)
+            number = float(plain)  # float(fact.value), which converts the Decimal to a string first
+        rows.append((report, fact.index, fact.kind, plain, number, fact.unit, fact.qualifier, fact.lo, fact.hi,
                      fact.text, fact.start, fact.end, line(fact.start), fact.label, fact.family or "",
                      fact.metric or "", sentence, span.start, span.end))
     return _columns(FACT_FIELDS, rows)
@@ -337,7 +345,11 @@ def _relation_quotes(relation: Relation, evidence: _Evidence) -> list[Span]:
     figures = [relation.stated, *relation.parts]
     quotes = []
     for sentence in relation.sentences:
-        inside = [f for f in figures if sentence.start <= f.start < sentence.end] or figures
+        inside = [f for f in figures if sentence.start <= f.start < sentence.end]
+        if inside and sentence.end - sentence.start <= _QUOTE_LIMIT and evidence.is_sentence(sentence):
+            quotes.append(sentence)  # what sentence_of gives for its figures, at once (a table's rows are no sentences)
+            continue
+        inside = inside or figures
         quotes.append(evidence.sentence_of(min(f.start for f in inside), max(f.end for f in inside)))
     return quotes
 

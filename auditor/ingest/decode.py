@@ -72,6 +72,8 @@ def decode_bytes(data: bytes) -> Decoded:
     text = _normalise(text)
     if not text.strip():
         raise DecodeError("empty file")
+    if _CONTROL_RE.search(text) is None:
+        return Decoded(text=text, encoding=encoding)  # the common case: one scan, not a count and a replacement
     if _control_share(text) > _MAX_CONTROL_SHARE:
         raise DecodeError("binary file (control characters)")
     # the few left (a NUL, a terminal's ESC) become spaces, one for one: offsets stay those of the
@@ -264,4 +266,6 @@ def _control_share(text: str) -> float:
 def _normalise(text: str) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" not in text:  # the common case: one scan, not two replacements
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")

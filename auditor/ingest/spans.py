@@ -46,6 +46,42 @@ class Span(NamedTuple):
 _span = tuple.__new__
 
 
+# regex's \s written for re, whose \s also holds the four separators \x1c-\x1f (str.isspace): a
+# pattern moved from regex to re for its cheaper calls keeps the blanks it had
+BLANK = r"[^\S\x1c-\x1f]"
+
+
+def char_positions(text: str, chars: str, start: int = 0, end: int | None = None) -> list[int]:
+    """The offsets in text[start:end] of any of CHARS, in order. Found with str.find, one
+    character at a time: that scan is about ten times faster than `re`'s or `regex`'s for a
+    character class ([；;] through a report: 40 → 3 µs), and a few of them run over every report."""
+    end = len(text) if end is None else end
+    found = []
+    for char in chars:
+        pos = text.find(char, start, end)
+        while pos != -1:
+            found.append(pos)
+            pos = text.find(char, pos + 1, end)
+    if len(chars) > 1:
+        found.sort()
+    return found
+
+
+def matches_from(pattern, text: str, first_chars: str, start: int = 0, end: int | None = None) -> list:
+    """pattern.finditer(text, start, end) as a list, for a pattern whose every match starts
+    with one of FIRST_CHARS (and is not empty): it is tried only where one of them stands
+    (char_positions), not at every offset. Matches do not overlap, as finditer's."""
+    end = len(text) if end is None else end
+    matches = []
+    resume = start
+    match_at = pattern.match
+    for pos in char_positions(text, first_chars, start, end):
+        if pos >= resume and (match := match_at(text, pos, end)) is not None:
+            matches.append(match)
+            resume = match.end()
+    return matches
+
+
 class LineIndex:
     """Maps a character offset to its 1-based line number."""
 

@@ -36,7 +36,7 @@ from auditor.extract.figures import Fact
 from auditor.extract.relations.model import SumReading
 from auditor.extract.relations.passage import QUANTITY_KINDS, Breakdown, Passage, first_at, head_word, span_bounds
 from auditor.extract.relations.words import is_total_label
-from auditor.ingest.spans import Span
+from auditor.ingest.spans import Span, matches_from
 
 _BREAK_RE = regex.compile(r"[，,；;。]")
 _SEMICOLON_RE = regex.compile(r"[；;]")
@@ -354,8 +354,11 @@ def _all_scope_phrases(passage: Passage) -> list[ScopePhrase]:
     clause before it, up to _SCOPE_CHARS characters."""
     text, words = passage.text, passage.words
     found = []
-    for pattern, digits in ((words.scope_end, True), (words.scope_list_end, False)):
-        for end in pattern.finditer(text):
+    # each pattern is matched where one of its words starts, not searched for through the text
+    for pattern, first, digits in ((words.scope_end, words.scope_end_first, True),
+                                   (words.scope_list_end, words.scope_list_end_first, False)):
+        ends = matches_from(pattern, text, first) if first is not None else pattern.finditer(text)
+        for end in ends:
             window_start = max(0, end.start() - _SCOPE_CHARS)
             window = text[window_start:end.start()]
             if digits:

@@ -61,9 +61,11 @@ def _read_clause(passage: Passage, facts: list[Fact]) -> None:
     text, words, vocabulary = passage.text, passage.words, passage.vocabulary
     joiners = "".join(passage.words.joiners)
     for i, last in enumerate(facts):
+        if last.kind not in QUANTITY_KINDS:
+            continue
         label = last.label.lstrip(joiners)
         intro = words.completion.match(label)
-        if last.kind not in QUANTITY_KINDS or intro is None:
+        if intro is None:
             continue
         # the figures of its kind before it in the clause: the nearest _MAX_BEFORE (a crafted clause of
         # thousands of figures must not cost their square)

@@ -11,18 +11,17 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import regex
+import re
 
 from auditor.config import Shapes, Thresholds, Vocabulary
 from auditor.extract.budget import UNLIMITED, Budget
 from auditor.extract.figures import Fact
 from auditor.extract.relations.model import Builder
 from auditor.extract.relations.words import Words
-from auditor.ingest.spans import Span
+from auditor.ingest.spans import BLANK, Span, char_positions
 
 _REACH = 3  # paragraphs before a passage in which the whole it names (在…中, 占总数) may stand
 _OPEN, _CLOSE = "(（", ")）"
-_BRACKET_RE = regex.compile(r"[()（）]")
 QUANTITY_KINDS = ("count", "money")
 
 
@@ -206,7 +205,8 @@ class Passage:
 
     def _marks(self) -> list[tuple[int, bool]]:
         if self._bracket_marks is None:
-            self._bracket_marks = [(m.start(), m.group() in _OPEN) for m in _BRACKET_RE.finditer(self.text)]
+            text = self.text
+            self._bracket_marks = [(i, text[i] in _OPEN) for i in char_positions(text, _OPEN + _CLOSE)]
         return self._bracket_marks
 
     def enclosing_bracket(self, pos: int, limit: int) -> Span | None:
@@ -270,7 +270,7 @@ class Passage:
         return head_word(listed.label) == head_word(fact.label) != ""
 
 
-_HEAD_FILLER_RE = regex.compile(r"(?:的|有|为|是|共计|共|达到|达|了|\s)+$")
+_HEAD_FILLER_RE = re.compile(rf"(?:的|有|为|是|共计|共|达到|达|了|{BLANK})+$")
 
 
 def head_word(label: str) -> str:
@@ -278,12 +278,12 @@ def head_word(label: str) -> str:
     return _HEAD_FILLER_RE.sub("", label)[-1:]
 
 
-_CLAUSE_BREAK_RE = regex.compile(r"[；;]")
+_CLAUSE_BREAKS = "；;"
 
 
 def clause_spans(text: str, sentences: list[Span]) -> list[Span]:
     """The sentences cut at semicolons."""
-    breaks = [m.start() for m in _CLAUSE_BREAK_RE.finditer(text)]
+    breaks = char_positions(text, _CLAUSE_BREAKS)
     if not breaks:
         return sentences
     starts = [s.start for s in sentences]

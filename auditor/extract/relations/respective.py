@@ -10,13 +10,16 @@ no relation itself.
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from auditor.extract.labels import metric_patterns
 from auditor.extract.relations.passage import Passage
+from auditor.ingest.spans import BLANK
 
 _METRIC_UNIT_OF_KIND = {"count": "count", "money": "money", "rate": "percent"}
-_VERB_AFTER_RE = regex.compile(r"(?:为|是|达到|达|有|了|[：:]|\s)*")
+_VERB_AFTER_RE = re.compile(rf"(?:为|是|达到|达|有|了|[：:]|{BLANK})*")
 
 
 def read(passage: Passage) -> None:
@@ -39,7 +42,7 @@ def read(passage: Passage) -> None:
 
 def respective_word(passage: Passage, label: str) -> int:
     """Where 分别 (or 依次) stands in a label, -1 when it does not."""
-    return max(label.rfind(w) for w in passage.shapes.shares.respective_words)
+    return max(map(label.rfind, passage.shapes.shares.respective_words))  # asked of every figure
 
 
 def _listed(passage: Passage, i: int) -> list:

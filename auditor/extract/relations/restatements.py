@@ -96,8 +96,8 @@ def _restate_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
         if not _claims_whole(passage, fact, label, noun):
             return None, ""
         return (None, None, passage.dimension(fact), noun), "both claim the whole of what they count"
-    claims_year = words.whole_year.search(label) or is_total_label(label, words)
-    if fact.family and fact.metric and fact.metric_word and fact.metric_word in label and claims_year:
+    if fact.family and fact.metric and fact.metric_word and fact.metric_word in label \
+            and (words.whole_year.search(label) or is_total_label(label, words)):  # it claims the year
         # what is counted, in the report's words less those of time and totality: 全年共受理行政复议
         # 案件 -> 受理行政复议案件; it must name its family itself (行政复议), not take it from a
         # sentence before, and two counts are one metric only when these words are the same
@@ -127,8 +127,10 @@ def _same_words_key(passage: Passage, fact: Fact) -> tuple[tuple | None, str]:
     head = passage.text[sentence.start:fact.start]
     if words.subset_word.search(head) or words.other_time.search(head):
         return None, ""
+    if len(_HAN_RE.sub("", fact.label)) < _MIN_OWN_WORDS:
+        return None, ""  # tested first: the label is short, the head may be long
     named = _WORDS_AND_DIGITS_RE.sub("", without_total_words(head, words))  # years stay: 2021年 ≠ 2022年
-    if not _MIN_OWN_WORDS <= len(_HAN_RE.sub("", fact.label)) or len(named) > _MAX_HEAD_WORDS:
+    if len(named) > _MAX_HEAD_WORDS:
         return None, ""
     return ("words", passage.dimension(fact), named), "the same words from the start of the sentence"
 

@@ -42,6 +42,8 @@ def _kind_words(passage: Passage, category: Fact) -> str | None:
     """投诉举报 in 受理案件中投诉举报类: the words before the classification word, after the last
     break of the label's own scope (…中, 其中)."""
     label = category.label
+    if passage.words.classification.search(label) is None:
+        return None  # most labels: one search
     found = list(passage.words.classification.finditer(label))
     if not found or not _NAMES_A_CATEGORY_RE.fullmatch(label[found[-1].end():]):
         return None  # 投诉举报类12件, 食品安全方面的投诉230件: the classification word ends the name

@@ -40,6 +40,8 @@ def _read_family(passage: Passage, family: str | None, facts: list[Fact]) -> Non
         if fact.metric:
             by_metric.setdefault(fact.metric, []).append(fact)
             by_metric_unit.setdefault((fact.metric, fact.unit), []).append(fact)
+    if not by_metric:
+        return  # every template pairs figures of metrics: none here
     starts: dict[int, list[int]] = {}
 
     def nearest(metric: str, anchor: Fact, unit: str | None = None) -> Fact | None:

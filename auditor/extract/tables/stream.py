@@ -23,7 +23,8 @@ import regex
 _TOKEN_RE = regex.compile(
     r"(?P<num>(?<![0-9０-９])-?[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?)"
     r"|(?P<word>[^\s|｜0-9０-９]+)")
-_ITEM_AFTER_RE = regex.compile(r"[.．、](?![0-9０-９])")
+_ITEM_MARKS = ".．、"
+_ITEM_AFTER_RE = regex.compile(rf"[{_ITEM_MARKS}](?![0-9０-９])")
 _ITEM_IN_LABEL_RE = regex.compile(r"(?<![0-9０-９])([0-9０-９]{1,2})[.．、](?![0-9０-９])")
 _FOOTER_RE = regex.compile(r"(?m)^[ \t\u3000]*(?:[-—–－][ \t\u3000]*[0-9]{1,3}[ \t\u3000]*[-—–－]|第[ \t]*[0-9]{1,3}[ \t]*页)"
                            r"[ \t\u3000]*$")
@@ -96,7 +97,7 @@ def iter_segments(text: str, start: int, end: int) -> Iterator[Segment]:
     for match in _TOKEN_RE.finditer(text, start, end):
         if footers and any(a <= match.start() < b for a, b in footers):
             continue
-        if match.group("word"):
+        if match.lastgroup == "word":
             if tokens:
                 yield close()
                 words, tokens = [], []
@@ -129,7 +130,8 @@ def _item_number(text: str, token: Token, words: list[tuple[str, int]]):
     """(digits or None, item number) when the token ends with the next row's item number (the
     2 of `00000002.其他…`), else None. The number is the one after the label's last item number;
     without one, a lone digit is an item number and a longer token gives its last digit."""
-    if not _ITEM_AFTER_RE.match(text, token.end) or not token.whole:  # the cheaper test first
+    if (text[token.end:token.end + 1] not in _ITEM_MARKS  # the cheapest tests first: most numbers
+            or not _ITEM_AFTER_RE.match(text, token.end) or not token.whole):  # are followed by no mark
         return None
     previous = _ITEM_IN_LABEL_RE.findall("".join(w for w, _ in words).translate(_FULLWIDTH))
     expected = str(int(previous[-1]) + 1) if previous else None
