@@ -318,9 +318,10 @@ class AuditRun:
     def _set_aside(self, context: RunContext, names: list[str]) -> RunContext:
         """Of CONTEXT, what each batch reads of the whole run, put on disk for that batch: its
         reports' links to last year's, the documents those links name, and the outliers columns
-        of its rates (RANGE003's spread is the run's, computed once). In memory they grew with
-        the run, some 1.5 KB a report; batch_frames finds the same rows in them. What stays is
-        the context without them. NAMES: the run's reports, in order."""
+        of its rates (RANGE003's spread is the run's, computed once). Kept whole they grew with
+        the run (pandas counts some 1.7 KB a report in them, shared strings counted at each
+        row); batch_frames finds the same rows in a batch's. What stays is the context without
+        them. NAMES: the run's reports, in order."""
         documents = context.documents
         for index, ((start, end), (first, last)) in enumerate(zip(self._bounds, self._rate_bounds)):
             previous = {r: context.previous[r] for r in names[start:end] if r in context.previous}
