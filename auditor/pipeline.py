@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 from typing import TypeVar
@@ -191,7 +191,8 @@ class AuditRun:
     batches() reads every report first, leaving each full batch's figures and the most of its
     documents on disk (auditor.spill), and keeping of the run each report's summary
     (columns.RECORD_SUMMARY) and its rates: the checks across reports (RANGE003's spread of a
-    rate, the link to last year's report) need all of them before any batch is checked. Then it
+    rate, the link to last year's report) need all of them before any batch is checked. What
+    those give each batch goes to disk beside it, and the rates are let go. Then it
     checks one batch at a time and yields it; the named figures of a report that is last year's
     of one in another batch travel to that batch, and HISTORY records each batch. result() gives
     the run's records, its flags in order and, for a run of one batch, its frames; a run of
@@ -217,6 +218,7 @@ class AuditRun:
         self._waiting = Packed()            # the full batches read, not yet checked: their summaries
         self._last: list[ReportRecord] = []        # the last batch read when not full: stays live
         self._bounds: list[tuple[int, int]] = []   # each batch's records: start, end
+        self._rate_bounds: list[tuple[int, int]] = []  # each batch's rows of the run's rates: start, end
         self._flags: list[Flag] | Packed = []       # a run of several batches: packed, a batch to a piece
         self._flagged: set[str] = set()            # the reports flagged so far
         self._kept: pd.DataFrame | None = None     # a run of several batches: the figures kept
@@ -243,17 +245,23 @@ class AuditRun:
         # links to (_send_earlier), not every candidate's at once
         prior = self.history.prior_reports(links, with_facts=not several) if self.history is not None else None
         context = run_context(self._last, links, self.config.thresholds, prior, rates)
-        self._send_earlier(context.previous, links["report"].tolist())
+        del rates  # what RANGE003 needs of them is in context.outliers now
+        names = links["report"].tolist()
+        del links  # context.documents holds them
+        self._send_earlier(context.previous, names)
+        if several:
+            context = self._set_aside(context, names)
         self.records = Packed() if several else self._last
         self._flags = Packed() if several else []
         for index in range(len(self._bounds)):
             if index:
                 self._note("checking")
             records = self._last if index == self._waiting.pieces else self._waiting.take(index)
-            link_records(records, context.previous)
+            here = self._context_of(index, context) if several else context
+            link_records(records, here.previous)
             self._restore(index, records)
             earlier = list(self._spill.read(f"earlier-{index}"))
-            frames = batch_frames(records, context, pd.concat(earlier, ignore_index=True) if earlier else None)
+            frames = batch_frames(records, here, pd.concat(earlier, ignore_index=True) if earlier else None)
             failures = run_suites(frames, self.config)
             self._note("flagging")
             batch = Batch(records, frames, flag_rows(failures, frames, self.config, self.lang), failed_rules(failures))
@@ -294,6 +302,8 @@ class AuditRun:
         read = 0
         for batch in batched(records, self.batch_reports):
             rates.append(rates_of(batch))
+            first = self._rate_bounds[-1][1] if self._rate_bounds else 0
+            self._rate_bounds.append((first, first + len(rates[-1])))
             if len(batch) == self.batch_reports:  # a full batch; the last, shorter one stays in memory
                 self._spill.append(f"batch-{len(self._bounds)}", [(r.facts, r.relations, _summarise(r)) for r in batch])
                 for r in batch:
@@ -304,6 +314,27 @@ class AuditRun:
             self._bounds.append((read, read + len(batch)))
             read += len(batch)
         return pd.concat(rates, ignore_index=True)
+
+    def _set_aside(self, context: RunContext, names: list[str]) -> RunContext:
+        """Of CONTEXT, what each batch reads of the whole run, put on disk for that batch: its
+        reports' links to last year's, the documents those links name, and the outliers columns
+        of its rates (RANGE003's spread is the run's, computed once). Kept whole they grew with
+        the run (pandas counts some 1.7 KB a report in them, shared strings counted at each
+        row); batch_frames finds the same rows in a batch's. What stays is the context without
+        them. NAMES: the run's reports, in order."""
+        documents = context.documents
+        for index, ((start, end), (first, last)) in enumerate(zip(self._bounds, self._rate_bounds)):
+            previous = {r: context.previous[r] for r in names[start:end] if r in context.previous}
+            linked = documents[documents["report"].isin({*previous, *previous.values()})] if previous \
+                else documents.iloc[:0]
+            self._spill.append(f"context-{index}", (linked, previous, context.outliers.iloc[first:last]))
+        return replace(context, documents=documents.iloc[:0], previous={}, outliers=context.outliers.iloc[:0])
+
+    def _context_of(self, index: int, context: RunContext) -> RunContext:
+        """The context of batch INDEX: CONTEXT with what _set_aside put on disk for it."""
+        linked, previous, outliers = next(self._spill.read(f"context-{index}"))
+        self._spill.discard(f"context-{index}")
+        return replace(context, documents=linked, previous=previous, outliers=outliers)
 
     def _restore(self, index: int, records: list[ReportRecord]) -> None:
         """The figures of batch INDEX back in its records, from disk (the last batch never left)."""

@@ -1,5 +1,6 @@
-"""Pieces of a run kept aside while it is checked in batches (auditor.pipeline.AuditRun): on
-disk (Spill), or packed in memory (Packed: the reports' summaries, the flags).
+"""Pieces of a run kept aside while it is checked in batches (auditor.pipeline.AuditRun), on
+disk: named pieces in a temporary folder (Spill), and the reports' summaries and the flags
+(Packed), which the outputs written at the end read back a piece at a time.
 
 A run of many reports holds at one time the figures of one batch: the others wait here,
 pickled, in a temporary folder removed when the run ends, however it ends. A run killed outright
@@ -40,9 +41,7 @@ class Spill:
             with open(self._folder / name, "ab") as file:
                 pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError as err:
-            where = self._folder or Path(tempfile.gettempdir())
-            raise OutputError(f"{OutputError.of(where, err)} (the temporary folder, where a run keeps the batches "
-                              "it is not checking: set TMPDIR to a folder with room, about 14 KB a report)") from None
+            raise _no_room(self._folder, err) from None
 
     def read(self, name: str) -> Iterator:
         """The values of the piece NAME, in the order appended; none for a piece never written."""
@@ -83,41 +82,62 @@ def remove_abandoned(temporary: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def _no_room(folder: Path | None, err: OSError) -> OutputError:
+    """A full disk or an unwritable temporary folder: an error that says where, and how to choose
+    another (TMPDIR)."""
+    where = folder or Path(tempfile.gettempdir())
+    return OutputError(f"{OutputError.of(where, err)} (the temporary folder, where a run keeps the batches "
+                       "it is not checking: set TMPDIR to a folder with room, about 14 KB a report)")
+
+
 class Packed(Sequence):
-    """A batched run's records, or its flags, read-only, kept pickled in memory a batch to a
-    piece: a report's summary (columns.RECORD_SUMMARY) takes about 2 KB as live dicts and a
-    quarter of that pickled, a flag about 650 bytes and a quarter too. Each piece comes back whole
-    when one of its items is read, and the last piece read stays live, so a pass in order over
-    the run unpickles each piece once. An item read from here and changed keeps the change only
-    until its piece is read again."""
+    """A batched run's records, or its flags, read-only, kept pickled on disk a batch to a piece,
+    in a temporary file without a name: the OS frees it when the file is closed, when this is
+    collected or the process ends however it ends, so it outlives the run's Spill (the results
+    are read after the run) and needs no cleanup. A report's summary (columns.RECORD_SUMMARY)
+    takes about 2 KB as live dicts and 460 bytes pickled, a flag about 650 bytes and a quarter
+    of that: in memory they grew the run's peak by some 620 bytes a report. What stays here is a
+    piece's place in the file. Each piece comes back whole when one of its items is read, and
+    the last piece read stays live, so a pass in order over the run unpickles each piece once.
+    An item read from here and changed keeps the change only until its piece is read again."""
 
     def __init__(self) -> None:
-        self._pieces: list[bytes] = []
+        self._file = None
+        self._places: list[tuple[int, int]] = []  # each piece's offset in the file, and its size
         self._starts: list[int] = []   # the index of each piece's first item
         self._length = 0
         self._live: tuple[int, list] = (-1, [])
 
     def add(self, items: list) -> None:
         """Pack ITEMS after those added before."""
+        data = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            if self._file is None:
+                self._file = tempfile.TemporaryFile(prefix="auditor-run-")
+            offset = self._file.seek(0, os.SEEK_END)
+            self._file.write(data)
+            self._file.flush()  # piece() reads the file itself, not through its buffer
+        except OSError as err:
+            raise _no_room(None, err) from None
+        self._places.append((offset, len(data)))
         self._starts.append(self._length)
-        self._pieces.append(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
         self._length += len(items)
 
     @property
     def pieces(self) -> int:
-        return len(self._pieces)
+        return len(self._places)
 
     def take(self, index: int) -> list:
-        """The items of piece INDEX, which is then forgotten: for a reader that needs each piece
+        """The items of piece INDEX, no longer kept live: for a reader that needs each piece
         once (the run's batches, checked in turn)."""
         items = self.piece(index)
-        self._pieces[index], self._live = b"", (-1, [])
+        self._live = (-1, [])
         return items
 
     def piece(self, index: int) -> list:
         """The items of piece INDEX, in the order added."""
         if self._live[0] != index:
-            self._live = (index, pickle.loads(self._pieces[index]))
+            self._live = (index, pickle.loads(_read_at(self._file, *self._places[index])))
         return self._live[1]
 
     def __len__(self) -> int:
@@ -134,5 +154,22 @@ class Packed(Sequence):
         return self.piece(piece)[index - self._starts[piece]]
 
     def __iter__(self) -> Iterator:
-        for index in range(len(self._pieces)):
+        for index in range(len(self._places)):
             yield from self.piece(index)
+
+
+def _read_at(file, offset: int, size: int) -> bytes:
+    """SIZE bytes of FILE from OFFSET, leaving its position alone where the system can
+    (os.pread): a process forked to write beside the run (auditor.report.alongside) shares the
+    position with this one, and both read the run's records at the end."""
+    if not hasattr(os, "pread"):
+        file.seek(offset)
+        return file.read(size)
+    chunks = []
+    while size:
+        chunk = os.pread(file.fileno(), size, offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset, size = offset + len(chunk), size - len(chunk)
+    return b"".join(chunks)

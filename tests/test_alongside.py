@@ -91,3 +91,22 @@ def test_closing_stops_a_task_still_running(tmp_path):
     time.sleep(0.1)
     assert not marker.exists()
     alongside.wait()  # nothing left to wait for
+
+
+@forking
+def test_the_runs_packed_records_read_the_same_here_and_beside_at_once():
+    from auditor.spill import Packed
+
+    packed = Packed()  # on disk: the two processes share the file and its position, which reads
+    # at a position of their own (spill._read_at) leave alone; a clash of seeks is rare enough
+    # that this cannot show it, only that reading beside the run works
+    pieces = [[{"report": f"r{piece}-{i}", "text": "x" * (i * 97 % 5000)} for i in range(20)] for piece in range(100)]
+    for items in pieces:
+        packed.add(items)
+    every = [item for items in pieces for item in items]
+    alongside = Alongside(True)
+    alongside.start(lambda: all(list(packed) == every for _ in range(20)), then=lambda same: seen.append(same))
+    seen = []
+    here = all(list(packed) == every for _ in range(20))
+    alongside.wait()
+    assert here and seen == [True]

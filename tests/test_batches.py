@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -119,6 +120,47 @@ def test_a_batch_holds_its_own_figures_only(reports, config):
     whole = audit([reports], config)
     assert [f.id for f in result.flags] == [f.id for f in whole.flags]
     assert result.flags == whole.flags
+
+
+@pytest.fixture(scope="module")
+def rated(reports, tmp_path_factory):
+    """The reports, and six bodies' that state a people's-mediation success rate: enough for
+    RANGE003's spread across the run, one of them far from the others."""
+    folder = tmp_path_factory.mktemp("rated")
+    shutil.copytree(reports, folder, dirs_exist_ok=True)
+    for i, rate in enumerate((91.5, 92.5, 93.5, 94.5, 95.5, 40.5), start=1):
+        (folder / f"d{i}_2022.txt").write_text(f"丁{i}县2022年政府信息公开工作年度报告\n"
+                                               f"2022年,全县共调解矛盾纠纷{i}00件,人民调解成功率为{rate}%。\n",
+                                               encoding="utf-8")
+    return folder
+
+
+def test_each_batch_reads_the_runs_spread_of_a_rate_and_its_links_from_disk(rated, config):
+    # RANGE003's columns are the run's: computed once, then each batch's rows wait on disk beside
+    # it, as do its links to last year's reports; the batches' figures carry what the run's do
+    from auditor.columns import OUTLIER_COLUMNS
+
+    columns = ["fact_key", *OUTLIER_COLUMNS, "previous_report"]
+
+    def linked(frames):
+        return frames.facts.merge(frames.documents[["report", "previous_report"]], on="report")[columns]
+
+    expected = linked(audit([rated], config).frames)
+    with AuditRun([rated], config, batch_reports=2) as run:
+        found = pd.concat([linked(batch.frames) for batch in run.batches()], ignore_index=True)
+    assert expected["robust_z"].notna().sum() >= 6 and expected["previous_report"].notna().sum() >= 3
+    assert found.sort_values("fact_key").reset_index(drop=True).equals(
+        expected.sort_values("fact_key").reset_index(drop=True))
+
+
+def test_a_rate_far_from_the_runs_is_flagged_alike_in_batches(rated, tmp_path, monkeypatch):
+    whole, batched = tmp_path / "whole", tmp_path / "batched"
+    assert _audit(rated, whole, 1000, monkeypatch).exit_code == 0
+    assert _audit(rated, batched, 2, monkeypatch).exit_code == 0
+    assert ",RANGE003," in (whole / "flags.csv").read_text(encoding="utf-8-sig")
+    for name in sorted(p.name for p in whole.iterdir()):
+        if name != STORE_NAME:
+            assert (whole / name).read_bytes() == (batched / name).read_bytes(), name
 
 
 def test_a_suite_that_tolerates_failing_rows_sees_the_run_whole(reports, config):
