@@ -195,11 +195,10 @@ def audit(
                     stop.check()
                     shown.phase(name)
 
-                processes = _jobs(jobs)
-                run = AuditRun(paths, config, lang.value, processes, shown.progress if shown.active else None,
+                run = AuditRun(paths, config, lang.value, _jobs(jobs), shown.progress if shown.active else None,
                                exclude=[out], history=store, phase=phase, follow_links=follow_links,
                                batch_reports=None if whole else BATCH_REPORTS, keep_facts=shown_facts)
-                with run, RunOutputs(out, config, chosen, data_docs, alongside=processes > 1) as outputs:
+                with run, RunOutputs(out, config, chosen, data_docs) as outputs:
                     for batch in run.batches():
                         outputs.add(batch)
                     result = run.result()

@@ -18,9 +18,6 @@ checks, writers) runs the same without them, only slower on big runs.
 - exit_leaving_memory: the console script ends with os._exit once the exit handlers have run
   and the streams are flushed; freeing a big run's objects one by one took 1.4 s at 10,000
   reports. Measure: `python -m bench.run --sizes 10000` (wall time of the whole command).
-
-The writers' own trick lives at their boundary: auditor.report.alongside writes each batch's CSV
-rows, and the workbook, in a forked process beside the run when the CLI may use more than one.
 """
 
 from __future__ import annotations

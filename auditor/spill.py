@@ -116,7 +116,6 @@ class Packed(Sequence):
                 self._file = tempfile.TemporaryFile(prefix="auditor-run-")
             offset = self._file.seek(0, os.SEEK_END)
             self._file.write(data)
-            self._file.flush()  # piece() reads the file itself, not through its buffer
         except OSError as err:
             raise _no_room(None, err) from None
         self._places.append((offset, len(data)))
@@ -137,7 +136,9 @@ class Packed(Sequence):
     def piece(self, index: int) -> list:
         """The items of piece INDEX, in the order added."""
         if self._live[0] != index:
-            self._live = (index, pickle.loads(_read_at(self._file, *self._places[index])))
+            offset, size = self._places[index]
+            self._file.seek(offset)
+            self._live = (index, pickle.loads(self._file.read(size)))
         return self._live[1]
 
     def __len__(self) -> int:
@@ -157,19 +158,3 @@ class Packed(Sequence):
         for index in range(len(self._places)):
             yield from self.piece(index)
 
-
-def _read_at(file, offset: int, size: int) -> bytes:
-    """SIZE bytes of FILE from OFFSET, leaving its position alone where the system can
-    (os.pread): a process forked to write beside the run (auditor.report.alongside) shares the
-    position with this one, and both read the run's records at the end."""
-    if not hasattr(os, "pread"):
-        file.seek(offset)
-        return file.read(size)
-    chunks = []
-    while size:
-        chunk = os.pread(file.fileno(), size, offset)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        offset, size = offset + len(chunk), size - len(chunk)
-    return b"".join(chunks)

@@ -85,8 +85,7 @@ def _batched(folder: Path, jobs: int) -> None:
     with tempfile.TemporaryDirectory() as out, no_cyclic_gc():
         history = History(Path(out) / "history.duckdb")
         with AuditRun([folder], config, jobs=jobs, history=history, phase=phase, batch_reports=BATCH_REPORTS,
-                      keep_facts=shown_facts) as run, \
-                RunOutputs(Path(out), config, alongside=jobs > 1) as outputs:
+                      keep_facts=shown_facts) as run, RunOutputs(Path(out), config) as outputs:
             for batch in run.batches():
                 phase("facts.csv, relations.csv (per batch)")
                 outputs.add(batch)

@@ -47,27 +47,27 @@ def write_frames(path: Path, frames: Iterable[pd.DataFrame]) -> None:
 class CsvFile:
     """A CSV file written a frame at a time (into a staging folder: auditor.report.out_folder),
     the same bytes as write_csv gives the frames' concatenation: the byte-order mark and the
-    header come with the first frame, which may be empty. The file is open only while a frame is
-    written, so a frame may be appended by another process (auditor.report.alongside) once
-    started() has been called here."""
+    header come with the first frame, which may be empty."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._started = False
+        self._file = None
 
-    def started(self) -> bool:
-        """Whether the header is written already; true from now on."""
-        started, self._started = self._started, True
-        return started
-
-    def append(self, frame: pd.DataFrame, header: bool | None = None) -> None:
-        """Add FRAME; HEADER: whether it comes first (started() tells, when not given)."""
-        first = not self.started() if header is None else header
+    def append(self, frame: pd.DataFrame) -> None:
+        first = self._file is None
         try:
-            with open(self.path, "wb" if first else "ab") as file:
-                file.writelines(_csv_pieces(frame, header=first))
+            if first:
+                self._file = open(self.path, "wb")
+            self._file.writelines(_csv_pieces(frame, header=first))
         except OSError as err:
             raise OutputError.of(self.path, err) from None
+
+    def close(self) -> None:
+        if self._file is not None and not self._file.closed:
+            try:
+                self._file.close()
+            except OSError as err:
+                raise OutputError.of(self.path, err) from None
 
 
 def _csv_pieces(frame: pd.DataFrame, header: bool = True):

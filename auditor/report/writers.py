@@ -26,7 +26,6 @@ from auditor.report.junit import write_junit
 from auditor.report.sarif import write_sarif
 from auditor.report.out_folder import carry_into, publish, staging_folder
 from auditor.report.workbook import WORKBOOK_NAME, listed_facts, write_workbook
-from auditor.report.alongside import Alongside
 from auditor.report.csv_files import (CsvFile, facts_frame, flags_frames, relations_frame, reports_frames, write_csv,
                                       write_frames)
 from auditor.report.json_report import write_flags_json
@@ -104,23 +103,17 @@ class RunOutputs:
     files are written into a staging folder and moved into OUT together once finished
     (auditor.report.out_folder): a run stopped before then leaves the earlier run's outputs
     whole. The outputs of an earlier run that this one does not write are removed then (a
-    reviewed workbook is set aside, never removed): `removed` lists them.
+    reviewed workbook is set aside, never removed): `removed` lists them."""
 
-    ALONGSIDE (the CLI's, when it may use more than one process): each batch's CSV rows, and the
-    workbook, are written by a process beside the run while it goes on (auditor.report.alongside)."""
-
-    def __init__(self, out: Path, config: Config, formats: list[str] | None = None, data_docs: bool = False,
-                 alongside: bool = False) -> None:
+    def __init__(self, out: Path, config: Config, formats: list[str] | None = None, data_docs: bool = False) -> None:
         self.out, self.config, self.data_docs = Path(out), config, data_docs
         self.chosen = [name for name in WRITERS if name in set(formats or DEFAULT_FORMATS)]
         self.removed: list[str] = []
-        self._alongside = Alongside(alongside)
         self._stack = ExitStack()
 
     def __enter__(self) -> RunOutputs:
         self.stage: Path | None = None
         self._across = self._stack.enter_context(Spill())
-        self._stack.callback(self._alongside.close)  # first of all on leaving: nothing writes on
         return self
 
     def _staged(self) -> Path:
@@ -130,6 +123,8 @@ class RunOutputs:
             if "xlsx" in self.chosen:
                 carry_into(self.stage, self.out, WORKBOOK_NAME)  # the workbook carries a reviewer's work over
             self._facts, self._relations = CsvFile(self.stage / "facts.csv"), CsvFile(self.stage / "relations.csv")
+            self._stack.callback(self._facts.close)  # a run that fails leaves no file open
+            self._stack.callback(self._relations.close)
         return self.stage
 
     def __exit__(self, *exc) -> bool:
@@ -139,43 +134,28 @@ class RunOutputs:
         self._staged()
         if "csv" not in self.chosen:
             return
-        facts_header, relations_header = not self._facts.started(), not self._relations.started()
-
-        def write() -> list[tuple[str, pd.DataFrame]]:
-            self._facts.append(facts_frame(batch.frames.facts), facts_header)
-            relations = relations_frame(batch, self.config.rules)
-            own = ~relations["op"].isin(ACROSS_OPS)
-            self._relations.append(relations[own], relations_header)
-            return list(relations[~own].groupby("op", sort=False))
-
-        self._alongside.start(write, then=self._keep_across)
-
-    def _keep_across(self, relations: list[tuple[str, pd.DataFrame]]) -> None:
-        for op, rows in relations:
+        self._facts.append(facts_frame(batch.frames.facts))
+        relations = relations_frame(batch, self.config.rules)
+        own = ~relations["op"].isin(ACROSS_OPS)
+        self._relations.append(relations[own])
+        for op, rows in relations[~own].groupby("op", sort=False):
             self._across.append(op, rows)
 
     def finish(self, result: AuditResult, phase: Callable[[str], None] | None = None) -> None:
         self._staged()
-        self._alongside.wait()
         result.formats = tuple(self.chosen)
-        # the workbook, the longest to write, beside the others
-        if "xlsx" in self.chosen and self._alongside.enabled:
-            self._alongside.start(lambda: write_workbook(self.stage, result, self.config))
         for name in self.chosen:
-            if name == "xlsx" and self._alongside.enabled:
-                continue
             if phase:
                 phase("writing " + ", ".join(OUTPUT_FILES[name]))
             if name != "csv":
                 WRITERS[name](self.stage, result, self.config)
                 continue
+            self._facts.close()
             for op in ACROSS_OPS:
                 for rows in self._across.read(op):
                     self._relations.append(rows)
+            self._relations.close()
             _write_listings(self.stage, result)
-        if phase and self._alongside.enabled and "xlsx" in self.chosen:
-            phase("writing " + ", ".join(OUTPUT_FILES["xlsx"]))
-        self._alongside.wait()
         if phase:
             phase("moving the outputs into " + display_name(self.out))
         written = [name for format_name in self.chosen for name in OUTPUT_FILES[format_name]]
@@ -213,6 +193,7 @@ def write_extract(out: Path, batches: Iterable[tuple[list[ReportRecord], pd.Data
             facts.append(facts_frame(frame))
             figures += len(frame)
             records.extend(batch)
+        facts.close()
         write_frames(stage / "reports.csv", reports_frames(records, []))
         publish(stage, out, after_others=lambda: removed.extend(
             remove_stale_outputs(out, list(EXTRACT_FILES), data_docs=False)))
