@@ -605,7 +605,7 @@ def _status_after(signum) -> int:
 
 
 def _stop_children() -> None:
-    """Terminate this process's worker processes (the readers, the writer beside) and wait a
+    """Terminate this process's worker processes (the readers) and wait a
     moment for them, so that none outlives this one or writes after the cleanup."""
     import multiprocessing
 
