@@ -322,13 +322,11 @@ class AuditRun:
         the run (pandas counts some 1.7 KB a report in them, shared strings counted at each
         row); batch_frames finds the same rows in a batch's. What stays is the context without
         them. NAMES: the run's reports, in order."""
-        documents = context.documents
         for index, ((start, end), (first, last)) in enumerate(zip(self._bounds, self._rate_bounds)):
-            previous = {r: context.previous[r] for r in names[start:end] if r in context.previous}
-            linked = documents[documents["report"].isin({*previous, *previous.values()})] if previous \
-                else documents.iloc[:0]
+            previous, linked = context.links_of_batch(names[start:end])
             self._spill.append(f"context-{index}", (linked, previous, context.outliers.iloc[first:last]))
-        return replace(context, documents=documents.iloc[:0], previous={}, outliers=context.outliers.iloc[:0])
+        return replace(context, documents=context.documents.iloc[:0], previous={},
+                       outliers=context.outliers.iloc[:0])
 
     def _context_of(self, index: int, context: RunContext) -> RunContext:
         """The context of batch INDEX: CONTEXT with what _set_aside put on disk for it."""

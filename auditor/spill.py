@@ -113,7 +113,7 @@ class Packed(Sequence):
         data = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             if self._file is None:
-                self._file = tempfile.TemporaryFile(prefix="auditor-run-")
+                self._file = tempfile.TemporaryFile(prefix=PREFIX)
             offset = self._file.seek(0, os.SEEK_END)
             self._file.write(data)
         except OSError as err:
@@ -157,4 +157,3 @@ class Packed(Sequence):
     def __iter__(self) -> Iterator:
         for index in range(len(self._places)):
             yield from self.piece(index)
-

@@ -115,6 +115,14 @@ class RunContext:
     thresholds: Thresholds
     prior: PriorReports | None = None
 
+    def links_of_batch(self, reports: list[str]) -> tuple[dict[str, str], pd.DataFrame]:
+        """Of the run's links, those a batch of REPORTS reads: its reports' last year's reports
+        (of PREVIOUS), and the documents of both, which its relations across years name."""
+        if len(reports) == len(self.documents):  # the run in one batch
+            return self.previous, self.documents
+        previous = {r: self.previous[r] for r in reports if r in self.previous}
+        return previous, self.documents[self.documents["report"].isin({*previous, *previous.values()})]
+
 
 def rates_of(records: list[ReportRecord]) -> pd.DataFrame:
     """The rates among the records' figures, with what robust_z reads of them: a few percent of
@@ -203,12 +211,7 @@ def batch_frames(records: list[ReportRecord], context: RunContext, earlier: pd.D
     facts[list(OUTLIER_COLUMNS)] = context.outliers.reindex(facts[FACT_KEY]).to_numpy()
 
     relations = _concat(records, "relations", RELATION_FIELDS, _RELATION_NUMBERS)
-    reports = [r.document["report"] for r in records]
-    whole = len(reports) == len(context.documents)
-    previous = context.previous if whole else {r: context.previous[r] for r in reports if r in context.previous}
-    # of the run's documents, a batch's relations across years name only its reports and last year's
-    linked = context.documents if whole else \
-        context.documents[context.documents["report"].isin({*previous, *previous.values()})]
+    previous, linked = context.links_of_batch([r.document["report"] for r in records])
     pool = facts if earlier is None or earlier.empty else pd.concat([facts, earlier], ignore_index=True)
     across = across_year_relations(linked, pool, relations, context.thresholds, context.prior, previous)
     if len(across):
