@@ -3,9 +3,11 @@
     python -m bench.phases --size 10000 [--jobs 2]
     python -m bench.phases --corpus /tmp/onepage_10000     # a folder of reports instead
     python -m bench.phases --size 10000 --whole            # the run held whole, piece by piece
+    python -m bench.phases --size 10000 --batch 1000       # batches of another size than the CLI's
 
-By default it runs the audit as `auditor audit` does, in batches of 1,000 reports with the history
-store (auditor.pipeline.AuditRun, auditor.report.writers.RunOutputs), and sums the time of each
+By default it runs the audit as `auditor audit` does, in batches of BATCH_REPORTS (auditor/cli.py;
+--batch for another size) with the history store (auditor.pipeline.AuditRun,
+auditor.report.writers.RunOutputs), and sums the time of each
 phase the terminal display names over the batches. With --whole it holds the run in one batch and
 runs its pieces one after the other (the cyclic garbage collector off, as the CLI runs): reading
 (with the worker processes), assembling and validating the frames, importing and running Great
@@ -33,10 +35,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--corpus", type=Path, help="a folder of reports to audit instead of the generated corpus")
     parser.add_argument("--whole", action="store_true", help="the run in one batch, each piece timed alone")
+    parser.add_argument("--batch", type=int, help="reports a batch (default: the CLI's BATCH_REPORTS)")
     args = parser.parse_args()
     folder = args.corpus or corpus(args.size)
     if not args.whole:
-        _batched(folder, args.jobs)
+        _batched(folder, args.jobs, args.batch)
         return
     times: dict[str, float] = {}
 
@@ -62,11 +65,13 @@ def main() -> None:
 _ALL_WRITERS = "write all, as a run does"
 
 
-def _batched(folder: Path, jobs: int) -> None:
+def _batched(folder: Path, jobs: int, batch_reports: int | None) -> None:
     """The phases of a run as the CLI makes it, summed over its batches."""
     start = time.perf_counter()
     from auditor.cli import BATCH_REPORTS
     from auditor.config import load_config
+
+    size = batch_reports or BATCH_REPORTS
     from auditor.history.tracked import History
     from auditor.pipeline import AuditRun
     from auditor.report.writers import RunOutputs, shown_facts
@@ -84,7 +89,7 @@ def _batched(folder: Path, jobs: int) -> None:
 
     with tempfile.TemporaryDirectory() as out, no_cyclic_gc():
         history = History(Path(out) / "history.duckdb")
-        with AuditRun([folder], config, jobs=jobs, history=history, phase=phase, batch_reports=BATCH_REPORTS,
+        with AuditRun([folder], config, jobs=jobs, history=history, phase=phase, batch_reports=size,
                       keep_facts=shown_facts) as run, RunOutputs(Path(out), config) as outputs:
             for batch in run.batches():
                 phase("facts.csv, relations.csv (per batch)")
@@ -95,7 +100,7 @@ def _batched(folder: Path, jobs: int) -> None:
     total = time.perf_counter() - start
     for name, seconds in times.items():
         print(f"{name:<60} {seconds:7.2f} s  {seconds / total:6.1%}")
-    print(f"{'total':<60} {total:7.2f} s   ({len(run.records)} reports, batches of {BATCH_REPORTS}, {jobs} jobs)")
+    print(f"{'total':<60} {total:7.2f} s   ({len(run.records)} reports, batches of {size}, {jobs} jobs)")
 
 
 def _phases(folder: Path, args, config, phase, times: dict[str, float]) -> None:
