@@ -1112,6 +1112,24 @@ def test_a_baseline_of_a_capped_flags_json_takes_every_flag_from_flags_csv(tmp_p
     assert {entry["message"] for entry in baseline["flags"]} == {flag.message for flag in flags}  # unquoted
 
 
+@pytest.mark.parametrize("items", [[], [{"a": 1}], [{"a": [1, {"b": "文字"}], "c": None}, [2, 3], "x", 4.5]])
+def test_a_streamed_list_is_written_as_the_list_would_be_drawn_from_its_iterable(items):
+    from auditor.report.files import Streamed, json_pieces
+
+    drawn = []
+
+    def each():
+        for item in items:
+            drawn.append(item)
+            yield item
+
+    document = {"before": 1, "items": Streamed(each(), len(items)), "after": {"d": []}}
+    written = b"".join(json_pieces(document))
+    assert written == json.dumps({"before": 1, "items": items, "after": {"d": []}},
+                                 ensure_ascii=False, indent=2).encode() + b"\n"
+    assert drawn == items  # drawn from the iterable as written, each once
+
+
 def test_flags_json_lists_the_reports_of_its_flags_first_when_capped(tmp_path, config):
     from auditor.process import ReportRecord
     from auditor.report.json_report import write_flags_json

@@ -59,6 +59,23 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
 _JSON_PIECE = 1 << 20  # characters of JSON text held before they are written
 
 
+class Streamed(list):
+    """A list of COUNT items that json_pieces writes one at a time as ITEMS (an iterable, read
+    once) gives them, without holding them: json's encoder with an indent (json_pieces') is its
+    pure-Python one, which walks a list by iterating it and asks its length only whether it is
+    empty. flags.json's entries of 30,000 reports held at once were some 50 MB of a run's peak."""
+
+    def __init__(self, items: Iterable, count: int) -> None:
+        super().__init__()
+        self._items, self._count = items, count
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return self._count
+
+
 def json_pieces(document) -> Iterator[bytes]:
     """DOCUMENT as `json.dumps(document, ensure_ascii=False, indent=2)` gives it, then a line
     break, UTF-8, in pieces of about a megabyte: a large run's flags.sarif (30 MB at 50,000

@@ -426,15 +426,18 @@ def _per_report_chart(result: AuditResult) -> str:
     """How many reports have no flag, one, two, …: a histogram of a few bins, at any run size."""
     title = "报告按问题数分布 Reports by number of flags"
     head = f'<figure class="chart"><figcaption>{_esc(title)}</figcaption>'
-    read = [r for r in result.records if r.document.get("status") == "ok"]
-    if not read:
-        return head + '<p class="none">No report was read. 没有可读取的报告。</p></figure>\n'
     per_report = Counter(f.report for f in result.flags if state(f) != "baselined")
     bins = [0] * len(_FLAG_BINS)
-    for record in read:
+    read = 0  # counted as the records go by: a large run's are read from disk a batch at a time
+    for record in result.records:
+        if record.document.get("status") != "ok":
+            continue
+        read += 1
         n = per_report[record.document["report"]]
         bins[next(i for i, (lo, hi, _) in enumerate(_FLAG_BINS) if n >= lo and (hi is None or n <= hi))] += 1
-    desc = (f"{len(read)} report(s) read: {bins[0]} without flags, {len(read) - bins[0]} with; "
+    if not read:
+        return head + '<p class="none">No report was read. 没有可读取的报告。</p></figure>\n'
+    desc = (f"{read} report(s) read: {bins[0]} without flags, {read - bins[0]} with; "
             "baselined flags are not counted.")
     return head + _histogram("perreport", [label for _, _, label in _FLAG_BINS], bins, title, desc,
                              "flags per report", "reports") + f'<p class="note">{_esc(desc)}</p></figure>\n'

@@ -23,7 +23,7 @@ unreadable ones first, then the others in the run's order, and says
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from auditor import __version__
 from auditor.config import SEVERITIES, Config
 from auditor.flag import Flag
 from auditor.process import ReportRecord
-from auditor.report.files import json_pieces, write_atomic
+from auditor.report.files import Streamed, json_pieces, write_atomic
 
 METADATA_FIELDS = {"title": "title", "region": "region", "year": "year", "published": "published_date",
                    "signed": "signed_date", "signer": "signer", "docno": "docno"}
@@ -84,10 +84,11 @@ def capped(flags: list[Flag], limit: int = MAX_FLAGS_IN_FULL) -> tuple[list[Flag
     return kept, omitted
 
 
-def _reports_listed(records: list[ReportRecord], kept: list[Flag], limit: int) -> list[ReportRecord]:
-    """RECORDS, or at most LIMIT of them: those of the KEPT flags and the unreadable first, in order."""
+def _reports_listed(records: Sequence[ReportRecord], kept: list[Flag], limit: int) -> tuple[Iterable[ReportRecord], int]:
+    """RECORDS, or at most LIMIT of them: those of the KEPT flags and the unreadable first, in
+    order; and their count. Read as they are listed (a large run's records come from disk)."""
     if len(records) <= limit:
-        return records
+        return records, len(records)
     flagged = {flag.report for flag in kept}
     first = [i for i, r in enumerate(records) if r.document["report"] in flagged or r.document["status"] != "ok"]
     chosen = set(first[:limit])
@@ -95,19 +96,19 @@ def _reports_listed(records: list[ReportRecord], kept: list[Flag], limit: int) -
         if len(chosen) >= limit:
             break
         chosen.add(i)
-    return [records[i] for i in sorted(chosen)]
+    return (record for i, record in enumerate(records) if i in chosen), len(chosen)
 
 
-def write_flags_json(path: Path, records: list[ReportRecord], flags: list[Flag], config: Config,
+def write_flags_json(path: Path, records: Sequence[ReportRecord], flags: list[Flag], config: Config,
                      limit: int = MAX_FLAGS_IN_FULL, report_limit: int = MAX_REPORTS_IN_FULL) -> None:
     kept, omitted = capped(flags, limit)
-    listed = _reports_listed(records, kept, report_limit)
-    document = {"tool": tool_entry(config), "reports": list(report_entries(listed, flags)),
+    listed, count = _reports_listed(records, kept, report_limit)
+    document = {"tool": tool_entry(config), "reports": Streamed(report_entries(listed, flags), count),
                 "flags": [flag.to_json() for flag in kept]}  # flags_document(), of what is kept
     if omitted is not None:
         document["flags_omitted"] = omitted
-    if len(listed) < len(records):
-        document["reports_omitted"] = {"count": len(records) - len(listed), "every_report_in": "reports.csv"}
+    if count < len(records):
+        document["reports_omitted"] = {"count": len(records) - count, "every_report_in": "reports.csv"}
     write_atomic(path, json_pieces(document))
 
 

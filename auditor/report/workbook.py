@@ -490,7 +490,9 @@ def _cell_value(value):
 def _safe_text(text: str) -> str:
     # Control characters first: dropping one may uncover a leading "=" that neutralise must see.
     # A carriage return reads back as a line feed from XML (XlsxWriter would write it as _x000D_).
-    text = _ILLEGAL_CHARACTERS_RE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    # Text of printable characters alone, most cells, has neither: isprintable() tests it in C.
+    if not text.isprintable():
+        text = _ILLEGAL_CHARACTERS_RE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     if len(text) >= _MAX_CELL:
         text = text[:_MAX_CELL - 2] + "…"
     if text.startswith("<r>") and text.endswith("</r>"):
