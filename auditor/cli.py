@@ -204,6 +204,7 @@ def audit(
                 with run, RunOutputs(out, config, chosen, data_docs) as outputs:
                     for batch in run.batches():
                         outputs.add(batch)
+                        del batch  # the run builds the next one without it
                     result = run.result()
                     result.flags = _marked_reviews(result.flags, accepted, out)
                     outputs.finish(result, phase)

@@ -233,9 +233,6 @@ class AuditRun:
         self._spill.close()
 
     def batches(self) -> Iterator[Batch]:
-        from auditor.checks.suites import run_suites
-        from auditor.flags import flag_rows
-
         self._note("reading")
         rates = self._read()
         self._note("checking")
@@ -251,34 +248,45 @@ class AuditRun:
         self._send_earlier(context.previous, names)
         if several:
             context = self._set_aside(context, names)
+        del names
         self.records = Packed() if several else self._last
         self._flags = Packed() if several else []
         for index in range(len(self._bounds)):
             if index:
                 self._note("checking")
-            records = self._last if index == self._waiting.pieces else self._waiting.take(index)
-            here = self._context_of(index, context) if several else context
-            link_records(records, here.previous)
-            self._restore(index, records)
-            earlier = list(self._spill.read(f"earlier-{index}"))
-            frames = batch_frames(records, here, pd.concat(earlier, ignore_index=True) if earlier else None)
-            failures = run_suites(frames, self.config)
-            self._note("flagging")
-            batch = Batch(records, frames, flag_rows(failures, frames, self.config, self.lang), failed_rules(failures))
-            self._flagged.update(flag.report for flag in batch.flags)
-            if self.history is not None:
-                self.history.record(frames.documents, frames.facts)
+            batch = self._check(index, self._context_of(index, context) if several else context)
             if several:
                 self._keep(batch)
                 yield batch
-                for record in records:
+                for record in batch.records:
                     _summarise(record)
-                self.records.add(records)
+                self.records.add(batch.records)
                 self._flags.add(batch.flags)
+                # the next batch is built without this one's frames (some 40 MB at 500 reports)
+                del batch
             else:
                 self._flags = batch.flags
                 self._whole = batch
                 yield batch
+
+    def _check(self, index: int, context: RunContext) -> Batch:
+        """Batch INDEX checked, given its CONTEXT: its frames, flags and failed rules; the
+        history store records it."""
+        from auditor.checks.suites import run_suites
+        from auditor.flags import flag_rows
+
+        records = self._last if index == self._waiting.pieces else self._waiting.take(index)
+        link_records(records, context.previous)
+        self._restore(index, records)
+        earlier = list(self._spill.read(f"earlier-{index}"))
+        frames = batch_frames(records, context, pd.concat(earlier, ignore_index=True) if earlier else None)
+        failures = run_suites(frames, self.config)
+        self._note("flagging")
+        batch = Batch(records, frames, flag_rows(failures, frames, self.config, self.lang), failed_rules(failures))
+        self._flagged.update(flag.report for flag in batch.flags)
+        if self.history is not None:
+            self.history.record(frames.documents, frames.facts)
+        return batch
 
     def result(self) -> AuditResult:
         """The run, once batches() is done: its records and flags, and its frames (see the class)."""

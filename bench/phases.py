@@ -94,6 +94,7 @@ def _batched(folder: Path, jobs: int, batch_reports: int | None) -> None:
             for batch in run.batches():
                 phase("facts.csv, relations.csv (per batch)")
                 outputs.add(batch)
+                del batch  # as the CLI does
                 phase("checking")
             outputs.finish(run.result(), phase)
             phase("")
