@@ -23,9 +23,9 @@ from auditor.speed import exit_leaving_memory, hypothesis_unseen, no_cyclic_gc_f
 EXIT_OK, EXIT_FLAGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 # An audit holds the figures of this many reports at a time (auditor.pipeline.AuditRun): the peak
 # memory is mostly one batch checked. Against 1,000, 500 lowers the peak by some 110 MB at 10,000
-# and 50,000 reports (`python -m bench.run --sizes 2000,10000,50000`) and costs about 0.1 s per
-# 1,000 reports in each batch's fixed costs (pandera, the suites, the store: `python -m
-# bench.phases --size 10000 --batch 1000` beside `--batch 500`); 250 costs 0.5 s per 1,000.
+# and 50,000 reports (`python -m bench.run --sizes 2000,10000,50000`); each batch's fixed costs
+# (pandera, the suites, the store, the CSV writers) add about 0.13 s per 1,000 reports with 500
+# and 0.5 s with 250 (`python -m bench.phases --size 10000 --batch 1000` beside `--batch 500`).
 BATCH_REPORTS = 500
 
 

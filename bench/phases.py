@@ -70,13 +70,12 @@ def _batched(folder: Path, jobs: int, batch_reports: int | None) -> None:
     start = time.perf_counter()
     from auditor.cli import BATCH_REPORTS
     from auditor.config import load_config
-
-    size = batch_reports or BATCH_REPORTS
     from auditor.history.tracked import History
     from auditor.pipeline import AuditRun
     from auditor.report.writers import RunOutputs, shown_facts
     from auditor.speed import no_cyclic_gc
 
+    size = batch_reports or BATCH_REPORTS
     config = load_config()
     times: dict[str, float] = {"imports, expectations": time.perf_counter() - start}
     current = ["", time.perf_counter()]

@@ -61,9 +61,10 @@ _JSON_PIECE = 1 << 20  # characters of JSON text held before they are written
 
 class Streamed(list):
     """A list of COUNT items that json_pieces writes one at a time as ITEMS (an iterable, read
-    once) gives them, without holding them: json's encoder with an indent (json_pieces') is its
-    pure-Python one, which walks a list by iterating it and asks its length only whether it is
-    empty. flags.json's entries of 30,000 reports held at once were some 50 MB of a run's peak."""
+    once) gives them, without holding them: JSONEncoder.iterencode (json_pieces') is the
+    pure-Python encoder, which walks a list by iterating it and asks its length only whether it
+    is empty (json.dumps' C encoder gives the same text, but lists a list subclass whole first).
+    flags.json's entries of 30,000 reports held at once were some 50 MB of a run's peak."""
 
     def __init__(self, items: Iterable, count: int) -> None:
         super().__init__()
