@@ -333,8 +333,8 @@ class AuditRun:
         for index, ((start, end), (first, last)) in enumerate(zip(self._bounds, self._rate_bounds)):
             previous, linked = context.links_of_batch(names[start:end])
             self._spill.append(f"context-{index}", (linked, previous, context.outliers.iloc[first:last]))
-        return replace(context, documents=context.documents.iloc[:0], previous={},
-                       outliers=context.outliers.iloc[:0])
+        return replace(context, documents=_empty_like(context.documents), previous={},
+                       outliers=_empty_like(context.outliers))
 
     def _context_of(self, index: int, context: RunContext) -> RunContext:
         """The context of batch INDEX: CONTEXT with what _set_aside put on disk for it."""
@@ -385,13 +385,20 @@ class AuditRun:
         """Of a batch of a run of several, what result() keeps: the figures KEEP_FACTS chooses
         among those kept so far and the batch's, in the run's order."""
         if self._empty is None:
-            self._empty = Frames(batch.frames.documents.iloc[:0], batch.frames.facts.iloc[:0],
-                                 batch.frames.relations.iloc[:0])
+            self._empty = Frames(*map(_empty_like, (batch.frames.documents, batch.frames.facts,
+                                                    batch.frames.relations)))
         if self.keep_facts is None:
             return
         facts = batch.frames.facts if self._kept is None else \
             pd.concat([self._kept, batch.frames.facts], ignore_index=True)
         self._kept = self.keep_facts(facts.reset_index(drop=True), self._flagged)
+
+
+def _empty_like(frame: pd.DataFrame) -> pd.DataFrame:
+    """FRAME's columns and dtypes without its rows, holding none of its memory: a slice such as
+    iloc[:0] is a view that keeps every column's whole array, and the values an object column
+    points to, alive."""
+    return frame.iloc[:0].copy()
 
 
 def _summarise(record: ReportRecord) -> dict:

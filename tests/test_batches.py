@@ -379,3 +379,20 @@ def test_a_run_of_several_batches_gives_the_records_of_a_run_of_one(config, repo
     assert sum(bool(r.document.get("previous_report")) for r in records) >= 3
     assert [r.document for r in records] == [{name: r.document[name] for name in RECORD_SUMMARY
                                               if name in r.document} for r in expected]
+
+
+def test_what_a_run_keeps_between_batches_holds_no_batchs_arrays(reports, config):
+    # an empty slice of a frame (iloc[:0]) is a view that keeps each column's whole array alive,
+    # and with an object column every value in it: the run's empty frames, kept from batch to
+    # batch, and its context are copies that hold nothing
+    import numpy as np
+
+    with AuditRun([reports], config, batch_reports=2) as run:
+        for _ in run.batches():
+            pass
+        kept = [run._empty.documents, run._empty.facts, run._empty.relations]
+    for frame in kept:
+        assert len(frame) == 0 and len(frame.columns) > 5
+        for name in frame.columns:
+            array = np.asarray(frame[name].array)
+            assert array.base is None or array.base.size == 0, name
