@@ -187,23 +187,51 @@ def test_the_run_on_disk_is_removed_when_a_batch_fails(reports, config, monkeypa
 
 
 def test_the_figures_kept_for_the_last_outputs_give_them_unchanged(seed_audit, config, monkeypatch):
-    # Capped at 7 rows, the workbook lists the flagged reports' first figures; the HTML report
-    # charts every mediation rate. Both choose the same rows from the figures a run of several
-    # batches keeps.
+    # Capped at 7 rows, the workbook lists the flagged reports' first figures, and chooses the
+    # same rows from the figures a run of several batches keeps. The HTML report's chart has its
+    # rates gathered a batch at a time (here a report to a batch), and draws the same from them.
     monkeypatch.setattr(workbook, "_MAX_FACT_ROWS", 7)
     facts = seed_audit.frames.facts
     flagged = {flag.report for flag in seed_audit.flags}
     kept = writers.shown_facts(facts, flagged)
-    assert len(facts) > len(kept) > 7
+    assert len(facts) > len(kept) == 7
     slim = type(seed_audit)(seed_audit.records, type(seed_audit.frames)(seed_audit.frames.documents, kept,
                                                                         seed_audit.frames.relations.iloc[:0]),
                             seed_audit.flags, None, {}, seed_audit.lang, seed_audit.formats)
     assert workbook.listed_facts(kept, flagged).equals(workbook.listed_facts(facts, flagged))
-    charted = html_report.mediation_facts(facts)
-    chart = list(html_report.CHART_COLUMNS)
-    assert len(charted) and html_report.mediation_facts(kept)[chart].equals(charted[chart])
     assert workbook.workbook_bytes(slim) == workbook.workbook_bytes(seed_audit)
-    assert html_report.render_html(slim, config) == html_report.render_html(seed_audit, config)
+    rates = html_report.MediationRates()
+    for _, rows in facts.groupby("report", sort=False):
+        rates.add(rows)
+    assert rates.reports > 1 and len(rates.values) >= rates.reports
+    assert html_report.render_html(slim, config, rates) == html_report.render_html(seed_audit, config)
+
+
+def test_the_mediation_chart_gathered_in_batches_is_the_runs(monkeypatch):
+    # the rates outside their range listed up to the cap, in the run's order, the rest counted
+    monkeypatch.setattr(html_report, "MAX_RATES_LISTED", 2)
+    values = [97.5, 12.0, 99.0, 100.0, 5.0, float("nan"), 3.0, 98.0]
+    facts = pd.DataFrame({
+        "report": [f"r{i // 2}" for i in range(len(values))], "kind": "rate", "metric": "success_rate",
+        "family": ["people_mediation"] * 7 + ["administrative_reconsideration"],
+        "value_num": values, "plausible_min": [80.0] * 4 + [None] * 4, "plausible_max": [100.0] * 4 + [None] * 4,
+        "text": [f"调解成功率为{v}%" for v in values], "line": range(1, len(values) + 1)})
+    facts.loc[6, ["plausible_min", "plausible_max"]] = (60.0, 100.0)
+    whole = html_report.MediationRates.of(facts)
+    gathered = html_report.MediationRates()
+    for start in range(0, len(facts), 2):  # a batch holds whole reports
+        gathered.add(facts.iloc[start:start + 2])
+    gathered.add(facts.iloc[:0])
+    assert gathered == whole
+    assert list(whole.values) == [97.5, 12.0, 99.0, 100.0, 5.0, 3.0]
+    assert whole.reports == 4 and whole.bands == {(80.0, 100.0), (60.0, 100.0)}
+    assert list(whole.outside_values) == [12.0, 3.0] and [r.line for r in whole.outside] == [2, 7]
+    chart = html_report._mediation_chart(gathered, 5)
+    assert "6 rate(s) from 4 of 5 report(s)" in chart and "2 rate(s) outside it" in chart
+    monkeypatch.setattr(html_report, "MAX_RATES_LISTED", 1)
+    capped = html_report.MediationRates.of(facts)
+    assert [r.line for r in capped.outside] == [2]
+    assert "… 1 more; every figure is in facts.csv." in html_report._mediation_chart(capped, 5)
 
 
 def test_history_records_a_run_in_batches_as_one(tmp_path, config):

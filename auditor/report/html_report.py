@@ -37,6 +37,7 @@ import base64
 import hashlib
 import html
 import math
+from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -81,9 +82,10 @@ _STATE_LABELS = {"open": "待核实 open", "reviewed": "已审核 reviewed", "ba
 _CONTROL = {i: "\ufffd" for i in range(32) if chr(i) not in "\t\n"} | {13: None}
 
 
-def write_html(out: Path, result: AuditResult, config: Config) -> None:
-    """Write `out / "report.html"` atomically."""
-    write_atomic(out / "report.html", render_html(result, config).encode("utf-8"))
+def write_html(out: Path, result: AuditResult, config: Config, rates: MediationRates | None = None) -> None:
+    """Write `out / "report.html"` atomically; RATES: the run's, gathered as its batches were
+    checked (by default, those of the figures RESULT holds)."""
+    write_atomic(out / "report.html", render_html(result, config, rates).encode("utf-8"))
 
 
 def flag_anchor(flag_id: str) -> str:
@@ -91,8 +93,8 @@ def flag_anchor(flag_id: str) -> str:
     return f"flag-{flag_id}"
 
 
-def render_html(result: AuditResult, config: Config) -> str:
-    """The whole page as one string; deterministic for a given result (no timestamps)."""
+def render_html(result: AuditResult, config: Config, rates: MediationRates | None = None) -> str:
+    """The whole page as one string; deterministic for a given result and RATES (no timestamps)."""
     keys = _listed([(f"f{index}", flag) for index, flag in enumerate(result.flags)])
     flags_by_report: dict[str, list[tuple[str, Flag]]] = defaultdict(list)
     for key, flag in keys:
@@ -104,7 +106,7 @@ def render_html(result: AuditResult, config: Config) -> str:
     parts.append(_filters(result.flags))
     sections, shown = _report_sections(result, flags_by_report, section_ids)
     parts.append(_flag_table(keys, section_ids, shown, config, len(result.flags)))
-    parts.append(_charts(result, config))
+    parts.append(_charts(result, config, MediationRates.of(result.frames.facts) if rates is None else rates))
     parts.append('<section id="reports"><h2>报告 <span class="en">Reports</span></h2>\n')
     parts.append(_report_index(result.records, flags_by_report, section_ids))
     parts.extend(sections)
@@ -360,11 +362,11 @@ def _evidence_links(key: str, flag: Flag, shown: set[str]) -> str:
 # ---------------------------------------------------------------------------- charts
 
 
-def _charts(result: AuditResult, config: Config) -> str:
+def _charts(result: AuditResult, config: Config, rates: MediationRates) -> str:
     return ('<section id="charts"><h2>图表 <span class="en">Charts</span></h2>\n'
             + _rules_chart(result.flags, config)
             + _per_report_chart(result)
-            + _mediation_chart(result)
+            + _mediation_chart(rates, len(result.records))
             + "</section>\n")
 
 
@@ -494,10 +496,6 @@ class _Rate:
         return (self.low is not None and self.value < self.low) or (self.high is not None and self.value > self.high)
 
 
-# What the mediation chart reads of a figure: mediation_facts' choice and _mediation_rates' values
-CHART_COLUMNS = ("report", "kind", "metric", "family", "value_num", "plausible_min", "plausible_max", "text", "line")
-
-
 def mediation_facts(facts: pd.DataFrame | None) -> pd.DataFrame | None:
     """The figures the mediation chart draws: every people's-mediation success rate, in order."""
     if facts is None or facts.empty:
@@ -506,33 +504,63 @@ def mediation_facts(facts: pd.DataFrame | None) -> pd.DataFrame | None:
                  & (facts["family"] == "people_mediation")]
 
 
-def _mediation_rates(result: AuditResult) -> list[_Rate]:
-    rows = mediation_facts(result.frames.facts)
-    if rows is None:
-        return []
-    rates = []
-    for row in rows.itertuples(index=False):
-        if is_missing(row.value_num) or not math.isfinite(row.value_num):
-            continue
-        low = None if is_missing(row.plausible_min) else float(row.plausible_min)
-        high = None if is_missing(row.plausible_max) else float(row.plausible_max)
-        rates.append(_Rate(str(row.report), float(row.value_num), low, high, str(row.text), int(row.line)))
-    return rates
+@dataclass
+class MediationRates:
+    """What the mediation chart draws of a run, gathered a batch of figures at a time
+    (auditor.report.writers.RunOutputs.add): each rate's value, in the run's order, the plausible
+    ranges, how many reports state a rate, and the rates outside their range, the first
+    MAX_RATES_LISTED of them whole. A batch holds every figure of its reports, so the counts of
+    its reports add up. It grows by 8 bytes a rate, where the figures' rows kept for the chart
+    grew by some 0.36 KB a report."""
+    values: array = field(default_factory=lambda: array("d"))
+    outside_values: array = field(default_factory=lambda: array("d"))
+    bands: set[tuple[float, float]] = field(default_factory=set)
+    reports: int = 0
+    outside: list[_Rate] = field(default_factory=list)  # the first MAX_RATES_LISTED outside
+
+    @classmethod
+    def of(cls, facts: pd.DataFrame | None) -> MediationRates:
+        rates = cls()
+        rates.add(facts)
+        return rates
+
+    def add(self, facts: pd.DataFrame | None) -> None:
+        rows = mediation_facts(facts)
+        if rows is None:
+            return
+        reports = set()
+        for row in rows[list(_CHART_COLUMNS)].itertuples(index=False):
+            if is_missing(row.value_num) or not math.isfinite(row.value_num):
+                continue
+            low = None if is_missing(row.plausible_min) else float(row.plausible_min)
+            high = None if is_missing(row.plausible_max) else float(row.plausible_max)
+            rate = _Rate(str(row.report), float(row.value_num), low, high, str(row.text), int(row.line))
+            reports.add(rate.report)
+            self.values.append(rate.value)
+            if low is not None and high is not None:
+                self.bands.add((low, high))
+            if rate.outside:
+                self.outside_values.append(rate.value)
+                if len(self.outside) < MAX_RATES_LISTED:
+                    self.outside.append(rate)
+        self.reports += len(reports)
 
 
-def _mediation_chart(result: AuditResult) -> str:
-    """The distribution of the run's people's-mediation success rates: a histogram whose bins
-    cover the rates stated, the plausible range shaded, the bins outside it in red; the rates
-    outside are listed below (the first MAX_RATES_LISTED)."""
+# What the chart reads of a figure, beside mediation_facts' choice
+_CHART_COLUMNS = ("report", "value_num", "plausible_min", "plausible_max", "text", "line")
+
+
+def _mediation_chart(rates: MediationRates, n_reports: int) -> str:
+    """The distribution of the run's people's-mediation success rates (RATES, of N_REPORTS
+    reports): a histogram whose bins cover the rates stated, the plausible range shaded, the bins
+    outside it in red; the rates outside are listed below (the first MAX_RATES_LISTED)."""
     title = "人民调解成功率分布 People's-mediation success rates"
-    rates = _mediation_rates(result)
     head = f'<figure class="chart"><figcaption>{_esc(title)}</figcaption>'
-    if not rates:
+    if not rates.values:
         return head + '<p class="none">No report in this run states a people\'s-mediation success rate. ' \
                       "本次审计的报告均未给出人民调解成功率。</p></figure>\n"
-    values = [r.value for r in rates]
-    bands = sorted({(r.low, r.high) for r in rates if r.low is not None and r.high is not None})
-    low_edge, high_edge = min(values), max(values)
+    bands = sorted(rates.bands)
+    low_edge, high_edge = min(rates.values), max(rates.values)
     for band in bands:
         low_edge, high_edge = min(low_edge, band[0]), max(high_edge, band[1])
     _, _, step = _axis(low_edge, high_edge)
@@ -544,34 +572,33 @@ def _mediation_chart(result: AuditResult) -> str:
         return min(n_bins - 1, max(0, int((value - start) // step)))
 
     counts = [0] * n_bins
-    for value in values:
+    for value in rates.values:
         counts[bin_of(value)] += 1
     edges = [start + step * i for i in range(n_bins)]
     inside = [any(lo <= e and e + step <= hi + 1e-9 for lo, hi in bands) for e in edges]
     outside_bins = [False] * n_bins
-    for r in rates:
-        if r.outside:
-            outside_bins[bin_of(r.value)] = True
-    outside = [r for r in rates if r.outside]
-    reports = len({r.report for r in rates})
-    desc = (f"{len(rates)} rate(s) from {reports} of {len(result.records)} report(s), in bins of {_num(step)} points; "
-            f"the plausible range is shaded; {len(outside)} rate(s) outside it, in red bins and listed below.")
+    for value in rates.outside_values:
+        outside_bins[bin_of(value)] = True
+    outside = len(rates.outside_values)
+    desc = (f"{len(rates.values)} rate(s) from {rates.reports} of {n_reports} report(s), in bins of {_num(step)} points; "
+            f"the plausible range is shaded; {outside} rate(s) outside it, in red bins and listed below.")
     labels = [f"{_num(e)}%" for e in edges]
     svg = _histogram("rates", labels, counts, title, desc, "success rate (bin start)", "rates", inside, outside_bins)
-    return head + svg + f'<p class="note">{_esc(desc)}</p>{_outside_table(outside)}</figure>\n'
+    return head + svg + f'<p class="note">{_esc(desc)}</p>{_outside_table(rates.outside, outside)}</figure>\n'
 
 
-def _outside_table(outside: list[_Rate]) -> str:
+def _outside_table(outside: list[_Rate], count: int) -> str:
+    """The first rates outside (OUTSIDE), of COUNT."""
     if not outside:
         return ""
-    rows = [f'<details class="outside"><summary>{len(outside)} rate(s) outside the plausible range 超出合理区间'
+    rows = [f'<details class="outside"><summary>{count} rate(s) outside the plausible range 超出合理区间'
             "</summary><table><thead><tr><th>report</th><th>line</th><th>rate</th><th>plausible</th></tr></thead><tbody>"]
-    for r in outside[:MAX_RATES_LISTED]:
+    for r in outside:
         band = f"{_num(r.low)}–{_num(r.high)}%" if r.low is not None and r.high is not None else "—"
         rows.append(f"<tr><td>{_esc(r.report)}</td><td>{r.line}</td><td>{_esc(r.text)}</td><td>{_esc(band)}</td></tr>")
     rows.append("</tbody></table>")
-    if len(outside) > MAX_RATES_LISTED:
-        rows.append(f'<p class="note">… {len(outside) - MAX_RATES_LISTED} more; every figure is in facts.csv.</p>')
+    if count > len(outside):
+        rows.append(f'<p class="note">… {count - len(outside)} more; every figure is in facts.csv.</p>')
     rows.append("</details>")
     return "".join(rows)
 
@@ -1132,4 +1159,4 @@ _SCRIPT_HASH = base64.b64encode(hashlib.sha256(_SCRIPT.encode("utf-8")).digest()
 _CSP = (f"default-src 'none'; script-src 'sha256-{_SCRIPT_HASH}'; style-src 'unsafe-inline'; "
         "img-src data:; base-uri 'none'; form-action 'none'")
 
-__all__ = ["write_html", "render_html", "render_text_view", "Highlight", "TEXT_VIEW_LIMIT", "flag_anchor", "page_title"]
+__all__ = ["write_html", "render_html", "MediationRates", "render_text_view", "Highlight", "TEXT_VIEW_LIMIT", "flag_anchor", "page_title"]

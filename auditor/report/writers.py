@@ -12,7 +12,6 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
-from pandas.api.types import is_numeric_dtype
 
 from auditor.config import Config
 from auditor.errors import AuditorError
@@ -21,7 +20,7 @@ from auditor.frames.across_years import ACROSS_OPS
 from auditor.pipeline import AuditResult, Batch
 from auditor.process import ReportRecord
 from auditor.report.gx_results import write_gx_results
-from auditor.report.html_report import CHART_COLUMNS, mediation_facts, write_html
+from auditor.report.html_report import MediationRates, write_html
 from auditor.report.junit import write_junit
 from auditor.report.sarif import write_sarif
 from auditor.report.out_folder import carry_into, publish, staging_folder
@@ -98,7 +97,8 @@ class RunOutputs:
     """The outputs of a run, written as its batches are checked (auditor.pipeline.AuditRun).
 
     add() appends each batch to facts.csv and relations.csv (the relations across years, which
-    follow the reports' own in relations.csv, wait on disk until the last batch); finish() writes
+    follow the reports' own in relations.csv, wait on disk until the last batch) and gathers what
+    report.html's mediation chart draws of it (html_report.MediationRates); finish() writes
     the other outputs from the run's result. The bytes do not depend on the size of a batch. The
     files are written into a staging folder and moved into OUT together once finished
     (auditor.report.out_folder): a run stopped before then leaves the earlier run's outputs
@@ -114,6 +114,7 @@ class RunOutputs:
     def __enter__(self) -> RunOutputs:
         self.stage: Path | None = None
         self._across = self._stack.enter_context(Spill())
+        self._rates = MediationRates()
         return self
 
     def _staged(self) -> Path:
@@ -132,6 +133,8 @@ class RunOutputs:
 
     def add(self, batch: Batch | AuditResult) -> None:
         self._staged()
+        if "html" in self.chosen:
+            self._rates.add(batch.frames.facts)
         if "csv" not in self.chosen:
             return
         self._facts.append(facts_frame(batch.frames.facts))
@@ -147,6 +150,9 @@ class RunOutputs:
         for name in self.chosen:
             if phase:
                 phase("writing " + ", ".join(OUTPUT_FILES[name]))
+            if name == "html":
+                write_html(self.stage, result, self.config, self._rates)  # the chart's rates, gathered in add()
+                continue
             if name != "csv":
                 WRITERS[name](self.stage, result, self.config)
                 continue
@@ -165,19 +171,10 @@ class RunOutputs:
 
 def shown_facts(facts: pd.DataFrame, flagged_reports: Collection[str]) -> pd.DataFrame:
     """Of FACTS (a run's, or some of them, in the run's order), those the outputs written after
-    the CSV files show, given the reports flagged: the figures the workbook lists and those the
-    HTML report charts. Each of those writers chooses its figures again from these and finds the
-    same rows."""
-    listed = listed_facts(facts, flagged_reports).index
-    charted = mediation_facts(facts)
-    if charted is None:
-        return facts.loc[listed.sort_values()]
-    kept = facts.loc[listed.union(charted.index).sort_values()]
-    # a figure only charted keeps of its text columns those the chart reads: it may be one in
-    # every report, and its quoted sentence is the largest of its values
-    blank = [name for name in kept.columns if name not in CHART_COLUMNS and not is_numeric_dtype(kept[name])]
-    kept.loc[charted.index.difference(listed), blank] = None
-    return kept
+    the CSV files show, given the reports flagged: the figures the workbook lists. It chooses its
+    figures again from these and finds the same rows. (The HTML report's chart has its rates
+    from RunOutputs.add, a batch at a time.)"""
+    return facts.loc[listed_facts(facts, flagged_reports).index.sort_values()]
 
 
 def write_extract(out: Path, batches: Iterable[tuple[list[ReportRecord], pd.DataFrame]]) -> tuple[list[ReportRecord], int, list[str]]:
