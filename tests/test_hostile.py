@@ -1155,7 +1155,7 @@ def test_report_html_lists_a_bounded_number_of_flags_and_reports(monkeypatch, co
     monkeypatch.setattr(html_report, "MAX_REPORTS_LISTED", 3)
     records = [ReportRecord({"report": f"r{i}.txt", "status": "error", "reason": "empty"}) for i in range(7)]
     result = SimpleNamespace(records=records, flags=_many_flags(10), frames=Frames(None, None, None), lang="zh")
-    monkeypatch.setattr(html_report, "_charts", lambda result, config: "")
+    monkeypatch.setattr(html_report, "_charts", lambda result, config, rates: "")
     page = html_report.render_html(result, config)
     assert page.count('<tr class="flag ') == 4 and page.count('<tr class="report-row"') == 3
     assert page.count('<section class="report" id="r') == 3
