@@ -20,10 +20,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from auditor.extract.relations.registry import READERS
 from auditor.process import read_text
+from tests.conftest import read_yaml
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "relations"
 MIN_CASES = 6
@@ -33,7 +33,7 @@ _BOUNDS = ("le", "pct_le")
 def _cases():
     cases = []
     for path in sorted(FIXTURES.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
         for i, case in enumerate(data["cases"], start=1):
             cases.append(pytest.param(case, id=f"{path.stem}_{i}"))
     return cases
@@ -90,7 +90,7 @@ def test_every_reader_has_a_fixture_and_documents_a_passage_it_reads_and_one_it_
         if not path.is_file():
             problems.append(f"{path.name}: missing")
             continue
-        cases = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+        cases = read_yaml(path)["cases"]
         if len(cases) < MIN_CASES or not any(not c.get("yields") for c in cases):
             problems.append(f"{path.name}: fewer than {MIN_CASES} cases, or none the reader leaves alone")
     assert not problems, "\n".join(problems)

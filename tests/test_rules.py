@@ -26,9 +26,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-import yaml
 
 from auditor.config import load_config
+from tests.conftest import read_yaml
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 MIN_PASSAGES = 6
@@ -43,7 +43,7 @@ DOC_XFAIL: dict[tuple[str, str], str] = {}
 
 
 def _rules_yaml() -> dict:
-    return yaml.safe_load((load_config().root / "rules.yaml").read_text(encoding="utf-8"))
+    return read_yaml(load_config().root / "rules.yaml")
 
 
 def _entry(item) -> tuple[str, str | None]:
@@ -62,7 +62,7 @@ def _cases() -> list:
             if isinstance(docs.get(expect), str):
                 cases.append((f"{code}_doc_{expect}", code, expect, docs[expect], DOC_XFAIL.get((code, expect))))
     for path in sorted(FIXTURES.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
         code = data["rule"]
         for expect in ("fail", "pass"):
             for i, item in enumerate(data.get(expect) or (), start=1):
@@ -150,7 +150,7 @@ def test_every_rule_has_docs_and_fixtures():
         if not path.is_file():
             problems.append(f"{code}: no fixture file {path.name}")
             continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
         if data.get("rule") != code:
             problems.append(f"{path.name}: rule is {data.get('rule')!r}, not {code}")
         for expect in ("fail", "pass"):
