@@ -13,12 +13,12 @@ REAL_REPORTS = ROOT.parent / "shared" / "corpora" / "real_reports"  # beside the
 
 
 def read_yaml(path: Path):
-    """A YAML file of the tests' fixtures, read with libyaml's loader where PyYAML has it (the same
-    data as yaml.safe_load, some 5x faster: every worker reads the rule and relation fixtures
-    to collect their cases, 1.2 s with the pure-Python loader)."""
-    import yaml
+    """A YAML file of the tests' fixtures, read as auditor reads the expectations
+    (settings_checks.read_yaml_text: libyaml's loader where PyYAML has it; every worker reads the
+    rule and relation fixtures to collect their cases, 1.2 s with yaml.safe_load's pure-Python one)."""
+    from auditor.settings_checks import read_yaml_text
 
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return read_yaml_text(path, path.read_text(encoding="utf-8"))
 
 
 @functools.cache
