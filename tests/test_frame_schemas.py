@@ -1,0 +1,82 @@
+"""The frames' schemas (auditor.frames.FrameSchema) validate a frame whose columns have their types
+without pandera's coercion, and any other frame with it: either way the frame comes out the same
+as the declaration (coercion on) makes it, and what the declaration refuses is refused."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+from pandas.testing import assert_frame_equal
+
+from auditor.frames import DOCUMENTS_SCHEMA, FACTS_SCHEMA, RELATIONS_SCHEMA, build_frames
+from auditor.process import ReportRecord, read_text
+from tests.conftest import whole_report
+
+SCHEMAS = {"documents": DOCUMENTS_SCHEMA, "facts": FACTS_SCHEMA, "relations": RELATIONS_SCHEMA}
+
+
+@pytest.fixture(scope="module")
+def frames(config):
+    """Two reports' frames, one of them an unreadable input (a document row of None mostly)."""
+    passage = "全年受理行政复议案件58件,其中维持42件、撤销16件,维持率72.4%。"
+    read = read_text(whole_report(passage), {"report": "a.txt", "path": "a.txt", "status": "ok", "reason": ""},
+                     config)
+    unreadable = ReportRecord({"report": "b.txt", "path": "b.txt", "status": "error", "reason": "cannot read"})
+    return build_frames([read, unreadable], config.thresholds)
+
+
+def _as_declared(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    return SCHEMAS[name].schema.validate(frame.copy(), lazy=True)
+
+
+class _NotCalled:
+    def validate(self, *args, **kwargs):
+        raise AssertionError("a typed frame was coerced")
+
+
+@pytest.mark.parametrize("name", list(SCHEMAS))
+def test_a_typed_frame_comes_out_as_the_declaration_makes_it_without_coercion(frames, name, monkeypatch):
+    frame = frames.table(name)
+    assert len(frame)
+    expected = _as_declared(name, frame)
+    monkeypatch.setattr(SCHEMAS[name], "schema", _NotCalled())
+    assert_frame_equal(SCHEMAS[name].validate(frame.copy()), expected)
+
+
+def test_a_nullable_text_column_of_none_only_becomes_a_str_column(frames):
+    documents = frames.documents.copy()
+    documents["docno"] = pd.Series([None] * len(documents), dtype=object)
+    validated = DOCUMENTS_SCHEMA.validate(documents.copy())
+    assert validated["docno"].dtype == "str" and validated["docno"].isna().all()
+    assert_frame_equal(validated, _as_declared("documents", documents))
+
+
+@pytest.mark.parametrize("name", list(SCHEMAS))
+def test_an_empty_untyped_frame_is_coerced_to_the_declared_types(frames, name):
+    empty = pd.DataFrame(columns=list(frames.table(name).columns))  # every column object
+    validated = SCHEMAS[name].validate(empty.copy())
+    assert_frame_equal(validated, _as_declared(name, empty))
+    assert all(validated[c].dtype == frames.table(name)[c].dtype for c in SCHEMAS[name].columns)
+
+
+def test_a_column_of_another_type_is_coerced_as_declared(frames):
+    facts = frames.facts.copy()
+    facts["unit"] = pd.Series(np.arange(len(facts)), dtype=np.int64)  # str declared: coerced to '0', '1', …
+    validated = FACTS_SCHEMA.validate(facts.copy())
+    assert validated["unit"].dtype == "str" and validated["unit"].tolist()[:2] == ["0", "1"]
+    assert_frame_equal(validated, _as_declared("facts", facts))
+
+
+def test_what_the_declaration_refuses_is_refused(frames):
+    facts = frames.facts.copy()
+    facts.loc[facts.index[0], "kind"] = "not a kind"
+    with pytest.raises(pa.errors.SchemaErrors, match="isin"):
+        FACTS_SCHEMA.validate(facts)
+    relations = frames.relations.copy()
+    relations["op"] = pd.Series([1.5] * len(relations), dtype=object)  # an object column, no text in it
+    with pytest.raises(pa.errors.SchemaErrors):
+        RELATIONS_SCHEMA.schema.validate(relations.copy(), lazy=True)
+    with pytest.raises(pa.errors.SchemaErrors):
+        RELATIONS_SCHEMA.validate(relations)
