@@ -1,6 +1,7 @@
 """The frames' schemas (auditor.frames.FrameSchema) validate a frame whose columns have their types
 without pandera's coercion, and any other frame with it: either way the frame comes out the same
-as the declaration (coercion on) makes it, and what the declaration refuses is refused."""
+as the declaration (coercion on) makes it, and what the declaration refuses is refused. The rows of
+the validated frames that the flags read (auditor.flags._rows) are those to_dict gives."""
 
 from __future__ import annotations
 
@@ -80,3 +81,25 @@ def test_what_the_declaration_refuses_is_refused(frames):
         RELATIONS_SCHEMA.schema.validate(relations.copy(), lazy=True)
     with pytest.raises(pa.errors.SchemaErrors):
         RELATIONS_SCHEMA.validate(relations)
+
+
+@pytest.mark.parametrize("name", list(SCHEMAS))
+def test_the_rows_a_flag_reads_are_those_to_dict_gives(frames, name):
+    """auditor.flags._rows builds the rows a column at a time: the same dicts as
+    to_dict("index"), a missing Int64, boolean or date value included (None, None, NaT)."""
+    from auditor.checks.gx_suites import KEY_COLUMN
+    from auditor.flags import _rows
+
+    frame, key = frames.table(name), KEY_COLUMN[name]
+    keys = set(frame[key])
+    expected = frame.set_index(key, drop=False).to_dict("index")
+    rows = _rows(frame, key, keys)
+    assert list(rows) == list(expected)
+    for row_key, row in rows.items():
+        assert list(row) == list(expected[row_key])
+        for column, value in row.items():
+            wanted = expected[row_key][column]
+            assert type(value) is type(wanted), (column, value, wanted)
+            assert value is wanted or value == wanted or (pd.isna(value) and pd.isna(wanted)), (column, value, wanted)
+    assert any(v is None for row in rows.values() for v in row.values()) or name != "documents"
+    assert _rows(frame, key, set()) == {}
