@@ -75,6 +75,11 @@ def test_what_the_declaration_refuses_is_refused(frames):
     facts.loc[facts.index[0], "kind"] = "not a kind"
     with pytest.raises(pa.errors.SchemaErrors, match="isin"):
         FACTS_SCHEMA.validate(facts)
+    for column, value in (("unit", None), ("fact_key", frames.facts["fact_key"].iloc[-1])):
+        typed = frames.facts.copy()  # its types are right: a missing unit, a key twice
+        typed.loc[typed.index[0], column] = value
+        with pytest.raises(pa.errors.SchemaErrors, match="not_nullable" if value is None else "field_uniqueness"):
+            FACTS_SCHEMA.validate(typed)
     relations = frames.relations.copy()
     relations["op"] = pd.Series([1.5] * len(relations), dtype=object)  # an object column, no text in it
     with pytest.raises(pa.errors.SchemaErrors):

@@ -60,18 +60,20 @@ _TYPES = {"str": _String(), "int": int, "float": float, "object": object}  # the
 
 
 class FrameSchema:
-    """A frame's pandera schema (SCHEMA: the declaration), and the same without coercion. A frame
-    whose every column has its declared type is validated without: pandera coerces even such a
-    column (a copy of the column's schema, an astype), about half of what it takes to validate a
-    small run's frames. A nullable str column of None only (no report of a batch has a document
-    number) is made a str column first, as the declaration's coercion makes it (an astype). Any
-    other frame (an empty run's) is validated with coercion, as declared. Measure: `python -m
-    bench.run --one`, or the three frames of one report and of 500 validated each way."""
+    """A frame's pandera schema (SCHEMA: the declaration), and what is left of it for a frame whose
+    every column has its declared type: the value checks, the columns that may not be missing and
+    the unique ones, without types and without coercion. pandera coerces even a column of the
+    right type (a copy of the column's schema, an astype), and checks each column for about half
+    a millisecond whatever it holds: most of a small run's validation. A nullable str column of
+    None only (no report of a batch has a document number) is made a str column first, as the
+    declaration's coercion makes it (an astype). Any other frame (an empty run's) is validated
+    as declared. Measure: `python -m bench.schemas` (the frames of one report and of 500
+    validated each way)."""
 
     def __init__(self, name: str, columns: tuple[Column, ...], checks: dict[str, pa.Check],
                  unique: tuple[str, ...], table_checks: list[pa.Check] | None = None) -> None:
-        self.schema = _schema(name, columns, checks, unique, table_checks, coerce=True)
-        self._typed = _schema(name, columns, checks, unique, table_checks, coerce=False)
+        self.schema = _schema(name, columns, checks, unique, table_checks, typed=False)
+        self._typed = _schema(name, columns, checks, unique, table_checks, typed=True)
         self._types = {name: column.dtype.type for name, column in self.schema.columns.items()}
         self._coerced = [name for name, column in self.schema.columns.items() if column.coerce]
 
@@ -90,17 +92,20 @@ class FrameSchema:
 
 
 def _schema(name: str, columns: tuple[Column, ...], checks: dict[str, pa.Check], unique: tuple[str, ...],
-            table_checks: list[pa.Check] | None, coerce: bool) -> pa.DataFrameSchema:
+            table_checks: list[pa.Check] | None, typed: bool) -> pa.DataFrameSchema:
     """The schema of a frame: its columns and their types from auditor/columns.py (those it
-    validates), CHECKS on the values of a column by its name, TABLE_CHECKS across columns. COERCE:
-    each column to its type (an empty run still has typed columns; a column of None only becomes
-    a str column)."""
-    return pa.DataFrameSchema(
-        {c.name: pa.Column(_TYPES.get(c.type, c.type), checks.get(c.name), nullable=c.nullable,
-                           unique=c.name in unique, coerce=coerce and c.nullable and c.type == "str")
-         for c in columns if c.in_schema},
-        checks=table_checks, name=name, coerce=coerce,
-    )
+    validates), CHECKS on the values of a column by its name, TABLE_CHECKS across columns, each
+    column coerced to its type (an empty run still has typed columns; a column of None only
+    becomes a str column). TYPED: the schema of a frame whose types FrameSchema has compared,
+    with only the columns something else is checked of."""
+    declared = {}
+    for c in columns:
+        check, is_unique = checks.get(c.name), c.name in unique
+        if not c.in_schema or (typed and check is None and c.nullable and not is_unique):
+            continue
+        declared[c.name] = pa.Column(None if typed else _TYPES.get(c.type, c.type), check, nullable=c.nullable,
+                                     unique=is_unique, coerce=not typed and c.nullable and c.type == "str")
+    return pa.DataFrameSchema(declared, checks=table_checks, name=name, coerce=not typed)
 
 
 DOCUMENTS_SCHEMA = FrameSchema("documents", DOCUMENTS, {
