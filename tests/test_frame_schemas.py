@@ -1,7 +1,8 @@
 """The frames' schemas (auditor.frames.FrameSchema) validate a frame whose columns have their types
 without pandera's coercion, and any other frame with it: either way the frame comes out the same
 as the declaration (coercion on) makes it, and what the declaration refuses is refused. The rows of
-the validated frames that the flags read (auditor.flags._rows) are those to_dict gives."""
+the validated frames that the flags read (auditor.flags._rows) are those to_dict gives, and the
+figures the checks across years compare are found for every report at once (single_values)."""
 
 from __future__ import annotations
 
@@ -108,3 +109,32 @@ def test_the_rows_a_flag_reads_are_those_to_dict_gives(frames, name):
             assert value is wanted or value == wanted or (pd.isna(value) and pd.isna(wanted)), (column, value, wanted)
     assert any(v is None for row in rows.values() for v in row.values()) or name != "documents"
     assert _rows(frame, key, set()) == {}
+
+
+def test_single_values_are_the_first_statement_of_each_figure_every_statement_agrees_on():
+    """auditor.frames.year_over_year.single_values: the key of a figure is its report, family,
+    metric, kind and unit; two statements of it that disagree leave it out, a missing key or value
+    is no statement, and the row kept is the first, in the frame's order, as a dict."""
+    from auditor.frames.year_over_year import single_values
+
+    nan = float("nan")
+    rows = [  # report, family, metric, kind, unit, value_num, fact_id
+        ("b.txt", "appeal", "received", "count", "件", 10.0, 0),
+        ("a.txt", "appeal", "received", "count", "件", 7.0, 1),
+        ("a.txt", "appeal", "received", "count", "件", 7.0, 2),     # agrees: the first (1) kept
+        ("a.txt", "appeal", "concluded", "count", "件", 5.0, 3),
+        ("a.txt", "appeal", "concluded", "count", "件", 6.0, 4),    # disagrees: left out
+        ("a.txt", "appeal", "rate", "rate", "%", 90.0, 5),
+        ("a.txt", "appeal", "received", "money", "元", 3.0, 6),     # another kind and unit: its own
+        ("a.txt", "", "received", "count", "件", 1.0, 7),           # no family
+        ("a.txt", "appeal", "", "count", "件", 1.0, 8),             # no metric
+        ("a.txt", "appeal", "accepted", "count", "件", nan, 9),     # no value
+        ("a.txt", "appeal", nan, "count", "件", 2.0, 10),           # a missing key
+    ]
+    facts = pd.DataFrame(rows, columns=["report", "family", "metric", "kind", "unit", "value_num", "fact_id"])
+    found = single_values(facts)
+    assert list(found) == [("b.txt", "appeal", "received", "count", "件"), ("a.txt", "appeal", "received", "count", "件"),
+                           ("a.txt", "appeal", "rate", "rate", "%"), ("a.txt", "appeal", "received", "money", "元")]
+    assert [row["fact_id"] for row in found.values()] == [0, 1, 5, 6]
+    assert found[("a.txt", "appeal", "rate", "rate", "%")] == dict(zip(facts.columns, rows[5]))
+    assert single_values(facts.iloc[:0]) == {}

@@ -67,7 +67,7 @@ class FrameSchema:
     a millisecond whatever it holds: most of a small run's validation. A nullable str column of
     None only (no report of a batch has a document number) is made a str column first, as the
     declaration's coercion makes it (an astype). Any other frame (an empty run's) is validated
-    as declared. Measure: `python -m bench.schemas` (the frames of one report and of 500
+    as declared. Measure: `python -m bench.frames` (the frames of one report and of 500
     validated each way)."""
 
     def __init__(self, name: str, columns: tuple[Column, ...], checks: dict[str, pa.Check],

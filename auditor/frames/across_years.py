@@ -204,7 +204,7 @@ class _RelationIds:
         return row
 
 
-def _row(report: str, op: str, fact: pd.Series, stated: str, computed: str, shown: str,
+def _row(report: str, op: str, fact: dict, stated: str, computed: str, shown: str,
          interval: tuple[float, float], evidence: list[dict]) -> dict:
     return {"report": report, "relation_id": 0, "op": op, "source": "across_years", "family": fact["family"],
             "n_parts": 1, "stated_fact": int(fact["fact_id"]), "part_facts": "", "stated_expr": stated,
@@ -263,14 +263,14 @@ def _paths(documents: pd.DataFrame, prior: PriorReports | None) -> dict[str, str
     return paths
 
 
-def _quote(fact: pd.Series, report: str | None = None, paths: dict[str, str] | None = None) -> dict:
+def _quote(fact: dict, report: str | None = None, paths: dict[str, str] | None = None) -> dict:
     evidence = quote(fact, report)
     if report is not None and paths is not None:
         evidence["path"] = paths.get(report)
     return evidence
 
 
-def _named(fact: pd.Series) -> str:
+def _named(fact: dict) -> str:
     return f"{_QUOTED_ROW_RE.sub('', fact['label'])[-_LABEL_CHARS:]}{fact['text']}"
 
 

@@ -1,10 +1,17 @@
-"""What validating a batch's frames costs: the three frames (documents, facts, relations) of one
-report and of a batch of 500, validated as the run validates them (auditor.frames.FrameSchema:
-without pandera's coercion when every column has its type) and with the declaration's coercion on
-every column. Medians of the repeats; each way in turn, so a noisy machine slows both alike.
+"""What two steps of building a batch's frames cost, on batches of the 2,000-report corpus:
 
-    python -m bench.schemas                     # 1 and 500 reports of the 2,000-report corpus
-    python -m bench.schemas --sizes 1,50,500 --repeats 15
+- validating the three frames (documents, facts, relations) as the run validates them
+  (auditor.frames.FrameSchema: a frame whose columns have their types is checked for its values,
+  missing values and keys only) beside the declaration with pandera's coercion of every column;
+  each way in turn, so a noisy machine slows both alike;
+- finding the figures each report states with one value (auditor.frames.year_over_year.
+  single_values), which the checks across years run on the reports of a batch that have last
+  year's report and on those last year's reports.
+
+Medians of the repeats.
+
+    python -m bench.frames                      # batches of 1 and 500 reports
+    python -m bench.frames --sizes 1,50,500 --repeats 15
 """
 
 from __future__ import annotations
@@ -23,17 +30,18 @@ def main() -> None:
     args = parser.parse_args()
     from auditor.config import load_config
     from auditor.frames import DOCUMENTS_SCHEMA, FACTS_SCHEMA, RELATIONS_SCHEMA, build_frames
+    from auditor.frames.year_over_year import single_values
     from auditor.pipeline import read_reports
 
     config = load_config()
     schemas = {"documents": DOCUMENTS_SCHEMA, "facts": FACTS_SCHEMA, "relations": RELATIONS_SCHEMA}
     files = sorted(corpus(2000).glob("*.txt"))
-    print(f"{'reports':>8} {'as the run does':>16} {'coerced':>9} {'ratio':>6}")
+    print(f"{'reports':>8} {'validated':>12} {'coerced':>10} {'ratio':>6} {'single values':>14}")
     for size in (int(n) for n in args.sizes.split(",")):
         frames = build_frames(read_reports(files[:size], config, jobs=2), config.thresholds)
-        ways = {"run": [], "coerced": []}
+        ways = {"run": [], "coerced": [], "single": []}
         for _ in range(args.repeats):
-            for way in ways:
+            for way in ("run", "coerced"):
                 seconds = 0.0
                 for name, schema in schemas.items():
                     frame = frames.table(name).copy()
@@ -44,8 +52,11 @@ def main() -> None:
                         schema.schema.validate(frame, lazy=True, inplace=True)
                     seconds += time.perf_counter() - start
                 ways[way].append(seconds)
-        run, coerced = (statistics.median(ways[way]) * 1000 for way in ("run", "coerced"))
-        print(f"{size:>8} {run:>13.1f} ms {coerced:>6.1f} ms {coerced / run:>6.2f}")
+            start = time.perf_counter()
+            single_values(frames.facts)
+            ways["single"].append(time.perf_counter() - start)
+        run, coerced, single = (statistics.median(ways[way]) * 1000 for way in ("run", "coerced", "single"))
+        print(f"{size:>8} {run:>9.1f} ms {coerced:>7.1f} ms {coerced / run:>6.2f} {single:>11.1f} ms")
 
 
 if __name__ == "__main__":
