@@ -11,6 +11,7 @@ report), and the templates that state one metric (受理 of 行政复议) state 
 
     python -m bench.generate 2000 /tmp/corpus_2000 --seed 0 --anomaly-rate 0.2
     python -m bench.generate 10000 /tmp/onepage_10000 --seed 7 --body-chars 400   # one-page reports
+    python -m bench.generate 2000 /tmp/archive_2000 --years 2   # 1,000 bodies, two years each
 """
 
 from __future__ import annotations
@@ -110,8 +111,8 @@ def plain_figures(rng: random.Random) -> list[str]:
 
 
 def report(rng: random.Random, prose: list[str], year: int, bad: bool,
-           body_chars: int = TARGET_CHARS) -> tuple[str, list[str]]:
-    region = rng.choice(REGIONS)
+           body_chars: int = TARGET_CHARS, region: str | None = None) -> tuple[str, list[str]]:
+    region = region or rng.choice(REGIONS)
     broken = rng.randrange(len(RELATIONS)) if bad else -1
     expected = []
     body = []
@@ -202,8 +203,9 @@ def disclosure_tables(rng: random.Random, bad: bool) -> tuple[str, list[str]]:
     return "\n".join(lines), expected
 
 
-def disclosure_report(rng: random.Random, prose: list[str], year: int, bad: bool) -> tuple[str, list[str]]:
-    region = rng.choice(REGIONS)
+def disclosure_report(rng: random.Random, prose: list[str], year: int, bad: bool,
+                      region: str | None = None) -> tuple[str, list[str]]:
+    region = region or rng.choice(REGIONS)
     tables, expected = disclosure_tables(rng, bad)
     month, day = rng.randint(1, 3), rng.randint(1, 28)
     text = "\n\n".join([
@@ -224,22 +226,50 @@ def disclosure_report(rng: random.Random, prose: list[str], year: int, bad: bool
     return text, expected
 
 
-def generate(n: int, out: Path, seed: int = 0, anomaly_rate: float = 0.2, body_chars: int = TARGET_CHARS) -> dict:
+def generate(n: int, out: Path, seed: int = 0, anomaly_rate: float = 0.2, body_chars: int = TARGET_CHARS,
+             years: int = 1) -> dict:
+    """N reports into OUT. YEARS above 1: an archive of several years, N // YEARS bodies of their
+    own, each with YEARS reports of one kind in consecutive years, so that each report after a
+    body's first links to last year's (the checks across years run on it). Each year's figures
+    are drawn anew, so those checks flag some of them (a disclosure table's 上年结转 is not last
+    year's 年末): bench.run does not count such flags as spurious."""
     rng = random.Random(seed)
     prose = prose_sentences()
     out.mkdir(parents=True, exist_ok=True)
     truth = {}
+    bodies = max(1, n // years)
+    region, first, disclosure = None, 0, False
     for i in range(n):
-        year = rng.randint(2018, 2024)
-        if rng.random() < DISCLOSURE_SHARE:
-            text, expected = disclosure_report(rng, prose, year, rng.random() < anomaly_rate)
+        if years == 1:
+            year = rng.randint(2018, 2024)
+            disclosure = rng.random() < DISCLOSURE_SHARE
         else:
-            text, expected = report(rng, prose, year, rng.random() < anomaly_rate, body_chars)
+            body, nth = divmod(i, years)
+            if nth == 0:
+                first = rng.randint(2018, 2024)
+                region, disclosure = _body_name(body, bodies), rng.random() < DISCLOSURE_SHARE
+            year = first + nth
+        if disclosure:
+            text, expected = disclosure_report(rng, prose, year, rng.random() < anomaly_rate, region)
+        else:
+            text, expected = report(rng, prose, year, rng.random() < anomaly_rate, body_chars, region)
         name = f"report_{i:05d}.txt"
         (out / name).write_text(text, encoding="utf-8")
         truth[name] = expected
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=0), encoding="utf-8")
     return truth
+
+
+_TAG_CHARS = "甲乙丙丁戊己庚辛壬癸"  # a body's number, written in characters no reader takes for a figure
+
+
+def _body_name(body: int, bodies: int) -> str:
+    """A region of its own for body number BODY: one of REGIONS with the body's number before its
+    last character (安平县 -> 安平乙丙县)."""
+    base = REGIONS[body % len(REGIONS)]
+    digits = len(str(max(bodies - 1, 1)))
+    tag = "".join(_TAG_CHARS[int(d)] for d in str(body).zfill(digits))
+    return base[:-1] + tag + base[-1]
 
 
 def main() -> None:
@@ -250,8 +280,10 @@ def main() -> None:
     parser.add_argument("--anomaly-rate", type=float, default=0.2)
     parser.add_argument("--body-chars", type=int, default=TARGET_CHARS,
                         help="characters of a 法治政府建设 report's first section (its figures and some prose)")
+    parser.add_argument("--years", type=int, default=1,
+                        help="an archive of bodies with this many consecutive years each (default: 1, bodies shared)")
     args = parser.parse_args()
-    truth = generate(args.n, args.out, args.seed, args.anomaly_rate, args.body_chars)
+    truth = generate(args.n, args.out, args.seed, args.anomaly_rate, args.body_chars, args.years)
     print(f"{len(truth)} reports, {sum(map(bool, truth.values()))} with injected anomalies -> {args.out}")
 
 

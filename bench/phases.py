@@ -4,6 +4,7 @@
     python -m bench.phases --corpus /tmp/onepage_10000     # a folder of reports instead
     python -m bench.phases --size 10000 --whole            # the run held whole, piece by piece
     python -m bench.phases --size 10000 --batch 1000       # batches of another size than the CLI's
+    python -m bench.phases --size 10000 --years 2          # an archive: the checks across years run
 
 By default it runs the audit as `auditor audit` does, in batches of BATCH_REPORTS (auditor/cli.py;
 --batch for another size) with the history store (auditor.pipeline.AuditRun,
@@ -36,8 +37,10 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, help="a folder of reports to audit instead of the generated corpus")
     parser.add_argument("--whole", action="store_true", help="the run in one batch, each piece timed alone")
     parser.add_argument("--batch", type=int, help="reports a batch (default: the CLI's BATCH_REPORTS)")
+    parser.add_argument("--years", type=int, default=1,
+                        help="a corpus of bodies with this many consecutive years each (bench.generate)")
     args = parser.parse_args()
-    folder = args.corpus or corpus(args.size)
+    folder = args.corpus or corpus(args.size, args.years)
     if not args.whole:
         _batched(folder, args.jobs, args.batch)
         return
