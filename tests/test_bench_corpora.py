@@ -31,3 +31,10 @@ def test_body_names_are_distinct_and_keep_their_kind_of_region():
     assert len(set(names)) == 1000
     assert names[0] == "安平甲甲甲县" and names[12] == "青山甲乙丙区"
     assert all(name[-1] in "县区市" for name in names)
+
+
+def test_a_last_body_short_of_years_is_a_body_of_its_own(tmp_path):
+    generate(5, tmp_path, seed=1, years=2)
+    titles = [(tmp_path / f"report_{i:05d}.txt").read_text(encoding="utf-8").split("\n", 1)[0] for i in range(5)]
+    bodies = [title.split("20", 1)[0] for title in titles]
+    assert bodies[0] == bodies[1] and bodies[2] == bodies[3] and len({bodies[0], bodies[2], bodies[4]}) == 3

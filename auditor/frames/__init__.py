@@ -38,8 +38,6 @@ INT_COLUMNS = tuple(c.name for c in DOCUMENTS if c.type == INT_TYPE)
 
 _KINDS = ["count", "money", "rate", "percent", "change", "measure", "ratio", "number", "name", "section",
           "year", "date", "docno", "ordinal", "period", "time", "slogan"]
-
-
 _TYPES = {"str": str, "int": int, "float": float, "object": object}  # the rest are pandas' names
 
 

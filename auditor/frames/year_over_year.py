@@ -23,6 +23,7 @@ import pandas as pd
 
 from auditor.frames.rows import row_dicts
 
+
 CHANGE_OPS = ("change", "prior")
 _LABEL_CHARS = 14
 
