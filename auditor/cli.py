@@ -174,18 +174,25 @@ def audit(
     """Extract every figure, run the expectation suites, print and write the flags."""
     with _user_errors(debug), _interruptible() as stop:
         from auditor.config import load_config
+        from auditor.ingest.discover import refuse_missing
+        from auditor.selection import choose_rules, with_rules
+
+        # A mistyped path or rule is refused before pandas and the pipeline are imported (about a
+        # second): `auditor audit no/such/folder` answers in 0.3-0.5 s, against 1.3-1.5 s.
+        refuse_missing(paths)
+        config = load_config(expectations)
+        applied = choose_rules(config, select, extend_select, ignore)
+
         from auditor.pipeline import AuditRun
         from auditor.speed import no_cyclic_gc
         from auditor.report.out_folder import held_output_folder
         from auditor.report.writers import RunOutputs, check_formats, shown_facts
-        from auditor.selection import choose_rules, with_rules
         from auditor.settings_checks import check_columns
         from auditor import terminal
 
         chosen = check_formats(_split(formats))
-        config = load_config(expectations)
         check_columns(config)  # the columns are the frames' (pandas): checked here, not by every command
-        config = with_rules(config, choose_rules(config, select, extend_select, ignore))
+        config = with_rules(config, applied)
         accepted = _load_baseline(baseline, out)
         verbosity = _verbosity(quiet, verbose)
         # Great Expectations validates the run's whole frames: gx_validation.json and Data Docs

@@ -21,7 +21,7 @@ from auditor.flag import Flag
 from auditor.frames import (Frames, RunContext, batch_frames, build_frames, link_records, links_of, named_facts,
                             rates_of, run_context)
 from auditor.history.tracked import History
-from auditor.ingest.discover import InputFile, Skipped, discover, display_name
+from auditor.ingest.discover import InputFile, Skipped, discover, display_name, refuse_missing
 from auditor.process import ReportRecord, process_file
 from auditor.spill import Packed, Spill
 
@@ -55,10 +55,8 @@ def read_reports(paths: Sequence[str | Path], config: Config, jobs: int = 1,
 def _records(paths, config: Config, jobs: int, progress, exclude, follow_links: bool) -> Iterator[ReportRecord]:
     """read_reports' records one by one, as each is read: every input's, then one for each input
     refused before reading."""
+    refuse_missing(paths)
     items, skipped = discover(paths, exclude, follow_links=follow_links)
-    missing = [s for s in skipped if s.reason == "does not exist"]
-    if missing:
-        raise AuditorError(f"{display_name(missing[0].path)}: no such file or folder")
     if not items and not skipped:
         raise AuditorError("no reports (.txt, .html, .htm, .pdf, .docx) found in " + ", ".join(map(display_name, paths)))
     for done, record in enumerate(_process_all(items, config, jobs), start=1):

@@ -46,6 +46,15 @@ def test_help_does_not_import_the_heavy_libraries():
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
 
 
+@pytest.mark.parametrize("args", [["no/such/folder"], [str(SEEDS), "--select", "NOPE"], [str(SEEDS), "--ignore", "ZZ"]])
+def test_a_mistyped_path_or_rule_is_refused_before_the_heavy_libraries_are_imported(args):
+    code = ("import sys; from auditor.cli import app; from typer.testing import CliRunner; "
+            f"result = CliRunner().invoke(app, ['audit', *{args!r}, '--out', 'never_written']); "
+            "print(result.exit_code, sorted(m for m in ('pandas', 'pandera', 'duckdb') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "2 []"
+
+
 def test_reading_a_text_report_does_not_import_the_pdf_and_word_readers():
     code = ("import sys; from auditor.process import text_view; text_view('本年受理3件。'.encode(), '.txt'); "
             "print(sorted(m for m in ('pdfplumber', 'pdfminer', 'docx') if m in sys.modules))")

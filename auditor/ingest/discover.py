@@ -68,6 +68,17 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str | Path] = (),
     return found, _unique(skipped)
 
 
+def refuse_missing(paths: Sequence[str | Path]) -> None:
+    """A named path that does not exist (a typo) stops the run: checked by the CLI before the
+    pipeline's libraries are imported, so the user hears of it at once, and by the pipeline."""
+    for raw in paths:
+        root = Path(raw)
+        if not root.exists() and _missing_reason(root) == "does not exist":
+            from auditor.errors import AuditorError
+
+            raise AuditorError(f"{display_name(root)}: no such file or folder")
+
+
 def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
