@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -236,14 +234,22 @@ def test_the_cli_audits_with_a_deleted_or_corrupt_store_and_says_so(tmp_path):
     (reports / "2021.txt").write_text(_report("某县", 2021, 61), encoding="utf-8")
     store = tmp_path / "h.duckdb"
     store.write_text("garbage", encoding="utf-8")
-    command = [sys.executable, "-m", "auditor", "audit", str(reports), "--out", str(tmp_path / "out"),
-               "--history", str(store), "--format", "json", "-q"]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0 and (tmp_path / "out" / "flags.json").is_file()
+    command = ["audit", str(reports), "--out", str(tmp_path / "out"), "--history", str(store), "--format", "json", "-q"]
+    run = _cli(*command)
+    assert run.exit_code == 0 and (tmp_path / "out" / "flags.json").is_file()
     assert "auditor: history:" in run.stderr and "cannot be read" in run.stderr
     store.unlink()
-    run = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0 and "no history store yet" in run.stderr and store.is_file()
+    run = _cli(*command)
+    assert run.exit_code == 0 and "no history store yet" in run.stderr and store.is_file()
+
+
+def _cli(*args):
+    """The command line, run in this process (typer's CliRunner keeps stdout and stderr apart)."""
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    return CliRunner().invoke(app, list(args))
 
 
 def test_history_commands_show_bodies_years_figures_and_export(tmp_path, config):
@@ -254,16 +260,15 @@ def test_history_commands_show_bodies_years_figures_and_export(tmp_path, config)
         history = History(store)
         frames = _extract([path], config, history)
         history.record(frames.documents, frames.facts)
-    run = lambda *args: subprocess.run([sys.executable, "-m", "auditor", "history", *args, "--history", str(store)],
-                                       capture_output=True, text=True, timeout=120)
+    run = lambda *args: _cli("history", *args, "--history", str(store))
     table = run()
-    assert table.returncode == 0
+    assert table.exit_code == 0
     row = next(line for line in table.stdout.splitlines() if line.startswith("北川县"))
     assert row.split("\t")[-1] == "2021" and "·" in row
     shown = run("show", "北川县")
-    assert shown.returncode == 0 and "accepted" in shown.stdout and "49" in shown.stdout and "42" in shown.stdout
+    assert shown.exit_code == 0 and "accepted" in shown.stdout and "49" in shown.stdout and "42" in shown.stdout
     exported = run("export", str(tmp_path / "export"), "--format", "csv")
-    assert exported.returncode == 0
+    assert exported.exit_code == 0
     import pandas as pd
 
     facts = pd.read_csv(tmp_path / "export" / "history_facts.csv")

@@ -92,13 +92,13 @@ def test_concise_is_one_line_a_flag(reports, tmp_path, full):
 
 
 def test_json_and_sarif_print_one_document_and_the_summary_on_stderr(reports, tmp_path):
-    as_json = console("audit", reports, "--out", tmp_path / "j", "--output-format", "json")
-    assert as_json.returncode == 1
+    as_json = run("audit", reports, "--out", tmp_path / "j", "--output-format", "json")
+    assert as_json.exit_code == 1
     document = json.loads(as_json.stdout)
     assert document == json.loads((tmp_path / "j" / "flags.json").read_text(encoding="utf-8"))
     assert "flags in 6 reports" in as_json.stderr and "flags in" not in as_json.stdout
 
-    as_sarif = console("audit", reports, "--out", tmp_path / "s", "--output-format", "sarif", "--format", "json")
+    as_sarif = run("audit", reports, "--out", tmp_path / "s", "--output-format", "sarif", "--format", "json")
     sarif = json.loads(as_sarif.stdout)
     jsonschema.validate(sarif, json.loads(SCHEMA.read_text(encoding="utf-8")))
     assert len(sarif["runs"][0]["results"]) == len(document["flags"])
