@@ -229,10 +229,11 @@ def disclosure_report(rng: random.Random, prose: list[str], year: int, bad: bool
 def generate(n: int, out: Path, seed: int = 0, anomaly_rate: float = 0.2, body_chars: int = TARGET_CHARS,
              years: int = 1) -> dict:
     """N reports into OUT. YEARS above 1: an archive of several years, N // YEARS bodies of their
-    own (the last with fewer when YEARS does not divide N), each with YEARS reports of one kind in consecutive years, so that each report after a
-    body's first links to last year's (the checks across years run on it). Each year's figures
-    are drawn anew, so those checks flag some of them (a disclosure table's 上年结转 is not last
-    year's 年末): bench.run does not count such flags as spurious."""
+    own (the last with fewer when YEARS does not divide N), each with YEARS reports of one kind in
+    consecutive years, so that each report after a body's first links to last year's (the checks
+    across years run on it). Each year's figures are drawn anew, so those checks flag some of them
+    (a disclosure table's 上年结转 is not last year's 年末): bench.run does not count such flags
+    as spurious."""
     rng = random.Random(seed)
     prose = prose_sentences()
     out.mkdir(parents=True, exist_ok=True)

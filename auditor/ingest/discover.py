@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.errors import AuditorError
 # how outputs name a path; imported from here by most of auditor
 from auditor.paths import display_name, escape_surrogates  # noqa: F401
 
@@ -72,11 +73,8 @@ def refuse_missing(paths: Sequence[str | Path]) -> None:
     """A named path that does not exist (a typo) stops the run: checked by the CLI before the
     pipeline's libraries are imported, so the user hears of it at once, and by the pipeline."""
     for raw in paths:
-        root = Path(raw)
-        if not root.exists() and _missing_reason(root) == "does not exist":
-            from auditor.errors import AuditorError
-
-            raise AuditorError(f"{display_name(root)}: no such file or folder")
+        if not os.path.lexists(raw):  # discover's "does not exist": a broken symlink is refused there
+            raise AuditorError(f"{display_name(Path(raw))}: no such file or folder")
 
 
 def is_supported(path: Path) -> bool:
